@@ -1,0 +1,52 @@
+package dev.clientele.common.spark;
+
+import dev.clientele.common.config.Settings;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the one SparkSession a job runs in, from {@code clientele.spark.*}: Delta's SQL extension
+ * and catalog always; in local mode, shuffle partitions sized to the cores, UI off, UTC.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** The settings every Clientele session needs, local or on a cluster. */
+  public static SparkConf baseConf(String warehouse) {
+    return new SparkConf()
+        .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .set("spark.sql.session.timeZone", "UTC")
+        .set("spark.sql.adaptive.enabled", "true")
+        .set("spark.sql.warehouse.dir", warehouse + "/catalog")
+        // Small Delta logs should not fan out to 50 tasks on a 2-core machine.
+        .set("spark.databricks.delta.snapshotPartitions", "4")
+        .set("spark.sql.shuffle.partitions", "8");
+  }
+
+  public static SparkSession create(Settings spark, String warehouse) {
+    SparkConf conf = baseConf(warehouse).setAppName(spark.string("app-name"));
+    String master = spark.optionalString("master");
+    boolean local = master != null && master.startsWith("local");
+    if (master != null) conf.setMaster(master);
+    int partitions = spark.intBetween("shuffle-partitions", 0, 1_000_000);
+    if (partitions > 0) {
+      conf.set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    } else if (local) {
+      conf.set(
+          "spark.sql.shuffle.partitions",
+          Integer.toString(Math.max(2, 2 * Runtime.getRuntime().availableProcessors())));
+    } else {
+      conf.remove("spark.sql.shuffle.partitions");
+    }
+    if (local) {
+      conf.set("spark.ui.enabled", Boolean.toString(spark.bool("ui")));
+      conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+    }
+    for (Map.Entry<String, String> e : spark.stringMap("conf").entrySet()) {
+      conf.set(e.getKey(), e.getValue());
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.clientele.common.table;
+
+/**
+ * Every table Clientele reads or writes: its name (a contract with BI users) and its layer. The
+ * location of each is decided in one place, {@link TableCatalog}.
+ */
+public enum Table {
+  // silver: canonical, validated input
+  TRANSACTIONS(Layer.SILVER, "transactions"),
+  CUSTOMERS(Layer.SILVER, "customers"),
+  CUSTOMER_HISTORY(Layer.SILVER, "customer_history"),
+  SURVEYS(Layer.SILVER, "surveys"),
+  COMPLAINTS(Layer.SILVER, "complaints"),
+  // ops: bookkeeping every run writes
+  QUARANTINE(Layer.OPS, "quarantine"),
+  INGEST_FILES(Layer.OPS, "ingest_files"),
+  RUNS(Layer.OPS, "runs"),
+  // features and per-dimension aggregates, one snapshot per as-of date
+  CUSTOMER_FEATURES(Layer.SILVER, "customer_features"),
+  // gold: what BI tools read
+  CUSTOMER_TIERS(Layer.GOLD, "customer_tiers"),
+  SEGMENT_SUMMARY(Layer.GOLD, "segment_summary"),
+  KPI_MONTHLY(Layer.GOLD, "kpi_monthly"),
+  TIER_HISTORY(Layer.GOLD, "tier_history"),
+  TIER_TRANSITIONS(Layer.GOLD, "tier_transitions");
+
+  /** Where a table sits; also its folder under the warehouse root. */
+  public enum Layer {
+    SILVER("silver"),
+    GOLD("gold"),
+    OPS("ops");
+
+    public final String folder;
+
+    Layer(String folder) {
+      this.folder = folder;
+    }
+  }
+
+  public final Layer layer;
+  public final String tableName;
+
+  Table(Layer layer, String tableName) {
+    this.layer = layer;
+    this.tableName = tableName;
+  }
+}
