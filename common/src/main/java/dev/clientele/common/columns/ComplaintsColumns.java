@@ -1,0 +1,37 @@
+package dev.clientele.common.columns;
+
+import static dev.clientele.common.columns.TransactionsColumns.field;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Silver {@code complaints}: one row per complaint. {@link #CATEGORY} is one of quality, service,
+ * price, delivery, other (lower case); {@link #RESOLVED_AT} is null while open.
+ */
+public final class ComplaintsColumns {
+  private ComplaintsColumns() {}
+
+  public static final String COMPLAINT_ID = "complaint_id";
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String ORDER_ID = "order_id";
+  public static final String OPENED_AT = "opened_at";
+  public static final String RESOLVED_AT = "resolved_at";
+  public static final String CATEGORY = "category";
+  public static final String SEVERITY = "severity";
+  public static final String INGEST_RUN_ID = "ingest_run_id";
+
+  public static final StructType SCHEMA =
+      new StructType(
+          new StructField[] {
+            field(COMPLAINT_ID, DataTypes.StringType, false),
+            field(CUSTOMER_ID, DataTypes.StringType, false),
+            field(ORDER_ID, DataTypes.StringType, true),
+            field(OPENED_AT, DataTypes.TimestampType, false),
+            field(RESOLVED_AT, DataTypes.TimestampType, true),
+            field(CATEGORY, DataTypes.StringType, false),
+            field(SEVERITY, DataTypes.StringType, true),
+            field(INGEST_RUN_ID, DataTypes.StringType, false),
+          });
+}

@@ -1,0 +1,90 @@
+package dev.clientele.common.table;
+
+import io.delta.tables.DeltaTable;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The one place Clientele reads and writes Delta tables. Transforms never see paths; jobs call these
+ * few methods with a {@link Table} and the {@link TableCatalog}.
+ */
+public final class DeltaIO {
+  /** The snapshot column of every per-as-of table. */
+  public static final String AS_OF = "as_of";
+
+  private DeltaIO() {}
+
+  public static boolean exists(SparkSession spark, String path) {
+    return DeltaTable.isDeltaTable(spark, path);
+  }
+
+  public static Dataset<Row> read(SparkSession spark, String path) {
+    return spark.read().format("delta").load(path);
+  }
+
+  /** The table, or an empty frame of {@code schema} when it has never been written. */
+  public static Dataset<Row> readOrEmpty(SparkSession spark, String path, StructType schema) {
+    return exists(spark, path) ? read(spark, path) : spark.createDataFrame(java.util.List.of(), schema);
+  }
+
+  /** One as-of snapshot of a table partitioned by {@link #AS_OF}. */
+  public static Dataset<Row> readSnapshot(SparkSession spark, String path, LocalDate asOf) {
+    return read(spark, path).where(org.apache.spark.sql.functions.col(AS_OF).equalTo(java.sql.Date.valueOf(asOf)));
+  }
+
+  /**
+   * Atomically replaces the {@code as_of = asOf} snapshot (one Delta commit with replaceWhere), so a
+   * rerun for the same date replaces exactly that snapshot and other dates are untouched. The frame
+   * must carry an {@code as_of} column equal to {@code asOf}.
+   */
+  public static void replaceSnapshot(Dataset<Row> frame, String path, LocalDate asOf) {
+    frame
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy(AS_OF)
+        .option("replaceWhere", AS_OF + " = DATE'" + asOf + "'")
+        .save(path);
+  }
+
+  /** Replaces the whole table in one commit (readers see old or new, never a mix). */
+  public static void overwrite(Dataset<Row> frame, String path, String... partitionBy) {
+    frame
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .partitionBy(partitionBy)
+        .save(path);
+  }
+
+  /**
+   * Appends at most once per ({@code appId}, {@code version}): Delta skips a write whose pair it has
+   * already committed, so a crashed run's rerun cannot append twice.
+   */
+  public static void appendOnce(Dataset<Row> frame, String path, String appId, long version, String... partitionBy) {
+    frame
+        .write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .option("txnAppId", appId)
+        .option("txnVersion", version)
+        .partitionBy(partitionBy)
+        .save(path);
+  }
+
+  /** Plain append (ops tables such as {@code runs}). */
+  public static void append(Dataset<Row> frame, String path, String... partitionBy) {
+    frame.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path);
+  }
+
+  /** The table's current version, or -1 if it does not exist. */
+  public static long version(SparkSession spark, String path) {
+    if (!exists(spark, path)) return -1;
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+  }
+}
