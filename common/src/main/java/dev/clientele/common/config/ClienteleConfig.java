@@ -129,23 +129,13 @@ public final class ClienteleConfig {
     try {
       // Parse the value as HOCON so numbers, booleans and lists keep their types; fall back to a string.
       return ConfigFactory.parseString(
-          quoteKey(fullKey) + " = " + value,
+          fullKey + " = " + value,
           ConfigParseOptions.defaults()
               .setSyntax(ConfigSyntax.CONF)
               .setOriginDescription("--set " + key));
     } catch (ConfigException e) {
       return ConfigFactory.parseMap(Map.of(fullKey, value), "--set " + key);
     }
-  }
-
-  private static String quoteKey(String key) {
-    // Keep the dots as path separators, quote each element so odd characters survive.
-    StringBuilder out = new StringBuilder();
-    for (String part : key.split("\\.", -1)) {
-      if (out.length() > 0) out.append('.');
-      out.append('"').append(part.replace("\"", "\\\"")).append('"');
-    }
-    return out.toString();
   }
 
   private static void rejectUnknownKeys(Config layer, Config reference) {

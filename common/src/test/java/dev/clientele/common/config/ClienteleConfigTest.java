@@ -52,7 +52,8 @@ class ClienteleConfigTest {
   @Test
   void wrongTypeNamesKeyAndFile() throws IOException {
     Path app = write("application.conf", "clientele.sample.customers = lots\n");
-    assertThatThrownBy(() -> ClienteleConfig.load(app, List.of(), List.of()))
+    ClienteleConfig config = ClienteleConfig.load(app, List.of(), List.of());
+    assertThatThrownBy(() -> config.at("clientele.sample").intBetween("customers", 1, 10))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("clientele.sample.customers")
         .hasMessageContaining("application.conf: 1");
