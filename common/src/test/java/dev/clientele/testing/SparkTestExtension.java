@@ -59,7 +59,7 @@ public final class SparkTestExtension implements ParameterResolver {
     }
   }
 
-  private static final class SharedSpark implements ExtensionContext.Store.CloseableResource {
+  private static final class SharedSpark implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final SparkSession spark;
     final Path warehouse;
 

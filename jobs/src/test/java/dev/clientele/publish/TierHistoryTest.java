@@ -1,0 +1,65 @@
+package dev.clientele.publish;
+
+import static dev.clientele.testing.DatasetAssert.assertThatDataset;
+
+import dev.clientele.testing.SparkTestExtension;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SparkTestExtension.class)
+class TierHistoryTest {
+  /** Three published dates; c1 stays high then drops, c2 appears late, c3 is absent on day 2. */
+  static Dataset<Row> labels(SparkSession spark) {
+    return spark.sql(
+        """
+        SELECT as_of, customer_id, dimension, label, reason FROM VALUES
+          (DATE'2026-11-19', 'c1', 'value_tier', 'high', 'r1'),
+          (DATE'2026-11-20', 'c1', 'value_tier', 'high', 'r1-changed-reason'),
+          (DATE'2026-11-21', 'c1', 'value_tier', 'medium', 'r3'),
+          (DATE'2026-11-21', 'c2', 'value_tier', 'low', 'r4'),
+          (DATE'2026-11-19', 'c3', 'value_tier', 'low', 'r5'),
+          (DATE'2026-11-21', 'c3', 'value_tier', 'low', 'r6'),
+          (DATE'2026-11-19', 'c1', 'lifecycle_stage', 'stable', 's1'),
+          (DATE'2026-11-20', 'c1', 'lifecycle_stage', 'stable', 's1'),
+          (DATE'2026-11-21', 'c1', 'lifecycle_stage', 'stable', 's1')
+        AS t(as_of, customer_id, dimension, label, reason)
+        """);
+  }
+
+  @Test
+  void unchangedLabelsKeepOneIntervalAndChangesOrGapsOpenNewOnes(SparkSession spark) {
+    Dataset<Row> expected =
+        spark.sql(
+            """
+            SELECT * FROM VALUES
+              ('c1', 'value_tier', 'high', 'r1', DATE'2026-11-19', DATE'2026-11-21', false),
+              ('c1', 'value_tier', 'medium', 'r3', DATE'2026-11-21', CAST(NULL AS DATE), true),
+              ('c2', 'value_tier', 'low', 'r4', DATE'2026-11-21', CAST(NULL AS DATE), true),
+              ('c3', 'value_tier', 'low', 'r5', DATE'2026-11-19', DATE'2026-11-20', false),
+              ('c3', 'value_tier', 'low', 'r6', DATE'2026-11-21', CAST(NULL AS DATE), true),
+              ('c1', 'lifecycle_stage', 'stable', 's1', DATE'2026-11-19', CAST(NULL AS DATE), true)
+            AS t(customer_id, dimension, label, reason, valid_from, valid_to, is_current)
+            """);
+    assertThatDataset(TierHistory.fromSnapshots(labels(spark))).isEqualTo(expected);
+  }
+
+  @Test
+  void transitionsCountMovesBetweenConsecutiveDates(SparkSession spark) {
+    Dataset<Row> expected =
+        spark.sql(
+            """
+            SELECT * FROM VALUES
+              (DATE'2026-11-20', DATE'2026-11-19', 'value_tier', 'high', 'high', 1L),
+              (DATE'2026-11-20', DATE'2026-11-19', 'value_tier', 'low', '(gone)', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'value_tier', 'high', 'medium', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'value_tier', '(new)', 'low', 2L),
+              (DATE'2026-11-20', DATE'2026-11-19', 'lifecycle_stage', 'stable', 'stable', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'lifecycle_stage', 'stable', 'stable', 1L)
+            AS t(as_of, previous_as_of, dimension, from_label, to_label, customers)
+            """);
+    assertThatDataset(TierTransitions.fromSnapshots(labels(spark))).isEqualTo(expected);
+  }
+}
