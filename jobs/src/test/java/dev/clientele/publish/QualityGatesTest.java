@@ -1,0 +1,79 @@
+package dev.clientele.publish;
+
+import static dev.clientele.testing.DatasetAssert.assertThatDataset;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.testing.SparkTestExtension;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SparkTestExtension.class)
+class QualityGatesTest {
+  static Dataset<Row> tiers(SparkSession spark) {
+    return spark.sql(
+        """
+        SELECT * FROM VALUES
+          (DATE'2026-11-21', 'c1', 'high', 'v: spend 900 >= p80 500', 'stable', CAST(900.00 AS DECIMAL(18,2)), 3L, 4.5D, 'promoter', false),
+          (DATE'2026-11-21', 'c2', 'low', 'v: spend 10 < p50 100', 'declining', CAST(10.00 AS DECIMAL(18,2)), 1L, 2.0D, 'detractor', true),
+          (DATE'2026-11-21', 'c3', 'low', 'v: spend 20 < p50 100', 'stable', CAST(20.00 AS DECIMAL(18,2)), 2L, CAST(NULL AS DOUBLE), CAST(NULL AS STRING), false),
+          (DATE'2026-11-21', 'c4', 'medium', 'v: spend 200 >= p50 100', 'stable', CAST(200.00 AS DECIMAL(18,2)), 2L, 4.0D, 'passive', false)
+        AS t(as_of, customer_id, value_tier, value_tier_reason, lifecycle_stage, monetary, frequency, csat_mean, nps_class, churn_flag)
+        """);
+  }
+
+  @Test
+  void passingSnapshotHasNoFailures(SparkSession spark) {
+    assertThat(
+            QualityGates.check(
+                tiers(spark),
+                4,
+                List.of("value_tier", "lifecycle_stage"),
+                List.of(new QualityGates.ShareBound("value_tier", "high", 0.25, 0.25))))
+        .isEmpty();
+  }
+
+  @Test
+  void eachGateNamesWhatFailed(SparkSession spark) {
+    Dataset<Row> bad =
+        tiers(spark)
+            .union(tiers(spark).limit(1))
+            .withColumn("email", org.apache.spark.sql.functions.lit("a@b.c"))
+            .withColumn(
+                "lifecycle_stage",
+                org.apache.spark.sql.functions.expr("CASE WHEN customer_id = 'c2' THEN NULL ELSE lifecycle_stage END"));
+    assertThat(
+            QualityGates.check(
+                bad,
+                4,
+                List.of("value_tier", "lifecycle_stage"),
+                List.of(new QualityGates.ShareBound("value_tier", "low", 0.0, 0.3))))
+        .containsExactly(
+            "column 'email' looks like raw PII; published tables hold only pseudonyms",
+            "customer_tiers has 5 rows but customer_features has 4",
+            "customer_tiers has 1 duplicate customer rows",
+            "1 customers have no lifecycle_stage label",
+            "value_tier=low share 0.4000 outside [0.0000, 0.3000]");
+  }
+
+  @Test
+  void segmentSummaryPerDimensionAndLabel(SparkSession spark) {
+    Dataset<Row> expected =
+        spark.sql(
+            """
+            SELECT * FROM VALUES
+              (DATE'2026-11-21', 'value_tier', 'high', 1L, 0.25D, CAST(900.00 AS DECIMAL(28,2)), 0.796460D, CAST(300.00 AS DECIMAL(18,2)), 4.5D, 100.00D, 0.0D),
+              (DATE'2026-11-21', 'value_tier', 'medium', 1L, 0.25D, CAST(200.00 AS DECIMAL(28,2)), 0.176991D, CAST(100.00 AS DECIMAL(18,2)), 4.0D, 0.00D, 0.0D),
+              (DATE'2026-11-21', 'value_tier', 'low', 2L, 0.5D, CAST(30.00 AS DECIMAL(28,2)), 0.026549D, CAST(10.00 AS DECIMAL(18,2)), 2.0D, -100.00D, 0.5D),
+              (DATE'2026-11-21', 'lifecycle_stage', 'stable', 3L, 0.75D, CAST(1120.00 AS DECIMAL(28,2)), 0.99115D, CAST(160.00 AS DECIMAL(18,2)), 4.25D, 50.00D, 0.0D),
+              (DATE'2026-11-21', 'lifecycle_stage', 'declining', 1L, 0.25D, CAST(10.00 AS DECIMAL(28,2)), 0.00885D, CAST(10.00 AS DECIMAL(18,2)), 2.0D, -100.00D, 1.0D)
+            AS t(as_of, dimension, label, customers, customer_share, revenue, revenue_share, aov, csat_mean, nps, churn_rate)
+            """);
+    assertThatDataset(SegmentSummary.compute(tiers(spark), List.of("value_tier", "lifecycle_stage")))
+        .withTolerance(1e-6)
+        .isEqualTo(expected);
+  }
+}
