@@ -1,0 +1,68 @@
+package dev.clientele.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Table;
+import dev.clientele.common.table.TableCatalog;
+import dev.clientele.testing.SparkTestExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SparkTestExtension.class)
+class SqlCommandTest {
+  private static String run(SparkSession spark, TableCatalog tables, SqlCommand.Format format, String query) throws Exception {
+    SqlCommand command = new SqlCommand();
+    command.query = query;
+    command.format = format;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    command.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    ClienteleConfig config = ClienteleConfig.load(null, List.of(), List.of());
+    command.bind(config).run(spark, new RunContext("r1", "sql", LocalDate.parse("2026-11-21"), config, tables));
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void queriesTablesByNameInEachFormat(SparkSession spark) throws Exception {
+    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sql").toString());
+    DeltaIO.overwrite(
+        spark.sql(
+            "SELECT * FROM VALUES ('c1', 'high', 1200.5D), ('c2', 'low', 3.0D), ('c3', 'low', NULL) AS t(customer_id, value_tier, monetary)"),
+        tables.path(Table.CUSTOMER_TIERS));
+    String query = "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue FROM clientele.customer_tiers GROUP BY 1 ORDER BY 1";
+
+    assertThat(run(spark, tables, SqlCommand.Format.table, query))
+        .isEqualTo(
+            """
+            value_tier  customers  revenue
+            ----------  ---------  -------
+            high                1   1200.5
+            low                 2      3.0
+            (2 rows)
+            """);
+    assertThat(run(spark, tables, SqlCommand.Format.csv, query))
+        .isEqualTo("value_tier,customers,revenue\nhigh,1,1200.5\nlow,2,3.0\n");
+    assertThat(run(spark, tables, SqlCommand.Format.json, query))
+        .isEqualTo(
+            "{\"value_tier\":\"high\",\"customers\":1,\"revenue\":1200.5}\n{\"value_tier\":\"low\",\"customers\":2,\"revenue\":3.0}\n");
+  }
+
+  @Test
+  void badQueryIsAFailedRunWithSparksMessage(SparkSession spark) {
+    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlbad").toString());
+    assertThatThrownBy(() -> run(spark, tables, SqlCommand.Format.table, "SELECT nope FROM clientele.no_such_table"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("query failed:")
+        .hasMessageContaining("no_such_table");
+  }
+}
