@@ -19,6 +19,8 @@ public final class SparkSessions {
         .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .set("spark.sql.session.timeZone", "UTC")
         .set("spark.sql.adaptive.enabled", "true")
+        // The pipeline runs its aggregate stages concurrently, each in its own pool.
+        .set("spark.scheduler.mode", "FAIR")
         .set("spark.sql.warehouse.dir", warehouse + "/catalog")
         // Small Delta logs should not fan out to 50 tasks on a 2-core machine.
         .set("spark.databricks.delta.snapshotPartitions", "4")

@@ -1,0 +1,144 @@
+package dev.clientele.pipeline;
+
+import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.job.JobRunner;
+import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Table;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole run in one Spark application: ingest → features → the aggregate stages concurrently
+ * (each in its own FAIR scheduler pool, over the persisted feature table) → publish, which runs its
+ * quality gates before anything is published. Progress is logged per stage with row counts and
+ * elapsed time, and a one-screen summary ends the run. Any stage failing fails the run (exit 1)
+ * before publish, so the published snapshot stays the previous one.
+ */
+public final class PipelineJob implements ClienteleJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
+
+  /** One step: its name, the job, and the table whose as-of snapshot it writes (for the count). */
+  public record Stage(String name, ClienteleJob job, Table output) {}
+
+  /** What a finished stage reports in the summary. */
+  public record StageResult(String name, double seconds, Long rows, Table output) {}
+
+  private final List<Stage> before;
+  private final List<Stage> parallel;
+  private final List<Stage> after;
+  private final List<StageResult> results = new ArrayList<>();
+
+  /**
+   * @param before stages run in order first (ingest, features)
+   * @param parallel stages run concurrently (segment, value, satisfaction, ...)
+   * @param after stages run in order last (publish)
+   */
+  public PipelineJob(List<Stage> before, List<Stage> parallel, List<Stage> after) {
+    this.before = before;
+    this.parallel = parallel;
+    this.after = after;
+  }
+
+  @Override
+  public void run(SparkSession spark, RunContext run) throws Exception {
+    long started = System.nanoTime();
+    for (Stage stage : before) results.add(runStage(spark, run, stage));
+    results.addAll(runConcurrently(spark, run, parallel));
+    for (Stage stage : after) results.add(runStage(spark, run, stage));
+    LOG.info("\n{}", summary(run, results, (System.nanoTime() - started) / 1e9));
+  }
+
+  /** The results so far, in stage order (for the summary and tests). */
+  public List<StageResult> results() {
+    return List.copyOf(results);
+  }
+
+  private static List<StageResult> runConcurrently(SparkSession spark, RunContext run, List<Stage> stages)
+      throws Exception {
+    if (stages.isEmpty()) return List.of();
+    ExecutorService pool = Executors.newFixedThreadPool(stages.size(), r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      t.setName("clientele-stage");
+      return t;
+    });
+    try {
+      Map<Stage, Future<StageResult>> futures = new LinkedHashMap<>();
+      for (Stage stage : stages) {
+        futures.put(
+            stage,
+            pool.submit(
+                () -> {
+                  // Each concurrent stage gets its own FAIR pool so one cannot starve the others.
+                  spark.sparkContext().setLocalProperty("spark.scheduler.pool", stage.name());
+                  spark.sparkContext().setJobGroup(stage.name(), "clientele " + stage.name(), false);
+                  try {
+                    return runStage(spark, run, stage);
+                  } finally {
+                    spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
+                    spark.sparkContext().clearJobGroup();
+                  }
+                }));
+      }
+      List<StageResult> done = new ArrayList<>();
+      List<String> failures = new ArrayList<>();
+      for (Map.Entry<Stage, Future<StageResult>> f : futures.entrySet()) {
+        try {
+          done.add(f.getValue().get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          LOG.error("Stage '{}' failed", f.getKey().name(), cause);
+          failures.add(f.getKey().name() + ": " + cause.getMessage());
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw new JobFailure("stage(s) failed, nothing published: " + String.join("; ", failures));
+      }
+      return done;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static StageResult runStage(SparkSession spark, RunContext run, Stage stage) throws Exception {
+    LOG.info("Stage '{}' started", stage.name());
+    long t0 = System.nanoTime();
+    try {
+      stage.job().run(spark, run);
+    } catch (JobFailure e) {
+      throw new JobFailure("stage '" + stage.name() + "': " + e.getMessage(), e);
+    }
+    Long rows = null;
+    if (stage.output() != null && DeltaIO.exists(spark, run.tables().path(stage.output()))) {
+      rows = DeltaIO.readSnapshot(spark, run.tables().path(stage.output()), run.asOf()).count();
+    }
+    StageResult result = new StageResult(stage.name(), (System.nanoTime() - t0) / 1e9, rows, stage.output());
+    LOG.info("Stage '{}' finished in {}{}", stage.name(), JobRunner.elapsed(t0),
+        rows == null ? "" : String.format(Locale.ROOT, ": %,d rows in %s", rows, stage.output().tableName));
+    return result;
+  }
+
+  static String summary(RunContext run, List<StageResult> results, double totalSeconds) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Clientele pipeline %s, as of %s: done in %.1f s%n", run.runId(), run.asOf(), totalSeconds));
+    out.append(String.format(Locale.ROOT, "  %-14s %9s %12s  %s%n", "stage", "seconds", "rows", "table"));
+    for (StageResult r : results) {
+      out.append(String.format(Locale.ROOT, "  %-14s %9.1f %12s  %s%n", r.name(), r.seconds(),
+          r.rows() == null ? "-" : String.format(Locale.ROOT, "%,d", r.rows()),
+          r.output() == null ? "" : run.tables().path(r.output())));
+    }
+    return out.toString();
+  }
+}
