@@ -46,7 +46,7 @@ public final class GenerateSampleCommand implements Callable<Integer> {
   @Option(
       names = "--transactions",
       paramLabel = "N",
-      description = "clientele.sample.transactions: transaction lines over all days (within about 2%)")
+      description = "clientele.sample.transactions: transaction lines over all days (within about 2%%)")
   Long transactions;
 
   @Option(names = "--days", paramLabel = "N", description = "clientele.sample.days")
