@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Brands, categories and products generated from the seed. Each brand sells in two or three
@@ -57,7 +58,7 @@ final class Catalogue {
     for (int c = 0; c < CATEGORIES.length; c++) {
       int category = c;
       byCategory[c] =
-          java.util.stream.IntStream.range(0, products)
+          IntStream.range(0, products)
               .filter(p -> productCategory[p] == category)
               .boxed()
               .sorted((a, b) -> price[a] != price[b] ? Long.compare(price[a], price[b]) : a - b)
@@ -68,7 +69,7 @@ final class Catalogue {
     for (int b = 0; b < brandNames.length; b++) {
       int brand = b;
       byBrand[b] =
-          java.util.stream.IntStream.range(0, products).filter(p -> productBrand[p] == brand).toArray();
+          IntStream.range(0, products).filter(p -> productBrand[p] == brand).toArray();
     }
   }
 

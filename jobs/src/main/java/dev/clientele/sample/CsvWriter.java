@@ -3,6 +3,7 @@ package dev.clientele.sample;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.nio.file.Path;
  * number (header = line 1).
  */
 final class CsvWriter implements Closeable {
-  private static final int BUFFER = 1 << 16;
+  private static final int BUFFER = 1 << 13;
 
   private final BufferedWriter out;
   private final String name;
@@ -31,7 +32,7 @@ final class CsvWriter implements Closeable {
     CsvWriter writer =
         new CsvWriter(
             new BufferedWriter(
-                new java.io.OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
+                new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
                 BUFFER),
             relative);
     writer.line(header);

@@ -3,7 +3,9 @@ package dev.clientele.sample;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The customers of the sample: writes {@code customers/customers.csv} (with a second, later row for
@@ -74,7 +76,7 @@ final class CustomerBase {
 
   static final int STORES = REGIONS.length * STORES_PER_REGION;
   private static final String[] STORE_IDS =
-      java.util.stream.IntStream.range(0, STORES)
+      IntStream.range(0, STORES)
           .mapToObj(s -> Formats.id("S", s + 1L, 3))
           .toArray(String[]::new);
 
@@ -171,7 +173,7 @@ final class CustomerBase {
     String email =
         Draws.chance(rng, 0.02)
             ? ""
-            : (first + "." + last).toLowerCase(java.util.Locale.ROOT).replace("'", "")
+            : (first + "." + last).toLowerCase(Locale.ROOT).replace("'", "")
                 + (rng.nextBoolean() ? Integer.toString(Draws.between(rng, 1, 999)) : "")
                 + "@"
                 + Draws.pick(rng, DOMAINS);

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -37,7 +38,7 @@ final class DirtyLines implements Closeable {
     }
 
     static final Kind[] ALL = values();
-    static final double[] WEIGHTS = java.util.Arrays.stream(ALL).mapToDouble(k -> k.weight).toArray();
+    static final double[] WEIGHTS = Arrays.stream(ALL).mapToDouble(k -> k.weight).toArray();
 
     /** Share of dirty lines that are added copies rather than replaced lines. */
     static double duplicateShare() {
