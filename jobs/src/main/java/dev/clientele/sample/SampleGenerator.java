@@ -57,7 +57,7 @@ public final class SampleGenerator {
   private final int[] dueNext;
   // Return orders due on a day; only the next RETURN_WITHIN_DAYS days are ever filled.
   private final List<List<Order>> returnsDue;
-  private long orders;
+  private long lastOrderNumber;
   private int dayFiles;
 
   private SampleGenerator(
@@ -360,7 +360,7 @@ public final class SampleGenerator {
             SampleLayout.dayFile(calendar.dateText(day)),
             SampleLayout.TRANSACTIONS_HEADER)) {
       for (Order order : due) {
-        order.id = Formats.id("O", ++orders, 9);
+        order.id = Formats.id("O", ++lastOrderNumber, 9);
         for (int i = 0; i < order.lines.length; i++) {
           lines.write(file, order, i + 1, order.lines[i]);
         }
