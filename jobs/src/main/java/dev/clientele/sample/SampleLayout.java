@@ -1,0 +1,30 @@
+package dev.clientele.sample;
+
+/** File names and header rows of the raw sample, as documented in docs/sample-data.md. */
+final class SampleLayout {
+  private SampleLayout() {}
+
+  static final String TRANSACTIONS_DIR = "transactions";
+  static final String CUSTOMERS = "customers/customers.csv";
+  static final String SURVEYS = "surveys/surveys.csv";
+  static final String COMPLAINTS = "complaints/complaints.csv";
+  static final String CUSTOMER_GROUPS = "ground_truth/customer_groups.csv";
+  static final String DIRTY_RECORDS = "ground_truth/dirty_records.csv";
+
+  static final String TRANSACTIONS_HEADER =
+      "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,"
+          + "unit_cost,channel,store_id,original_order_id";
+  static final String CUSTOMERS_HEADER =
+      "customer_id,name,email,phone,birth_date,gender,income_band,occupation,region,signup_date,"
+          + "updated_at";
+  static final String SURVEYS_HEADER = "survey_id,customer_id,order_id,answered_at,csat,nps";
+  static final String COMPLAINTS_HEADER =
+      "complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity";
+  static final String CUSTOMER_GROUPS_HEADER = "customer_id,group";
+  static final String DIRTY_RECORDS_HEADER = "file,line,kind";
+
+  /** {@code transactions/2026-11-20.csv}. */
+  static String dayFile(String date) {
+    return TRANSACTIONS_DIR + "/" + date + ".csv";
+  }
+}
