@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Turns customer transaction logs into segment, value and satisfaction tier tables.",
     subcommands = {
       GenerateSampleCommand.class,
+      dev.clientele.ingest.IngestCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class,
     })

@@ -46,4 +46,18 @@ public final class CustomersColumns {
             field(IS_DERIVED, DataTypes.BooleanType, false),
             field(INGEST_RUN_ID, DataTypes.StringType, false),
           });
+
+  /** customer_history: start of the interval in which this version of the attributes held. */
+  public static final String VALID_FROM = "valid_from";
+  /** customer_history: start of the next version, null while this version is current. */
+  public static final String VALID_TO = "valid_to";
+
+  /**
+   * Silver {@code customer_history}: one row per customer and attribute version (SCD2), {@link
+   * #SCHEMA} plus {@link #VALID_FROM} (the version's updated_at) and {@link #VALID_TO}.
+   */
+  public static final StructType HISTORY_SCHEMA =
+      SCHEMA
+          .add(field(VALID_FROM, DataTypes.TimestampType, false))
+          .add(field(VALID_TO, DataTypes.TimestampType, true));
 }

@@ -22,6 +22,11 @@ public final class TransactionsColumns {
   public static final String TS = "ts";
   /** Calendar date of {@link #TS} in the source's time zone; the partition column. */
   public static final String TXN_DATE = "txn_date";
+  /**
+   * First day of {@link #TXN_DATE}'s month; present, and the partition column, only when {@code
+   * clientele.ingest.partition-by = month}. Not part of {@link #SCHEMA}.
+   */
+  public static final String TXN_MONTH = "txn_month";
   public static final String PRODUCT_ID = "product_id";
   public static final String BRAND = "brand";
   public static final String CATEGORY = "category";

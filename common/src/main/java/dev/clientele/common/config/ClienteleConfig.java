@@ -36,7 +36,6 @@ public final class ClienteleConfig {
       List.of(
           "clientele.spark.conf",
           "clientele.ingest.sources",
-          "clientele.ingest.pii",
           "clientele.value.membership.tiers",
           "clientele.value.points.multipliers",
           "clientele.value.points.bonus-events",

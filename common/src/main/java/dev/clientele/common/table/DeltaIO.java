@@ -82,6 +82,57 @@ public final class DeltaIO {
     frame.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path);
   }
 
+  /**
+   * Inserts the rows of {@code frame} that have no match in the table under {@code matchCondition}
+   * (an SQL condition over aliases {@code t}, the table, and {@code s}, the frame), in one commit;
+   * matched rows are left alone, so repeating the same call is a no-op. Creates the table from the
+   * frame (with its partitioning) when it does not exist yet.
+   */
+  public static void insertNew(
+      SparkSession spark, Dataset<Row> frame, String path, String matchCondition, String... partitionBy) {
+    if (!exists(spark, path)) {
+      createFrom(frame, path, partitionBy);
+      return;
+    }
+    DeltaTable.forPath(spark, path)
+        .as("t")
+        .merge(frame.as("s"), matchCondition)
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
+  /**
+   * Upserts in one commit: rows without a match under {@code matchCondition} are inserted; a matched
+   * row is replaced only where {@code updateCondition} holds (e.g. the frame's row is newer), so
+   * repeating the same call is a no-op. Creates the table from the frame when it does not exist yet.
+   */
+  public static void upsert(
+      SparkSession spark,
+      Dataset<Row> frame,
+      String path,
+      String matchCondition,
+      String updateCondition,
+      String... partitionBy) {
+    if (!exists(spark, path)) {
+      createFrom(frame, path, partitionBy);
+      return;
+    }
+    DeltaTable.forPath(spark, path)
+        .as("t")
+        .merge(frame.as("s"), matchCondition)
+        .whenMatched(updateCondition)
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
+  // ErrorIfExists: two writers racing to create the table fail loudly instead of appending twice.
+  private static void createFrom(Dataset<Row> frame, String path, String... partitionBy) {
+    frame.write().format("delta").mode(SaveMode.ErrorIfExists).partitionBy(partitionBy).save(path);
+  }
+
   /** The table's current version, or -1 if it does not exist. */
   public static long version(SparkSession spark, String path) {
     if (!exists(spark, path)) return -1;

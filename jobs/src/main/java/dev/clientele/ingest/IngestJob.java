@@ -1,0 +1,329 @@
+package dev.clientele.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.trunc;
+
+import dev.clientele.common.columns.CustomersColumns;
+import dev.clientele.common.columns.QuarantineColumns;
+import dev.clientele.common.columns.TransactionsColumns;
+import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.RunLog;
+import dev.clientele.common.table.Table;
+import dev.clientele.common.table.TableCatalog;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code clientele ingest}: loads each configured source's new files into its silver table
+ * ({@code transactions}, {@code customers} + {@code customer_history}, {@code surveys},
+ * {@code complaints}), every rejected record into {@code quarantine} with its reasons, the files into
+ * the {@code ingest_files} ledger, and one {@code runs} row per source with read = accepted +
+ * quarantined + duplicate.
+ *
+ * <p>Order of writes, so a crash anywhere followed by a rerun gives the tables of a clean run:
+ * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is over
+ * its reject-rate ceiling, silver (insert-only MERGE by key; customers upsert only newer versions);
+ * then the ledger, last. Files not in the ledger are read again by the rerun, whose writes are then
+ * no-ops for rows the crashed run already wrote.
+ */
+public final class IngestJob implements ClienteleJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  private final IngestConfig config;
+
+  public IngestJob(IngestConfig config) {
+    this.config = config;
+  }
+
+  /** One source's work in this run. */
+  private record Batch(SourceKind kind, List<FileLedger.SourceFile> files, Dataset<Row> classified) {}
+
+  @Override
+  public void run(SparkSession spark, RunContext run) {
+    Instant started = Instant.now();
+    if (config.pii().isDevKey()) {
+      LOG.warn(
+          "*** PII pseudonyms use the PUBLIC DEVELOPMENT KEY (clientele.ingest.pii.dev-key-allowed = true). "
+              + "Anyone can reverse them. Use this only for generated sample data; set {} for real data. ***",
+          "CLIENTELE_PII_KEY or clientele.ingest.pii.key-file");
+    }
+    TableCatalog tables = run.tables();
+    FileLedger ledger = new FileLedger(spark, tables.path(Table.INGEST_FILES));
+    Dataset<Row> completedRuns = ledger.completedRunIds().persist(StorageLevel.MEMORY_AND_DISK());
+    Instant futureCutoff = config.rules().futureCutoff(run.asOf());
+
+    Map<SourceKind, Batch> batches = new EnumMap<>(SourceKind.class);
+    Map<SourceKind, SourceResult> results = new EnumMap<>(SourceKind.class);
+    boolean customerFilesExist = false;
+    for (Map.Entry<SourceKind, SourceConfig> e : config.sources().entrySet()) {
+      SourceKind kind = e.getKey();
+      SourceConfig src = e.getValue();
+      List<FileLedger.SourceFile> files = ledger.list(src.path());
+      if (files.isEmpty()) {
+        if (src.required()) {
+          throw new JobFailure("No " + kind.sourceName + " files at " + src.path() + " (clientele.ingest.sources."
+              + kind.sourceName + ".path or --input " + kind.sourceName + "=PATH).");
+        }
+        LOG.info("Source {}: no files at {}, skipped", kind.sourceName, src.path());
+        results.put(kind, SourceResult.skipped(kind, "no files"));
+        continue;
+      }
+      if (kind == SourceKind.CUSTOMERS) customerFilesExist = true;
+      List<FileLedger.SourceFile> pending = ledger.pending(kind, files);
+      LOG.info("Source {}: {} file(s) at {}, {} new", kind.sourceName, files.size(), src.path(), pending.size());
+      if (pending.isEmpty()) {
+        results.put(kind, SourceResult.skipped(kind, "no new files"));
+        continue;
+      }
+      Dataset<Row> known =
+          kind != SourceKind.CUSTOMERS && customerFilesExist && config.rules().quarantineUnknownCustomer()
+              ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
+              : null;
+      Dataset<Row> classified = classify(spark, tables, src, pending, known, futureCutoff, completedRuns);
+      batches.put(kind, new Batch(kind, pending, classified));
+      SourceResult result = count(kind, pending.size(), classified);
+      results.put(kind, result);
+      LOG.info(
+          "Source {}: read {} = accepted {} + quarantined {} + duplicate {}{}",
+          kind.sourceName, result.read(), result.accepted(), result.quarantined(), result.duplicate(),
+          result.topReasons().isEmpty() ? "" : "; top reasons " + result.topReasons());
+      if (!result.reconciles()) {
+        throw new IllegalStateException("Counts of " + kind.sourceName + " do not reconcile: " + result);
+      }
+    }
+
+    Map<String, Long> versions = new LinkedHashMap<>();
+    if (!batches.isEmpty()) {
+      writeQuarantine(spark, tables, run.runId(), batches.values());
+      versions.put(Table.QUARANTINE.tableName, DeltaIO.version(spark, tables.path(Table.QUARANTINE)));
+      failOverCeiling(spark, run, results, started, versions);
+      writeSilver(spark, tables, run.runId(), batches, versions);
+      for (Batch b : batches.values()) {
+        ledger.record(b.kind(), b.files(), RawRecords.fileStats(b.classified()), run.runId(), Instant.now());
+      }
+      versions.put(Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
+    }
+    List<RunLog.Entry> entries = new ArrayList<>();
+    Instant finished = Instant.now();
+    for (SourceResult r : results.values()) {
+      String status = r.status().equals("skipped") ? "skipped" : "succeeded";
+      results.put(r.kind(), r.withStatus(status, r.note()));
+      entries.add(entry(results.get(r.kind()), started, finished, versions));
+    }
+    RunLog.record(spark, run, entries);
+    for (Batch b : batches.values()) b.classified().unpersist();
+    completedRuns.unpersist();
+    String table = SourceResult.table(new ArrayList<>(results.values()));
+    LOG.info("Ingest summary for run {}:\n{}", run.runId(), table);
+    System.out.print(table);
+  }
+
+  private Dataset<Row> classify(
+      SparkSession spark,
+      TableCatalog tables,
+      SourceConfig src,
+      List<FileLedger.SourceFile> pending,
+      Dataset<Row> knownCustomers,
+      Instant futureCutoff,
+      Dataset<Row> completedRuns) {
+    SourceKind kind = src.kind();
+    Dataset<Row> records = RawRecords.read(spark, src, pending.stream().map(FileLedger.SourceFile::path).toList());
+    Dataset<Row> redacted = RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
+    Dataset<Row> mapped = lenient(spark, () -> ColumnMapping.apply(redacted, src, config.pii()));
+    Dataset<Row> validated = ValidationRules.apply(mapped, kind, config.rules(), futureCutoff, knownCustomers);
+    Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
+    return Dedupe.classify(validated, kind, existing, completedRuns).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Builds a plan with ANSI mode off: casts and arithmetic in user mapping expressions are fixed at
+   * plan construction, so bad values become null (and the record is quarantined) instead of failing
+   * the run. The session's setting is restored at once.
+   */
+  static <T> T lenient(SparkSession spark, Supplier<T> plan) {
+    String key = "spark.sql.ansi.enabled";
+    String before = spark.conf().get(key);
+    spark.conf().set(key, "false");
+    try {
+      return plan.get();
+    } finally {
+      spark.conf().set(key, before);
+    }
+  }
+
+  /** Customers in silver from a customer source, plus those this run accepts. */
+  private static Dataset<Row> knownCustomers(SparkSession spark, TableCatalog tables, Batch customers) {
+    Dataset<Row> known =
+        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMERS), CustomersColumns.SCHEMA)
+            .where(col(CustomersColumns.IS_DERIVED).equalTo(false))
+            .select(CustomersColumns.CUSTOMER_ID);
+    if (customers != null) {
+      known = known.unionByName(
+          customers.classified()
+              .where(col(Dedupe.STATUS).notEqual(Dedupe.QUARANTINED))
+              .select(CustomersColumns.CUSTOMER_ID));
+    }
+    return known;
+  }
+
+  private static SourceResult count(SourceKind kind, int files, Dataset<Row> classified) {
+    Map<String, Long> byStatus = new HashMap<>();
+    for (Row r : classified.groupBy(Dedupe.STATUS).count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+    List<String> top = new ArrayList<>();
+    for (Row r :
+        classified
+            .where(col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED))
+            .select(explode(col(ValidationRules.REASONS)).as("reason"))
+            .groupBy("reason")
+            .count()
+            .orderBy(col("count").desc(), col("reason"))
+            .limit(3)
+            .collectAsList()) {
+      top.add(r.getString(0) + " " + r.getLong(1));
+    }
+    long accepted = byStatus.getOrDefault(Dedupe.ACCEPTED, 0L);
+    long quarantined = byStatus.getOrDefault(Dedupe.QUARANTINED, 0L);
+    long duplicate = byStatus.getOrDefault(Dedupe.DUPLICATE, 0L);
+    long read = byStatus.values().stream().mapToLong(Long::longValue).sum();
+    return new SourceResult(kind, "running", files, read, accepted, quarantined, duplicate, top, null);
+  }
+
+  private static void writeQuarantine(SparkSession spark, TableCatalog tables, String runId, Iterable<Batch> batches) {
+    Dataset<Row> all = null;
+    Timestamp now = Timestamp.from(Instant.now());
+    for (Batch b : batches) {
+      Dataset<Row> q =
+          b.classified()
+              .where(col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED))
+              .select(
+                  lit(b.kind().sourceName).as(QuarantineColumns.SOURCE),
+                  col(RawRecords.FILE).as(QuarantineColumns.SOURCE_FILE),
+                  col(RawRecords.LINE).cast("long").as(QuarantineColumns.RECORD_NUMBER),
+                  col(RawRecords.RAW).as(QuarantineColumns.RAW),
+                  col(ValidationRules.REASONS).as(QuarantineColumns.REASONS),
+                  lit(runId).as(QuarantineColumns.RUN_ID),
+                  lit(now).as(QuarantineColumns.QUARANTINED_AT));
+      all = all == null ? q : all.unionByName(q);
+    }
+    DeltaIO.insertNew(
+        spark,
+        all,
+        tables.path(Table.QUARANTINE),
+        "t.source = s.source AND t.source_file = s.source_file AND t.record_number = s.record_number");
+  }
+
+  private void failOverCeiling(
+      SparkSession spark, RunContext run, Map<SourceKind, SourceResult> results, Instant started, Map<String, Long> versions) {
+    List<String> problems = new ArrayList<>();
+    for (SourceResult r : results.values()) {
+      if (r.rejectRate() > config.rules().maxRejectRate()) {
+        problems.add(String.format(
+            "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%); top reasons: %s",
+            r.kind().sourceName, r.quarantined(), r.read(), 100 * r.rejectRate(),
+            100 * config.rules().maxRejectRate(), String.join(", ", r.topReasons())));
+      }
+    }
+    if (problems.isEmpty()) return;
+    String message = String.join("; ", problems)
+        + ". Quarantine is written (table quarantine); silver is unchanged. Fix the input or raise "
+        + "clientele.ingest.rules.max-reject-rate.";
+    Instant finished = Instant.now();
+    List<RunLog.Entry> entries = new ArrayList<>();
+    for (SourceResult r : results.values()) {
+      entries.add(entry(r.withStatus(r.status().equals("skipped") ? "skipped" : "failed", message), started, finished, versions));
+    }
+    RunLog.record(spark, run, entries);
+    throw new JobFailure(message);
+  }
+
+  private void writeSilver(
+      SparkSession spark, TableCatalog tables, String runId, Map<SourceKind, Batch> batches, Map<String, Long> versions) {
+    for (Batch b : batches.values()) {
+      SourceKind kind = b.kind();
+      Dataset<Row> accepted = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED));
+      switch (kind) {
+        case CUSTOMERS -> {
+          Dataset<Row> versionsFrame = accepted.withColumn(CustomersColumns.INGEST_RUN_ID, lit(runId));
+          String historyPath = tables.path(Table.CUSTOMER_HISTORY);
+          Dataset<Row> existing = DeltaIO.readOrEmpty(spark, historyPath, CustomersColumns.HISTORY_SCHEMA);
+          DeltaIO.upsert(
+              spark,
+              CustomerVersions.history(versionsFrame, existing),
+              historyPath,
+              "t.customer_id = s.customer_id AND t.valid_from = s.valid_from",
+              "NOT (t.valid_to <=> s.valid_to)");
+          versions.put(Table.CUSTOMER_HISTORY.tableName, DeltaIO.version(spark, historyPath));
+          DeltaIO.upsert(
+              spark,
+              CustomerVersions.latest(versionsFrame),
+              tables.path(Table.CUSTOMERS),
+              "t.customer_id = s.customer_id",
+              "t.is_derived OR t.updated_at IS NULL OR s.updated_at > t.updated_at");
+        }
+        case TRANSACTIONS -> {
+          Dataset<Row> rows = accepted
+              .withColumn(TransactionsColumns.SOURCE_FILE, col(RawRecords.FILE))
+              .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
+              .select(CustomerVersions.columns(kind.schema));
+          String partition = TransactionsColumns.TXN_DATE;
+          if (config.partitionByMonth()) {
+            rows = rows.withColumn(TransactionsColumns.TXN_MONTH, trunc(col(TransactionsColumns.TXN_DATE), "month"));
+            partition = TransactionsColumns.TXN_MONTH;
+          }
+          DeltaIO.insertNew(
+              spark, rows, tables.path(Table.TRANSACTIONS),
+              "t.txn_id = s.txn_id AND t." + partition + " = s." + partition, partition);
+        }
+        default -> {
+          String keyCol = kind.key.get(0);
+          DeltaIO.insertNew(
+              spark,
+              accepted.withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId)).select(CustomerVersions.columns(kind.schema)),
+              tables.path(kind.table),
+              "t." + keyCol + " = s." + keyCol);
+        }
+      }
+      versions.put(kind.table.tableName, DeltaIO.version(spark, tables.path(kind.table)));
+    }
+    // Every customer id in the accepted log has a customers row: derived where no source gave one.
+    Dataset<Row> ids = null;
+    for (Batch b : batches.values()) {
+      if (b.kind() == SourceKind.CUSTOMERS) continue;
+      Dataset<Row> part = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED)).select(CustomersColumns.CUSTOMER_ID);
+      ids = ids == null ? part : ids.unionByName(part);
+    }
+    if (ids != null) {
+      DeltaIO.insertNew(spark, CustomerVersions.derived(ids, runId), tables.path(Table.CUSTOMERS), "t.customer_id = s.customer_id");
+    }
+    if (ids != null || batches.containsKey(SourceKind.CUSTOMERS)) {
+      versions.put(Table.CUSTOMERS.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMERS)));
+    }
+  }
+
+  private static RunLog.Entry entry(SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {
+    String message = r.note() != null ? r.note() : r.topReasons().isEmpty() ? null : "top reasons: " + String.join(", ", r.topReasons());
+    return new RunLog.Entry(
+        r.kind().sourceName, r.status(), r.read(), r.accepted(), r.quarantined(), r.duplicate(),
+        started, finished, message, versions.isEmpty() ? null : Map.copyOf(versions));
+  }
+
+}

@@ -1,0 +1,217 @@
+package dev.clientele.ingest;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.decode;
+import static org.apache.spark.sql.functions.from_csv;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.clientele.common.job.JobFailure;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads a source's files into one row per input record, before any mapping: the source's own
+ * columns (all strings for CSV and JSON) plus {@link #FILE}, {@link #LINE}, {@link #TEXT} and
+ * {@link #CORRUPT}.
+ *
+ * <p>CSV and JSON lines are read as text ({@code spark.read.text}) and parsed with {@code from_csv}
+ * / {@code from_json} in PERMISSIVE mode against an explicit all-string schema, so a bad line is
+ * kept whole with its real 1-based line number (header = line 1). The line number is exact: a text
+ * split's lines are contiguous in its task, so a line's number is the lines in the file's earlier
+ * splits plus its offset within its split ({@code monotonically_increasing_id} minus the split's
+ * first id). A quoted field spanning lines is not supported: such a record is malformed. Parquet
+ * rows are numbered by {@code _metadata.row_index} + 1 and rendered as JSON for the raw text.
+ */
+public final class RawRecords {
+  public static final String FILE = "__file";
+  public static final String LINE = "__line";
+  /** The record as read (the line, or the row as JSON). */
+  public static final String TEXT = "__text";
+  /** Non-null when the record could not be split into the source's fields. */
+  public static final String CORRUPT = "__corrupt";
+  /** 64-bit xxHash of (line, text): the record's share of its file's checksum. */
+  public static final String TEXT_HASH = "__text_hash";
+  /** What quarantine keeps of the record (see {@link #redact}). */
+  public static final String RAW = "__raw";
+
+  static final String EMPTY_CHECKSUM = "xxh64xor:0000000000000000";
+
+  private RawRecords() {}
+
+  /** The records of {@code paths} (all files of one source), header lines and blank lines dropped. */
+  public static Dataset<Row> read(SparkSession spark, SourceConfig src, List<String> paths) {
+    String[] files = paths.toArray(String[]::new);
+    if (src.format() == SourceConfig.Format.PARQUET) {
+      Dataset<Row> rows = spark.read().parquet(files);
+      Column[] sourceCols = java.util.Arrays.stream(rows.columns()).map(c -> col(quoted(c))).toArray(Column[]::new);
+      List<Column> out = new ArrayList<>(List.of(sourceCols));
+      out.add(col("_metadata.file_path").as(FILE));
+      out.add(col("_metadata.row_index").plus(1).as(LINE));
+      out.add(to_json(struct(sourceCols)).as(TEXT));
+      out.add(lit(null).cast(DataTypes.StringType).as(CORRUPT));
+      return withTextHash(rows.select(out.toArray(Column[]::new)));
+    }
+    Dataset<Row> lines = numberedLines(spark, src, files);
+    List<String> columns = src.columns();
+    if (src.format() == SourceConfig.Format.CSV) {
+      if (src.header()) columns = checkHeaders(lines, src);
+      lines = src.header() ? lines.where(col(LINE).gt(1)) : lines;
+    }
+    lines = lines.where(trim(col(TEXT)).notEqual(""));
+    StructType schema = new StructType();
+    for (String c : columns) schema = schema.add(c, DataTypes.StringType);
+    schema = schema.add(CORRUPT, DataTypes.StringType);
+    Map<String, String> options = new HashMap<>();
+    options.put("mode", "PERMISSIVE");
+    options.put("columnNameOfCorruptRecord", CORRUPT);
+    Column parsed;
+    if (src.format() == SourceConfig.Format.CSV) {
+      options.put("sep", src.delimiter());
+      options.put("quote", src.quote());
+      options.put("escape", src.quote());
+      parsed = from_csv(col(TEXT), lit(schema.toDDL()), options);
+    } else {
+      parsed = from_json(col(TEXT), schema, options);
+    }
+    List<Column> out = new ArrayList<>();
+    for (String c : columns) out.add(col("__parsed." + quoted(c)).as(c));
+    out.add(col(FILE));
+    out.add(col(LINE));
+    out.add(col(TEXT));
+    // from_json leaves the corrupt column null for a line that is not a JSON object at all.
+    out.add(
+        src.format() == SourceConfig.Format.JSON
+            ? when(col("__parsed").isNull(), col(TEXT)).otherwise(col("__parsed." + CORRUPT)).as(CORRUPT)
+            : col("__parsed." + CORRUPT).as(CORRUPT));
+    return withTextHash(lines.withColumn("__parsed", parsed).select(out.toArray(Column[]::new)));
+  }
+
+  private static Dataset<Row> withTextHash(Dataset<Row> records) {
+    return records.withColumn(TEXT_HASH, xxhash64(col(LINE), col(TEXT)));
+  }
+
+  /**
+   * Per file: its content checksum ({@value #EMPTY_CHECKSUM} form: XOR of {@link #TEXT_HASH} over
+   * its records) and record count, from any frame that still has one row per record. Keys are
+   * normalised paths.
+   */
+  public static Map<String, FileLedger.FileStats> fileStats(Dataset<Row> records) {
+    Map<String, FileLedger.FileStats> stats = new HashMap<>();
+    for (Row r :
+        records
+            .groupBy(FILE)
+            .agg(
+                org.apache.spark.sql.functions.bit_xor(col(TEXT_HASH)).as("x"),
+                count(lit(1)).as("n"))
+            .select(col(FILE), concat(lit("xxh64xor:"), lpad(org.apache.spark.sql.functions.hex(col("x")), 16, "0")), col("n"))
+            .collectAsList()) {
+      stats.put(FileLedger.normalise(r.getString(0)), new FileLedger.FileStats(r.getString(1), r.getLong(2)));
+    }
+    return stats;
+  }
+
+  /**
+   * Adds {@link #RAW}, what quarantine may keep, and drops {@link #TEXT}. Without PII columns it is
+   * the record's text. With any: the record's fields as JSON, each PII field replaced by its
+   * pseudonym; a record that could not be split into fields is not kept at all (null), because its
+   * PII cannot be located.
+   */
+  public static Dataset<Row> redact(Dataset<Row> records, List<String> sourceColumns, PiiKey pii) {
+    List<String> piiColumns = sourceColumns.stream().filter(pii.columns()::contains).toList();
+    Column raw;
+    if (piiColumns.isEmpty()) {
+      raw = col(TEXT);
+    } else {
+      List<Column> fields = new ArrayList<>();
+      for (String c : sourceColumns) {
+        Column v = col(quoted(c));
+        fields.add((piiColumns.contains(c) ? Pseudonymizer.hmacSha256(v, pii) : v).as(c));
+      }
+      raw = when(col(CORRUPT).isNull(), to_json(struct(fields.toArray(Column[]::new))));
+    }
+    return records.withColumn(RAW, raw).drop(TEXT);
+  }
+
+  /** Source columns of a frame from {@link #read}: everything but the internal columns. */
+  public static List<String> sourceColumns(Dataset<Row> records) {
+    return java.util.Arrays.stream(records.columns()).filter(c -> !c.startsWith("__")).toList();
+  }
+
+  static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  private static Dataset<Row> numberedLines(SparkSession spark, SourceConfig src, String[] files) {
+    Column value = col("value");
+    if (!src.encoding().equals("UTF-8")) {
+      // The text source keeps the file's bytes as they are; decode them with the file's charset.
+      value = decode(value.cast(DataTypes.BinaryType), src.encoding());
+    }
+    Dataset<Row> text =
+        spark
+            .read()
+            .format("text")
+            .load(files)
+            .select(
+                value.as(TEXT),
+                col("_metadata.file_path").as(FILE),
+                col("_metadata.file_block_start").as("__block"),
+                monotonically_increasing_id().as("__id"));
+    Dataset<Row> splits =
+        text.groupBy(FILE, "__block")
+            .agg(min("__id").as("__first"), count(lit(1)).as("__n"))
+            .withColumn(
+                "__before",
+                coalesce(
+                    sum("__n")
+                        .over(Window.partitionBy(FILE).orderBy("__block").rowsBetween(Window.unboundedPreceding(), -1)),
+                    lit(0L)));
+    return text.join(broadcast(splits), scala.jdk.javaapi.CollectionConverters.asScala(List.of(FILE, "__block")).toSeq())
+        .select(
+            col(FILE),
+            col("__before").plus(col("__id")).minus(col("__first")).plus(1).as(LINE),
+            col(TEXT));
+  }
+
+  /** The columns from the header; every file must have the same header. */
+  private static List<String> checkHeaders(Dataset<Row> lines, SourceConfig src) {
+    List<Row> headers = lines.where(col(LINE).equalTo(1)).select(FILE, TEXT).orderBy(FILE).collectAsList();
+    List<String> expected = src.columns();
+    String expectedFrom = "clientele.ingest.sources." + src.kind().sourceName + ".columns";
+    for (Row h : headers) {
+      List<String> actual = CsvHeader.split(h.getString(1), src.delimiter().charAt(0), src.quote().charAt(0));
+      if (expected == null) {
+        expected = actual;
+        expectedFrom = "the header of " + h.getString(0);
+      } else if (!expected.equals(actual)) {
+        throw new JobFailure(
+            "File " + h.getString(0) + " has header " + actual + ", expected " + expected + " (from " + expectedFrom + ").");
+      }
+    }
+    if (expected == null) throw new JobFailure("No header line in the " + src.kind().sourceName + " files.");
+    return expected;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.clientele.ingest;
+
+import dev.clientele.common.config.ConfigError;
+import dev.clientele.common.config.Settings;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * One configured source, bound from {@code clientele.ingest.sources.<name>}: where its files are,
+ * how to read them and how their columns map to the canonical columns. Mapping expressions are
+ * parsed here, so a typo fails at startup with the key that holds it.
+ */
+public record SourceConfig(
+    SourceKind kind,
+    String path,
+    Format format,
+    boolean header,
+    String delimiter,
+    String quote,
+    String encoding,
+    List<String> columns,
+    String timestampFormat,
+    String dateFormat,
+    ZoneId timeZone,
+    String currency,
+    boolean required,
+    Map<String, String> mapping) {
+
+  /** Input file formats. */
+  public enum Format {
+    CSV,
+    JSON,
+    PARQUET
+  }
+
+  static final Set<String> KEYS =
+      Set.of(
+          "path", "format", "header", "delimiter", "quote", "encoding", "columns", "timestamp-format",
+          "date-format", "time-zone", "currency", "required", "mapping");
+
+  /** Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding. */
+  static final Set<String> ENCODINGS =
+      Set.of(StandardCharsets.UTF_8.name(), StandardCharsets.ISO_8859_1.name(), StandardCharsets.US_ASCII.name());
+
+  /** Binds {@code sources.<kind>}; {@code sources} is the reader for clientele.ingest.sources. */
+  public static SourceConfig from(Settings sources, SourceKind kind) {
+    Settings s = sources.at(kind.sourceName);
+    for (String key : sources.childKeys(kind.sourceName)) {
+      if (!KEYS.contains(key)) {
+        throw s.error(key, "unknown source setting; allowed: " + new TreeSet<>(KEYS) + ".");
+      }
+    }
+    Format format = Format.valueOf(s.oneOf("format", Set.of("csv", "json", "parquet")).toUpperCase());
+    String delimiter = s.string("delimiter");
+    if (delimiter.length() != 1) throw s.error("delimiter", "must be one character, got '" + delimiter + "'.");
+    String quote = s.string("quote");
+    if (quote.length() != 1) throw s.error("quote", "must be one character, got '" + quote + "'.");
+    String encoding = s.string("encoding").toUpperCase(java.util.Locale.ROOT);
+    if (!ENCODINGS.contains(encoding)) {
+      throw s.error("encoding", "must be one of " + new TreeSet<>(ENCODINGS) + ", got '" + encoding + "'.");
+    }
+    List<String> columns = s.has("columns") ? List.copyOf(s.strings("columns")) : null;
+    if (format == Format.JSON && columns == null) {
+      throw s.error("columns", "must list the JSON fields to read (an explicit schema) for format json.");
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(s.string("time-zone"));
+    } catch (DateTimeException e) {
+      throw s.error("time-zone", "must be a time zone id like UTC or Europe/London: " + e.getMessage());
+    }
+    Map<String, String> mapping = s.stringMap("mapping");
+    Set<String> mappable = new TreeSet<>();
+    for (StructField f : kind.mappedFields()) mappable.add(f.name());
+    for (Map.Entry<String, String> m : mapping.entrySet()) {
+      String key = "mapping." + m.getKey();
+      if (!mappable.contains(m.getKey())) {
+        throw s.error(key, "is not a canonical column of " + kind.sourceName + "; allowed: " + mappable + ".");
+      }
+      try {
+        CatalystSqlParser$.MODULE$.parseExpression(m.getValue());
+      } catch (RuntimeException e) {
+        throw s.error(key, "is not a valid SQL expression: " + firstLine(e.getMessage()));
+      }
+    }
+    String path = s.string("path");
+    if (path.isBlank()) throw s.error("path", "must name a directory or glob.");
+    return new SourceConfig(
+        kind,
+        path,
+        format,
+        s.bool("header"),
+        delimiter,
+        quote,
+        encoding,
+        columns,
+        s.optionalString("timestamp-format"),
+        s.optionalString("date-format"),
+        zone,
+        s.optionalString("currency"),
+        s.bool("required"),
+        Map.copyOf(mapping));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) return "";
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).trim();
+  }
+
+  /** Thrown when a mapping cannot be evaluated over the actual source columns. */
+  ConfigError mappingError(String column, String problem) {
+    return new ConfigError(
+        "clientele.ingest.sources." + kind.sourceName + ".mapping." + column, null, problem);
+  }
+}

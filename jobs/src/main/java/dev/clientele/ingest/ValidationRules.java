@@ -1,0 +1,127 @@
+package dev.clientele.ingest;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+import dev.clientele.common.columns.CustomersColumns;
+import dev.clientele.common.columns.SurveysColumns;
+import dev.clientele.common.columns.TransactionsColumns;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Every validation rule of ingest, in one place: adds {@link #REASONS}, the array of reason codes
+ * of a mapped record (empty = valid), one row per input record. A record may carry several codes;
+ * a record that could not be split into fields carries only {@link #MALFORMED_RECORD}.
+ * Returns and cancellations (negative quantities) are valid records.
+ */
+public final class ValidationRules {
+  /** Reason codes of the current record; empty when it is valid. */
+  public static final String REASONS = "__reasons";
+
+  /** Wrong number of fields, unbalanced quotes, not a JSON object. */
+  public static final String MALFORMED_RECORD = "malformed_record";
+  /** No customer id (transactions: when rules.missing-customer-id = quarantine). */
+  public static final String MISSING_CUSTOMER_ID = "missing_customer_id";
+  /** A timestamp or date that does not parse with the source's format. */
+  public static final String UNPARSEABLE_TIMESTAMP = "unparseable_timestamp";
+  /** The event time is after the end of the as-of day plus the tolerance. */
+  public static final String FUTURE_TIMESTAMP = "future_timestamp";
+  /** Transactions: unit_price is zero or negative (returns have negative quantity, not price). */
+  public static final String NON_POSITIVE_PRICE = "non_positive_price";
+  /** The customer id is not in the customer source (when rules.unknown-customer = quarantine). */
+  public static final String UNKNOWN_CUSTOMER = "unknown_customer";
+  /** The record's key was already taken by a record with other content. Set by {@link Dedupe}. */
+  public static final String DUPLICATE_CONFLICT = "duplicate_conflict";
+  /** Prefix: a required column is empty, e.g. missing_required:ts. */
+  public static final String MISSING_REQUIRED = "missing_required:";
+  /** Prefix: a non-time value does not parse as its type, e.g. unparseable_value:quantity. */
+  public static final String UNPARSEABLE_VALUE = "unparseable_value:";
+  /** Prefix: a value outside its allowed range, e.g. out_of_range:csat (1–5) or out_of_range:nps (0–10). */
+  public static final String OUT_OF_RANGE = "out_of_range:";
+
+  private static final String KNOWN = "__known_customer";
+
+  private ValidationRules() {}
+
+  /**
+   * @param mapped the output of {@link ColumnMapping}
+   * @param futureCutoff event times after this instant are in the future
+   * @param knownCustomers one column {@code customer_id} of every known customer, or null to skip the
+   *     unknown-customer rule (no customer source, or rules.unknown-customer = accept)
+   */
+  public static Dataset<Row> apply(
+      Dataset<Row> mapped, SourceKind kind, IngestRules rules, Instant futureCutoff, Dataset<Row> knownCustomers) {
+    Dataset<Row> frame = mapped;
+    List<Column> checks = new ArrayList<>();
+    List<String> present = Arrays.asList(frame.columns());
+    for (StructField f : kind.mappedFields()) {
+      String c = f.name();
+      String in = ColumnMapping.INPUT_PREFIX + c;
+      boolean isTime = f.dataType().sameType(DataTypes.TimestampType) || f.dataType().sameType(DataTypes.DateType);
+      if (present.contains(in)) {
+        Column unparseable = col(in).isNotNull().and(col(c).isNull());
+        checks.add(when(unparseable, lit(isTime ? UNPARSEABLE_TIMESTAMP : UNPARSEABLE_VALUE + c)));
+      }
+      if (c.equals(CustomersColumns.CUSTOMER_ID)) {
+        boolean required = !f.nullable() || rules.quarantineMissingCustomerId();
+        if (required) checks.add(when(col(c).isNull().and(inputMissing(present, in)), lit(MISSING_CUSTOMER_ID)));
+      } else if (!f.nullable() && (present.contains(in) || !ColumnMapping.DERIVED.contains(c))) {
+        checks.add(when(col(c).isNull().and(inputMissing(present, in)), lit(MISSING_REQUIRED + c)));
+      }
+    }
+    if (kind.eventTime != null) {
+      checks.add(when(col(kind.eventTime).gt(lit(Timestamp.from(futureCutoff))), lit(FUTURE_TIMESTAMP)));
+    }
+    if (kind == SourceKind.TRANSACTIONS) {
+      checks.add(when(col(TransactionsColumns.UNIT_PRICE).leq(0), lit(NON_POSITIVE_PRICE)));
+    }
+    if (kind == SourceKind.SURVEYS) {
+      checks.add(when(col(SurveysColumns.CSAT).lt(1).or(col(SurveysColumns.CSAT).gt(5)), lit(OUT_OF_RANGE + SurveysColumns.CSAT)));
+      checks.add(when(col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)), lit(OUT_OF_RANGE + SurveysColumns.NPS)));
+    }
+    if (knownCustomers != null && kind != SourceKind.CUSTOMERS) {
+      Dataset<Row> known =
+          knownCustomers.select(col(CustomersColumns.CUSTOMER_ID).as("__known_id")).distinct().withColumn(KNOWN, lit(true));
+      frame = frame.join(known, col(CustomersColumns.CUSTOMER_ID).equalTo(col("__known_id")), "left").drop("__known_id");
+      checks.add(when(col(CustomersColumns.CUSTOMER_ID).isNotNull().and(col(KNOWN).isNull()), lit(UNKNOWN_CUSTOMER)));
+    }
+    Column reasons = array_compact(array(checks.toArray(Column[]::new)));
+    // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
+    // input already has a reason needs no reason of its own.
+    reasons = derivedMissing(kind, present, reasons);
+    Column all = when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD))).otherwise(reasons);
+    Dataset<Row> out = frame.withColumn(REASONS, all);
+    if (present.contains(KNOWN) || Arrays.asList(out.columns()).contains(KNOWN)) out = out.drop(KNOWN);
+    for (String c : out.columns()) if (c.startsWith(ColumnMapping.INPUT_PREFIX)) out = out.drop(c);
+    return out;
+  }
+
+  /** True when the column had no input text (missing) rather than text that did not parse. */
+  private static Column inputMissing(List<String> present, String inCol) {
+    return present.contains(inCol) ? col(inCol).isNull() : lit(true);
+  }
+
+  private static Column derivedMissing(SourceKind kind, List<String> present, Column reasons) {
+    Column result = reasons;
+    for (StructField f : kind.mappedFields()) {
+      String c = f.name();
+      if (f.nullable() || present.contains(ColumnMapping.INPUT_PREFIX + c) || !ColumnMapping.DERIVED.contains(c)) continue;
+      // Not from input: derived by a default. Report only when nothing else explains it.
+      result = when(col(c).isNull().and(size(reasons).equalTo(0)), array(lit(MISSING_REQUIRED + c))).otherwise(result);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.clientele.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.config.ConfigError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Config binding, without Spark. */
+class IngestConfigTest {
+  private static IngestConfig bind(String... overrides) {
+    List<String> all = new ArrayList<>(List.of("clientele.ingest.pii.dev-key-allowed=true"));
+    all.addAll(List.of(overrides));
+    return IngestConfig.from(ClienteleConfig.load((Path) null, List.of(), all).at("clientele.ingest"), k -> null);
+  }
+
+  @Test
+  void defaultsReadTheGeneratorLayoutWithTransactionsRequired() {
+    IngestConfig c = bind();
+    assertThat(c.sources().keySet())
+        .containsExactly(SourceKind.CUSTOMERS, SourceKind.TRANSACTIONS, SourceKind.SURVEYS, SourceKind.COMPLAINTS);
+    SourceConfig t = c.sources().get(SourceKind.TRANSACTIONS);
+    assertThat(t.path()).isEqualTo("./data/raw/transactions");
+    assertThat(t.required()).isTrue();
+    assertThat(t.quote()).isEqualTo("\"");
+    assertThat(c.sources().get(SourceKind.CUSTOMERS).required()).isFalse();
+    assertThat(c.rules()).isEqualTo(new IngestRules(true, true, 0.05, 0));
+    assertThat(c.partitionByMonth()).isFalse();
+  }
+
+  @Test
+  void aSourceSetToNullIsOff() {
+    assertThat(bind("clientele.ingest.sources.surveys=null").sources()).doesNotContainKey(SourceKind.SURVEYS);
+  }
+
+  @Test
+  void errorsNameTheKey() {
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.delimeter=\";\""))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Config key 'clientele.ingest.sources.transactions.delimeter'")
+        .hasMessageContaining("unknown source setting");
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.orders.path=x"))
+        .hasMessageStartingWith("Config key 'clientele.ingest.sources.orders'")
+        .hasMessageEndingWith("unknown source; the sources are customers, transactions, surveys, complaints.");
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.mapping.amount=\"Quantity *\""))
+        .hasMessageStartingWith("Config key 'clientele.ingest.sources.transactions.mapping.amount'")
+        .hasMessageContaining("is not a valid SQL expression");
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.mapping.price=\"UnitPrice\""))
+        .hasMessageContaining("is not a canonical column of transactions");
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.encoding=\"UTF-16\""))
+        .hasMessageContaining("must be one of [ISO-8859-1, US-ASCII, UTF-8], got 'UTF-16'");
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.unknown-customer=drop"))
+        .hasMessageContaining("must be one of [accept, quarantine], got 'drop'");
+  }
+
+  @Test
+  void inputOptionOverridesASourcePath() {
+    assertThat(dev.clientele.cli.IngestCommandAccess.pathOverride("transactions=/data/pos dir"))
+        .isEqualTo("clientele.ingest.sources.transactions.path=\"/data/pos dir\"");
+    assertThat(bind(dev.clientele.cli.IngestCommandAccess.pathOverride("transactions=/data/pos dir"))
+            .sources().get(SourceKind.TRANSACTIONS).path())
+        .isEqualTo("/data/pos dir");
+    assertThatThrownBy(() -> dev.clientele.cli.IngestCommandAccess.pathOverride("orders=/x"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, got 'orders=/x'.");
+  }
+}
