@@ -1,13 +1,12 @@
 package dev.clientele.tiering;
 
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.flatten;
@@ -94,7 +93,7 @@ public final class Tiering {
     return rows.agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length));
   }
 
-  /** A one-row frame of fixed cut points (configured thresholds), shaped like {@link #cutPoints}. */
+  /** Fixed cut points (configured thresholds) as an array column, shaped like {@link #cutPoints}'s. */
   public static Column fixedCuts(List<Double> thresholds) {
     Column[] values = new Column[thresholds.size()];
     for (int i = 0; i < values.length; i++) values[i] = lit(thresholds.get(i));
@@ -129,8 +128,8 @@ public final class Tiering {
    * #score} with {@code descending = false}.
    */
   public static Column interval(Column score, Column cuts, Boundary boundary) {
-    Column lower = when(score.gt(1), format_string("%.2f", element_at(cuts, score.minus(1))));
-    Column upper = when(score.leq(size(cuts)), format_string("%.2f", element_at(cuts, score)));
+    Column lower = when(score.gt(1), format_string("%.2f", try_element_at(cuts, score.minus(1))));
+    Column upper = when(score.leq(size(cuts)), format_string("%.2f", try_element_at(cuts, score)));
     boolean above = boundary == Boundary.ABOVE;
     return concat(
         lit(above ? "(" : "["),
@@ -145,8 +144,8 @@ public final class Tiering {
     // score = 1 + #{c > v}, so with k cuts v is in [c(k-s+1), c(k-s+2)).
     Column k = size(cuts);
     Column loIdx = k.minus(score).plus(1);
-    Column lower = when(loIdx.geq(1), format_string("%.2f", element_at(cuts, loIdx)));
-    Column upper = when(loIdx.plus(1).leq(k), format_string("%.2f", element_at(cuts, loIdx.plus(1))));
+    Column lower = when(loIdx.geq(1), format_string("%.2f", try_element_at(cuts, loIdx)));
+    Column upper = when(loIdx.plus(1).leq(k), format_string("%.2f", try_element_at(cuts, loIdx.plus(1))));
     return concat(
         lit("["), coalesce(lower, lit("-inf")), lit(", "), coalesce(upper, lit("+inf")), lit(")"));
   }
@@ -224,38 +223,31 @@ public final class Tiering {
         .drop(v, "_rank_within", "_running_within", "_rows_above", "_sum_above");
   }
 
-  /** A named cut of a dimension for {@code tier_cutpoints}. */
+  /** A named scalar cut of a dimension for {@code tier_cutpoints}. */
   public record Cut(String dimension, String name, Column value) {}
 
+  /** An array column of a one-row cut frame, stored as one row per element with these names. */
+  public record CutArray(String column, String dimension, List<String> names) {}
+
   /**
-   * Long-format {@code tier_cutpoints} rows (as_of, dimension, name, value) from columns of a
-   * one-row frame: each array column expands to one row per element with its percentile name, each
-   * scalar {@link Cut} to one row. One pass over the one-row frame.
+   * Long-format {@code tier_cutpoints} rows (as_of, dimension, name, value) from a one-row frame:
+   * each {@link CutArray} expands to one row per named cut (value null when no customer was
+   * eligible), each scalar {@link Cut} to one row. One pass over the one-row frame.
    */
   public static Dataset<Row> cutPointRows(
-      Dataset<Row> oneRow,
-      Column asOf,
-      List<String> arrayColumns,
-      List<String> arrayDimensions,
-      List<String> names,
-      List<Cut> scalars) {
+      Dataset<Row> oneRow, Column asOf, List<CutArray> arrays, List<Cut> scalars) {
     List<Column> parts = new ArrayList<>();
-    Column[] nameLits = names.stream().map(n -> lit(n)).toArray(Column[]::new);
-    for (int i = 0; i < arrayColumns.size(); i++) {
-      String dim = arrayDimensions.get(i);
-      Column cuts = col(arrayColumns.get(i));
-      Column nameArray = names.isEmpty() ? array() : array(nameLits);
+    for (CutArray a : arrays) {
+      Column names = array(a.names().stream().map(n -> lit(n)).toArray(Column[]::new));
+      Column cuts = col(a.column());
       parts.add(
-          coalesce(
-              transform(
-                  cuts,
-                  (c, idx) ->
-                      struct(
-                          lit(dim).as("d"),
-                          element_at(nameArray, idx.plus(1)).as("n"),
-                          c.cast(DataTypes.DoubleType).as("v"))),
-              // No eligible customer: still say which cuts exist, with null values.
-              transform(nameArray, n -> struct(lit(dim).as("d"), n.as("n"), lit(null).cast(DataTypes.DoubleType).as("v")))));
+          transform(
+              names,
+              (n, i) ->
+                  struct(
+                      lit(a.dimension()).as("d"),
+                      n.as("n"),
+                      try_element_at(cuts, i.plus(1)).cast(DataTypes.DoubleType).as("v"))));
     }
     for (Cut cut : scalars) {
       parts.add(
@@ -266,16 +258,13 @@ public final class Tiering {
                   cut.value().cast(DataTypes.DoubleType).as("v"))));
     }
     return oneRow
-        .select(asOf.as(TierCutpointsColumns.AS_OF), explode(flatten(array(parts.toArray(Column[]::new)))).as("c"))
+        .select(
+            asOf.as(TierCutpointsColumns.AS_OF),
+            explode(flatten(array(parts.toArray(Column[]::new)))).as("c"))
         .select(
             col(TierCutpointsColumns.AS_OF),
             col("c.d").as(TierCutpointsColumns.DIMENSION),
             col("c.n").as(TierCutpointsColumns.NAME),
             col("c.v").as(TierCutpointsColumns.VALUE));
-  }
-
-  /** Sum over an array column of booleans as 0/1, handy for "how many rules matched". */
-  static Column countTrue(Column booleans) {
-    return aggregate(booleans, lit(0), (acc, b) -> acc.plus(when(b, 1).otherwise(0)));
   }
 }
