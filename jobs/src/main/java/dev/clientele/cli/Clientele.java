@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       GenerateSampleCommand.class,
       dev.clientele.ingest.IngestCommand.class,
+      dev.clientele.features.FeaturesCommand.class,
+      dev.clientele.segment.SegmentCommand.class,
+      dev.clientele.value.ValueCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class,
     })

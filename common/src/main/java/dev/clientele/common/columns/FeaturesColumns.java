@@ -1,10 +1,18 @@
 package dev.clientele.common.columns;
 
+import static dev.clientele.common.columns.TransactionsColumns.field;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
 /**
  * {@code customer_features}: one row per customer and {@code as_of}, built from one scan of
  * silver transactions joined with customers. Every aggregate (segment, value, satisfaction) reads
  * only this table. Windows end on the as-of date inclusive; "window" is {@code
- * clientele.features.window-days} (default 365).
+ * clientele.features.window-days} (default 365). "Purchase" means a non-return order; a customer with
+ * only returns is a prospect with negative net spend. Attribute columns say "unknown" when missing.
+ * The 90-day columns use {@code clientele.features.trend-days}.
  */
 public final class FeaturesColumns {
   private FeaturesColumns() {}
@@ -63,4 +71,65 @@ public final class FeaturesColumns {
   public static final String SIGNUP_DATE = "signup_date";
   /** True when the customer has attributes but no purchase up to as-of. */
   public static final String IS_PROSPECT = "is_prospect";
+
+  // Loyalty points, summed per line inside the same single scan so the value job never rereads
+  // transactions (rules: clientele.value.points).
+  /** Points earned by purchase lines, ever up to as-of. */
+  public static final String POINTS_EARNED = "points_earned";
+  /** Points taken back by return lines, ever up to as-of (positive number). */
+  public static final String POINTS_REVERSED = "points_reversed";
+  /** Net points dated before {@link #POINTS_EXPIRY_DATE}: they have expired (never negative). */
+  public static final String POINTS_EXPIRED = "points_expired";
+  /** Net points dated on or after {@link #POINTS_EXPIRY_DATE} (never negative). */
+  public static final String POINTS_BALANCE = "points_balance";
+  /** The most recent yearly expiry day on or before as-of. */
+  public static final String POINTS_EXPIRY_DATE = "points_expiry_date";
+
+  /** The table's schema, in column order. */
+  public static final StructType SCHEMA =
+      new StructType(
+          new StructField[] {
+            field(AS_OF, DataTypes.DateType, false),
+            field(CUSTOMER_ID, DataTypes.StringType, false),
+            field(FIRST_PURCHASE_DATE, DataTypes.DateType, true),
+            field(LAST_PURCHASE_DATE, DataTypes.DateType, true),
+            field(RECENCY_DAYS, DataTypes.IntegerType, true),
+            field(ORDER_COUNT, DataTypes.LongType, false),
+            field(LIFETIME_ORDER_COUNT, DataTypes.LongType, false),
+            field(PURCHASE_DAYS, DataTypes.LongType, false),
+            field(NET_SPEND, Money.AMOUNT, false),
+            field(LIFETIME_NET_SPEND, Money.AMOUNT, false),
+            field(AOV, Money.AMOUNT, true),
+            field(TENURE_DAYS, DataTypes.IntegerType, true),
+            field(MEAN_GAP_DAYS, DataTypes.DoubleType, true),
+            field(LAST_GAP_DAYS, DataTypes.IntegerType, true),
+            field(SPEND_LAST_90D, Money.AMOUNT, false),
+            field(SPEND_PREV_90D, Money.AMOUNT, false),
+            field(ORDERS_LAST_90D, DataTypes.LongType, false),
+            field(ORDERS_PREV_90D, DataTypes.LongType, false),
+            field(TOP_BRAND_SHARE, DataTypes.DoubleType, true),
+            field(TOP_BRAND, DataTypes.StringType, true),
+            field(DISCOUNT_SHARE, DataTypes.DoubleType, true),
+            field(CATEGORY_COUNT, DataTypes.LongType, false),
+            field(
+                CHANNEL_MIX,
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType),
+                true),
+            field(MARGIN, Money.AMOUNT, true),
+            field(RETURN_AMOUNT, Money.AMOUNT, false),
+            field(WAS_CHURNED_BEFORE, DataTypes.BooleanType, false),
+            field(REACTIVATED_ON, DataTypes.DateType, true),
+            field(AGE_BAND, DataTypes.StringType, false),
+            field(GENDER, DataTypes.StringType, false),
+            field(INCOME_BAND, DataTypes.StringType, false),
+            field(OCCUPATION, DataTypes.StringType, false),
+            field(REGION, DataTypes.StringType, false),
+            field(SIGNUP_DATE, DataTypes.DateType, true),
+            field(IS_PROSPECT, DataTypes.BooleanType, false),
+            field(POINTS_EARNED, DataTypes.LongType, false),
+            field(POINTS_REVERSED, DataTypes.LongType, false),
+            field(POINTS_EXPIRED, DataTypes.LongType, false),
+            field(POINTS_BALANCE, DataTypes.LongType, false),
+            field(POINTS_EXPIRY_DATE, DataTypes.DateType, false),
+          });
 }

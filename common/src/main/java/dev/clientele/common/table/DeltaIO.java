@@ -51,6 +51,26 @@ public final class DeltaIO {
         .save(path);
   }
 
+  /**
+   * Like {@link #replaceSnapshot} for a table partitioned by {@code as_of} and {@code column}:
+   * replaces only the rows of {@code asOf} whose {@code column} is one of {@code values}, so two
+   * jobs can each own a slice of the same snapshot (disjoint partitions do not conflict).
+   */
+  public static void replaceSnapshotSlice(
+      Dataset<Row> frame, String path, LocalDate asOf, String column, java.util.List<String> values) {
+    String in =
+        values.stream()
+            .map(v -> "'" + v.replace("'", "''") + "'")
+            .collect(java.util.stream.Collectors.joining(", "));
+    frame
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy(AS_OF, column)
+        .option("replaceWhere", AS_OF + " = DATE'" + asOf + "' AND " + column + " IN (" + in + ")")
+        .save(path);
+  }
+
   /** Replaces the whole table in one commit (readers see old or new, never a mix). */
   public static void overwrite(Dataset<Row> frame, String path, String... partitionBy) {
     frame

@@ -17,6 +17,9 @@ public enum Table {
   RUNS(Layer.OPS, "runs"),
   // features and per-dimension aggregates, one snapshot per as-of date
   CUSTOMER_FEATURES(Layer.SILVER, "customer_features"),
+  CUSTOMER_SEGMENTS(Layer.SILVER, "customer_segments"),
+  CUSTOMER_VALUES(Layer.SILVER, "customer_values"),
+  TIER_CUTPOINTS(Layer.SILVER, "tier_cutpoints"),
   // gold: what BI tools read
   CUSTOMER_TIERS(Layer.GOLD, "customer_tiers"),
   SEGMENT_SUMMARY(Layer.GOLD, "segment_summary"),

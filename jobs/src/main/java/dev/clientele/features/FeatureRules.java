@@ -1,0 +1,37 @@
+package dev.clientele.features;
+
+import dev.clientele.common.config.Settings;
+import dev.clientele.value.PointsRules;
+import java.util.List;
+
+/**
+ * What {@link CustomerFeatures} needs from config: {@code clientele.features.*} and the points rules
+ * {@code clientele.value.points.*} (points are summed per line inside the one scan).
+ *
+ * @param windowDays days the window features cover, ending on the as-of date inclusive
+ * @param trendDays length of the "last" and "previous" trend windows
+ * @param churnHorizonDays a gap between purchases longer than this marks a churn and a reactivation
+ * @param ageBands strictly ascending lower bounds of the age bands after the first
+ */
+public record FeatureRules(
+    int windowDays, int trendDays, int churnHorizonDays, List<Integer> ageBands, PointsRules points) {
+
+  public FeatureRules {
+    ageBands = List.copyOf(ageBands);
+  }
+
+  /** Binds from the {@code clientele} root. */
+  public static FeatureRules from(Settings clientele) {
+    Settings f = clientele.at("features");
+    int window = f.intBetween("window-days", 1, 36_500);
+    int trend = f.intBetween("trend-days", 1, 36_500);
+    int horizon = f.intBetween("churn-horizon-days", 1, 36_500);
+    List<Integer> bands = f.ints("age-bands");
+    for (int i = 0; i < bands.size(); i++) {
+      if (bands.get(i) < 0 || bands.get(i) > 150 || (i > 0 && bands.get(i) <= bands.get(i - 1))) {
+        throw f.error("age-bands", "must be strictly ascending ages from 0 to 150, got " + bands + ".");
+      }
+    }
+    return new FeatureRules(window, trend, horizon, bands, PointsRules.from(clientele.at("value.points")));
+  }
+}

@@ -1,0 +1,135 @@
+package dev.clientele.value;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.when;
+
+import dev.clientele.common.columns.CustomerValuesColumns;
+import dev.clientele.common.columns.FeaturesColumns;
+import dev.clientele.common.columns.Money;
+import dev.clientele.common.columns.TransactionsColumns;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/**
+ * Membership tier and loyalty points, one row per customer. The tier is the highest configured tier
+ * whose {@code min-spend} the customer's lifetime net spend reaches (the lowest tier, min-spend 0,
+ * holds everyone else, including negative spend); its discount is carried as metadata, with the
+ * next tier and the spend still missing. Points come from the features table, where each
+ * transaction line earned {@link #linePoints} inside the single scan.
+ */
+public final class MembershipPoints {
+  private MembershipPoints() {}
+
+  private static final DecimalType MULTIPLIER = DataTypes.createDecimalType(18, 6);
+
+  /**
+   * Points of one transaction line: {@code sign(amount) x floor(|amount| x rate x item multiplier x
+   * event multiplier)}. The item multiplier is the product's if configured, else the category's, else
+   * 1; the event multiplier is the largest of the bonus events covering the line's date, else 1. A
+   * return line (negative amount) reverses points the same way, at its own date. Exact decimal
+   * arithmetic, so the sum is the same however lines are grouped.
+   */
+  public static Column linePoints(PointsRules rules) {
+    Column amount = col(TransactionsColumns.AMOUNT);
+    Column item =
+        coalesce(
+            lookup(rules.productMultipliers(), col(TransactionsColumns.PRODUCT_ID)),
+            lookup(rules.categoryMultipliers(), col(TransactionsColumns.CATEGORY)),
+            dec(BigDecimal.ONE));
+    Column event = dec(BigDecimal.ONE);
+    if (!rules.bonusEvents().isEmpty()) {
+      List<Column> matches = new ArrayList<>();
+      matches.add(dec(BigDecimal.ONE));
+      for (PointsRules.BonusEvent e : rules.bonusEvents()) {
+        matches.add(
+            when(
+                col(TransactionsColumns.TXN_DATE)
+                    .between(lit(Date.valueOf(e.from())), lit(Date.valueOf(e.to()))),
+                dec(e.multiplier())));
+      }
+      event = greatest(matches.toArray(Column[]::new));
+    }
+    Column points =
+        floor(abs(amount).multiply(dec(rules.rate())).multiply(item).multiply(event))
+            .cast(DataTypes.LongType);
+    return when(amount.lt(0), points.unary_$minus()).otherwise(points);
+  }
+
+  private static Column dec(BigDecimal value) {
+    return lit(value).cast(MULTIPLIER);
+  }
+
+  private static Column lookup(Map<String, BigDecimal> multipliers, Column key) {
+    if (multipliers.isEmpty()) return lit(null).cast(MULTIPLIER);
+    List<Column> kv = new ArrayList<>();
+    multipliers.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              kv.add(lit(e.getKey()));
+              kv.add(dec(e.getValue()));
+            });
+    return try_element_at(map(kv.toArray(Column[]::new)), key);
+  }
+
+  /**
+   * Adds {@code membership_tier}, its reason, discount, next tier and spend to it, and the points
+   * columns, to rows of {@code customer_features}.
+   */
+  public static Dataset<Row> label(Dataset<Row> features, MembershipRules rules) {
+    Column spend = col(FeaturesColumns.LIFETIME_NET_SPEND);
+    Column shown = spend.cast(DataTypes.DoubleType); // format_string wants a double, not a decimal
+    List<MembershipRules.Tier> tiers = rules.tiers(); // ascending min-spend, first is 0
+    Column tier = lit(tiers.get(0).name());
+    Column discount = lit(tiers.get(0).discount());
+    Column reason =
+        tiers.size() == 1
+            ? format_string("membership_tier=%s: lifetime_net_spend %.2f, single tier", lit(tiers.get(0).name()), shown)
+            : format_string(
+                "membership_tier=%s: lifetime_net_spend %.2f < %s %.2f",
+                lit(tiers.get(0).name()), shown, lit(tiers.get(1).name()), lit(tiers.get(1).minSpend().doubleValue()));
+    Column next = tiers.size() > 1 ? lit(tiers.get(1).name()) : lit(null).cast(DataTypes.StringType);
+    Column nextMin = tiers.size() > 1 ? lit(tiers.get(1).minSpend()).cast(Money.AMOUNT) : lit(null).cast(Money.AMOUNT);
+    for (int i = 1; i < tiers.size(); i++) {
+      MembershipRules.Tier t = tiers.get(i);
+      Column reached = spend.geq(lit(t.minSpend()));
+      tier = when(reached, lit(t.name())).otherwise(tier);
+      discount = when(reached, lit(t.discount())).otherwise(discount);
+      reason =
+          when(
+                  reached,
+                  format_string(
+                      "membership_tier=%s: lifetime_net_spend %.2f >= %.2f",
+                      lit(t.name()), shown, lit(t.minSpend().doubleValue())))
+              .otherwise(reason);
+      boolean top = i == tiers.size() - 1;
+      next = when(reached, top ? lit(null).cast(DataTypes.StringType) : lit(tiers.get(i + 1).name())).otherwise(next);
+      nextMin =
+          when(reached, (top ? lit(null) : lit(tiers.get(i + 1).minSpend())).cast(Money.AMOUNT))
+              .otherwise(nextMin);
+    }
+    return features
+        .withColumn(CustomerValuesColumns.MEMBERSHIP_TIER, tier)
+        .withColumn(CustomerValuesColumns.MEMBERSHIP_TIER_REASON, reason)
+        .withColumn(CustomerValuesColumns.MEMBERSHIP_DISCOUNT, discount.cast(DataTypes.DoubleType))
+        .withColumn(CustomerValuesColumns.NEXT_MEMBERSHIP_TIER, next)
+        .withColumn(
+            CustomerValuesColumns.SPEND_TO_NEXT_TIER, nextMin.minus(spend).cast(Money.AMOUNT));
+  }
+}

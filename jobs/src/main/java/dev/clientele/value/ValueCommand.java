@@ -1,0 +1,25 @@
+package dev.clientele.value;
+
+import dev.clientele.cli.JobCommand;
+import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.job.ClienteleJob;
+import picocli.CommandLine.Command;
+
+/** {@code clientele value}: value tier, ABC grade, bands, membership tier and points. */
+@Command(
+    name = "value",
+    mixinStandardHelpOptions = true,
+    description =
+        "Writes customer_values and the value cut points for --as-of from customer_features "
+            + "(config: clientele.value.*).")
+public final class ValueCommand extends JobCommand {
+  @Override
+  protected String jobName() {
+    return "value";
+  }
+
+  @Override
+  protected ClienteleJob bind(ClienteleConfig config) {
+    return new ValueJob(ValueRules.from(config.at("clientele")));
+  }
+}
