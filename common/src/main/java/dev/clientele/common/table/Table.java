@@ -17,6 +17,7 @@ public enum Table {
   RUNS(Layer.OPS, "runs"),
   // features and per-dimension aggregates, one snapshot per as-of date
   CUSTOMER_FEATURES(Layer.SILVER, "customer_features"),
+  CUSTOMER_SATISFACTION(Layer.SILVER, "customer_satisfaction"),
   // gold: what BI tools read
   CUSTOMER_TIERS(Layer.GOLD, "customer_tiers"),
   SEGMENT_SUMMARY(Layer.GOLD, "segment_summary"),
