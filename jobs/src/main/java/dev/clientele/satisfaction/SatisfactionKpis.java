@@ -310,12 +310,13 @@ public final class SatisfactionKpis {
     return noActivity(
             surveys
                 .where(answered.leq(lit(Date.valueOf(asOf))))
-                .select(col(SurveysColumns.CUSTOMER_ID).as(CUSTOMER_ID), trunc(answered, "month").as(MONTH)))
-        .withColumn(CSAT, col(SurveysColumns.CSAT).cast("int"))
-        .withColumn(NPS_ANSWER, col(SurveysColumns.NPS).cast("int"))
+                .select(
+                    col(SurveysColumns.CUSTOMER_ID).as(CUSTOMER_ID),
+                    trunc(answered, "month").as(MONTH),
+                    col(SurveysColumns.CSAT).cast("int").as(CSAT),
+                    col(SurveysColumns.NPS).cast("int").as(NPS_ANSWER)))
         .withColumn(KpiMonthlyColumns.COMPLAINTS, lit(0L))
-        .withColumn(HOURS, lit(null).cast("double"))
-        .drop(SurveysColumns.CSAT, SurveysColumns.NPS);
+        .withColumn(HOURS, lit(null).cast("double"));
   }
 
   /** One event when a complaint is opened (counts it) and one when it is resolved (its hours). */
