@@ -36,6 +36,8 @@ import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -241,6 +243,44 @@ public final class SatisfactionKpis {
             .as(KpiMonthlyColumns.RESOLUTION_HOURS_P90),
         lit(null).cast("double").as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
         lit(POINTS_NOTE).as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
+  }
+
+  /**
+   * The customer → label frame (customer_id, dimension, label) for {@code dimensions}, each taken
+   * from the first of {@code sources} that has a column of that name (label = its value as text).
+   * Dimensions no source has are left out; {@link #missingDimensions} names them.
+   */
+  public static Dataset<Row> labelsFromColumns(List<String> dimensions, List<Dataset<Row>> sources) {
+    Dataset<Row> out = null;
+    for (String dimension : dimensions) {
+      for (Dataset<Row> source : sources) {
+        if (!Arrays.asList(source.columns()).contains(dimension)) continue;
+        Dataset<Row> one =
+            source.select(
+                col(CUSTOMER_ID),
+                lit(dimension).as(KpiMonthlyColumns.DIMENSION),
+                col(dimension).cast("string").as(KpiMonthlyColumns.LABEL));
+        out = out == null ? one : out.unionByName(one);
+        break;
+      }
+    }
+    if (out == null) {
+      // No dimension available: an empty frame of the right shape, derived from the first source.
+      return sources.get(0)
+          .select(
+              col(CUSTOMER_ID),
+              lit(OVERALL).as(KpiMonthlyColumns.DIMENSION),
+              lit(ALL).as(KpiMonthlyColumns.LABEL))
+          .limit(0);
+    }
+    return out;
+  }
+
+  /** The dimensions none of {@code sources} has a column for. */
+  public static List<String> missingDimensions(List<String> dimensions, List<Dataset<Row>> sources) {
+    return dimensions.stream()
+        .filter(d -> sources.stream().noneMatch(s -> Arrays.asList(s.columns()).contains(d)))
+        .toList();
   }
 
   /** NPS = (promoters − detractors) / answers × 100, unrounded. */
