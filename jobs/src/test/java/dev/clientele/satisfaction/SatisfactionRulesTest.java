@@ -57,11 +57,11 @@ class SatisfactionRulesTest {
         .hasMessageEndingWith("weights.detractor' (--set satisfaction.churn.weights.detractor: 1): must be a number from 0.0 to 1000000.0, got -1.0.");
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.band.dissatisfied-csat-max=4.0"))
         .hasMessage(
-            "Config key 'clientele.satisfaction.band.dissatisfied-csat-max' (--set satisfaction.band.dissatisfied-csat-max): "
+            "Config key 'clientele.satisfaction.band.dissatisfied-csat-max' (--set satisfaction.band.dissatisfied-csat-max: 1): "
                 + "must be below clientele.satisfaction.band.satisfied-csat-min (4.0), got 4.0.");
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.churn.horizon-days=30"))
         .hasMessage(
-            "Config key 'clientele.satisfaction.churn.horizon-days' (--set satisfaction.churn.horizon-days): "
+            "Config key 'clientele.satisfaction.churn.horizon-days' (--set satisfaction.churn.horizon-days: 1): "
                 + "must be a whole number from 31 to 36500, got 30.");
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.churn.overdue-factor=1"))
         .hasMessageContaining("must be greater than 1");
