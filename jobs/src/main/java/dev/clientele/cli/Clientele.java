@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       dev.clientele.features.FeaturesCommand.class,
       dev.clientele.segment.SegmentCommand.class,
       dev.clientele.value.ValueCommand.class,
+      dev.clientele.satisfaction.SatisfactionCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class,
     })

@@ -20,6 +20,7 @@ public enum Table {
   CUSTOMER_SEGMENTS(Layer.SILVER, "customer_segments"),
   CUSTOMER_VALUES(Layer.SILVER, "customer_values"),
   TIER_CUTPOINTS(Layer.SILVER, "tier_cutpoints"),
+  CUSTOMER_SATISFACTION(Layer.SILVER, "customer_satisfaction"),
   // gold: what BI tools read
   CUSTOMER_TIERS(Layer.GOLD, "customer_tiers"),
   SEGMENT_SUMMARY(Layer.GOLD, "segment_summary"),

@@ -1,0 +1,27 @@
+package dev.clientele.satisfaction;
+
+import dev.clientele.cli.JobCommand;
+import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.job.ClienteleJob;
+import picocli.CommandLine.Command;
+
+/** {@code clientele satisfaction --as-of DATE}: runs {@link SatisfactionJob}. */
+@Command(
+    name = SatisfactionJob.NAME,
+    mixinStandardHelpOptions = true,
+    description = {
+      "Per-customer satisfaction (CSAT, NPS, complaints, band), churn early warning and monthly KPIs.",
+      "Reads customer_features (required), surveys, complaints, transactions and customer_tiers (if present);",
+      "writes the as-of snapshots of customer_satisfaction and kpi_monthly. Settings: clientele.satisfaction.*."
+    })
+public final class SatisfactionCommand extends JobCommand {
+  @Override
+  protected String jobName() {
+    return SatisfactionJob.NAME;
+  }
+
+  @Override
+  protected ClienteleJob bind(ClienteleConfig config) {
+    return SatisfactionJob.bind(config);
+  }
+}

@@ -1,0 +1,275 @@
+package dev.clientele.satisfaction;
+
+import static dev.clientele.satisfaction.Fixtures.complaint;
+import static dev.clientele.satisfaction.Fixtures.complaints;
+import static dev.clientele.satisfaction.Fixtures.date;
+import static dev.clientele.satisfaction.Fixtures.label;
+import static dev.clientele.satisfaction.Fixtures.labels;
+import static dev.clientele.satisfaction.Fixtures.line;
+import static dev.clientele.satisfaction.Fixtures.survey;
+import static dev.clientele.satisfaction.Fixtures.surveys;
+import static dev.clientele.satisfaction.Fixtures.transactions;
+import static dev.clientele.testing.DatasetAssert.assertThatDataset;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.common.columns.KpiMonthlyColumns;
+import dev.clientele.testing.SparkTestExtension;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SparkTestExtension.class)
+class SatisfactionKpisTest {
+  static final String[] ACTIVITY = {
+    "month", "dimension", "label", "active_customers", "orders", "repurchase_base", "repurchasers",
+    "repurchase_rate", "churn_base", "churned_customers", "churn_rate", "reactivation_base",
+    "reactivated_customers", "reactivation_rate"
+  };
+
+  /**
+   * H = 60 days, W = 30 days, as-of 2026-06-30. A buys 01-05, 01-20, 03-10 (churned at the end of
+   * May); B buys 01-10 (churned at the end of March), then 05-02 (reactivated in May); C only
+   * returns something; D buys 02-27 and 03-20 (a repurchase across the month end; churned end of
+   * May).
+   */
+  Dataset<Row> history(SparkSession spark) {
+    return transactions(
+        spark,
+        line("O1", "A", "2026-01-05", false),
+        line("O2", "A", "2026-01-20", false),
+        line("O3", "A", "2026-03-10", false),
+        line("O4", "A", "2026-04-12", true), // a return: not activity
+        line("O5", "A", "2026-07-02", false), // after as-of: ignored
+        line("O6", "B", "2026-01-10", false),
+        line("O7", "B", "2026-05-02", false),
+        line("O8", "C", "2026-02-14", true),
+        line("O9", "D", "2026-02-27", false),
+        line("O10", "D", "2026-03-20", false));
+  }
+
+  static final LocalDate AS_OF = LocalDate.parse("2026-06-30");
+  final SatisfactionRules rules =
+      Fixtures.rules("satisfaction.churn.horizon-days=60", "satisfaction.kpi.repurchase-window-days=30");
+
+  Dataset<Row> historyKpis(SparkSession spark) {
+    Dataset<Row> labels =
+        labels(
+            spark,
+            label("A", "value_tier", "high"),
+            label("D", "value_tier", "high"),
+            label("B", "value_tier", "low"),
+            label("C", "value_tier", "low"),
+            label("C", "region", "south"),
+            label("A", "region", null));
+    return SatisfactionKpis.monthly(history(spark), surveys(spark), complaints(spark), labels, rules, AS_OF);
+  }
+
+  @Test
+  void churnRepurchaseAndReactivationOnHandBuiltHistories(SparkSession spark) {
+    Dataset<Row> kpis = historyKpis(spark);
+
+    assertThat(kpis.count()).isEqualTo(6 * 5);
+    assertThatDataset(kpis.where(col("dimension").isin("overall", "value_tier")).select(col("month"), col("dimension"), col("label"), col("active_customers"), col("orders"), col("repurchase_base"), col("repurchasers"), col("repurchase_rate"), col("churn_base"), col("churned_customers"), col("churn_rate"), col("reactivation_base"), col("reactivated_customers"), col("reactivation_rate")))
+        .containsExactlyRows(
+            List.of(
+                r("2026-01-01", "overall", "all", 2, 3, 2, 1, 0.5, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "overall", "all", 1, 1, 1, 1, 1.0, 2, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "overall", "all", 2, 2, 2, 0, 0.0, 3, 1, 0.3333, 0, 0, null),
+                r("2026-04-01", "overall", "all", 0, 0, 0, 0, null, 2, 0, 0.0, 1, 0, 0.0),
+                r("2026-05-01", "overall", "all", 1, 1, 1, 0, 0.0, 2, 2, 1.0, 1, 1, 1.0),
+                r("2026-06-01", "overall", "all", 0, 0, 0, 0, null, 1, 0, 0.0, 2, 0, 0.0),
+                r("2026-01-01", "value_tier", "high", 1, 2, 1, 1, 1.0, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "value_tier", "high", 1, 1, 1, 1, 1.0, 1, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "value_tier", "high", 2, 2, 2, 0, 0.0, 2, 0, 0.0, 0, 0, null),
+                r("2026-04-01", "value_tier", "high", 0, 0, 0, 0, null, 2, 0, 0.0, 0, 0, null),
+                r("2026-05-01", "value_tier", "high", 0, 0, 0, 0, null, 2, 2, 1.0, 0, 0, null),
+                r("2026-06-01", "value_tier", "high", 0, 0, 0, 0, null, 0, 0, null, 2, 0, 0.0),
+                r("2026-01-01", "value_tier", "low", 1, 1, 1, 0, 0.0, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 1, 1.0, 0, 0, null),
+                r("2026-04-01", "value_tier", "low", 0, 0, 0, 0, null, 0, 0, null, 1, 0, 0.0),
+                r("2026-05-01", "value_tier", "low", 1, 1, 1, 0, 0.0, 0, 0, null, 1, 1, 1.0),
+                r("2026-06-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 0, 0.0, 0, 0, null)));
+    // C's label has only a return behind it: present every month, all zeros, rates undefined.
+    assertThatDataset(kpis.where(col("label").equalTo("south")).select("active_customers", "orders", "churn_base", "reactivation_base", "churn_rate"))
+        .containsExactlyRows(List.of(z(), z(), z(), z(), z(), z()));
+    // A null label counts as 'unknown'.
+    assertThat(kpis.where(col("dimension").equalTo("region").and(col("label").equalTo("unknown"))).count()).isEqualTo(6);
+  }
+
+  @Test
+  void outputHasTheDocumentedSchemaAndPointsRedemptionIsNullWithAReason(SparkSession spark) {
+    Dataset<Row> kpis = historyKpis(spark);
+    StructField[] expected = KpiMonthlyColumns.SCHEMA.fields();
+    StructField[] actual = kpis.schema().fields();
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i].name()).isEqualTo(expected[i].name());
+      assertThat(actual[i].dataType()).as(expected[i].name()).isEqualTo(expected[i].dataType());
+    }
+    Row first = kpis.select("as_of", "points_redemption_rate", "points_redemption_note").head();
+    assertThat(first.get(0)).isEqualTo(date("2026-06-30"));
+    assertThat(first.isNullAt(1)).isTrue();
+    assertThat(first.getString(2)).isEqualTo(SatisfactionKpis.POINTS_NOTE);
+  }
+
+  @Test
+  void repurchaseWindowIsInclusiveSameDayDoesNotCountAndOpenWindowsAreLeftOut(SparkSession spark) {
+    Dataset<Row> tx =
+        transactions(
+            spark,
+            line("E1", "E", "2026-01-01", false),
+            line("E2", "E", "2026-01-31", false), // exactly 30 days later: a repurchase
+            line("F1", "F", "2026-01-01", false),
+            line("F2", "F", "2026-02-01", false), // 31 days later: not
+            line("H1", "H", "2026-01-10", false),
+            line("H2", "H", "2026-01-10", false), // same day, second order: not a repurchase
+            line("G1", "G", "2026-03-05", false),
+            line("G2", "G", "2026-03-05", false)); // 03-05 + 30 is after as-of: not in the base
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(tx, surveys(spark), complaints(spark), labels(spark), rules, LocalDate.parse("2026-03-31"));
+    assertThatDataset(kpis.select("month", "active_customers", "orders", "repurchase_base", "repurchasers", "repurchase_rate"))
+        .containsExactlyRows(
+            List.of(
+                Arrays.asList(date("2026-01-01"), 3, 5, 3, 1, 0.3333),
+                Arrays.asList(date("2026-02-01"), 1, 1, 1, 0, 0.0),
+                Arrays.asList(date("2026-03-01"), 1, 2, 0, 0, null)));
+  }
+
+  @Test
+  void npsIsPromotersMinusDetractorsPercentToTwoDecimals(SparkSession spark) {
+    List<Row> answers = new ArrayList<>();
+    for (int nps = 0; nps <= 10; nps++) answers.add(survey("m" + nps, "X", "2026-03-15", null, nps));
+    answers.add(survey("c1", "X", "2026-03-16", 5, null));
+    answers.add(survey("c2", "X", "2026-03-16", 4, null));
+    answers.add(survey("c3", "Y", "2026-03-16", 4, null));
+    for (int i = 0; i < 100; i++) answers.add(survey("p" + i, "Y", "2026-04-02", null, 9 + i % 2));
+    for (int i = 0; i < 30; i++) answers.add(survey("q" + i, "Y", "2026-04-02", null, 7 + i % 2));
+    for (int i = 0; i < 80; i++) answers.add(survey("d" + i, "Y", "2026-04-02", null, i % 7));
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            transactions(spark), surveys(spark, answers.toArray(Row[]::new)), complaints(spark), labels(spark),
+            rules, LocalDate.parse("2026-04-15"));
+    assertThatDataset(kpis.select("month", "csat_answers", "csat_mean", "nps_answers", "promoters", "detractors", "nps"))
+        .containsExactlyRows(
+            List.of(
+                Arrays.asList(date("2026-03-01"), 3, 4.33, 11, 2, 7, -45.45),
+                Arrays.asList(date("2026-04-01"), 0, null, 210, 100, 80, 9.52)));
+  }
+
+  /**
+   * Resolution hours per month of resolution, Spark's exact percentile (linear interpolation at
+   * position (n − 1) × p): March [1.5, 2, 4, 10, 26, 30] → median 7, p90 28; April [2, 3, 5, 11] →
+   * median 4, p90 9.2.
+   */
+  @Test
+  void resolutionMedianAndP90AndComplaintsPer1000Orders(SparkSession spark) {
+    Dataset<Row> complaints =
+        complaints(
+            spark,
+            complaint("k1", "A", "2026-03-01 00:00:00", "2026-03-01 01:30:00", "quality"),
+            complaint("k2", "A", "2026-03-02 00:00:00", "2026-03-02 02:00:00", "quality"),
+            complaint("k3", "B", "2026-03-03 00:00:00", "2026-03-03 04:00:00", "price"),
+            complaint("k4", "B", "2026-03-04 00:00:00", "2026-03-04 10:00:00", "service"),
+            complaint("k5", "A", "2026-03-10 00:00:00", "2026-03-11 06:00:00", "delivery"),
+            // opened in February, resolved in March after 26 hours
+            complaint("k6", "B", "2026-02-27 22:00:00", "2026-03-01 00:00:00", "quality"),
+            complaint("k7", "A", "2026-04-01 00:00:00", "2026-04-01 02:00:00", "quality"),
+            complaint("k8", "A", "2026-04-02 00:00:00", "2026-04-02 03:00:00", "quality"),
+            complaint("k9", "A", "2026-04-03 00:00:00", "2026-04-03 05:00:00", "quality"),
+            complaint("k10", "A", "2026-04-04 00:00:00", "2026-04-04 11:00:00", "quality"),
+            complaint("k11", "A", "2026-04-20 00:00:00", null, "quality"), // still open
+            complaint("k12", "B", "2026-05-30 00:00:00", "2026-06-02 00:00:00", "quality")); // resolved after as-of
+    List<Row> lines = new ArrayList<>();
+    lines.add(line("F1", "A", "2026-02-10", false));
+    for (int i = 0; i < 8; i++) lines.add(line("M" + i, i % 2 == 0 ? "A" : "B", "2026-03-1" + i, false));
+    lines.add(line("Y1", "A", "2026-05-05", false));
+    lines.add(line("Y2", "B", "2026-05-06", false));
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            transactions(spark, lines.toArray(Row[]::new)), surveys(spark), complaints, labels(spark), rules,
+            LocalDate.parse("2026-05-31"));
+    assertThatDataset(
+            kpis.select("month", "orders", "complaints", "complaints_per_1000_orders", "resolved_complaints",
+                "resolution_hours_median", "resolution_hours_p90"))
+        .containsExactlyRows(
+            List.of(
+                Arrays.asList(date("2026-02-01"), 1, 1, 1000.0, 0, null, null),
+                Arrays.asList(date("2026-03-01"), 8, 5, 625.0, 6, 7.0, 28.0),
+                Arrays.asList(date("2026-04-01"), 0, 5, null, 4, 4.0, 9.2),
+                Arrays.asList(date("2026-05-01"), 2, 1, 500.0, 0, null, null)));
+  }
+
+  /** Property on literal data: every month from the first with data to as-of, for every label. */
+  @Test
+  void everyMonthIsPresentForEveryLabelOfEveryDimension(SparkSession spark) {
+    Dataset<Row> tx = transactions(spark, line("O1", "A", "2026-01-15", false), line("O2", "B", "2026-03-01", false));
+    Dataset<Row> surveys = surveys(spark, survey("s1", "A", "2025-11-20", 4, 9));
+    Dataset<Row> labels =
+        labels(
+            spark,
+            label("A", "value_tier", "high"),
+            label("B", "value_tier", "low"),
+            label("A", "region", "north"),
+            label("B", "region", "north"),
+            label("Q", "lifecycle_stage", "prospect"));
+    Dataset<Row> kpis = SatisfactionKpis.monthly(tx, surveys, complaints(spark), labels, rules, LocalDate.parse("2026-03-10"));
+
+    Map<String, List<String>> monthsByLabel = new TreeMap<>();
+    for (Row r : kpis.select("dimension", "label", "month").orderBy("dimension", "label", "month").collectAsList()) {
+      monthsByLabel.computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new ArrayList<>()).add(r.get(2).toString());
+    }
+    List<String> months = List.of("2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01");
+    assertThat(monthsByLabel)
+        .containsOnlyKeys("overall/all", "value_tier/high", "value_tier/low", "region/north", "lifecycle_stage/prospect");
+    monthsByLabel.forEach((key, list) -> assertThat(list).as(key).isEqualTo(months));
+    // December has no data at all: zeros, and undefined rates are null.
+    assertThatDataset(kpis.where(col("month").equalTo(date("2025-12-01")).and(col("dimension").equalTo("overall")))
+            .select("active_customers", "orders", "csat_answers", "nps_answers", "complaints", "repurchase_rate", "nps", "csat_mean"))
+        .containsExactlyRows(List.of(Arrays.asList(0, 0, 0, 0, 0, null, null, null)));
+  }
+
+  @Test
+  void emptyInputsGiveAnEmptyTableNotAFailure(SparkSession spark) {
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(transactions(spark), surveys(spark), complaints(spark), labels(spark), rules, AS_OF);
+    assertThat(kpis.count()).isZero();
+  }
+
+  @Test
+  void sameRowsUnderOneAndEightShufflePartitions(SparkSession spark) {
+    String before = spark.conf().get("spark.sql.shuffle.partitions");
+    try {
+      spark.conf().set("spark.sql.shuffle.partitions", "1");
+      List<Row> one = historyKpis(spark).collectAsList();
+      spark.conf().set("spark.sql.shuffle.partitions", "8");
+      Dataset<Row> eight = historyKpis(spark);
+      assertThatDataset(eight).isEqualTo(spark.createDataFrame(one, eight.schema()));
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", before);
+    }
+  }
+
+  private static List<Object> r(String month, String dimension, String label, Object... values) {
+    List<Object> out = new ArrayList<>();
+    out.add(date(month));
+    out.add(dimension);
+    out.add(label);
+    out.addAll(Arrays.asList(values));
+    return out;
+  }
+
+  private static List<Object> z() {
+    return Arrays.asList(0, 0, 0, 0, null);
+  }
+}
