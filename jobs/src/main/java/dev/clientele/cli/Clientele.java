@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Turns customer transaction logs into segment, value and satisfaction tier tables.",
     subcommands = {
       GenerateSampleCommand.class,
-      dev.clientele.ingest.IngestCommand.class,
+      IngestCommand.class,
       dev.clientele.features.FeaturesCommand.class,
       dev.clientele.segment.SegmentCommand.class,
       dev.clientele.value.ValueCommand.class,
