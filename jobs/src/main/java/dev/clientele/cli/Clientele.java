@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Clientele.Version.class,
     description = "Turns customer transaction logs into segment, value and satisfaction tier tables.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      dev.clientele.clv.ClvCommand.class,
+    })
 public final class Clientele implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
