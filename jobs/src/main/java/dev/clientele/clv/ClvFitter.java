@@ -36,8 +36,9 @@ import org.apache.spark.sql.Row;
 public final class ClvFitter {
   // summary columns
   public static final String X = "x";
-  public static final String TX_DAYS = "tx_days";
-  public static final String T_DAYS = "t_days";
+  /** Last purchase since the first, and as-of since the first, in whole periods (days, or weeks rounded down). */
+  public static final String TX = "tx";
+  public static final String T = "t";
   /** Repeat purchase days (Gamma-Gamma's transaction count) and their mean net spend. */
   public static final String SPEND_X = "spend_x";
   public static final String MEAN_SPEND = "mean_spend";
@@ -46,7 +47,7 @@ public final class ClvFitter {
   private ClvFitter() {}
 
   /**
-   * One row per customer with a first purchase: customer_id, x, tx_days, t_days, spend_x,
+   * One row per customer with a first purchase: customer_id, x, tx, t (whole periods), spend_x,
    * mean_spend. Period "day" counts lifetime distinct purchase days, "week" distinct 7-day periods
    * from the first purchase ({@link FeaturesColumns#PURCHASE_WEEKS}). Gamma-Gamma always works on
    * purchase days, whatever the period, because that is the grain its mean spend is measured at.
@@ -62,15 +63,24 @@ public final class ClvFitter {
         .select(
             col(FeaturesColumns.CUSTOMER_ID),
             periods.minus(1).cast("int").as(X),
-            datediff(col(FeaturesColumns.LAST_PURCHASE_DATE), first).as(TX_DAYS),
-            datediff(col(FeaturesColumns.AS_OF), first).as(T_DAYS),
+            wholePeriods(datediff(col(FeaturesColumns.LAST_PURCHASE_DATE), first), rules).as(TX),
+            wholePeriods(datediff(col(FeaturesColumns.AS_OF), first), rules).as(T),
             col(FeaturesColumns.LIFETIME_PURCHASE_DAYS).minus(1).cast("int").as(SPEND_X),
             col(FeaturesColumns.REPEAT_MEAN_SPEND).cast("double").as(MEAN_SPEND));
   }
 
-  /** x, tx_days, t_days, weight: one row per distinct triple. */
+  /**
+   * Whole periods, as BG/NBD summaries are usually built (weeks counted from the first purchase, the
+   * same weeks {@link FeaturesColumns#PURCHASE_WEEKS} counts): with week periods the distinct
+   * (x, tx, T) are bounded by the history in weeks, which is what keeps the fitting table small.
+   */
+  static Column wholePeriods(Column days, ClvRules rules) {
+    return ClvRules.WEEK.equals(rules.period()) ? floor(days.divide(7)).cast("int") : days;
+  }
+
+  /** x, tx, t, weight: one row per distinct triple. */
   public static Dataset<Row> triples(Dataset<Row> summary) {
-    return summary.groupBy(X, TX_DAYS, T_DAYS).agg(count(lit(1)).as(WEIGHT));
+    return summary.groupBy(X, TX, T).agg(count(lit(1)).as(WEIGHT));
   }
 
   /**
@@ -89,14 +99,14 @@ public final class ClvFitter {
   }
 
   /** The collected triples table in periods (the caller checks its size first). */
-  public static Triples toTriples(List<Row> rows, ClvRules rules) {
+  public static Triples toTriples(List<Row> rows) {
     int n = rows.size();
     double[] x = new double[n], tx = new double[n], t = new double[n], w = new double[n];
     for (int i = 0; i < n; i++) {
       Row r = rows.get(i);
       x[i] = r.getInt(r.fieldIndex(X));
-      tx[i] = r.getInt(r.fieldIndex(TX_DAYS)) / rules.periodDays();
-      t[i] = r.getInt(r.fieldIndex(T_DAYS)) / rules.periodDays();
+      tx[i] = r.getInt(r.fieldIndex(TX));
+      t[i] = r.getInt(r.fieldIndex(T));
       w[i] = r.getLong(r.fieldIndex(WEIGHT));
     }
     return new Triples(x, tx, t, w);
@@ -197,11 +207,11 @@ public final class ClvFitter {
     GammaGamma.Params g = fit.gammaGamma();
     int steps = rules.discountSteps();
     double h = rules.horizonPeriods();
-    Column t = col(T_DAYS).divide(rules.periodDays());
-    Column tx = col(TX_DAYS).divide(rules.periodDays());
+    Column t = col(T).cast("double");
+    Column tx = col(TX).cast("double");
     Column x = col(X).cast("double");
 
-    Dataset<Row> series = summary.select(X, T_DAYS).distinct();
+    Dataset<Row> series = summary.select(X, T).distinct();
     for (int k = 1; k <= steps; k++) {
       double hk = h * k / steps;
       Column z = lit(hk).divide(lit(p.alpha() + hk).plus(t));
@@ -229,7 +239,7 @@ public final class ClvFitter {
       discounted = discounted.plus(col("_e" + k).minus(previous).divide(Math.pow(1 + rules.annualDiscountRate(), years)));
     }
     return summary
-        .join(series, new String[] {X, T_DAYS})
+        .join(series, new String[] {X, T})
         .withColumn("_p_alive", pAlive)
         .withColumn("_spend", expectedSpend)
         .select(

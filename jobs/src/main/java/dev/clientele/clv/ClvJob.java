@@ -97,7 +97,7 @@ public final class ClvJob implements ClienteleJob {
       return ClvFit.skipped(reason, new Triples(new double[0], new double[0], new double[0], new double[0]), new SpendPairs(new double[0], new double[0], new double[0]));
     }
     // Ordered so the driver sums in the same order on every run: identical fits under any partitioning.
-    Triples t = ClvFitter.toTriples(triples.orderBy(ClvFitter.X, ClvFitter.TX_DAYS, ClvFitter.T_DAYS).collectAsList(), rules);
+    Triples t = ClvFitter.toTriples(triples.orderBy(ClvFitter.X, ClvFitter.TX, ClvFitter.T).collectAsList());
     SpendPairs s = ClvFitter.toSpendPairs(pairs.orderBy(ClvFitter.SPEND_X, ClvFitter.MEAN_SPEND).collectAsList());
     return ClvFitter.fit(t, s, rules);
   }

@@ -38,13 +38,13 @@ class ClvFitterTest {
     assertThat(values(byId.get("c2"))).containsExactly("c2", 11, 295, 315, 11, 41.5);
     assertThat(values(byId.get("c1"))).containsExactly("c1", 0, 0, 173, 0, null);
     ClvRules weeks = withPeriod("week");
-    assertThat(values(byId(ClvFitter.summary(features(spark), weeks)).get("c2"))).containsExactly("c2", 5, 295, 315, 11, 41.5);
+    assertThat(values(byId(ClvFitter.summary(features(spark), weeks)).get("c2"))).containsExactly("c2", 5, 42, 45, 11, 41.5);
   }
 
   @Test
   void spendPairsKeepRepeatCustomersWithPositiveSpendRoundedToSignificantDigits(SparkSession spark) {
     Dataset<Row> summary =
-        spark.sql("SELECT * FROM VALUES ('a', 2, 0, 0, 2, 41.549), ('b', 2, 0, 0, 2, 41.55), ('c', 2, 0, 0, 2, 0.0), ('d', 0, 0, 0, 0, CAST(NULL AS DOUBLE)), ('e', 3, 0, 0, 3, 1234.5) AS t(customer_id, x, tx_days, t_days, spend_x, mean_spend)");
+        spark.sql("SELECT * FROM VALUES ('a', 2, 0, 0, 2, 41.549), ('b', 2, 0, 0, 2, 41.55), ('c', 2, 0, 0, 2, 0.0), ('d', 0, 0, 0, 0, CAST(NULL AS DOUBLE)), ('e', 3, 0, 0, 3, 1234.5) AS t(customer_id, x, tx, t, spend_x, mean_spend)");
     List<Row> rows = ClvFitter.spendPairs(summary, DAYS).orderBy("spend_x").collectAsList();
     assertThat(rows).hasSize(2);
     assertThat(values(rows.get(0))).containsExactly(2, 41.5, 2L);

@@ -19,7 +19,7 @@ import org.apache.commons.math3.random.Well19937c;
  */
 final class ClvSimulation {
   /** One simulated customer. */
-  record Customer(int x, int txDays, int tDays, double meanSpend) {}
+  record Customer(int x, int txDays, int tDays, double meanSpend, int purchaseWeeks) {}
 
   private ClvSimulation() {}
 
@@ -54,7 +54,8 @@ final class ClvSimulation {
         for (int j = 0; j < x; j++) sum += gammaSample(rng, gg.p(), 1 / nu);
         mean = sum / x;
       }
-      out.add(new Customer(x, days.last(), tDays, mean));
+      int weeks = (int) days.stream().map(d -> d / 7).distinct().count();
+      out.add(new Customer(x, days.last(), tDays, mean, weeks));
     }
     return out;
   }
@@ -66,8 +67,19 @@ final class ClvSimulation {
 
   /** Identical (x, tx, T) collapsed with counts, in days. */
   static Triples triples(List<Customer> customers) {
+    return triples(customers, false);
+  }
+
+  /** Identical (x, tx, T) collapsed with counts, in whole days or whole weeks from the first purchase. */
+  static Triples triples(List<Customer> customers, boolean weeks) {
     Map<List<Integer>, Integer> counts = new LinkedHashMap<>();
-    for (Customer c : customers) counts.merge(List.of(c.x(), c.txDays(), c.tDays()), 1, Integer::sum);
+    for (Customer c : customers) {
+      List<Integer> key =
+          weeks
+              ? List.of(c.purchaseWeeks() - 1, c.txDays() / 7, c.tDays() / 7)
+              : List.of(c.x(), c.txDays(), c.tDays());
+      counts.merge(key, 1, Integer::sum);
+    }
     int n = counts.size(), i = 0;
     double[] x = new double[n], tx = new double[n], t = new double[n], w = new double[n];
     for (Map.Entry<List<Integer>, Integer> e : counts.entrySet()) {
