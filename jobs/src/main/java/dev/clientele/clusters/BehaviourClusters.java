@@ -242,7 +242,8 @@ public final class BehaviourClusters {
             .withColumn(ClustersColumns.SHARE, col(ClustersColumns.CUSTOMERS).divide(col("_all")));
     Column term =
         struct(
-            abs(col(ClustersColumns.Z_SCORE)).unary_$minus().as("strength"),
+            // rounded so float noise cannot break a tie that the feature name should
+            org.apache.spark.sql.functions.bround(abs(col(ClustersColumns.Z_SCORE)), 9).unary_$minus().as("strength"),
             col(ClustersColumns.FEATURE).as("feature"),
             word(col(ClustersColumns.FEATURE), col(ClustersColumns.Z_SCORE)).as("word"));
     Column terms =
