@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       dev.clientele.clv.ClvCommand.class,
+      dev.clientele.clusters.ClustersCommand.class,
     })
 public final class Clientele implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
