@@ -178,10 +178,10 @@ public final class ClvFitter {
 
   private static String invalidity(BgNbd.Params p, MaximumLikelihood.Result bg, GammaGamma.Params q, MaximumLikelihood.Result gg) {
     if (!bg.converged()) {
-      return String.format("BG/NBD fit did not converge (gradient norm %.2e, parameters %s)", bg.gradientNorm(), p);
+      return String.format("BG/NBD fit did not converge (gradient norm per customer %.2e, parameters %s)", bg.gradientNorm(), p);
     }
     if (!gg.converged()) {
-      return String.format("Gamma-Gamma fit did not converge (gradient norm %.2e, parameters %s)", gg.gradientNorm(), q);
+      return String.format("Gamma-Gamma fit did not converge (gradient norm per customer %.2e, parameters %s)", gg.gradientNorm(), q);
     }
     if (!(p.a() + p.b() > 1) || Math.abs(p.a() - 1) < 1e-6) {
       return "BG/NBD dropout parameters a=" + p.a() + ", b=" + p.b() + " leave expected purchases undefined (need a + b > 1, a ≠ 1)";

@@ -20,7 +20,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  * Maximum likelihood over positive parameters, searched in log-parameter space (so every point is
  * admissible and scales as different as r ≈ 0.2 and α ≈ 100 days are equally easy): Nelder–Mead
  * first, robust from a crude start, then a Polak–Ribière conjugate-gradient polish on the analytic
- * gradient. Standard errors come from the observed information (finite differences of the gradient).
+ * gradient. Standard errors and the convergence test come from the observed information (finite differences
+ * of the gradient).
  */
 public final class MaximumLikelihood {
   /** Log-likelihood at natural parameters; fills {@code gradient} (w.r.t. log-parameters) if non-null. */
@@ -89,22 +90,36 @@ public final class MaximumLikelihood {
     double norm = 0;
     for (double g : gradient) norm += g * g;
     norm = Math.sqrt(norm) / weight;
+    double[][] covariance = logCovariance(ll, logP);
+    // Converged when the Newton decrement g'H⁻¹g is small: the log-likelihood is within 0.005 of
+    // its maximum and the parameters within a tenth of a standard error of the optimum, whatever
+    // the sample size (a raw gradient-norm bar would be too strict on flat ridges, too lax on sharp ones).
+    double decrement = Double.NaN;
+    double[] se = new double[dim];
+    java.util.Arrays.fill(se, Double.NaN);
+    if (covariance != null) {
+      decrement = 0;
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) decrement += gradient[i] * covariance[i][j] * gradient[j];
+        se[i] = Math.exp(logP[i]) * Math.sqrt(covariance[i][i]);
+      }
+    }
     return new Result(
         exp(logP),
         value,
-        standardErrors(ll, logP),
+        se,
         simplexEvaluations,
         polishIterations,
         norm,
-        converged && !outOfBounds(logP) && norm < 1e-4);
+        converged && !outOfBounds(logP) && decrement >= 0 && decrement < 0.01);
   }
 
   /**
-   * Asymptotic standard errors of the natural parameters: the inverse observed information in log
-   * space (Hessian by central differences of the analytic gradient), mapped back by the delta
-   * method se(θ) = θ·se(log θ). NaN where the information is singular.
+   * The inverse observed information in log-parameter space (Hessian by central differences of the
+   * analytic gradient), or null when it is singular or not positive definite. Standard errors of
+   * the natural parameters follow by the delta method: se(θ) = θ·se(log θ).
    */
-  static double[] standardErrors(LogLikelihood ll, double[] logP) {
+  static double[][] logCovariance(LogLikelihood ll, double[] logP) {
     int dim = logP.length;
     double h = 1e-5;
     double[][] hessian = new double[dim][dim];
@@ -117,15 +132,13 @@ public final class MaximumLikelihood {
       ll.value(exp(down), gDown);
       for (int i = 0; i < dim; i++) hessian[i][j] = -(gUp[i] - gDown[i]) / (2 * h);
     }
-    double[] se = new double[dim];
     try {
-      RealMatrix info = new Array2DRowRealMatrix(hessian);
-      RealMatrix cov = new LUDecomposition(info).getSolver().getInverse();
-      for (int i = 0; i < dim; i++) se[i] = Math.exp(logP[i]) * Math.sqrt(cov.getEntry(i, i));
+      RealMatrix cov = new LUDecomposition(new Array2DRowRealMatrix(hessian)).getSolver().getInverse();
+      for (int i = 0; i < dim; i++) if (!(cov.getEntry(i, i) > 0)) return null;
+      return cov.getData();
     } catch (RuntimeException singular) {
-      java.util.Arrays.fill(se, Double.NaN);
+      return null;
     }
-    return se;
   }
 
   private static double[] negMeanGradient(LogLikelihood ll, double[] logP, double weight) {

@@ -34,7 +34,7 @@ class ClvRecoveryTest {
         customers.size(), triples.size(), spend.size(), fit.bgNbd(), java.util.Arrays.toString(fit.bgNbdFit().standardErrors()),
         fit.gammaGamma(), java.util.Arrays.toString(fit.gammaGammaFit().standardErrors()), fit.fitMillis());
 
-    assertThat(fit.status()).isEqualTo(ClvFit.FITTED);
+    assertThat(fit.status()).as(String.valueOf(fit.reason())).isEqualTo(ClvFit.FITTED);
     assertThat(fit.customers()).isEqualTo(20_000);
     assertRecovered("BG/NBD", TRUE_BG.toArray(), fit.bgNbd().toArray(), fit.bgNbdFit().standardErrors(), 0.20);
     assertRecovered("Gamma-Gamma", TRUE_GG.toArray(), fit.gammaGamma().toArray(), fit.gammaGammaFit().standardErrors(), 0.15);
