@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       dev.clientele.segment.SegmentCommand.class,
       dev.clientele.value.ValueCommand.class,
       dev.clientele.satisfaction.SatisfactionCommand.class,
+      dev.clientele.clusters.ClustersCommand.class,
+      dev.clientele.clv.ClvCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class,
     })

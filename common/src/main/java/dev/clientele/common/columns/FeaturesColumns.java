@@ -30,6 +30,19 @@ public final class FeaturesColumns {
   public static final String LIFETIME_ORDER_COUNT = "lifetime_order_count";
   /** Distinct purchase days in the window. */
   public static final String PURCHASE_DAYS = "purchase_days";
+  /** Distinct purchase days ever, up to as-of (BG/NBD frequency in day periods is this minus one). */
+  public static final String LIFETIME_PURCHASE_DAYS = "lifetime_purchase_days";
+  /**
+   * Distinct 7-day periods with a purchase ever, up to as-of, counted from the customer's first
+   * purchase day (days 0–6 are week 0); BG/NBD frequency in week periods is this minus one.
+   */
+  public static final String PURCHASE_WEEKS = "purchase_weeks";
+  /**
+   * Mean net spend per repeat purchase day ever, up to as-of: net spend of every purchase day after
+   * the first (same-day orders merged, returns deducted) divided by their number; null with fewer
+   * than two purchase days. The Gamma-Gamma model's m̄ (decimal).
+   */
+  public static final String REPEAT_MEAN_SPEND = "repeat_mean_spend";
   /** Net spend in the window, returns deducted (decimal). */
   public static final String NET_SPEND = "net_spend";
   /** Net spend ever, up to as-of (membership uses it). */

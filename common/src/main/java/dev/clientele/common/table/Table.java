@@ -21,6 +21,12 @@ public enum Table {
   CUSTOMER_VALUES(Layer.SILVER, "customer_values"),
   TIER_CUTPOINTS(Layer.SILVER, "tier_cutpoints"),
   CUSTOMER_SATISFACTION(Layer.SILVER, "customer_satisfaction"),
+  // behavioural clusters and predicted value (per as-of snapshots) and their fit records
+  CUSTOMER_CLUSTERS(Layer.SILVER, "customer_clusters"),
+  CLUSTER_PROFILES(Layer.SILVER, "cluster_profiles"),
+  CLUSTER_FITS(Layer.OPS, "cluster_fits"),
+  CUSTOMER_CLV(Layer.SILVER, "customer_clv"),
+  CLV_FITS(Layer.OPS, "clv_fits"),
   // gold: what BI tools read
   CUSTOMER_TIERS(Layer.GOLD, "customer_tiers"),
   SEGMENT_SUMMARY(Layer.GOLD, "segment_summary"),
