@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Clientele.Version.class,
     description = "Turns customer transaction logs into segment, value and satisfaction tier tables.",
-    subcommands = {SqlCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      SqlCommand.class,
+      dev.clientele.export.ExportCommand.class
+    })
 public final class Clientele implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
