@@ -52,17 +52,6 @@ class DuckDbReadsGoldIT {
             + "hive_partitioning = true)");
   }
 
-  private static List<String> rows(ResultSet r) throws SQLException {
-    List<String> out = new ArrayList<>();
-    int n = r.getMetaData().getColumnCount();
-    while (r.next()) {
-      List<String> cells = new ArrayList<>();
-      for (int i = 1; i <= n; i++) cells.add(String.valueOf(r.getObject(i)));
-      out.add(String.join("|", cells));
-    }
-    return out;
-  }
-
   private static List<String> rows(Dataset<Row> frame) {
     return frame.collectAsList().stream()
         .map(r -> {
@@ -102,19 +91,19 @@ class DuckDbReadsGoldIT {
         Statement s = duck.createStatement()) {
       createManifestView(s, "customer_tiers", tiersPath);
       try (ResultSet r = s.executeQuery(String.format(AGGREGATES, "customer_tiers"))) {
-        assertThat(rows(r)).isEqualTo(expected);
+        assertThat(JdbcRows.of(r)).isEqualTo(expected);
       }
       try (ResultSet r = s.executeQuery("SELECT typeof(as_of), typeof(monetary) FROM customer_tiers LIMIT 1")) {
-        assertThat(rows(r)).containsExactly("DATE|DECIMAL(18,2)");
+        assertThat(JdbcRows.of(r)).containsExactly("DATE|DECIMAL(18,2)");
       }
       // Reading the folder instead of the manifest would count the overwritten snapshot twice.
       try (ResultSet r = s.executeQuery(
           "SELECT count(*) FROM read_parquet('" + tiersPath + "/**/*.parquet', hive_partitioning = true) WHERE as_of = DATE '2026-11-21'")) {
-        assertThat(rows(r)).containsExactly("5");
+        assertThat(JdbcRows.of(r)).containsExactly("5");
       }
       createManifestView(s, "segment_summary", summaryPath);
       try (ResultSet r = s.executeQuery("SELECT label, customers FROM segment_summary ORDER BY 1")) {
-        assertThat(rows(r)).containsExactly("high|2", "low|3");
+        assertThat(JdbcRows.of(r)).containsExactly("high|2", "low|3");
       }
     }
   }

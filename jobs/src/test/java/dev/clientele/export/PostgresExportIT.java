@@ -107,14 +107,7 @@ class PostgresExportIT {
     try (Connection c = DriverManager.getConnection(url(), "postgres", "x");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
-      List<String> rows = new ArrayList<>();
-      int n = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        List<String> cells = new ArrayList<>();
-        for (int i = 1; i <= n; i++) cells.add(String.valueOf(r.getObject(i)));
-        rows.add(String.join("|", cells));
-      }
-      return rows;
+      return JdbcRows.of(r);
     }
   }
 
