@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       dev.clientele.clusters.ClustersCommand.class,
       dev.clientele.clv.ClvCommand.class,
       SqlCommand.class,
+      dev.clientele.export.ExportCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Clientele implements Runnable {

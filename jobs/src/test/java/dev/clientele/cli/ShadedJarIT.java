@@ -35,6 +35,8 @@ class ShadedJarIT {
       assertThat(jar.getJarEntry("io/delta/tables/DeltaTable.class")).isNotNull();
       assertThat(jar.getJarEntry("com/typesafe/config/Config.class")).isNotNull();
       assertThat(jar.getJarEntry("picocli/CommandLine.class")).isNotNull();
+      // `clientele export` needs the PostgreSQL driver, which Spark does not ship.
+      assertThat(jar.getJarEntry("org/postgresql/Driver.class")).isNotNull();
       // Spark, Hadoop and Scala come from the cluster.
       assertThat(jar.getJarEntry("org/apache/spark/SparkContext.class")).isNull();
       assertThat(jar.getJarEntry("org/apache/spark/sql/SparkSession.class")).isNull();

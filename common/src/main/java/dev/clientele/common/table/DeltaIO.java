@@ -26,6 +26,14 @@ public final class DeltaIO {
     return spark.read().format("delta").load(path);
   }
 
+  /**
+   * The table as of one committed version, so several reads in a run (a count, then a copy) see the
+   * same data even if a publish commits in between.
+   */
+  public static Dataset<Row> readVersion(SparkSession spark, String path, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path);
+  }
+
   /** The table, or an empty frame of {@code schema} when it has never been written. */
   public static Dataset<Row> readOrEmpty(SparkSession spark, String path, StructType schema) {
     return exists(spark, path) ? read(spark, path) : spark.createDataFrame(java.util.List.of(), schema);
@@ -151,6 +159,16 @@ public final class DeltaIO {
   // ErrorIfExists: two writers racing to create the table fail loudly instead of appending twice.
   private static void createFrom(Dataset<Row> frame, String path, String... partitionBy) {
     frame.write().format("delta").mode(SaveMode.ErrorIfExists).partitionBy(partitionBy).save(path);
+  }
+
+  /**
+   * Rewrites the table's symlink manifest ({@code _symlink_format_manifest/<partition>/manifest}: one
+   * line per live Parquet file), so engines without a Delta reader (DuckDB, Presto, Athena) read
+   * exactly the current snapshot and not the stale files an overwrite leaves behind until VACUUM.
+   * Call it after every commit to a table such engines read; see docs/bi-access.md.
+   */
+  public static void generateManifest(SparkSession spark, String path) {
+    DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
   }
 
   /** The table's current version, or -1 if it does not exist. */

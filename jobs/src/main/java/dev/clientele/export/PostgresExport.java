@@ -1,0 +1,248 @@
+package dev.clientele.export;
+
+import static dev.clientele.export.PostgresTypes.quote;
+
+import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.job.JobRunner;
+import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Table;
+import dev.clientele.common.table.TableCatalog;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code clientele export}: copies gold tables into a PostgreSQL schema, one Postgres table per gold
+ * table with the same name, columns and rows (all as-of snapshots), for BI tools that speak Postgres.
+ *
+ * <p>Atomic for readers: each table is first loaded into a staging table {@code <name>__staging} by
+ * Spark's JDBC writer on the executors (from one pinned Delta version, row count checked), then one
+ * transaction on the driver drops the old tables and renames the staging tables in their place.
+ * PostgreSQL DDL is transactional, so readers see all old tables or all new ones; a failure before
+ * the commit leaves the old tables as they were and drops the staging tables. Types are mapped by
+ * {@link PostgresTypes}; column comments of the Delta schema are copied, and each table's comment
+ * records the Delta version and run it came from.
+ */
+public final class PostgresExport implements ClienteleJob {
+  static final String STAGING_SUFFIX = "__staging";
+  private static final String DRIVER = "org.postgresql.Driver";
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresExport.class);
+
+  private final ExportSettings settings;
+  private final PostgresCredentials credentials;
+  private final List<Table> requested;
+  private final Runnable beforeSwap;
+
+  /**
+   * @param requested tables the user named explicitly: each must exist; when empty, the tables of
+   *     {@code settings} that have been published are exported and the rest skipped with a warning
+   */
+  public PostgresExport(ExportSettings settings, PostgresCredentials credentials, List<Table> requested) {
+    this(settings, credentials, requested, () -> {});
+  }
+
+  /** With a hook run after every table is staged and before the swap (tests inject failures there). */
+  PostgresExport(ExportSettings settings, PostgresCredentials credentials, List<Table> requested, Runnable beforeSwap) {
+    this.settings = settings;
+    this.credentials = credentials;
+    this.requested = List.copyOf(requested);
+    this.beforeSwap = beforeSwap;
+  }
+
+  @Override
+  public void run(SparkSession spark, RunContext context) throws SQLException {
+    List<Table> tables = tablesToExport(spark, context.tables());
+    LOG.info(
+        "Exporting {} to schema '{}' at {} as user '{}'",
+        names(tables), settings.schema(), settings.jdbcUrl(), credentials.user());
+    String step = "connecting";
+    try (Connection conn = connect()) {
+      try (Statement s = conn.createStatement()) {
+        s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(settings.schema()));
+      }
+      try {
+        for (Table table : tables) {
+          step = "loading " + table.tableName;
+          stage(spark, conn, table, context);
+        }
+        step = "swapping the tables in";
+        beforeSwap.run();
+        swap(conn, tables);
+      } catch (Exception e) {
+        dropStaging(conn, tables);
+        throw failure(step, e);
+      }
+    } catch (SQLException e) {
+      throw failure(step, e);
+    }
+    LOG.info("Exported {} to schema '{}'", names(tables), settings.schema());
+  }
+
+  /** The explicitly requested tables (all must exist), else the configured ones that exist. */
+  List<Table> tablesToExport(SparkSession spark, TableCatalog catalog) {
+    if (!requested.isEmpty()) {
+      List<String> missing = new ArrayList<>();
+      for (Table t : requested) {
+        if (!DeltaIO.exists(spark, catalog.path(t))) missing.add(t.tableName + " (" + catalog.path(t) + ")");
+      }
+      if (!missing.isEmpty()) {
+        throw new JobFailure(
+            "cannot export " + String.join(", ", missing) + ": not published yet; nothing was exported.");
+      }
+      return requested;
+    }
+    List<Table> present = new ArrayList<>();
+    for (Table t : settings.tables()) {
+      if (DeltaIO.exists(spark, catalog.path(t))) {
+        present.add(t);
+      } else {
+        LOG.warn("Skipping {}: not published yet (no Delta table at {})", t.tableName, catalog.path(t));
+      }
+    }
+    if (present.isEmpty()) {
+      throw new JobFailure(
+          "nothing to export: none of " + names(settings.tables()) + " has been published under " + catalog.warehouse() + ".");
+    }
+    return present;
+  }
+
+  private void stage(SparkSession spark, Connection conn, Table table, RunContext context) throws SQLException {
+    long started = System.nanoTime();
+    String path = context.tables().path(table);
+    long version = DeltaIO.version(spark, path);
+    Dataset<Row> frame = DeltaIO.readVersion(spark, path, version);
+    long rows = frame.count();
+    String staging = qualified(table.tableName + STAGING_SUFFIX);
+    try (Statement s = conn.createStatement()) {
+      // A staging table left by a killed run is dropped here, so reruns start clean.
+      s.execute("DROP TABLE IF EXISTS " + staging);
+      s.execute("CREATE TABLE " + staging + " (" + PostgresTypes.columnDefinitions(frame.schema()) + ")");
+      s.execute(
+          "COMMENT ON TABLE " + staging + " IS " + literal(
+              "Clientele gold table " + table.tableName + ": Delta version " + version + " of " + path
+                  + ", exported by run " + context.runId() + " at " + Instant.now() + "."));
+      for (StructField f : frame.schema().fields()) {
+        if (f.getComment().isDefined()) {
+          s.execute("COMMENT ON COLUMN " + staging + "." + quote(f.name()) + " IS " + literal(f.getComment().get()));
+        }
+      }
+    }
+    PostgresTypes.forJdbc(frame)
+        .write()
+        .format("jdbc")
+        .mode(SaveMode.Append)
+        .option("url", settings.jdbcUrl())
+        .option("driver", DRIVER)
+        .option("dbtable", staging)
+        .option("user", credentials.user())
+        .option("password", credentials.password())
+        .option("batchsize", settings.batchSize())
+        .option("numPartitions", settings.connections())
+        // Driver settings: strings may fill jsonb columns; batches become multi-row INSERTs.
+        .option("stringtype", "unspecified")
+        .option("reWriteBatchedInserts", "true")
+        .save();
+    long loaded = count(conn, staging);
+    if (loaded != rows) {
+      throw new IllegalStateException(
+          "staging table " + staging + " holds " + loaded + " rows but Delta version " + version + " has " + rows);
+    }
+    LOG.info("Staged {}: {} rows from Delta version {} in {}", table.tableName, rows, version, JobRunner.elapsed(started));
+  }
+
+  /** One transaction: drop each old table and rename its staging table in its place. */
+  private void swap(Connection conn, List<Table> tables) throws SQLException {
+    conn.setAutoCommit(false);
+    try (Statement s = conn.createStatement()) {
+      // Waiting behind a long BI query is fine; waiting forever is not.
+      s.execute("SET LOCAL lock_timeout = '5min'");
+      for (Table t : tables) {
+        // No CASCADE: a view a BI user built on the table fails the swap instead of vanishing.
+        s.execute("DROP TABLE IF EXISTS " + qualified(t.tableName));
+        s.execute("ALTER TABLE " + qualified(t.tableName + STAGING_SUFFIX) + " RENAME TO " + quote(t.tableName));
+      }
+      conn.commit();
+    } catch (SQLException | RuntimeException e) {
+      conn.rollback();
+      throw e;
+    } finally {
+      conn.setAutoCommit(true);
+    }
+  }
+
+  /** Best effort: the failure that brought us here is the one to report. */
+  private void dropStaging(Connection conn, List<Table> tables) {
+    for (Table t : tables) {
+      try (Statement s = conn.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS " + qualified(t.tableName + STAGING_SUFFIX));
+      } catch (SQLException e) {
+        LOG.warn("Could not drop staging table for {}: {}", t.tableName, e.getMessage());
+      }
+    }
+  }
+
+  private JobFailure failure(String step, Exception e) {
+    return new JobFailure(
+        "export to PostgreSQL schema '" + settings.schema() + "' failed while " + step + ": " + rootMessage(e)
+            + " (the previously exported tables are unchanged)",
+        e);
+  }
+
+  /** The innermost cause's message: a Spark job failure wraps the database's own words deep inside. */
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    for (int depth = 0; depth < 32; depth++) {
+      Throwable next = root.getCause();
+      if (next == null && root instanceof SQLException sql) next = sql.getNextException();
+      if (next == null || next == root) break;
+      root = next;
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  private Connection connect() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", credentials.user());
+    props.setProperty("password", credentials.password());
+    // The driver directly, not DriverManager: under spark-submit the bundled driver sits in a child
+    // class loader that DriverManager does not search.
+    Connection conn = new org.postgresql.Driver().connect(settings.jdbcUrl(), props);
+    if (conn == null) throw new SQLException("the PostgreSQL driver does not accept " + settings.jdbcUrl());
+    return conn;
+  }
+
+  private static long count(Connection conn, String table) throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private String qualified(String table) {
+    return quote(settings.schema()) + "." + quote(table);
+  }
+
+  /** A SQL string literal ({@code standard_conforming_strings} is on: only quotes need doubling). */
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static List<String> names(List<Table> tables) {
+    return tables.stream().map(t -> t.tableName).toList();
+  }
+}
