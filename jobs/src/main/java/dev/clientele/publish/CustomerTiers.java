@@ -1,0 +1,59 @@
+package dev.clientele.publish;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Assembles {@code customer_tiers}: one row per customer of the feature snapshot with every label,
+ * score and reason of the aggregate stages, joined on (as_of, customer_id). The first frame that
+ * has a column name provides it, so the RFM values of the segment stage are not repeated by the
+ * value stage. Left joins keep every customer; a stage that skipped someone (CLV for prospects)
+ * leaves nulls there.
+ */
+public final class CustomerTiers {
+  static final String AS_OF = TierLabelsColumns.AS_OF;
+  static final String CUSTOMER_ID = TierLabelsColumns.CUSTOMER_ID;
+
+  private CustomerTiers() {}
+
+  /**
+   * @param base the customers and the columns to lead with (features: attribute bands)
+   * @param stages per-customer outputs of the aggregate stages, in column order
+   */
+  public static Dataset<Row> assemble(Dataset<Row> base, List<Dataset<Row>> stages) {
+    Set<String> taken = new LinkedHashSet<>(Arrays.asList(base.columns()));
+    Dataset<Row> joined = base.alias("base");
+    List<Column> select = new ArrayList<>();
+    for (String c : base.columns()) select.add(col("base.`" + c + "`"));
+    int i = 0;
+    for (Dataset<Row> stage : stages) {
+      String alias = "s" + i++;
+      List<String> fresh = new ArrayList<>();
+      for (String c : stage.columns()) {
+        if (taken.add(c)) fresh.add(c);
+      }
+      if (fresh.isEmpty()) continue;
+      List<Column> keep = new ArrayList<>();
+      keep.add(col(AS_OF));
+      keep.add(col(CUSTOMER_ID));
+      for (String c : fresh) keep.add(col("`" + c + "`"));
+      Dataset<Row> slim = stage.select(keep.toArray(Column[]::new)).alias(alias);
+      joined =
+          joined.join(
+              slim,
+              col("base." + AS_OF).equalTo(col(alias + "." + AS_OF))
+                  .and(col("base." + CUSTOMER_ID).equalTo(col(alias + "." + CUSTOMER_ID))),
+              "left");
+      for (String c : fresh) select.add(col(alias + ".`" + c + "`"));
+    }
+    return joined.select(select.toArray(Column[]::new));
+  }
+}
