@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -122,7 +123,7 @@ public final class ChurnRisk {
     Column lastComplaintCategory = col(CustomerSatisfactionColumns.LAST_COMPLAINT_CATEGORY);
     Column complaintRelevant =
         col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE)
-            .geq(org.apache.spark.sql.functions.date_sub(col(FeaturesColumns.LAST_PURCHASE_DATE), rules.windowDays()));
+            .geq(date_sub(col(FeaturesColumns.LAST_PURCHASE_DATE), rules.windowDays()));
     Column knownCategory = lastComplaintCategory.isin("quality", "service", "price", "delivery");
     Column cause =
         when(isChurned.and(complaintRelevant).and(knownCategory), lastComplaintCategory)

@@ -1,5 +1,6 @@
 package dev.clientele.satisfaction;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -12,7 +13,6 @@ import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.unix_seconds;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.ComplaintsColumns;

@@ -183,9 +183,7 @@ public final class SatisfactionKpis {
     Dataset<Row> filled =
         spine.join(
             byLabel,
-            scala.jdk.javaapi.CollectionConverters.asScala(
-                    java.util.List.of(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL))
-                .toSeq(),
+            new String[] {MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL},
             "left");
     WindowSpec upToMonth =
         Window.partitionBy(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)

@@ -108,9 +108,9 @@ public record SatisfactionRules(
 
     Settings m = s.at("matrix");
     Matrix matrix = new Matrix(m.strings("priority-value-tiers"), m.strings("priority-bands"));
-    for (String band2 : matrix.priorityBands()) {
-      if (!CustomerSatisfaction.BANDS.contains(band2)) {
-        throw m.error("priority-bands", "must list bands from " + CustomerSatisfaction.BANDS + ", got '" + band2 + "'.");
+    for (String listed : matrix.priorityBands()) {
+      if (!CustomerSatisfaction.BANDS.contains(listed)) {
+        throw m.error("priority-bands", "must list bands from " + CustomerSatisfaction.BANDS + ", got '" + listed + "'.");
       }
     }
     return new SatisfactionRules(windowDays, band, churn, kpi, matrix);

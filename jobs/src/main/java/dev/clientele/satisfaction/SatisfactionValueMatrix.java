@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.Money;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,7 +58,7 @@ public final class SatisfactionValueMatrix {
         labelled.select(VALUE_TIER).distinct().withColumn(BAND, explode(bands));
     Dataset<Row> total = counted.agg(sum(col("customers")).as("total_customers"));
     Column customers = coalesce(col("customers"), lit(0L));
-    return grid.join(counted, scala.jdk.javaapi.CollectionConverters.asScala(List.of(VALUE_TIER, BAND)).toSeq(), "left")
+    return grid.join(counted, new String[] {VALUE_TIER, BAND}, "left")
         .crossJoin(total)
         .select(
             lit(DIMENSION).as("dimension"),

@@ -69,6 +69,11 @@ class ChurnRiskTest {
     Dataset<Row> assessed = assess(features, surveys, complaints, rules);
 
     assertThat(assessed.columns()).containsExactly(CustomerSatisfactionColumns.SCHEMA.fieldNames());
+    for (StructField expected : CustomerSatisfactionColumns.SCHEMA.fields()) {
+      assertThat(assessed.schema().apply(expected.name()).dataType().sameType(expected.dataType()))
+          .as("type of %s: %s", expected.name(), assessed.schema().apply(expected.name()).dataType())
+          .isTrue();
+    }
     List<String> all = ChurnRisk.SIGNALS;
     assertThatDataset(
             assessed.select("customer_id", "churn_risk", "churn_flag", "churn_reasons", "is_churned", "churn_cause", "churn_cause_reason"))

@@ -30,11 +30,14 @@ class CustomerSatisfactionTest {
     return feature(customer, AS_OF, orders, 10, 20.0, "0.00", "0.00", 0, 0);
   }
 
-  @Test
-  void factsAndBandPerCustomer(SparkSession spark) {
-    Dataset<Row> features =
-        features(spark, f("P1", 2), f("P2", 1), f("P3", 4), f("P4", 1), f("P5", 1), f("P6", 1),
-            f("P7", 1), f("P8", 0), f("P9", 1), f("P10", 2));
+  static Dataset<Row> tenFeatures(SparkSession spark) {
+    return features(spark, f("P1", 2), f("P2", 1), f("P3", 4), f("P4", 1), f("P5", 1), f("P6", 1),
+        f("P7", 1), f("P8", 0), f("P9", 1), f("P10", 2));
+  }
+
+  /** Ten customers, one per band rule, plus events outside the window and after as-of. */
+  Dataset<Row> literalFacts(SparkSession spark) {
+    Dataset<Row> features = tenFeatures(spark);
     Dataset<Row> surveys =
         surveys(
             spark,
@@ -60,7 +63,12 @@ class CustomerSatisfactionTest {
             complaint("c9", "P9", "2026-06-20", "2026-07-05", "quality"), // resolved after as-of: open
             complaint("c10", "P10", "2026-01-10 00:00:00", "2026-01-10 06:00:00", "quality"));
 
-    Dataset<Row> facts = CustomerSatisfaction.facts(features, surveys, complaints, rules, AS_OF);
+    return CustomerSatisfaction.facts(features, surveys, complaints, rules, AS_OF);
+  }
+
+  @Test
+  void factsAndBandPerCustomer(SparkSession spark) {
+    Dataset<Row> facts = literalFacts(spark);
 
     assertThat(facts.columns())
         .containsExactly(
@@ -119,6 +127,23 @@ class CustomerSatisfactionTest {
                 row("BELOW45", 4.0, "neutral:between_bars"),
                 row("AT3", 3.0, "dissatisfied:csat_mean<=3.0"),
                 row("ABOVE3", 3.5, "neutral:between_bars")));
+  }
+
+  @Test
+  void sameFactsBandsAndRiskUnderOneAndEightShufflePartitions(SparkSession spark) {
+    String before = spark.conf().get("spark.sql.shuffle.partitions");
+    try {
+      spark.conf().set("spark.sql.shuffle.partitions", "1");
+      Dataset<Row> oneFrame = literalFacts(spark);
+      List<Row> one = ChurnRisk.assess(tenFeatures(spark), oneFrame, rules, AS_OF).collectAsList();
+      spark.conf().set("spark.sql.shuffle.partitions", "8");
+      Dataset<Row> eight =
+          ChurnRisk.assess(tenFeatures(spark), literalFacts(spark), rules, AS_OF);
+      assertThat(one).hasSize(10);
+      assertThatDataset(eight).isEqualTo(spark.createDataFrame(one, eight.schema()));
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", before);
+    }
   }
 
   static List<Object> row(Object... values) {
