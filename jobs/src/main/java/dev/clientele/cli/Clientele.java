@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       dev.clientele.satisfaction.SatisfactionCommand.class,
       dev.clientele.clusters.ClustersCommand.class,
       dev.clientele.clv.ClvCommand.class,
+      dev.clientele.publish.PublishCommand.class,
+      dev.clientele.pipeline.PipelineCommand.class,
       SqlCommand.class,
       dev.clientele.export.ExportCommand.class,
       CommandLine.HelpCommand.class,

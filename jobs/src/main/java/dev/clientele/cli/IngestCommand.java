@@ -50,7 +50,7 @@ public final class IngestCommand extends JobCommand {
   }
 
   /** {@code transactions=/dir} as the override {@code clientele.ingest.sources.transactions.path="/dir"}. */
-  static String pathOverride(String input) {
+  public static String pathOverride(String input) {
     int eq = input.indexOf('=');
     String source = eq > 0 ? input.substring(0, eq).trim() : "";
     if (eq <= 0 || eq == input.length() - 1 || SourceKind.named(source) == null) {

@@ -36,9 +36,19 @@ public final class SatisfactionJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(SatisfactionJob.class);
 
   private final SatisfactionRules rules;
+  private final boolean writeKpis;
 
   public SatisfactionJob(SatisfactionRules rules) {
+    this(rules, true);
+  }
+
+  /**
+   * @param writeKpis false inside the pipeline, where publish writes kpi_monthly after its quality
+   *     gates with every label available; true when the job runs alone
+   */
+  public SatisfactionJob(SatisfactionRules rules, boolean writeKpis) {
     this.rules = rules;
+    this.writeKpis = writeKpis;
   }
 
   /** Binds {@code clientele.satisfaction}; throws ConfigError before any Spark work. */
@@ -87,6 +97,11 @@ public final class SatisfactionJob implements ClienteleJob {
     long customers = written.count();
     LOG.info("customer_satisfaction for {}: {} customers", asOf, customers);
     Instant satisfactionDone = Instant.now();
+    RunLog.Entry satisfactionEntry =
+        new RunLog.Entry(
+            Table.CUSTOMER_SATISFACTION.tableName, "succeeded", null, customers, null, null, started, satisfactionDone,
+            surveysNote(surveys, complaints), Map.of(Table.CUSTOMER_SATISFACTION.tableName, DeltaIO.version(spark, satisfactionPath)));
+    if (!writeKpis) return List.of(satisfactionEntry);
 
     // Labels: the published tiers when they exist, then this job's own output, then the features.
     List<Dataset<Row>> sources = new ArrayList<>();
@@ -111,9 +126,7 @@ public final class SatisfactionJob implements ClienteleJob {
     LOG.info("kpi_monthly for {}: {} rows", asOf, kpiRows);
 
     return List.of(
-        new RunLog.Entry(
-            Table.CUSTOMER_SATISFACTION.tableName, "succeeded", null, customers, null, null, started, satisfactionDone,
-            surveysNote(surveys, complaints), Map.of(Table.CUSTOMER_SATISFACTION.tableName, DeltaIO.version(spark, satisfactionPath))),
+        satisfactionEntry,
         new RunLog.Entry(
             Table.KPI_MONTHLY.tableName, "succeeded", null, kpiRows, null, null, satisfactionDone, Instant.now(),
             missing.isEmpty() ? null : "dimensions without labels: " + missing,

@@ -1,0 +1,217 @@
+package dev.clientele.publish;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.clientele.common.columns.ComplaintsColumns;
+import dev.clientele.common.columns.QuarantineColumns;
+import dev.clientele.common.columns.RunsColumns;
+import dev.clientele.common.columns.SurveysColumns;
+import dev.clientele.common.columns.TransactionsColumns;
+import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.CatalogRegistration;
+import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.ReaderManifests;
+import dev.clientele.common.table.RunLog;
+import dev.clientele.common.table.Table;
+import dev.clientele.common.table.TableCatalog;
+import dev.clientele.satisfaction.SatisfactionKpis;
+import dev.clientele.satisfaction.SatisfactionRules;
+import dev.clientele.satisfaction.SatisfactionValueMatrix;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the gold tables for one as-of date: assembles {@code customer_tiers} from the feature
+ * snapshot and the aggregate stages' snapshots, runs the quality gates, and only if all pass writes
+ * {@code customer_tiers}, {@code segment_summary} and {@code kpi_monthly} (each one atomic Delta
+ * commit replacing that as-of's snapshot), then rebuilds {@code tier_history} and {@code
+ * tier_transitions} from every published snapshot, refreshes the reader manifests, registers the
+ * tables in the catalog and writes the HTML run report. A failed gate publishes nothing; a crash
+ * leaves each table at its previous complete version; a rerun for the same as-of replaces exactly
+ * that snapshot. The runs table records each gold table's Delta version (for RESTORE).
+ */
+public final class PublishJob implements ClienteleJob {
+  public static final String NAME = "publish";
+  private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
+
+  /** Columns of the optional clusters/CLV stages, null-filled when those stages have not run. */
+  private static final Map<String, String> OPTIONAL_COLUMNS = new LinkedHashMap<>();
+
+  static {
+    OPTIONAL_COLUMNS.put("cluster_id", "int");
+    OPTIONAL_COLUMNS.put("cluster_label", "string");
+    OPTIONAL_COLUMNS.put("p_alive", "double");
+    OPTIONAL_COLUMNS.put("expected_purchases_h", "double");
+    OPTIONAL_COLUMNS.put("expected_avg_spend", "double");
+    OPTIONAL_COLUMNS.put("clv_h", "double");
+    OPTIONAL_COLUMNS.put("predicted_value_tier", "string");
+  }
+
+  private final PublishRules rules;
+  private final SatisfactionRules satisfactionRules;
+
+  public PublishJob(PublishRules rules, SatisfactionRules satisfactionRules) {
+    this.rules = rules;
+    this.satisfactionRules = satisfactionRules;
+  }
+
+  @Override
+  public void run(SparkSession spark, RunContext run) {
+    Instant started = Instant.now();
+    TableCatalog tables = run.tables();
+    LocalDate asOf = run.asOf();
+    Dataset<Row> features = requiredSnapshot(spark, tables, Table.CUSTOMER_FEATURES, asOf, "features");
+    List<Dataset<Row>> stages = new ArrayList<>();
+    stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_SEGMENTS, asOf, "segment"));
+    stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_VALUES, asOf, "value"));
+    stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_SATISFACTION, asOf, "satisfaction"));
+    for (Table optional : List.of(Table.CUSTOMER_CLUSTERS, Table.CUSTOMER_CLV)) {
+      if (DeltaIO.exists(spark, tables.path(optional))) {
+        stages.add(DeltaIO.readSnapshot(spark, tables.path(optional), asOf));
+      }
+    }
+    Dataset<Row> base = features.select(baseColumns(features));
+    Dataset<Row> tiers = withOptionalColumns(CustomerTiers.assemble(base, stages));
+    tiers.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long featureRows = features.count();
+      List<String> failures = QualityGates.check(tiers, featureRows, rules.dimensions(), rules.shareBounds());
+      if (!failures.isEmpty()) {
+        throw new JobFailure(
+            "quality gates failed for as-of " + asOf + ", nothing published (the previous snapshot stays):\n  - "
+                + String.join("\n  - ", failures));
+      }
+      LOG.info("Quality gates passed for {} customers; publishing as-of {}", featureRows, asOf);
+      publish(spark, run, tiers, started, featureRows);
+    } finally {
+      tiers.unpersist();
+    }
+  }
+
+  private void publish(SparkSession spark, RunContext run, Dataset<Row> tiers, Instant started, long customers) {
+    TableCatalog tables = run.tables();
+    LocalDate asOf = run.asOf();
+    DeltaIO.replaceSnapshot(tiers, tables.path(Table.CUSTOMER_TIERS), asOf);
+    Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
+
+    DeltaIO.replaceSnapshot(segmentSummary(published, asOf), tables.path(Table.SEGMENT_SUMMARY), asOf);
+
+    Dataset<Row> transactions = DeltaIO.readOrEmpty(spark, tables.path(Table.TRANSACTIONS), TransactionsColumns.SCHEMA);
+    Dataset<Row> surveys = DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
+    Dataset<Row> complaints = DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
+    Dataset<Row> kpiLabels = SatisfactionKpis.labelsFromColumns(satisfactionRules.kpi().dimensions(), List.of(published));
+    DeltaIO.replaceSnapshot(
+        SatisfactionKpis.monthly(transactions, surveys, complaints, kpiLabels, satisfactionRules, asOf),
+        tables.path(Table.KPI_MONTHLY),
+        asOf);
+
+    // History and transitions from every published snapshot: reruns and backfills converge.
+    Dataset<Row> allLabels = TierLabels.toLong(DeltaIO.read(spark, tables.path(Table.CUSTOMER_TIERS)), rules.dimensions());
+    DeltaIO.overwrite(TierHistory.fromSnapshots(allLabels), tables.path(Table.TIER_HISTORY), TierLabelsColumns.DIMENSION);
+    DeltaIO.overwrite(TierTransitions.fromSnapshots(allLabels), tables.path(Table.TIER_TRANSITIONS));
+
+    ReaderManifests.refreshGold(spark, tables);
+    GoldComments.apply(spark, tables);
+    CatalogRegistration.registerAll(spark, tables);
+
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (Table gold : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS)) {
+      versions.put(gold.tableName, DeltaIO.version(spark, tables.path(gold)));
+    }
+    String reportPath = rules.report() ? RunReports.write(spark, run, rules) : null;
+    RunLog.record(
+        spark,
+        run,
+        List.of(
+            new RunLog.Entry(
+                NAME, "succeeded", customers, customers, 0L, 0L, started, Instant.now(),
+                reportPath == null ? null : "report: " + reportPath, versions)));
+    LOG.info("Published as-of {}: {} customers; table versions {}{}", asOf, customers, versions,
+        reportPath == null ? "" : "; report " + reportPath);
+  }
+
+  /** segment_summary: label dimensions, attribute bands, cross-tabs, and the satisfaction x value matrix. */
+  Dataset<Row> segmentSummary(Dataset<Row> tiers, LocalDate asOf) {
+    List<String> dimensions = new ArrayList<>(rules.dimensions());
+    List<Column> extra = new ArrayList<>();
+    List<String> columns = Arrays.asList(tiers.columns());
+    for (String attribute : rules.attributeDimensions()) {
+      if (!columns.contains(attribute)) continue;
+      extra.add(coalesce(col(attribute).cast("string"), lit("unknown")).as("attr_" + attribute));
+      dimensions.add("attr_" + attribute);
+    }
+    for (List<String> pair : rules.crossTabs()) {
+      String a = pair.get(0);
+      String b = pair.get(1);
+      if (!columns.contains(a) || !columns.contains(b)) continue;
+      String name = a + " x " + b;
+      extra.add(concat_ws("|", coalesce(col(a).cast("string"), lit("unknown")), coalesce(col(b).cast("string"), lit("unknown"))).as(name));
+      dimensions.add(name);
+    }
+    List<Column> select = new ArrayList<>();
+    for (String c : tiers.columns()) select.add(col("`" + c + "`"));
+    select.addAll(extra);
+    Dataset<Row> summary =
+        SegmentSummary.compute(tiers.select(select.toArray(Column[]::new)), dimensions)
+            .withColumn("dimension", org.apache.spark.sql.functions.regexp_replace(col("dimension"), "^attr_", ""))
+            .withColumn("is_priority", lit(null).cast("boolean"));
+    Dataset<Row> cells = SatisfactionValueMatrix.cells(tiers, satisfactionRules.matrix());
+    Dataset<Row> matrix =
+        cells.select(
+            lit(java.sql.Date.valueOf(asOf)).as("as_of"),
+            col("dimension"),
+            col("label"),
+            col("customers"),
+            col("share").cast("double").as(SegmentSummary.CUSTOMER_SHARE),
+            col("revenue").cast("decimal(28,2)").as(SegmentSummary.REVENUE),
+            lit(null).cast("double").as(SegmentSummary.REVENUE_SHARE),
+            lit(null).cast("decimal(18,2)").as(SegmentSummary.AOV),
+            lit(null).cast("double").as(SegmentSummary.CSAT_MEAN),
+            lit(null).cast("double").as(SegmentSummary.NPS),
+            org.apache.spark.sql.functions.when(col("customers").gt(0), col("churn_flagged").divide(col("customers")))
+                .as(SegmentSummary.CHURN_RATE),
+            col("is_priority"));
+    return summary.unionByName(matrix);
+  }
+
+  private static Column[] baseColumns(Dataset<Row> features) {
+    List<String> wanted = List.of("as_of", "customer_id", "age_band", "gender", "income_band", "occupation", "region", "is_prospect");
+    List<String> present = Arrays.asList(features.columns());
+    return wanted.stream().filter(present::contains).map(c -> col(c)).toArray(Column[]::new);
+  }
+
+  private static Dataset<Row> withOptionalColumns(Dataset<Row> tiers) {
+    List<String> present = Arrays.asList(tiers.columns());
+    Dataset<Row> out = tiers;
+    for (Map.Entry<String, String> c : OPTIONAL_COLUMNS.entrySet()) {
+      if (!present.contains(c.getKey())) out = out.withColumn(c.getKey(), lit(null).cast(c.getValue()));
+    }
+    return out;
+  }
+
+  private static Dataset<Row> requiredSnapshot(SparkSession spark, TableCatalog tables, Table table, LocalDate asOf, String job) {
+    String path = tables.path(table);
+    if (!DeltaIO.exists(spark, path)) {
+      throw new JobFailure(table.tableName + " does not exist at " + path + "; run 'clientele " + job + " --as-of " + asOf + "' first.");
+    }
+    return DeltaIO.readSnapshot(spark, path, asOf);
+  }
+}
