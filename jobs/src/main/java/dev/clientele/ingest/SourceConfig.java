@@ -111,6 +111,7 @@ public record SourceConfig(
 
   private static String firstLine(String message) {
     if (message == null) return "";
+    message = message.strip();
     int nl = message.indexOf('\n');
     return (nl < 0 ? message : message.substring(0, nl)).trim();
   }
