@@ -86,7 +86,7 @@ public record SourceConfig(
       }
       try {
         CatalystSqlParser$.MODULE$.parseExpression(m.getValue());
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // the parser's ParseException is checked in Java's eyes
         throw s.error(key, "is not a valid SQL expression: " + firstLine(e.getMessage()));
       }
     }
@@ -111,6 +111,7 @@ public record SourceConfig(
 
   private static String firstLine(String message) {
     if (message == null) return "";
+    message = message.strip();
     int nl = message.indexOf('\n');
     return (nl < 0 ? message : message.substring(0, nl)).trim();
   }
