@@ -1,0 +1,140 @@
+package dev.clientele.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Table;
+import dev.clientele.common.table.TableCatalog;
+import dev.clientele.sample.SampleConfig;
+import dev.clientele.sample.SampleGenerator;
+import dev.clientele.testing.SparkTestExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Raw sample files to published gold tables for two consecutive as-of dates, in the shared
+ * session: every gold table present, counts reconcile, one customer_tiers row per customer and
+ * as-of, history and transitions non-empty, and a rerun of the same date changes nothing.
+ */
+@ExtendWith(SparkTestExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineIT {
+  static final LocalDate DAY1 = LocalDate.parse("2026-11-20");
+  static final LocalDate DAY2 = LocalDate.parse("2026-11-21");
+  private ClienteleConfig config;
+  private TableCatalog tables;
+  private final List<PipelineJob> runs = new ArrayList<>();
+
+  /** Overrides that point a pipeline at a generated sample under {@code root}. */
+  static List<String> overrides(Path root) {
+    Path raw = root.resolve("raw");
+    return List.of(
+        "warehouse=\"" + root.resolve("warehouse") + "\"",
+        "sample.output=\"" + raw + "\"",
+        "sample.customers=300",
+        "sample.transactions=15000",
+        "sample.seed=11",
+        "sample.end-date=\"" + DAY2 + "\"",
+        "ingest.sources.transactions.path=\"" + raw.resolve("transactions") + "\"",
+        "ingest.sources.customers.path=\"" + raw.resolve("customers") + "\"",
+        "ingest.sources.surveys.path=\"" + raw.resolve("surveys") + "\"",
+        "ingest.sources.complaints.path=\"" + raw.resolve("complaints") + "\"",
+        "ingest.pii.dev-key-allowed=true",
+        "clusters.k-max=4",
+        "publish.report=true");
+  }
+
+  static ClienteleConfig sampleConfig(Path root) throws Exception {
+    ClienteleConfig config = ClienteleConfig.load(null, List.of(), overrides(root));
+    SampleGenerator.generate(SampleConfig.from(config.at("clientele.sample")));
+    return config;
+  }
+
+  @BeforeAll
+  void runTwoDays(SparkSession spark) throws Exception {
+    Path root = SparkTestExtension.freshDir(spark, "pipeline");
+    config = sampleConfig(root);
+    tables = new TableCatalog(root.resolve("warehouse").toString());
+    for (LocalDate day : List.of(DAY1, DAY2)) {
+      PipelineJob job = PipelineCommand.build(config);
+      job.run(spark, new RunContext("it-" + day, "pipeline", day, config, tables));
+      runs.add(job);
+    }
+  }
+
+  private Dataset<Row> read(SparkSession spark, Table table) {
+    return DeltaIO.read(spark, tables.path(table));
+  }
+
+  @Test
+  void everyGoldTableIsPublishedWithOneRowPerCustomerAndAsOf(SparkSession spark) {
+    for (Table gold : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS)) {
+      assertThat(read(spark, gold).isEmpty()).as(gold.tableName).isFalse();
+    }
+    Dataset<Row> tiers = read(spark, Table.CUSTOMER_TIERS);
+    long customers = read(spark, Table.CUSTOMERS).count();
+    for (LocalDate day : List.of(DAY1, DAY2)) {
+      Dataset<Row> snapshot = tiers.where(col("as_of").equalTo(java.sql.Date.valueOf(day)));
+      assertThat(snapshot.count()).isEqualTo(customers);
+      assertThat(snapshot.select("customer_id").distinct().count()).isEqualTo(customers);
+      assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), day).count()).isEqualTo(customers);
+    }
+    for (String label : List.of("rfm_segment", "value_tier", "lifecycle_stage", "membership_tier", "satisfaction_band")) {
+      assertThat(tiers.where(col(label).isNull()).count()).as(label).isZero();
+    }
+    assertThat(tiers.columns()).contains("cluster_id", "p_alive", "clv_h", "churn_risk", "points_balance");
+  }
+
+  @Test
+  void ingestCountsReconcilePerSource(SparkSession spark) {
+    List<Row> ingest =
+        read(spark, Table.RUNS).where(col("job").equalTo("pipeline").and(col("records_read").isNotNull())
+            .and(col("source").isin("transactions", "customers", "surveys", "complaints"))).collectAsList();
+    assertThat(ingest).isNotEmpty();
+    for (Row r : ingest) {
+      long read = r.getAs("records_read");
+      long accepted = r.getAs("records_accepted");
+      long quarantined = r.getAs("records_quarantined");
+      long duplicate = r.getAs("records_duplicate");
+      assertThat(accepted + quarantined + duplicate).as(r.<String>getAs("source")).isEqualTo(read);
+    }
+  }
+
+  @Test
+  void historyAndTransitionsCoverBothDates(SparkSession spark) {
+    Dataset<Row> transitions = read(spark, Table.TIER_TRANSITIONS);
+    assertThat(transitions.select("as_of").distinct().collectAsList()).hasSize(1);
+    long customers = read(spark, Table.CUSTOMERS).count();
+    long valueTierMoves = transitions.where(col("dimension").equalTo("value_tier")).agg(org.apache.spark.sql.functions.sum("customers")).head().getLong(0);
+    assertThat(valueTierMoves).isEqualTo(customers);
+    Dataset<Row> current = read(spark, Table.TIER_HISTORY).where(col("is_current"));
+    assertThat(current.where(col("dimension").equalTo("value_tier")).count()).isEqualTo(customers);
+  }
+
+  @Test
+  void summaryShowsEveryStage() {
+    for (PipelineJob run : runs) {
+      assertThat(run.results()).extracting(PipelineJob.StageResult::name)
+          .containsExactly("ingest", "features", "segment", "value", "satisfaction", "clusters", "clv", "publish");
+    }
+  }
+
+  @Test
+  void reportIsWrittenNextToTheTables() throws Exception {
+    Path latest = Path.of(tables.warehouse(), "reports", "latest.html");
+    assertThat(Files.readString(latest)).contains("as of 2026-11-21").contains("<svg");
+  }
+}
