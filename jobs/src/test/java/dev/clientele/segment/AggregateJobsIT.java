@@ -93,7 +93,8 @@ class AggregateJobsIT {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "nofeatures").toString());
     assertThatThrownBy(() -> new SegmentJob(SegmentRules.from(CONFIG.at("clientele"))).run(spark, context("segment", tables)))
         .isInstanceOf(JobFailure.class)
-        .hasMessageContaining("run 'clientele features' first");
+        .hasMessageContaining("customer_features does not exist at ")
+        .hasMessageEndingWith("; run 'clientele features --as-of 2026-11-21' first.");
   }
 
   @Test
