@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
@@ -125,9 +126,13 @@ public final class CustomerFeatures {
     // Gaps between consecutive purchase days; the window is per customer, never over all customers.
     Column isPurchaseDay = col("facet").equalTo(DAY).and(col("purchase"));
     var byCustomerDay = Window.partitionBy(col("cid"), col("facet"), col("purchase")).orderBy(col("d"), col("key"));
+    // The customer's first purchase day on every purchase-day row: BG/NBD weeks and repeat spend count from it.
+    var byCustomerFacet = Window.partitionBy(col("cid"), col("facet"), col("purchase"));
     Dataset<Row> withGaps =
-        facets.withColumn(
-            "gap", when(isPurchaseDay, datediff(col("d"), lag(col("d"), 1).over(byCustomerDay))));
+        facets
+            .withColumn(
+                "gap", when(isPurchaseDay, datediff(col("d"), lag(col("d"), 1).over(byCustomerDay))))
+            .withColumn("first_day", when(isPurchaseDay, min(col("d")).over(byCustomerFacet)));
 
     Column ageDays = datediff(asOfDate, col("d"));
     Column isDay = col("facet").equalTo(DAY);
@@ -152,6 +157,9 @@ public final class CustomerFeatures {
                 count(when(isOrder.and(ageDays.lt(rules.windowDays())), lit(1))).as("orders"),
                 count(when(isOrder, lit(1))).as("lifetime_orders"),
                 count(when(isPurchaseDay.and(ageDays.lt(rules.windowDays())), lit(1))).as("purchase_days"),
+                count(when(isPurchaseDay, lit(1))).as("lifetime_purchase_days"),
+                count_distinct(when(isPurchaseDay, floor(datediff(col("d"), col("first_day")).divide(7)))).as("purchase_weeks"),
+                sum(when(isPurchaseDay.and(col("d").gt(col("first_day"))), col("net"))).as("repeat_net"),
                 sum(when(dayInWindow, col("net"))).as("net"),
                 sum(when(isDay, col("net"))).as("lifetime_net"),
                 sum(when(dayInWindow, col("gross"))).as("gross"),
@@ -209,6 +217,13 @@ public final class CustomerFeatures {
         orders.as(FeaturesColumns.ORDER_COUNT),
         coalesce(col("lifetime_orders"), lit(0L)).as(FeaturesColumns.LIFETIME_ORDER_COUNT),
         coalesce(col("purchase_days"), lit(0L)).as(FeaturesColumns.PURCHASE_DAYS),
+        coalesce(col("lifetime_purchase_days"), lit(0L)).as(FeaturesColumns.LIFETIME_PURCHASE_DAYS),
+        coalesce(col("purchase_weeks"), lit(0L)).as(FeaturesColumns.PURCHASE_WEEKS),
+        when(
+                col("lifetime_purchase_days").gt(1),
+                round(try_divide(col("repeat_net"), col("lifetime_purchase_days").minus(1)), 2))
+            .cast(Money.AMOUNT)
+            .as(FeaturesColumns.REPEAT_MEAN_SPEND),
         net.as(FeaturesColumns.NET_SPEND),
         coalesce(col("lifetime_net"), zero).cast(Money.AMOUNT).as(FeaturesColumns.LIFETIME_NET_SPEND),
         when(orders.gt(0), round(try_divide(net, orders), 2)).cast(Money.AMOUNT).as(FeaturesColumns.AOV),

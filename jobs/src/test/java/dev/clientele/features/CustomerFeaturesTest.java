@@ -105,6 +105,21 @@ class CustomerFeaturesTest {
   }
 
   @Test
+  void predictedValueInputsCountPurchaseDaysWeeksAndRepeatSpend() {
+    // C1 bought on 2025-06-01 (week 0), 2026-10-02 (day 488, week 69) and 2026-11-01 (day 518, week 74);
+    // the return day is no purchase day and the order after as-of is not seen.
+    assertThat(get("C1", FeaturesColumns.LIFETIME_PURCHASE_DAYS)).isEqualTo(3L);
+    assertThat(get("C1", FeaturesColumns.PURCHASE_WEEKS)).isEqualTo(3L);
+    // Repeat days only: (30.00 + 150.00) / 2.
+    assertThat(get("C1", FeaturesColumns.REPEAT_MEAN_SPEND)).isEqualTo(money("90.00"));
+    assertThat(get("C4", FeaturesColumns.LIFETIME_PURCHASE_DAYS)).isEqualTo(1L);
+    assertThat(get("C4", FeaturesColumns.PURCHASE_WEEKS)).isEqualTo(1L);
+    assertThat(get("C4", FeaturesColumns.REPEAT_MEAN_SPEND)).isNull();
+    assertThat(get("C3", FeaturesColumns.LIFETIME_PURCHASE_DAYS)).isEqualTo(0L);
+    assertThat(get("C3", FeaturesColumns.REPEAT_MEAN_SPEND)).isNull();
+  }
+
+  @Test
   void gapsChurnAndReactivation() {
     assertThat(get("C1", FeaturesColumns.MEAN_GAP_DAYS)).isEqualTo(259.0);
     assertThat(get("C1", FeaturesColumns.LAST_GAP_DAYS)).isEqualTo(30);
