@@ -202,7 +202,7 @@ public final class Tiering {
     var all = Window.orderBy(bucket).rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     Dataset<Row> offsets =
         perBucket.select(
-            col(bucket),
+            col(bucket).as("_offset_bucket"),
             coalesce(sum("_bucket_rows").over(above), lit(0L)).as("_rows_above"),
             coalesce(sum("_bucket_sum").over(above), lit(0)).as("_sum_above"),
             sum("_bucket_rows").over(all).as(out.count()),
@@ -215,11 +215,10 @@ public final class Tiering {
             when(
                 col(v).isNotNull(),
                 sum(col(v)).over(within.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))))
-        .join(broadcast(offsets), bucketed.col(bucket).equalTo(offsets.col(bucket)), "left")
+        .join(broadcast(offsets), col(bucket).equalTo(col("_offset_bucket")), "left")
         .withColumn(out.rank(), col("_rows_above").plus(col("_rank_within")).cast(DataTypes.LongType))
         .withColumn(out.running(), col("_sum_above").plus(col("_running_within")))
-        .drop(bucketed.col(bucket))
-        .drop(offsets.col(bucket))
+        .drop(bucket, "_offset_bucket")
         .drop(v, "_rank_within", "_running_within", "_rows_above", "_sum_above");
   }
 

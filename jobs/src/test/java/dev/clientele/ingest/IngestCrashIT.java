@@ -3,6 +3,7 @@ package dev.clientele.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.common.table.Table;
+import dev.clientele.testing.ChildJvm;
 import dev.clientele.testing.SparkTestExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +29,9 @@ class IngestCrashIT {
 
     Process child = startChild(crashed);
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (!anyCommit(crashed.warehouse) && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(child.isAlive()).as("child still running at its first commit").isTrue();
+      assertThat(ChildJvm.killWhen(child, () -> anyCommit(crashed.warehouse), 10))
+          .as("child still running at its first commit")
+          .isTrue();
     } finally {
       child.destroyForcibly().waitFor();
     }
@@ -85,45 +84,22 @@ class IngestCrashIT {
   }
 
   private static Process startChild(IngestFixture f) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    for (String flag : System.getProperty("clientele.test.add-opens", defaultAddOpens()).split(" ")) {
-      if (!flag.isBlank()) cmd.add(flag);
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.clientele.cli.Clientele");
-    cmd.add("ingest");
-    cmd.add("--as-of");
-    cmd.add(IngestFixture.AS_OF.toString());
+    List<String> args = new ArrayList<>(List.of("ingest", "--as-of", IngestFixture.AS_OF.toString()));
     for (String o : f.overrides) {
-      cmd.add("--set");
-      cmd.add(o);
+      args.add("--set");
+      args.add(o);
     }
-    cmd.add("--set");
-    cmd.add("clientele.spark.master=\"local[2]\"");
-    cmd.add("--set");
-    cmd.add("clientele.spark.shuffle-partitions=2");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(f.root.toFile()).redirectErrorStream(true)
-        .redirectOutput(f.root.resolve("child.log").toFile());
-    pb.environment().put("CLIENTELE_CONF_DIR", f.root.toString());
-    return pb.start();
+    args.addAll(List.of("--set", "clientele.spark.master=\"local[2]\"", "--set", "clientele.spark.shuffle-partitions=2"));
+    return ChildJvm.start(f.root, "dev.clientele.cli.Clientele", args);
   }
 
-  /** The add-opens flags this JVM was started with (Spark needs them in the child too). */
-  private static String defaultAddOpens() {
-    return String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-XX:+IgnoreUnrecognized")
-            || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
-        .toList());
-  }
-
-  private static boolean anyCommit(Path warehouse) throws Exception {
+  private static boolean anyCommit(Path warehouse) {
     if (!Files.isDirectory(warehouse)) return false;
     try (Stream<Path> files = Files.walk(warehouse)) {
       return files.anyMatch(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("_delta_log")
           && p.getFileName().toString().endsWith(".json") && p.toFile().length() > 0);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return false; // the tree changed under the walk: look again on the next poll
     }
   }
 

@@ -10,6 +10,7 @@ import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import dev.clientele.sample.SampleConfig;
 import dev.clientele.sample.SampleGenerator;
+import dev.clientele.testing.ChildJvm;
 import dev.clientele.testing.SparkTestExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class PipelineIT {
   static final LocalDate DAY1 = LocalDate.parse("2026-11-20");
   static final LocalDate DAY2 = LocalDate.parse("2026-11-21");
   private ClienteleConfig config;
+  private Path sampleRoot;
   private TableCatalog tables;
   private final List<PipelineJob> runs = new ArrayList<>();
 
@@ -66,6 +68,7 @@ class PipelineIT {
   @BeforeAll
   void runTwoDays(SparkSession spark) throws Exception {
     Path root = SparkTestExtension.freshDir(spark, "pipeline");
+    sampleRoot = root;
     config = sampleConfig(root);
     tables = new TableCatalog(root.resolve("warehouse").toString());
     for (LocalDate day : List.of(DAY1, DAY2)) {
@@ -130,6 +133,52 @@ class PipelineIT {
       assertThat(run.results()).extracting(PipelineJob.StageResult::name)
           .containsExactly("ingest", "features", "segment", "value", "satisfaction", "clusters", "clv", "publish");
     }
+  }
+
+  /**
+   * A pipeline killed right after its first commit to a gold table, then rerun, leaves exactly the
+   * clean run's gold tables; while it lay dead, readers saw the previous snapshot complete.
+   */
+  @Test
+  void crashDuringPublishThenRerunEqualsACleanRun(SparkSession spark) throws Exception {
+    Path root = SparkTestExtension.freshDir(spark, "crash");
+    List<String> crashOverrides = new ArrayList<>(overrides(sampleRoot));
+    crashOverrides.set(0, "warehouse=\"" + root.resolve("warehouse") + "\"");
+    ClienteleConfig crashConfig = ClienteleConfig.load(null, List.of(), crashOverrides);
+    TableCatalog crashTables = new TableCatalog(root.resolve("warehouse").toString());
+    PipelineCommand.build(crashConfig).run(spark, new RunContext("crash-" + DAY1, "pipeline", DAY1, crashConfig, crashTables));
+    Path tiersPath = Path.of(crashTables.path(Table.CUSTOMER_TIERS));
+    long tiersCommits = ChildJvm.commits(tiersPath);
+    List<String> day1Before = sorted(DeltaIO.read(spark, crashTables.path(Table.CUSTOMER_TIERS)));
+
+    List<String> args = new ArrayList<>(List.of("pipeline", "--as-of", DAY2.toString()));
+    for (String o : crashOverrides) {
+      args.add("--set");
+      args.add(o);
+    }
+    args.addAll(List.of("--set", "spark.master=\"local[2]\"", "--set", "spark.shuffle-partitions=2"));
+    Process child = ChildJvm.start(root, "dev.clientele.cli.Clientele", args);
+    boolean killedMidPublish = ChildJvm.killWhen(child, () -> ChildJvm.commits(tiersPath) > tiersCommits, 10);
+    assertThat(killedMidPublish).as("child killed after its customer_tiers commit; log in " + root.resolve("child.log")).isTrue();
+
+    // What a reader sees now: day 1 untouched and complete, day 2 either absent or complete.
+    assertThat(sorted(DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY1))).isEqualTo(day1Before);
+    long day2Rows = DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY2).count();
+    assertThat(day2Rows).isIn(0L, (long) day1Before.size());
+
+    PipelineCommand.build(crashConfig).run(spark, new RunContext("rerun-" + DAY2, "pipeline", DAY2, crashConfig, crashTables));
+    for (Table gold : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS)) {
+      assertThat(sorted(DeltaIO.read(spark, crashTables.path(gold))))
+          .as(gold.tableName)
+          .isEqualTo(sorted(DeltaIO.read(spark, tables.path(gold))));
+    }
+  }
+
+  /** Rows as sorted JSON strings: an order-free, exact comparison of whole (small) tables. */
+  static List<String> sorted(Dataset<Row> table) {
+    return table.select(org.apache.spark.sql.functions.to_json(org.apache.spark.sql.functions.struct(
+            java.util.Arrays.stream(table.columns()).map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new))).as("j"))
+        .orderBy("j").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
   @Test
