@@ -18,6 +18,12 @@ public final class ChildJvm {
 
   /** Starts {@code mainClass args} with {@code CLIENTELE_CONF_DIR} pointing at {@code workDir}. */
   public static Process start(Path workDir, String mainClass, List<String> args) throws Exception {
+    return start(workDir, mainClass, args, java.util.Map.of());
+  }
+
+  /** As {@link #start(Path, String, List)}, with extra environment variables. */
+  public static Process start(Path workDir, String mainClass, List<String> args, java.util.Map<String, String> env)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -33,6 +39,7 @@ public final class ChildJvm {
             .redirectOutput(workDir.resolve("child.log").toFile());
     pb.environment().put("CLIENTELE_CONF_DIR", workDir.toString());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().putAll(env);
     return pb.start();
   }
 
@@ -65,7 +72,7 @@ public final class ChildJvm {
   }
 
   /** The add-opens and related flags this JVM was started with: Spark needs them in the child too. */
-  static List<String> sparkFlags() {
+  public static List<String> sparkFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-XX:+IgnoreUnrecognized")
             || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))

@@ -127,6 +127,52 @@ class PipelineIT {
     assertThat(current.where(col("dimension").equalTo("value_tier")).count()).isEqualTo(customers);
   }
 
+  /** The generator's hidden behaviour groups surface in the labels (rates measured on seed 11). */
+  @Test
+  void hiddenBehaviourGroupsShowUpInTheLabels(SparkSession spark) {
+    Dataset<Row> groups =
+        spark.read().option("header", "true").csv(sampleRoot.resolve("raw/ground_truth/customer_groups.csv").toString());
+    Dataset<Row> day2 =
+        DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), DAY2).join(groups, "customer_id");
+    assertThat(day2.count()).isEqualTo(groups.count());
+    assertThat(rate(day2, "prospect", "lifecycle_stage = 'prospect'")).isEqualTo(1.0);
+    assertThat(rate(day2, "big_spender", "value_tier = 'high'")).isGreaterThanOrEqualTo(0.6);
+    assertThat(rate(day2, "lapsing", "lifecycle_stage IN ('declining', 'churned')")).isGreaterThanOrEqualTo(0.8);
+    assertThat(rate(day2, "lapsing", "activity_status <> 'active'")).isGreaterThanOrEqualTo(0.8);
+    assertThat(rate(day2, "frequent_small", "f_score >= 4")).isGreaterThanOrEqualTo(0.7);
+    assertThat(rate(day2, "discount_hunter", "preference_class = 'price-sensitive'")).isGreaterThanOrEqualTo(0.6);
+    assertThat(rate(day2, "brand_loyal", "preference_class = 'brand-loyal'")).isGreaterThanOrEqualTo(0.6);
+    // and the labels separate the groups: big spenders are far more often high value than occasional buyers
+    assertThat(rate(day2, "occasional", "value_tier = 'high'")).isLessThan(0.3);
+  }
+
+  private static double rate(Dataset<Row> labelled, String group, String condition) {
+    Dataset<Row> members = labelled.where(col("group").equalTo(group));
+    long n = members.count();
+    assertThat(n).as("customers in group " + group).isPositive();
+    double rate = (double) members.where(condition).count() / n;
+    System.out.printf("group %-16s %-45s %.3f (%d customers)%n", group, condition, rate, n);
+    return rate;
+  }
+
+  /** Every month of the data has KPI rows for every configured dimension, plus overall. */
+  @Test
+  void kpiRowsForEveryMonthAndDimension(SparkSession spark) {
+    Dataset<Row> kpis = DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), DAY2);
+    Row span = DeltaIO.read(spark, tables.path(Table.TRANSACTIONS))
+        .agg(org.apache.spark.sql.functions.min("txn_date"), org.apache.spark.sql.functions.max("txn_date")).head();
+    LocalDate first = span.getDate(0).toLocalDate().withDayOfMonth(1);
+    long months = java.time.temporal.ChronoUnit.MONTHS.between(first, DAY2.withDayOfMonth(1)) + 1;
+    List<String> dimensions = new ArrayList<>(config.at("clientele.satisfaction.kpi").strings("dimensions"));
+    dimensions.add("overall");
+    for (String dimension : dimensions) {
+      Dataset<Row> rows = kpis.where(col("dimension").equalTo(dimension));
+      assertThat(rows.select("month").distinct().count()).as(dimension).isEqualTo(months);
+      long labels = rows.select("label").distinct().count();
+      assertThat(rows.count()).as(dimension + ": every label in every month").isEqualTo(months * labels);
+    }
+  }
+
   @Test
   void summaryShowsEveryStage() {
     for (PipelineJob run : runs) {
