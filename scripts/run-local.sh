@@ -30,8 +30,12 @@ for day in "$previous" "$as_of"; do
   "${clientele[@]}" pipeline --as-of "$day"
 done
 
-echo "== Tables"
+echo "== Ingest counts (read = accepted + quarantined + duplicates), table row counts, value tiers"
 "${clientele[@]}" sql "
+  SELECT as_of, source, records_read, records_accepted, records_quarantined, records_duplicate, status
+  FROM clientele.runs
+  WHERE source IN ('transactions', 'customers', 'surveys', 'complaints') AND records_read IS NOT NULL
+  ORDER BY started_at, source" "
   SELECT 'silver' AS layer, 'transactions' AS table_name, count(*) AS row_count FROM clientele.transactions
   UNION ALL SELECT 'silver', 'customers', count(*) FROM clientele.customers
   UNION ALL SELECT 'ops', 'quarantine', count(*) FROM clientele.quarantine
@@ -39,9 +43,8 @@ echo "== Tables"
   UNION ALL SELECT 'gold', 'segment_summary', count(*) FROM clientele.segment_summary
   UNION ALL SELECT 'gold', 'kpi_monthly', count(*) FROM clientele.kpi_monthly
   UNION ALL SELECT 'gold', 'tier_history', count(*) FROM clientele.tier_history
-  UNION ALL SELECT 'gold', 'tier_transitions', count(*) FROM clientele.tier_transitions"
-echo "== Value tiers as of $as_of"
-"${clientele[@]}" sql "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue
+  UNION ALL SELECT 'gold', 'tier_transitions', count(*) FROM clientele.tier_transitions" \
+  "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue
   FROM clientele.customer_tiers WHERE as_of = DATE'$as_of' GROUP BY value_tier ORDER BY revenue DESC"
 echo
 echo "Tables:  $root/data/warehouse/{silver,gold,ops}/<table>  (Delta; catalog database 'clientele')"

@@ -34,8 +34,8 @@ public final class SqlCommand extends JobCommand {
     json
   }
 
-  @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
-  String query;
+  @Parameters(arity = "1..*", paramLabel = "QUERY", description = "One or more SQL queries, run in order in one session.")
+  List<String> queries = new ArrayList<>();
 
   @Option(names = "--format", description = "table (default), csv or json (one object per line).")
   Format format = Format.table;
@@ -55,17 +55,17 @@ public final class SqlCommand extends JobCommand {
     return (spark, context) -> {
       CatalogRegistration.registerAll(spark, context.tables());
       spark.sql("USE " + dev.clientele.common.table.TableCatalog.DATABASE);
-      Dataset<Row> result;
-      try {
-        result = spark.sql(query);
-      } catch (Exception e) {
-        // Scala throws AnalysisException unchecked; a bad query is the user's to fix, not a crash.
-        if (e instanceof AnalysisException || e instanceof org.apache.spark.sql.catalyst.parser.ParseException) {
-          throw new JobFailure("query failed: " + e.getMessage());
+      for (String query : queries) {
+        Dataset<Row> result;
+        try {
+          result = spark.sql(query);
+        } catch (Exception e) {
+          // Scala throws AnalysisException unchecked; a bad query is the user's to fix, not a crash.
+          if (e instanceof AnalysisException) throw new JobFailure("query failed: " + e.getMessage());
+          throw e;
         }
-        throw e;
+        print(result.limit(limit));
       }
-      print(result.limit(limit));
     };
   }
 

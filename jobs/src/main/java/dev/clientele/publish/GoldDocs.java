@@ -119,6 +119,27 @@ public final class GoldDocs {
     ALL.put(Table.TIER_TRANSITIONS, TIER_TRANSITIONS);
   }
 
+  /**
+   * The frame with each documented column's comment in its schema metadata, so the table carries
+   * its documentation from the first write on without one ALTER commit per column.
+   */
+  public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> withComments(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, Table table) {
+    TableDoc doc = ALL.get(table);
+    if (doc == null) return frame;
+    org.apache.spark.sql.Column[] columns = new org.apache.spark.sql.Column[frame.columns().length];
+    int i = 0;
+    for (org.apache.spark.sql.types.StructField field : frame.schema().fields()) {
+      String comment = doc.columns().get(field.name());
+      org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col("`" + field.name() + "`");
+      columns[i++] =
+          comment == null
+              ? c
+              : c.as(field.name(), new org.apache.spark.sql.types.MetadataBuilder().withMetadata(field.metadata()).putString("comment", comment).build());
+    }
+    return frame.select(columns);
+  }
+
   /** docs/tables.md for the gold tables (kpi_monthly is documented in docs/kpis.md). */
   public static String markdown() {
     StringBuilder md = new StringBuilder("# Gold tables\n\n");

@@ -109,10 +109,11 @@ public final class PublishJob implements ClienteleJob {
   private void publish(SparkSession spark, RunContext run, Dataset<Row> tiers, Instant started, long customers) {
     TableCatalog tables = run.tables();
     LocalDate asOf = run.asOf();
-    DeltaIO.replaceSnapshot(tiers, tables.path(Table.CUSTOMER_TIERS), asOf);
+    DeltaIO.replaceSnapshot(GoldDocs.withComments(tiers, Table.CUSTOMER_TIERS), tables.path(Table.CUSTOMER_TIERS), asOf);
     Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
 
-    DeltaIO.replaceSnapshot(segmentSummary(published, asOf), tables.path(Table.SEGMENT_SUMMARY), asOf);
+    DeltaIO.replaceSnapshot(
+        GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY), tables.path(Table.SEGMENT_SUMMARY), asOf);
 
     Dataset<Row> transactions = DeltaIO.readOrEmpty(spark, tables.path(Table.TRANSACTIONS), TransactionsColumns.SCHEMA);
     Dataset<Row> surveys = DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
@@ -125,10 +126,15 @@ public final class PublishJob implements ClienteleJob {
 
     // History and transitions from every published snapshot: reruns and backfills converge.
     Dataset<Row> allLabels = TierLabels.toLong(DeltaIO.read(spark, tables.path(Table.CUSTOMER_TIERS)), rules.dimensions());
-    DeltaIO.overwrite(TierHistory.fromSnapshots(allLabels), tables.path(Table.TIER_HISTORY), TierLabelsColumns.DIMENSION);
-    DeltaIO.overwrite(TierTransitions.fromSnapshots(allLabels), tables.path(Table.TIER_TRANSITIONS));
+    DeltaIO.overwrite(
+        GoldDocs.withComments(TierHistory.fromSnapshots(allLabels), Table.TIER_HISTORY),
+        tables.path(Table.TIER_HISTORY),
+        TierLabelsColumns.DIMENSION);
+    DeltaIO.overwrite(
+        GoldDocs.withComments(TierTransitions.fromSnapshots(allLabels), Table.TIER_TRANSITIONS), tables.path(Table.TIER_TRANSITIONS));
 
     ReaderManifests.refreshGold(spark, tables);
+    // Tables written before comments travelled with the data get them once here.
     GoldComments.apply(spark, tables);
     CatalogRegistration.registerAll(spark, tables);
 

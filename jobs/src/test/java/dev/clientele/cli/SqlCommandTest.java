@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SqlCommandTest {
   private static String run(SparkSession spark, TableCatalog tables, SqlCommand.Format format, String query) throws Exception {
     SqlCommand command = new SqlCommand();
-    command.query = query;
+    command.queries = List.of(query);
     command.format = format;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     command.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);

@@ -99,6 +99,9 @@ class PipelineIT {
       assertThat(tiers.where(col(label).isNull()).count()).as(label).isZero();
     }
     assertThat(tiers.columns()).contains("cluster_id", "p_alive", "clv_h", "churn_risk", "points_balance");
+    // Column documentation travels with the table, for every catalog and BI tool.
+    assertThat(tiers.schema().apply("value_tier").getComment().get())
+        .isEqualTo(dev.clientele.publish.GoldDocs.CUSTOMER_TIERS.columns().get("value_tier"));
   }
 
   @Test
@@ -135,15 +138,17 @@ class PipelineIT {
     Dataset<Row> day2 =
         DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), DAY2).join(groups, "customer_id");
     assertThat(day2.count()).isEqualTo(groups.count());
+    // Bars sit below the rates measured on this seed (300 customers, so a group has 8 to 105 members).
     assertThat(rate(day2, "prospect", "lifecycle_stage = 'prospect'")).isEqualTo(1.0);
-    assertThat(rate(day2, "big_spender", "value_tier = 'high'")).isGreaterThanOrEqualTo(0.6);
-    assertThat(rate(day2, "lapsing", "lifecycle_stage IN ('declining', 'churned')")).isGreaterThanOrEqualTo(0.8);
-    assertThat(rate(day2, "lapsing", "activity_status <> 'active'")).isGreaterThanOrEqualTo(0.8);
-    assertThat(rate(day2, "frequent_small", "f_score >= 4")).isGreaterThanOrEqualTo(0.7);
-    assertThat(rate(day2, "discount_hunter", "preference_class = 'price-sensitive'")).isGreaterThanOrEqualTo(0.6);
-    assertThat(rate(day2, "brand_loyal", "preference_class = 'brand-loyal'")).isGreaterThanOrEqualTo(0.6);
-    // and the labels separate the groups: big spenders are far more often high value than occasional buyers
-    assertThat(rate(day2, "occasional", "value_tier = 'high'")).isLessThan(0.3);
+    assertThat(rate(day2, "lapsing", "lifecycle_stage IN ('declining', 'churned')")).isGreaterThanOrEqualTo(0.9);
+    assertThat(rate(day2, "lapsing", "activity_status <> 'active'")).isGreaterThanOrEqualTo(0.9);
+    assertThat(rate(day2, "frequent_small", "f_score >= 4")).isGreaterThanOrEqualTo(0.75);
+    assertThat(rate(day2, "discount_hunter", "preference_class = 'price-sensitive'")).isGreaterThanOrEqualTo(0.8);
+    assertThat(rate(day2, "brand_loyal", "preference_class = 'brand-loyal'")).isGreaterThanOrEqualTo(0.55);
+    // Value separates the groups: big spenders are high value far more often than occasional buyers.
+    assertThat(rate(day2, "big_spender", "value_tier = 'high'")).isGreaterThanOrEqualTo(0.45);
+    assertThat(rate(day2, "occasional", "value_tier = 'high'")).isLessThan(0.1);
+    assertThat(rate(day2, "occasional", "f_score >= 4")).isLessThan(0.1);
   }
 
   private static double rate(Dataset<Row> labelled, String group, String condition) {

@@ -187,9 +187,10 @@ class SegmentLabelsTest {
             buyer("one-order").orders(1, 1).preference(0.9, 0.9, 9),
             buyer("brand-70").orders(2, 2).preference(0.7, 0.0, 1),
             buyer("brand-6999").orders(2, 2).preference(0.6999, 0.0, 1),
-            buyer("discount-30").orders(2, 2).preference(0.1, 0.3, 1),
+            buyer("discount-10").orders(2, 2).preference(0.1, 0.1, 1),
+            buyer("discount-0999").orders(2, 2).preference(0.1, 0.0999, 1),
             buyer("both").orders(2, 2).preference(0.8, 0.5, 1),
-            buyer("explorer-5").orders(2, 2).preference(0.1, 0.1, 5),
+            buyer("explorer-5").orders(2, 2).preference(0.1, 0.05, 5),
             buyer("cats-4").orders(2, 2).preference(null, null, 4));
     Map<String, Row> out = segments(spark, rows);
     Map<String, String> cls = new java.util.TreeMap<>();
@@ -200,7 +201,8 @@ class SegmentLabelsTest {
                 "one-order", "none",
                 "brand-70", "brand-loyal",
                 "brand-6999", "none",
-                "discount-30", "price-sensitive",
+                "discount-10", "price-sensitive",
+                "discount-0999", "none",
                 "both", "brand-loyal",
                 "explorer-5", "category-explorer",
                 "cats-4", "none"));
@@ -210,7 +212,7 @@ class SegmentLabelsTest {
         .isEqualTo("preference_class=brand-loyal: top_brand_share 0.7000 >= 0.70 (B1)");
     assertThat(s(out, "cats-4", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
         .isEqualTo(
-            "preference_class=none: top_brand_share 0.0000 < 0.70, discount_share 0.0000 < 0.30, category_count 4 < 5");
+            "preference_class=none: top_brand_share 0.0000 < 0.70, discount_share 0.0000 < 0.10, category_count 4 < 5");
     Map<String, Row> priceFirst =
         segments(spark, rows, "segment.preference.precedence=[price-sensitive, brand-loyal, category-explorer]");
     assertThat(s(priceFirst, "both", CustomerSegmentsColumns.PREFERENCE_CLASS)).isEqualTo("price-sensitive");
