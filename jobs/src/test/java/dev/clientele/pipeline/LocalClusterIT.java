@@ -29,12 +29,16 @@ class LocalClusterIT {
     Path sparkHome = Path.of("target", "spark-home").toAbsolutePath();
     assertThat(sparkHome.resolve("jars")).as("assembled by the pre-integration-test phase").isDirectory();
     Path root = SparkTestExtension.freshDir(spark, "local-cluster");
-    PipelineIT.sampleConfig(root); // writes the sample under root/raw
+    // A smaller sample than PipelineIT's: here the point is executors in other JVMs, not the labels.
+    List<String> smaller = List.of("sample.customers=150", "sample.transactions=4000", "sample.days=250");
+    PipelineIT.sampleConfig(root, smaller.toArray(String[]::new)); // writes the sample under root/raw
 
     String classpath = System.getProperty("java.class.path");
     String executorFlags = String.join(" ", ChildJvm.sparkFlags());
     List<String> args = new ArrayList<>(List.of("pipeline", "--as-of", PipelineIT.DAY2.toString()));
-    for (String o : PipelineIT.overrides(root)) {
+    List<String> overrides = new ArrayList<>(PipelineIT.overrides(root));
+    overrides.addAll(smaller);
+    for (String o : overrides) {
       args.add("--set");
       args.add(o);
     }

@@ -59,8 +59,10 @@ class PipelineIT {
         "publish.report=true");
   }
 
-  static ClienteleConfig sampleConfig(Path root) throws Exception {
-    ClienteleConfig config = ClienteleConfig.load(null, List.of(), overrides(root));
+  static ClienteleConfig sampleConfig(Path root, String... extra) throws Exception {
+    List<String> all = new ArrayList<>(overrides(root));
+    all.addAll(List.of(extra));
+    ClienteleConfig config = ClienteleConfig.load(null, List.of(), all);
     SampleGenerator.generate(SampleConfig.from(config.at("clientele.sample")));
     return config;
   }
