@@ -20,12 +20,15 @@ transactions=20000000
 customers=1000000
 as_of=2026-11-21
 extra=()
+reuse=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --transactions) transactions="$2"; shift 2 ;;
     --customers) customers="$2"; shift 2 ;;
     --quick) transactions=500000; customers=25000; shift ;;
     --set) extra+=(--set "$2"); shift 2 ;;
+    # Re-check agreement on the last run's warehouse without running the pipeline again (debugging).
+    --reuse) reuse=true; shift ;;
     -h|--help) sed -n 2,17p "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -46,7 +49,8 @@ if [[ ! -d "$dir/raw/transactions" ]]; then
   "$root/scripts/clientele" generate-sample --output "$dir/raw" --transactions "$transactions" \
     --customers "$customers" --end-date "$as_of" >&2
 fi
-rm -rf "$dir/warehouse" "$dir/work"
+if [[ "$reuse" == false ]]; then rm -rf "$dir/warehouse"; fi
+rm -rf "$dir/work"
 mkdir -p "$dir/work"
 
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -71,6 +75,6 @@ java "${opens[@]}" -Xmx"${BENCH_DRIVER_MEMORY:-6g}" -XX:+UseParallelGC \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Duser.timezone=UTC \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" dev.clientele.bench.Bench \
   --raw "$dir/raw" --warehouse "$dir/warehouse" --work "$dir/work" --as-of "$as_of" --threads "$threads" \
-  --label "$transactions transaction lines, $customers customers" --commit "$commit" ${extra[@]+"${extra[@]}"} | tee "$report"
+  --label "$transactions transaction lines, $customers customers" --commit "$commit" --reuse "$reuse" ${extra[@]+"${extra[@]}"} | tee "$report"
 status=${PIPESTATUS[0]}
 exit "$status"
