@@ -96,6 +96,8 @@ public final class Bench {
     DuckReference.Rules rules = rules(config, asOf);
 
     Files.createDirectories(Path.of(work));
+    // Other processes on the machine skew every figure; the report shows the load around the run.
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     double jvmToMain = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     List<Phase> phases = new ArrayList<>();
     RunContext context = RunContext.start("bench", asOf, config);
@@ -198,6 +200,8 @@ public final class Bench {
         opt.getOrDefault("--commit", "unknown")));
     out.append(String.format(Locale.ROOT, "machine: %d cores (Spark local[%d], DuckDB threads=%d), JVM max heap %,d MB, Java %s%n",
         rt.availableProcessors(), threads, threads, rt.maxMemory() >> 20, System.getProperty("java.version")));
+    out.append(String.format(Locale.ROOT, "1-minute load average: %.2f at start, %.2f at end (above %d means other work shared the cores)%n",
+        loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threads));
     out.append(String.format(Locale.ROOT, "%nClientele, one Spark application (silver transactions %,d lines, %,d customers)%n", silverRows, customers));
     out.append(String.format(Locale.ROOT, "  %-34s %8s %12s %10s %10s %10s %10s%n", "phase", "seconds", "rows in", "rows/s", "rows out", "heap peak", "after GC"));
     out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "JVM start to main", jvmToMain));
