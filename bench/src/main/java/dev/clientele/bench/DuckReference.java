@@ -209,7 +209,7 @@ final class DuckReference implements AutoCloseable {
     return count("SELECT count(*) FROM duck_kpi WHERE repurchase_base > 0 OR churn_base > 0");
   }
 
-  private void exec(String sql) throws SQLException {
+  void exec(String sql) throws SQLException {
     try (Statement s = db.createStatement()) {
       s.execute(sql);
     }
