@@ -35,10 +35,30 @@ public final class PipelineJob implements ClienteleJob {
   /** What a finished stage reports in the summary. */
   public record StageResult(String name, double seconds, Long rows, Table output) {}
 
+  /**
+   * Told when each phase starts and finishes: a sequential stage under its name, the concurrent
+   * stages together as one phase named "segment+value+..." (the benchmark samples memory per phase).
+   */
+  public interface PhaseListener {
+    void started(String phase);
+
+    void finished(String phase);
+  }
+
+  private static final PhaseListener NO_LISTENER =
+      new PhaseListener() {
+        @Override
+        public void started(String phase) {}
+
+        @Override
+        public void finished(String phase) {}
+      };
+
   private final List<Stage> before;
   private final List<Stage> parallel;
   private final List<Stage> after;
   private final List<StageResult> results = new ArrayList<>();
+  private PhaseListener listener = NO_LISTENER;
 
   /**
    * @param before stages run in order first (ingest, features)
@@ -51,18 +71,36 @@ public final class PipelineJob implements ClienteleJob {
     this.after = after;
   }
 
+  /** Reports phase starts and ends to {@code listener} (one listener; null for none). */
+  public PipelineJob listen(PhaseListener listener) {
+    this.listener = listener == null ? NO_LISTENER : listener;
+    return this;
+  }
+
   @Override
   public void run(SparkSession spark, RunContext run) throws Exception {
     long started = System.nanoTime();
-    for (Stage stage : before) results.add(runStage(spark, run, stage));
-    results.addAll(runConcurrently(spark, run, parallel));
-    for (Stage stage : after) results.add(runStage(spark, run, stage));
+    for (Stage stage : before) results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
+    if (!parallel.isEmpty()) {
+      String phase = String.join("+", parallel.stream().map(Stage::name).toList());
+      results.addAll(inPhase(phase, () -> runConcurrently(spark, run, parallel)));
+    }
+    for (Stage stage : after) results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
     LOG.info("\n{}", summary(run, results, (System.nanoTime() - started) / 1e9));
   }
 
   /** The results so far, in stage order (for the summary and tests). */
   public List<StageResult> results() {
     return List.copyOf(results);
+  }
+
+  private <T> T inPhase(String phase, java.util.concurrent.Callable<T> body) throws Exception {
+    listener.started(phase);
+    try {
+      return body.call();
+    } finally {
+      listener.finished(phase);
+    }
   }
 
   private static List<StageResult> runConcurrently(SparkSession spark, RunContext run, List<Stage> stages)

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmark: the whole pipeline, stage by stage, against a DuckDB reference on the same files.
+#
+#   ./scripts/bench.sh                      # 20,000,000 transaction lines, 1,000,000 customers
+#   ./scripts/bench.sh --quick              # 500,000 lines, 25,000 customers (a few minutes)
+#   ./scripts/bench.sh --transactions 5000000 --customers 250000
+#   ./scripts/bench.sh --quick --set clientele.pipeline.clusters=true   # any config override
+#
+# Generates the raw files once into ./data/bench/<size>/raw (kept: delete the folder to regenerate),
+# builds if needed, then runs one JVM (dev.clientele.bench.Bench, module bench/) that runs pipeline
+# in one Spark application on a fresh ./data/bench/<size>/warehouse, then DuckDB on the same raw
+# files with the same threads, prints the figures and checks both computed the same answers.
+# Exit 0 when they agree, 1 when they differ or a run fails. Output is also saved to
+# ./data/bench/<size>/bench-<time>.txt. Environment: BENCH_DRIVER_MEMORY (default 6g), BENCH_THREADS
+# (default: nproc).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+transactions=20000000
+customers=1000000
+as_of=2026-11-21
+extra=()
+reuse=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --transactions) transactions="$2"; shift 2 ;;
+    --customers) customers="$2"; shift 2 ;;
+    --quick) transactions=500000; customers=25000; shift ;;
+    --set) extra+=(--set "$2"); shift 2 ;;
+    # Re-check agreement on the last run's warehouse without running the pipeline again (debugging).
+    --reuse) reuse=true; shift ;;
+    -h|--help) sed -n 2,17p "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+threads="${BENCH_THREADS:-$(nproc)}"
+size="${transactions}tx-${customers}cu"
+dir="$root/data/bench/$size"
+
+jar="$root/jobs/target/clientele-jobs-0.1.0-SNAPSHOT-shaded.jar"
+cp_file="$root/bench/target/bench-classpath.txt"
+if [[ ! -f "$jar" || ! -f "$cp_file" ]] || [[ -n "$(find common/src jobs/src bench/src conf pom.xml common/pom.xml jobs/pom.xml bench/pom.xml -newer "$cp_file" -type f -print -quit)" ]]; then
+  echo "== Building (mvn -q package -DskipTests)" >&2
+  mvn -B -q -o package -DskipTests >&2
+fi
+
+if [[ ! -d "$dir/raw/transactions" ]]; then
+  echo "== Generating $transactions lines for $customers customers into $dir/raw" >&2
+  "$root/scripts/clientele" generate-sample --output "$dir/raw" --transactions "$transactions" \
+    --customers "$customers" --end-date "$as_of" >&2
+fi
+if [[ "$reuse" == false ]]; then rm -rf "$dir/warehouse"; fi
+rm -rf "$dir/work"
+mkdir -p "$dir/work"
+
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git status --porcelain -- common jobs bench conf pom.xml 2>/dev/null)" ]]; then commit="$commit+uncommitted"; fi
+
+opens=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
+)
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+report="$dir/bench-$(date -u +%Y%m%dT%H%M%SZ).txt"
+echo "== Benchmark $size (threads $threads), report in $report" >&2
+set +e
+java "${opens[@]}" -Xmx"${BENCH_DRIVER_MEMORY:-6g}" -XX:+UseParallelGC \
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Duser.timezone=UTC \
+  -cp "$root/bench/target/classes:$(cat "$cp_file")" dev.clientele.bench.Bench \
+  --raw "$dir/raw" --warehouse "$dir/warehouse" --work "$dir/work" --as-of "$as_of" --threads "$threads" \
+  --label "$transactions transaction lines, $customers customers" --commit "$commit" --reuse "$reuse" ${extra[@]+"${extra[@]}"} | tee "$report"
+status=${PIPESTATUS[0]}
+exit "$status"
