@@ -11,7 +11,16 @@ public final class TableCatalog {
   private final String warehouse;
 
   public TableCatalog(String warehouse) {
-    this.warehouse = stripTrailingSlash(warehouse);
+    this.warehouse = stripTrailingSlash(absolute(warehouse));
+  }
+
+  /**
+   * A local warehouse as an absolute path: catalog entries outlive the working directory they were
+   * registered from, and Spark resolves a relative table location against its own warehouse dir.
+   */
+  private static String absolute(String warehouse) {
+    if (warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) return warehouse; // has a scheme: s3a://, file:/, ...
+    return java.nio.file.Path.of(warehouse).toAbsolutePath().normalize().toString();
   }
 
   public String warehouse() {
