@@ -1,7 +1,8 @@
 package dev.clientele.features;
 
-import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
@@ -10,9 +11,8 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.date_format;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
@@ -22,7 +22,6 @@ import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.round;
@@ -33,11 +32,11 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
+import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.Money;
 import dev.clientele.common.columns.TransactionsColumns;
-import dev.clientele.value.MembershipPoints;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -46,144 +45,129 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 
 /**
  * Builds {@code customer_features} (columns in {@link FeaturesColumns}): one row per customer as of
- * a date, from <b>one</b> scan of silver transactions joined with silver customers.
+ * a date, from the customer's {@code customer_days} rows (see {@link CustomerDays}) joined with
+ * silver customers.
  *
- * <p>How the one scan works: each transaction line on or before the as-of date is expanded into up
- * to four "facet" rows, keyed by (customer, facet, key): its <em>day</em> (all money and points
- * sums), its <em>order</em> (order counts, channel), and for purchase lines in the window its
- * <em>brand</em> and <em>category</em>. One aggregation reduces them to customer x facet x key; a
- * window partitioned by customer gives the gaps between purchase days; a second aggregation by
- * customer gives every feature. Customers with attributes but no purchase are prospects with zero
- * activity; customers seen only in transactions keep "unknown" attributes. Customers whose signup
- * date is after the as-of date do not exist yet and are left out.
+ * <p>{@link #fromDays} is one aggregation by customer: a window partitioned by customer gives the
+ * gaps between purchase days, and the per-brand, per-category and per-channel figures are reduced
+ * from the days' small arrays with built-in array functions, so there is no second shuffle.
+ * {@link #compute} does the same from transaction lines (one scan). An order counts on the day of its
+ * purchase lines. Customers with attributes but no purchase are prospects with zero activity;
+ * customers seen only in transactions keep "unknown" attributes. Customers whose signup date is
+ * after the as-of date do not exist yet and are left out.
  */
 public final class CustomerFeatures {
   private CustomerFeatures() {}
 
-  // Facets of a transaction line (see the class comment).
-  private static final String DAY = "day";
-  private static final String ORDER = "order";
-  private static final String BRAND = "brand";
-  private static final String CATEGORY = "category";
+  private static final DecimalType TOTAL = DataTypes.createDecimalType(38, 2);
 
+  /** Features straight from transaction lines: {@link CustomerDays} then {@link #fromDays}. */
   public static Dataset<Row> compute(
       Dataset<Row> transactions, Dataset<Row> customers, LocalDate asOf, FeatureRules rules) {
+    Dataset<Row> lines = transactions.where(col(TransactionsColumns.TXN_DATE).leq(lit(Date.valueOf(asOf))));
+    return fromDays(CustomerDays.compute(lines, rules.points()), customers, asOf, rules);
+  }
+
+  /** Features from {@code customer_days} rows (any days; those after as-of are ignored). */
+  public static Dataset<Row> fromDays(Dataset<Row> customerDays, Dataset<Row> customers, LocalDate asOf, FeatureRules rules) {
     Column asOfDate = lit(Date.valueOf(asOf));
-    Column isReturn = col(TransactionsColumns.IS_RETURN);
-    Column inWindow = datediff(asOfDate, col(TransactionsColumns.TXN_DATE)).lt(rules.windowDays());
-    Column purchaseInWindow = not(isReturn).and(inWindow);
-    Column cost =
-        col(TransactionsColumns.UNIT_COST)
-            .multiply(col(TransactionsColumns.QUANTITY).cast(Money.PRICE));
-
-    Dataset<Row> lines =
-        transactions
-            .where(
-                col(TransactionsColumns.TXN_DATE)
-                    .leq(asOfDate)
-                    .and(col(TransactionsColumns.CUSTOMER_ID).isNotNull()))
+    Dataset<Row> days =
+        customerDays
+            .where(col(CustomerDaysColumns.TXN_DATE).leq(asOfDate))
             .select(
-                col(TransactionsColumns.CUSTOMER_ID).as("cid"),
-                col(TransactionsColumns.TXN_DATE).as("d"),
-                isReturn.as("ret"),
-                col(TransactionsColumns.CHANNEL).as("channel"),
-                col(TransactionsColumns.AMOUNT).as("amount"),
-                when(not(isReturn), col(TransactionsColumns.DISCOUNT)).as("discount"),
-                round(col(TransactionsColumns.AMOUNT).minus(cost), 2).cast(Money.AMOUNT).as("margin"),
-                col(TransactionsColumns.UNIT_COST).isNull().as("no_cost"),
-                MembershipPoints.linePoints(rules.points()).as("pts"),
-                explode(
-                        filter(
-                            array(
-                                facet(DAY, date_format(col(TransactionsColumns.TXN_DATE), "yyyy-MM-dd")),
-                                facet(ORDER, col(TransactionsColumns.ORDER_ID)),
-                                facet(BRAND, when(purchaseInWindow, col(TransactionsColumns.BRAND))),
-                                facet(CATEGORY, when(purchaseInWindow, col(TransactionsColumns.CATEGORY)))),
-                            f -> f.getField("key").isNotNull()))
-                    .as("f"));
+                col(CustomerDaysColumns.CUSTOMER_ID).as("cid"),
+                col(CustomerDaysColumns.TXN_DATE).as("d"),
+                col(CustomerDaysColumns.PURCHASE).as("purchase"),
+                col(CustomerDaysColumns.NET).as("net"),
+                col(CustomerDaysColumns.GROSS).as("gross"),
+                col(CustomerDaysColumns.RETURNED).as("returned"),
+                col(CustomerDaysColumns.DISCOUNT).as("discount"),
+                col(CustomerDaysColumns.MARGIN).as("margin"),
+                col(CustomerDaysColumns.NO_COST).as("no_cost"),
+                col(CustomerDaysColumns.POINTS_PLUS).as("pts_plus"),
+                col(CustomerDaysColumns.POINTS_MINUS).as("pts_minus"),
+                col(CustomerDaysColumns.POINTS).as("pts"),
+                size(col(CustomerDaysColumns.ORDER_CHANNELS)).as("orders"),
+                col(CustomerDaysColumns.ORDER_CHANNELS).as("order_channels"),
+                col(CustomerDaysColumns.BRANDS).as("brands"),
+                col(CustomerDaysColumns.CATEGORIES).as("categories"));
 
-    // Aggregation 1: customer x facet x key. Sums are exact decimals, so any grouping gives the same totals.
-    Dataset<Row> facets =
-        lines
-            .groupBy(col("cid"), col("f.facet").as("facet"), col("f.key").as("key"))
-            .agg(
-                min("d").as("d"),
-                max(not(col("ret"))).as("purchase"),
-                min("channel").as("channel"),
-                sum("amount").as("net"),
-                sum(when(not(col("ret")), col("amount"))).as("gross"),
-                sum(when(col("ret"), col("amount").unary_$minus())).as("returned"),
-                sum("discount").as("discount"),
-                sum("margin").as("margin"),
-                max("no_cost").as("no_cost"),
-                sum(when(col("pts").gt(0), col("pts"))).as("pts_plus"),
-                sum(when(col("pts").lt(0), col("pts").unary_$minus())).as("pts_minus"),
-                sum("pts").as("pts"));
-
-    // Gaps between consecutive purchase days; the window is per customer, never over all customers.
-    Column isPurchaseDay = col("facet").equalTo(DAY).and(col("purchase"));
-    var byCustomerDay = Window.partitionBy(col("cid"), col("facet"), col("purchase")).orderBy(col("d"), col("key"));
-    // The customer's first purchase day on every purchase-day row: BG/NBD weeks and repeat spend count from it.
-    var byCustomerFacet = Window.partitionBy(col("cid"), col("facet"), col("purchase"));
+    // Gaps between consecutive purchase days and the first purchase day (BG/NBD weeks and repeat
+    // spend count from it); the window is per customer, never over all customers.
+    Column isPurchaseDay = col("purchase");
+    var byPurchaseDays = Window.partitionBy(col("cid"), col("purchase")).orderBy(col("d"));
     Dataset<Row> withGaps =
-        facets
-            .withColumn(
-                "gap", when(isPurchaseDay, datediff(col("d"), lag(col("d"), 1).over(byCustomerDay))))
-            .withColumn("first_day", when(isPurchaseDay, min(col("d")).over(byCustomerFacet)));
+        days.withColumn("gap", when(isPurchaseDay, datediff(col("d"), lag(col("d"), 1).over(byPurchaseDays))))
+            .withColumn("first_day", when(isPurchaseDay, min(col("d")).over(byPurchaseDays)));
 
     Column ageDays = datediff(asOfDate, col("d"));
-    Column isDay = col("facet").equalTo(DAY);
-    Column dayInWindow = isDay.and(ageDays.lt(rules.windowDays()));
-    Column isOrder = col("facet").equalTo(ORDER).and(col("purchase"));
-    Column orderInWindow = isOrder.and(ageDays.lt(rules.windowDays()));
+    Column inWindow = ageDays.lt(rules.windowDays());
+    Column purchaseInWindow = isPurchaseDay.and(inWindow);
     int trend = rules.trendDays();
     Column last = ageDays.lt(trend);
     Column prev = ageDays.geq(trend).and(ageDays.lt(2 * trend));
     LocalDate expiry = rules.points().lastExpiry(asOf);
     Column beforeExpiry = col("d").lt(lit(Date.valueOf(expiry)));
-    Column isBrand = col("facet").equalTo(BRAND);
     Column churnGap = col("gap").gt(rules.churnHorizonDays());
 
-    // Aggregation 2: per customer.
     Dataset<Row> activity =
         withGaps
             .groupBy(col("cid"))
             .agg(
                 min(when(isPurchaseDay, col("d"))).as("first_purchase"),
                 max(when(isPurchaseDay, col("d"))).as("last_purchase"),
-                count(when(isOrder.and(ageDays.lt(rules.windowDays())), lit(1))).as("orders"),
-                count(when(isOrder, lit(1))).as("lifetime_orders"),
-                count(when(isPurchaseDay.and(ageDays.lt(rules.windowDays())), lit(1))).as("purchase_days"),
+                sum(when(inWindow, col("orders"))).as("orders"),
+                sum(col("orders")).as("lifetime_orders"),
+                count(when(purchaseInWindow, lit(1))).as("purchase_days"),
                 count(when(isPurchaseDay, lit(1))).as("lifetime_purchase_days"),
                 count_distinct(when(isPurchaseDay, floor(datediff(col("d"), col("first_day")).divide(7)))).as("purchase_weeks"),
                 sum(when(isPurchaseDay.and(col("d").gt(col("first_day"))), col("net"))).as("repeat_net"),
-                sum(when(dayInWindow, col("net"))).as("net"),
-                sum(when(isDay, col("net"))).as("lifetime_net"),
-                sum(when(dayInWindow, col("gross"))).as("gross"),
-                sum(when(dayInWindow, col("returned"))).as("returned"),
-                sum(when(dayInWindow, col("discount"))).as("discount"),
-                sum(when(dayInWindow, col("margin"))).as("margin"),
-                max(when(dayInWindow, col("no_cost"))).as("no_cost"),
+                sum(when(inWindow, col("net"))).as("net"),
+                sum(col("net")).as("lifetime_net"),
+                sum(when(inWindow, col("gross"))).as("gross"),
+                sum(when(inWindow, col("returned"))).as("returned"),
+                sum(when(inWindow, col("discount"))).as("discount"),
+                sum(when(inWindow, col("margin"))).as("margin"),
+                max(when(inWindow, col("no_cost"))).as("no_cost"),
                 avg(col("gap")).as("mean_gap"),
                 max_by(col("gap"), when(isPurchaseDay, col("d"))).as("last_gap"),
-                sum(when(isDay.and(last), col("net"))).as("spend_last"),
-                sum(when(isDay.and(prev), col("net"))).as("spend_prev"),
-                count(when(isOrder.and(last), lit(1))).as("orders_last"),
-                count(when(isOrder.and(prev), lit(1))).as("orders_prev"),
-                // Ties on spend go to the alphabetically first brand.
-                min_by(col("key"), when(isBrand, struct(col("gross").unary_$minus(), col("key")))).as("top_brand"),
-                max(when(isBrand, col("gross"))).as("top_brand_gross"),
-                count(when(col("facet").equalTo(CATEGORY), lit(1))).as("categories"),
-                collect_list(when(orderInWindow, coalesce(col("channel"), lit("unknown")))).as("channels"),
+                sum(when(last, col("net"))).as("spend_last"),
+                sum(when(prev, col("net"))).as("spend_prev"),
+                sum(when(last, col("orders"))).as("orders_last"),
+                sum(when(prev, col("orders"))).as("orders_prev"),
+                flatten(collect_list(when(purchaseInWindow, col("brands")))).as("brand_days"),
+                size(array_distinct(flatten(collect_list(when(purchaseInWindow, col("categories")))))).as("categories"),
+                flatten(collect_list(when(inWindow, col("order_channels")))).as("channels"),
                 max(churnGap).as("was_churned"),
                 max(when(churnGap, col("d"))).as("reactivated_on"),
-                sum(when(isDay, col("pts_plus"))).as("pts_plus"),
-                sum(when(isDay, col("pts_minus"))).as("pts_minus"),
-                sum(when(isDay.and(beforeExpiry), col("pts"))).as("pts_before"),
-                sum(when(isDay.and(not(beforeExpiry)), col("pts"))).as("pts_since"));
+                sum(col("pts_plus")).as("pts_plus"),
+                sum(col("pts_minus")).as("pts_minus"),
+                sum(when(beforeExpiry, col("pts"))).as("pts_before"),
+                sum(when(not(beforeExpiry), col("pts"))).as("pts_since"));
+
+    // Window gross per brand, then the top one: ties on spend go to the alphabetically first brand.
+    Column brandNames = array_distinct(transform(col("brand_days"), b -> b.getField(CustomerDaysColumns.BRAND)));
+    Column brandTotals =
+        transform(
+            brandNames,
+            name ->
+                struct(
+                    aggregate(
+                            filter(col("brand_days"), b -> b.getField(CustomerDaysColumns.BRAND).equalTo(name)),
+                            lit(java.math.BigDecimal.ZERO).cast(TOTAL),
+                            (acc, b) -> acc.plus(b.getField(CustomerDaysColumns.GROSS)).cast(TOTAL))
+                        .unary_$minus()
+                        .as("minus_gross"),
+                    name.as("brand")));
+    activity =
+        activity
+            .withColumn("top", array_min(brandTotals))
+            .withColumn("top_brand", col("top.brand"))
+            .withColumn("top_brand_gross", col("top.minus_gross").unary_$minus());
 
     Dataset<Row> people =
         customers
@@ -270,10 +254,6 @@ public final class CustomerFeatures {
         greatest(ptsBefore, lit(0L)).as(FeaturesColumns.POINTS_EXPIRED),
         greatest(ptsSince, lit(0L)).as(FeaturesColumns.POINTS_BALANCE),
         lit(Date.valueOf(expiry)).as(FeaturesColumns.POINTS_EXPIRY_DATE));
-  }
-
-  private static Column facet(String name, Column key) {
-    return struct(lit(name).as("facet"), key.cast(DataTypes.StringType).as("key"));
   }
 
   private static Column unknownIfNull(Column c) {

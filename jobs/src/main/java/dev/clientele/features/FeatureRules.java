@@ -12,9 +12,15 @@ import java.util.List;
  * @param trendDays length of the "last" and "previous" trend windows
  * @param churnHorizonDays a gap between purchases longer than this marks a churn and a reactivation
  * @param ageBands strictly ascending lower bounds of the age bands after the first
+ * @param rebuildDays recompute all of {@code customer_days} instead of only the days with new lines
  */
 public record FeatureRules(
-    int windowDays, int trendDays, int churnHorizonDays, List<Integer> ageBands, PointsRules points) {
+    int windowDays,
+    int trendDays,
+    int churnHorizonDays,
+    List<Integer> ageBands,
+    PointsRules points,
+    boolean rebuildDays) {
 
   public FeatureRules {
     ageBands = List.copyOf(ageBands);
@@ -32,6 +38,7 @@ public record FeatureRules(
         throw f.error("age-bands", "must be strictly ascending ages from 0 to 150, got " + bands + ".");
       }
     }
-    return new FeatureRules(window, trend, horizon, bands, PointsRules.from(clientele.at("value.points")));
+    return new FeatureRules(
+        window, trend, horizon, bands, PointsRules.from(clientele.at("value.points")), f.bool("rebuild-days"));
   }
 }

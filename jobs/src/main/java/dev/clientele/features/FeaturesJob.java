@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code features} job: one scan of silver {@code transactions} (lines on or before the as-of
- * date) joined with silver {@code customers} gives {@code customer_features}, one row per customer,
+ * The {@code features} job: refreshes {@code customer_days} from silver {@code transactions} for the
+ * days new ingest runs added lines to ({@link DaysFold}), then aggregates those rows up to the as-of
+ * date, joined with silver {@code customers}, into {@code customer_features}, one row per customer,
  * written as the as-of snapshot (a rerun replaces it). See {@link CustomerFeatures}.
  */
 public final class FeaturesJob implements ClienteleJob {
@@ -37,11 +38,12 @@ public final class FeaturesJob implements ClienteleJob {
     if (!DeltaIO.exists(spark, txnPath)) {
       throw new JobFailure("transactions does not exist at " + txnPath + "; run 'clientele ingest' first.");
     }
-    Dataset<Row> transactions = DeltaIO.read(spark, txnPath);
+    DaysFold.Result fold = DaysFold.refresh(spark, run.tables(), rules);
+    Dataset<Row> days = DeltaIO.read(spark, run.tables().path(Table.CUSTOMER_DAYS));
     Dataset<Row> customers =
         DeltaIO.readOrEmpty(spark, run.tables().path(Table.CUSTOMERS), CustomersColumns.SCHEMA);
     String out = run.tables().path(Table.CUSTOMER_FEATURES);
-    DeltaIO.replaceSnapshot(CustomerFeatures.compute(transactions, customers, run.asOf(), rules), out, run.asOf());
+    DeltaIO.replaceSnapshot(CustomerFeatures.fromDays(days, customers, run.asOf(), rules), out, run.asOf());
     // Counted from the written snapshot, so the transactions are not scanned a second time.
     long rows = DeltaIO.readSnapshot(spark, out, run.asOf()).count();
     LOG.info("Wrote {} customer feature rows as of {}", rows, run.asOf());
@@ -50,7 +52,11 @@ public final class FeaturesJob implements ClienteleJob {
         run,
         List.of(
             new RunLog.Entry(
-                "features", "succeeded", null, rows, null, null, started, Instant.now(), null,
-                Map.of(Table.CUSTOMER_FEATURES.tableName, DeltaIO.version(spark, out)))));
+                "features", "succeeded", null, rows, null, null, started, Instant.now(),
+                (fold.rebuilt() ? "rebuilt customer_days: " : "refreshed customer_days: ")
+                    + fold.days() + " day(s) for " + fold.runs() + " ingest run(s)",
+                Map.of(
+                    Table.CUSTOMER_FEATURES.tableName, DeltaIO.version(spark, out),
+                    Table.CUSTOMER_DAYS.tableName, DeltaIO.version(spark, run.tables().path(Table.CUSTOMER_DAYS))))));
   }
 }

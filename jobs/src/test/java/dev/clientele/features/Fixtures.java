@@ -32,6 +32,7 @@ public final class Fixtures {
     BigDecimal unitCost;
     String channel = "web";
     boolean isReturn;
+    String run = "run-1";
 
     public Line product(String p) { product = p; return this; }
     public Line brand(String b) { brand = b; return this; }
@@ -41,6 +42,7 @@ public final class Fixtures {
     public Line cost(String c) { unitCost = c == null ? null : new BigDecimal(c); return this; }
     public Line channel(String c) { channel = c; return this; }
     public Line lineNo(int n) { lineNo = n; return this; }
+    public Line run(String r) { run = r; return this; }
 
     /** A return of this many money units, as a negative line in its own order. */
     public Line asReturn() {
@@ -74,7 +76,7 @@ public final class Fixtures {
           isReturn,
           null,
           "test.csv",
-          "run-1");
+          run);
     }
   }
 

@@ -46,4 +46,16 @@ class DeltaIOTest {
     assertThat(DeltaIO.read(spark, path).count()).isEqualTo(2);
     assertThat(DeltaIO.version(spark, "/nonexistent/clientele")).isEqualTo(-1);
   }
+
+  @Test
+  void aPartitionedFirstWriteLeavesOneFilePerPartitionValueWhateverTheTaskCount(SparkSession spark) {
+    String path = SparkTestExtension.freshDir(spark, "layout").resolve("t").toString();
+    // 6 tasks, each holding rows of all 3 days: a plain partitioned write would leave 18 files.
+    Dataset<Row> rows =
+        spark.range(0, 600, 1, 6)
+            .selectExpr("CAST(id AS STRING) AS txn_id", "date_add(DATE'2026-11-01', CAST(id % 3 AS INT)) AS txn_date");
+    DeltaIO.insertNew(spark, rows, path, "t.txn_id = s.txn_id AND t.txn_date = s.txn_date", "txn_date");
+    assertThat(spark.read().format("delta").load(path).inputFiles()).hasSize(3);
+    assertThat(DeltaIO.read(spark, path).count()).isEqualTo(600);
+  }
 }
