@@ -2,21 +2,24 @@ package dev.clientele.ingest;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.clientele.common.columns.TransactionsColumns;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Classifies validated records, one row per input record, into {@link #STATUS}: {@link #ACCEPTED}
@@ -41,40 +44,62 @@ public final class Dedupe {
    * @param validated output of {@link ValidationRules}
    * @param existing the kind's silver table (history for customers), possibly empty
    * @param completedRuns one column {@code run_id}: runs that finished their ledger write
+   * @param smallSide materialises a frame that is usually small (keys claimed twice, keys already in
+   *     silver) and returns it ready to join, broadcast when it is small enough, so the batch itself
+   *     is never shuffled
    */
   public static Dataset<Row> classify(
-      Dataset<Row> validated, SourceKind kind, Dataset<Row> existing, Dataset<Row> completedRuns) {
-    Column[] key = kind.key.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+      Dataset<Row> validated,
+      SourceKind kind,
+      Dataset<Row> existing,
+      Dataset<Row> completedRuns,
+      UnaryOperator<Dataset<Row>> smallSide) {
     Dataset<Row> frame = validated.withColumn(HASH, contentHash(kind));
     Column valid = size(col(ValidationRules.REASONS)).equalTo(0);
+    Column position = struct(col(RawRecords.FILE), col(RawRecords.LINE));
 
-    // Only valid records compete for a key; the first by (file, line) wins.
-    WindowSpec byKey = Window.partitionBy(key).orderBy(col(RawRecords.FILE), col(RawRecords.LINE));
-    Dataset<Row> candidates = frame.where(valid)
-        .withColumn("__rank", row_number().over(byKey))
-        .withColumn("__winner_hash", first(col(HASH)).over(byKey));
+    // Only valid records compete for a key; the first by (file, line) wins. Keys claimed more than
+    // once in a batch are few, so they are aggregated apart instead of sorting the whole batch.
+    Dataset<Row> contested =
+        smallSide.apply(
+            frame
+                .where(valid)
+                .groupBy(kind.key.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new))
+                .agg(
+                    count(lit(1)).as("__claims"),
+                    min(position).as("__first"),
+                    min_by(col(HASH), position).as("__winner_hash"))
+                .where(col("__claims").gt(1)));
+    Dataset<Row> candidates = frame.where(valid).join(contested, keyEquals(kind, "__c_"), "left");
 
+    // Keys this batch shares with silver: normally none, except after a re-delivery or a crash.
     List<Column> existingCols = new ArrayList<>();
     for (String k : kind.key) existingCols.add(col(k).as("__e_" + k));
     existingCols.add(contentHash(kind).as("__e_hash"));
     existingCols.add(col(TransactionsColumns.INGEST_RUN_ID).as("__e_run"));
-    Dataset<Row> prior = existing.select(existingCols.toArray(Column[]::new))
-        .join(completedRuns.withColumn("__e_completed", lit(true)),
-            col("__e_run").equalTo(col(completedRuns.columns()[0])), "left")
-        .drop(completedRuns.columns()[0]);
-    Column joinOn = null;
-    for (String k : kind.key) {
-      Column eq = col(k).equalTo(col("__e_" + k));
-      joinOn = joinOn == null ? eq : joinOn.and(eq);
-    }
-    Dataset<Row> compared = candidates.join(prior, joinOn, "left");
+    String runColumn = completedRuns.columns()[0];
+    Dataset<Row> batchKeys =
+        frame.where(valid).select(kind.key.stream().map(k -> col(k).as("__b_" + k)).toArray(Column[]::new)).distinct();
+    Dataset<Row> prior =
+        smallSide.apply(
+            existing
+                .select(existingCols.toArray(Column[]::new))
+                .join(batchKeys, keyEquals(kind, "__e_", "__b_"), "left_semi")
+                .join(completedRuns.withColumn("__e_completed", lit(true)), col("__e_run").equalTo(col(runColumn)), "left")
+                .drop(runColumn));
+    Dataset<Row> compared = candidates.join(prior, keyEquals(kind, "__e_"), "left");
+
+    Column first = col("__first");
+    Column isFirst =
+        first.isNull().or(col(RawRecords.FILE).equalTo(first.getField(RawRecords.FILE))
+            .and(col(RawRecords.LINE).equalTo(first.getField(RawRecords.LINE))));
+    Column winnerHash = coalesce(col("__winner_hash"), col(HASH));
     Column hasPrior = col("__e_hash").isNotNull();
-    Column reference = when(hasPrior, col("__e_hash")).otherwise(col("__winner_hash"));
-    Column recovered = hasPrior.and(col("__e_completed").isNull()).and(col("__rank").equalTo(1))
-        .and(col("__e_hash").equalTo(col(HASH)));
+    Column reference = when(hasPrior, col("__e_hash")).otherwise(winnerHash);
+    Column recovered = hasPrior.and(col("__e_completed").isNull()).and(isFirst).and(col("__e_hash").equalTo(col(HASH)));
     Column status = when(col(HASH).notEqual(reference), lit(QUARANTINED))
         .when(recovered, lit(ACCEPTED))
-        .when(hasPrior.or(col("__rank").gt(1)), lit(DUPLICATE))
+        .when(hasPrior.or(not(isFirst)), lit(DUPLICATE))
         .otherwise(lit(ACCEPTED));
     Dataset<Row> classifiedValid = compared
         .withColumn(STATUS, status)
@@ -82,8 +107,22 @@ public final class Dedupe {
             when(col(STATUS).equalTo(QUARANTINED), array(lit(ValidationRules.DUPLICATE_CONFLICT)))
                 .otherwise(col(ValidationRules.REASONS)))
         .select(withStatus(frame.columns()));
-    Dataset<Row> invalid = frame.where(valid.unary_$bang()).withColumn(STATUS, lit(QUARANTINED));
+    Dataset<Row> invalid = frame.where(not(valid)).withColumn(STATUS, lit(QUARANTINED));
     return classifiedValid.unionByName(invalid).drop(HASH);
+  }
+
+  /** key = prefix+key for every key column (the frame's own columns when {@code left} is empty). */
+  private static Column keyEquals(SourceKind kind, String right) {
+    return keyEquals(kind, "", right);
+  }
+
+  private static Column keyEquals(SourceKind kind, String left, String right) {
+    Column on = null;
+    for (String k : kind.key) {
+      Column eq = col(left + k).equalTo(col(right + k));
+      on = on == null ? eq : on.and(eq);
+    }
+    return on;
   }
 
   private static Column[] withStatus(String[] columns) {

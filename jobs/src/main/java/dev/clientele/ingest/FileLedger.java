@@ -86,27 +86,32 @@ public final class FileLedger {
         .distinct();
   }
 
+  /** The files of one source read by a run, with what ingest learnt of each. */
+  public record Delivery(SourceKind kind, List<SourceFile> files, Map<String, FileStats> stats) {}
+
   /**
-   * Records the files, insert-only on (path, size, modification time), so a repeat is a no-op. Call
-   * last, after every table the files feed is written.
+   * Records the files of every source in one commit, insert-only on (path, size, modification
+   * time), so a repeat is a no-op. Call last, after every table the files feed is written.
    *
-   * @param stats per normalised path (see {@link #normalise}); a file without records has none
+   * @param deliveries per source; stats are keyed by normalised path (see {@link #normalise}), and a
+   *     file without records has none
    */
-  public void record(
-      SourceKind kind, List<SourceFile> files, Map<String, FileStats> stats, String runId, Instant now) {
+  public void record(List<Delivery> deliveries, String runId, Instant now) {
     List<Row> rows = new ArrayList<>();
-    for (SourceFile f : files) {
-      FileStats s = stats.getOrDefault(normalise(f.path()), new FileStats(RawRecords.EMPTY_CHECKSUM, 0));
-      rows.add(
-          RowFactory.create(
-              kind.sourceName,
-              f.path(),
-              f.size(),
-              Timestamp.from(f.modificationTime()),
-              s.checksum(),
-              s.records(),
-              runId,
-              Timestamp.from(now)));
+    for (Delivery d : deliveries) {
+      for (SourceFile f : d.files()) {
+        FileStats s = d.stats().getOrDefault(normalise(f.path()), new FileStats(RawRecords.EMPTY_CHECKSUM, 0));
+        rows.add(
+            RowFactory.create(
+                d.kind().sourceName,
+                f.path(),
+                f.size(),
+                Timestamp.from(f.modificationTime()),
+                s.checksum(),
+                s.records(),
+                runId,
+                Timestamp.from(now)));
+      }
     }
     DeltaIO.insertNew(
         spark,

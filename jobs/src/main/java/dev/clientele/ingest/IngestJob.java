@@ -1,5 +1,6 @@
 package dev.clientele.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
@@ -48,7 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
+  /** A batch can be larger than the heap: cached on disk, so driver memory stays flat. */
+  private static final StorageLevel BATCH = StorageLevel.DISK_ONLY();
+  private static final long BROADCAST_ROWS = 250_000;
+
   private final IngestConfig config;
+  private final List<Dataset<Row>> smallSides = new ArrayList<>();
 
   public IngestJob(IngestConfig config) {
     this.config = config;
@@ -113,13 +119,16 @@ public final class IngestJob implements ClienteleJob {
 
     Map<String, Long> versions = new LinkedHashMap<>();
     if (!batches.isEmpty()) {
-      writeQuarantine(spark, tables, run.runId(), batches.values());
+      timed("quarantine", () -> writeQuarantine(spark, tables, run.runId(), batches.values()));
       versions.put(Table.QUARANTINE.tableName, DeltaIO.version(spark, tables.path(Table.QUARANTINE)));
       failOverCeiling(spark, run, results, started, versions);
       writeSilver(spark, tables, run.runId(), batches, versions);
+      List<FileLedger.Delivery> deliveries = new ArrayList<>();
       for (Batch b : batches.values()) {
-        ledger.record(b.kind(), b.files(), RawRecords.fileStats(b.classified()), run.runId(), Instant.now());
+        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), RawRecords.fileStats(b.classified())));
       }
+      ledger.record(deliveries, run.runId(), Instant.now());
+      LOG.info("Recorded {} file(s) in ingest_files", deliveries.stream().mapToInt(d -> d.files().size()).sum());
       versions.put(Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
     }
     List<RunLog.Entry> entries = new ArrayList<>();
@@ -131,6 +140,8 @@ public final class IngestJob implements ClienteleJob {
     }
     RunLog.record(spark, run, entries);
     for (Batch b : batches.values()) b.classified().unpersist();
+    for (Dataset<Row> side : smallSides) side.unpersist();
+    smallSides.clear();
     completedRuns.unpersist();
     String table = SourceResult.table(new ArrayList<>(results.values()));
     LOG.info("Ingest summary for run {}:\n{}", run.runId(), table);
@@ -148,10 +159,30 @@ public final class IngestJob implements ClienteleJob {
     SourceKind kind = src.kind();
     Dataset<Row> records = RawRecords.read(spark, src, pending.stream().map(FileLedger.SourceFile::path).toList());
     Dataset<Row> redacted = RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
-    Dataset<Row> mapped = lenient(spark, () -> ColumnMapping.apply(redacted, src, config.pii()));
-    Dataset<Row> validated = ValidationRules.apply(mapped, kind, config.rules(), futureCutoff, knownCustomers);
-    Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
-    return Dedupe.classify(validated, kind, existing, completedRuns).persist(StorageLevel.MEMORY_AND_DISK());
+    // Parsed once: the checks below read it several times (unknown ids, contested keys, the batch).
+    Dataset<Row> mapped = lenient(spark, () -> ColumnMapping.apply(redacted, src, config.pii())).persist(BATCH);
+    try {
+      Dataset<Row> validated =
+          ValidationRules.apply(mapped, kind, config.rules(), futureCutoff, knownCustomers, this::smallSide);
+      Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
+      Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, this::smallSide).persist(BATCH);
+      classified.count();
+      return classified;
+    } finally {
+      mapped.unpersist();
+    }
+  }
+
+  /**
+   * Materialises a frame that is usually small (unknown customer ids, keys claimed twice, keys
+   * already in silver) and returns it broadcast when it has at most {@value #BROADCAST_ROWS} rows, so
+   * joining it to the batch needs no shuffle of the batch; a larger one is joined the usual way.
+   */
+  private Dataset<Row> smallSide(Dataset<Row> frame) {
+    Dataset<Row> kept = frame.persist(StorageLevel.MEMORY_AND_DISK());
+    smallSides.add(kept);
+    long rows = kept.count();
+    return rows <= BROADCAST_ROWS ? broadcast(kept) : kept;
   }
 
   /**
@@ -258,52 +289,65 @@ public final class IngestJob implements ClienteleJob {
   private void writeSilver(
       SparkSession spark, TableCatalog tables, String runId, Map<SourceKind, Batch> batches, Map<String, Long> versions) {
     for (Batch b : batches.values()) {
-      SourceKind kind = b.kind();
-      Dataset<Row> accepted = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED));
-      switch (kind) {
-        case CUSTOMERS -> {
-          Dataset<Row> versionsFrame = accepted.withColumn(CustomersColumns.INGEST_RUN_ID, lit(runId));
-          String historyPath = tables.path(Table.CUSTOMER_HISTORY);
-          Dataset<Row> existing = DeltaIO.readOrEmpty(spark, historyPath, CustomersColumns.HISTORY_SCHEMA);
-          DeltaIO.upsert(
-              spark,
-              CustomerVersions.history(versionsFrame, existing),
-              historyPath,
-              "t.customer_id = s.customer_id AND t.valid_from = s.valid_from",
-              "NOT (t.valid_to <=> s.valid_to)");
-          versions.put(Table.CUSTOMER_HISTORY.tableName, DeltaIO.version(spark, historyPath));
-          DeltaIO.upsert(
-              spark,
-              CustomerVersions.latest(versionsFrame),
-              tables.path(Table.CUSTOMERS),
-              "t.customer_id = s.customer_id",
-              "t.is_derived OR t.updated_at IS NULL OR s.updated_at > t.updated_at");
-        }
-        case TRANSACTIONS -> {
-          Dataset<Row> rows = accepted
-              .withColumn(TransactionsColumns.SOURCE_FILE, col(RawRecords.FILE))
-              .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
-              .select(CustomerVersions.columns(kind.schema));
-          String partition = TransactionsColumns.TXN_DATE;
-          if (config.partitionByMonth()) {
-            rows = rows.withColumn(TransactionsColumns.TXN_MONTH, trunc(col(TransactionsColumns.TXN_DATE), "month"));
-            partition = TransactionsColumns.TXN_MONTH;
-          }
-          DeltaIO.insertNew(
-              spark, rows, tables.path(Table.TRANSACTIONS),
-              "t.txn_id = s.txn_id AND t." + partition + " = s." + partition, partition);
-        }
-        default -> {
-          String keyCol = kind.key.get(0);
-          DeltaIO.insertNew(
-              spark,
-              accepted.withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId)).select(CustomerVersions.columns(kind.schema)),
-              tables.path(kind.table),
-              "t." + keyCol + " = s." + keyCol);
-        }
-      }
-      versions.put(kind.table.tableName, DeltaIO.version(spark, tables.path(kind.table)));
+      timed("silver " + b.kind().table.tableName, () -> writeSilver(spark, tables, runId, b));
+      versions.put(b.kind().table.tableName, DeltaIO.version(spark, tables.path(b.kind().table)));
     }
+    writeDerivedCustomers(spark, tables, runId, batches);
+    if (batches.containsKey(SourceKind.CUSTOMERS)) {
+      versions.put(Table.CUSTOMER_HISTORY.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMER_HISTORY)));
+    }
+    versions.put(Table.CUSTOMERS.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMERS)));
+  }
+
+  /** One source's accepted records into its silver table(s). */
+  private void writeSilver(SparkSession spark, TableCatalog tables, String runId, Batch b) {
+    SourceKind kind = b.kind();
+    Dataset<Row> accepted = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED));
+    switch (kind) {
+      case CUSTOMERS -> {
+        Dataset<Row> versionsFrame = accepted.withColumn(CustomersColumns.INGEST_RUN_ID, lit(runId));
+        String historyPath = tables.path(Table.CUSTOMER_HISTORY);
+        Dataset<Row> existing = DeltaIO.readOrEmpty(spark, historyPath, CustomersColumns.HISTORY_SCHEMA);
+        DeltaIO.upsert(
+            spark,
+            CustomerVersions.history(versionsFrame, existing),
+            historyPath,
+            "t.customer_id = s.customer_id AND t.valid_from = s.valid_from",
+            "NOT (t.valid_to <=> s.valid_to)");
+        DeltaIO.upsert(
+            spark,
+            CustomerVersions.latest(versionsFrame),
+            tables.path(Table.CUSTOMERS),
+            "t.customer_id = s.customer_id",
+            "t.is_derived OR t.updated_at IS NULL OR s.updated_at > t.updated_at");
+      }
+      case TRANSACTIONS -> {
+        Dataset<Row> rows = accepted
+            .withColumn(TransactionsColumns.SOURCE_FILE, col(RawRecords.FILE))
+            .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
+            .select(CustomerVersions.columns(kind.schema));
+        String partition = TransactionsColumns.TXN_DATE;
+        if (config.partitionByMonth()) {
+          rows = rows.withColumn(TransactionsColumns.TXN_MONTH, trunc(col(TransactionsColumns.TXN_DATE), "month"));
+          partition = TransactionsColumns.TXN_MONTH;
+        }
+        DeltaIO.insertNew(
+            spark, rows, tables.path(Table.TRANSACTIONS),
+            "t.txn_id = s.txn_id AND t." + partition + " = s." + partition, partition);
+      }
+      default -> {
+        String keyCol = kind.key.get(0);
+        DeltaIO.insertNew(
+            spark,
+            accepted.withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId)).select(CustomerVersions.columns(kind.schema)),
+            tables.path(kind.table),
+            "t." + keyCol + " = s." + keyCol);
+      }
+    }
+  }
+
+  private static void writeDerivedCustomers(
+      SparkSession spark, TableCatalog tables, String runId, Map<SourceKind, Batch> batches) {
     // Every customer id in the accepted log has a customers row: derived where no source gave one.
     Dataset<Row> ids = null;
     for (Batch b : batches.values()) {
@@ -312,11 +356,17 @@ public final class IngestJob implements ClienteleJob {
       ids = ids == null ? part : ids.unionByName(part);
     }
     if (ids != null) {
-      DeltaIO.insertNew(spark, CustomerVersions.derived(ids, runId), tables.path(Table.CUSTOMERS), "t.customer_id = s.customer_id");
+      Dataset<Row> derived = CustomerVersions.derived(ids, runId);
+      timed("derived customers", () ->
+          DeltaIO.insertNew(spark, derived, tables.path(Table.CUSTOMERS), "t.customer_id = s.customer_id"));
     }
-    if (ids != null || batches.containsKey(SourceKind.CUSTOMERS)) {
-      versions.put(Table.CUSTOMERS.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMERS)));
-    }
+  }
+
+  /** Runs one write and logs how long it took (ingest's writes are most of its time). */
+  private static void timed(String what, Runnable write) {
+    long start = System.nanoTime();
+    write.run();
+    LOG.info("Wrote {} in {}", what, String.format("%.1fs", (System.nanoTime() - start) / 1e9));
   }
 
   private static RunLog.Entry entry(SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,7 +53,7 @@ public final class ValidationRules {
   /** Prefix: a value outside its allowed range, e.g. out_of_range:csat (1–5) or out_of_range:nps (0–10). */
   public static final String OUT_OF_RANGE = "out_of_range:";
 
-  private static final String KNOWN = "__known_customer";
+  private static final String UNKNOWN = "__unknown_customer";
 
   private ValidationRules() {}
 
@@ -61,9 +62,16 @@ public final class ValidationRules {
    * @param futureCutoff event times after this instant are in the future
    * @param knownCustomers one column {@code customer_id} of every known customer, or null to skip the
    *     unknown-customer rule (no customer source, or rules.unknown-customer = accept)
+   * @param smallSide materialises the batch's unknown customer ids (usually few) and returns them
+   *     ready to join, broadcast when small enough, so the batch itself is never shuffled
    */
   public static Dataset<Row> apply(
-      Dataset<Row> mapped, SourceKind kind, IngestRules rules, Instant futureCutoff, Dataset<Row> knownCustomers) {
+      Dataset<Row> mapped,
+      SourceKind kind,
+      IngestRules rules,
+      Instant futureCutoff,
+      Dataset<Row> knownCustomers,
+      UnaryOperator<Dataset<Row>> smallSide) {
     Dataset<Row> frame = mapped;
     List<Column> checks = new ArrayList<>();
     List<String> present = Arrays.asList(frame.columns());
@@ -93,10 +101,14 @@ public final class ValidationRules {
       checks.add(when(col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)), lit(OUT_OF_RANGE + SurveysColumns.NPS)));
     }
     if (knownCustomers != null && kind != SourceKind.CUSTOMERS) {
-      Dataset<Row> known =
-          knownCustomers.select(col(CustomersColumns.CUSTOMER_ID).as("__known_id")).distinct().withColumn(KNOWN, lit(true));
-      frame = frame.join(known, col(CustomersColumns.CUSTOMER_ID).equalTo(col("__known_id")), "left").drop("__known_id");
-      checks.add(when(col(CustomersColumns.CUSTOMER_ID).isNotNull().and(col(KNOWN).isNull()), lit(UNKNOWN_CUSTOMER)));
+      Dataset<Row> ids =
+          frame.select(col(CustomersColumns.CUSTOMER_ID).as("__unknown_id")).where(col("__unknown_id").isNotNull()).distinct();
+      Dataset<Row> unknown =
+          smallSide.apply(
+              ids.join(knownCustomers, ids.col("__unknown_id").equalTo(knownCustomers.col(CustomersColumns.CUSTOMER_ID)), "left_anti")
+                  .withColumn(UNKNOWN, lit(true)));
+      frame = frame.join(unknown, col(CustomersColumns.CUSTOMER_ID).equalTo(col("__unknown_id")), "left").drop("__unknown_id");
+      checks.add(when(col(UNKNOWN).isNotNull(), lit(UNKNOWN_CUSTOMER)));
     }
     Column reasons = array_compact(array(checks.toArray(Column[]::new)));
     // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
@@ -104,7 +116,7 @@ public final class ValidationRules {
     reasons = derivedMissing(kind, present, reasons);
     Column all = when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD))).otherwise(reasons);
     Dataset<Row> out = frame.withColumn(REASONS, all);
-    if (present.contains(KNOWN) || Arrays.asList(out.columns()).contains(KNOWN)) out = out.drop(KNOWN);
+    if (Arrays.asList(out.columns()).contains(UNKNOWN)) out = out.drop(UNKNOWN);
     for (String c : out.columns()) if (c.startsWith(ColumnMapping.INPUT_PREFIX)) out = out.drop(c);
     return out;
   }
