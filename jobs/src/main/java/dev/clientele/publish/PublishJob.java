@@ -10,7 +10,7 @@ import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.QuarantineColumns;
 import dev.clientele.common.columns.RunsColumns;
 import dev.clientele.common.columns.SurveysColumns;
-import dev.clientele.common.columns.TransactionsColumns;
+import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
@@ -115,12 +115,12 @@ public final class PublishJob implements ClienteleJob {
     DeltaIO.replaceSnapshot(
         GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY), tables.path(Table.SEGMENT_SUMMARY), asOf);
 
-    Dataset<Row> transactions = DeltaIO.readOrEmpty(spark, tables.path(Table.TRANSACTIONS), TransactionsColumns.SCHEMA);
+    Dataset<Row> days = DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
     Dataset<Row> surveys = DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
     Dataset<Row> complaints = DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
     Dataset<Row> kpiLabels = SatisfactionKpis.labelsFromColumns(satisfactionRules.kpi().dimensions(), List.of(published));
     DeltaIO.replaceSnapshot(
-        SatisfactionKpis.monthly(transactions, surveys, complaints, kpiLabels, satisfactionRules, asOf),
+        SatisfactionKpis.monthly(days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
         tables.path(Table.KPI_MONTHLY),
         asOf);
 

@@ -2,7 +2,7 @@ package dev.clientele.satisfaction;
 
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.SurveysColumns;
-import dev.clientele.common.columns.TransactionsColumns;
+import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
@@ -86,8 +86,7 @@ public final class SatisfactionJob implements ClienteleJob {
     }
     Dataset<Row> surveys = optional(spark, tables, Table.SURVEYS, SurveysColumns.SCHEMA);
     Dataset<Row> complaints = optional(spark, tables, Table.COMPLAINTS, ComplaintsColumns.SCHEMA);
-    Dataset<Row> transactions =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.TRANSACTIONS), TransactionsColumns.SCHEMA);
+    Dataset<Row> days = DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
 
     Dataset<Row> facts = CustomerSatisfaction.facts(features, surveys, complaints, rules, asOf);
     Dataset<Row> assessed = ChurnRisk.assess(features, facts, rules, asOf);
@@ -119,7 +118,7 @@ public final class SatisfactionJob implements ClienteleJob {
           missing);
     }
     Dataset<Row> labels = SatisfactionKpis.labelsFromColumns(dimensions, sources);
-    Dataset<Row> kpis = SatisfactionKpis.monthly(transactions, surveys, complaints, labels, rules, asOf);
+    Dataset<Row> kpis = SatisfactionKpis.monthly(days, surveys, complaints, labels, rules, asOf);
     String kpiPath = tables.path(Table.KPI_MONTHLY);
     DeltaIO.replaceSnapshot(kpis, kpiPath, asOf);
     long kpiRows = DeltaIO.readSnapshot(spark, kpiPath, asOf).count();

@@ -6,9 +6,9 @@ import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.explode;
@@ -33,7 +33,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.KpiMonthlyColumns;
 import dev.clientele.common.columns.SurveysColumns;
-import dev.clientele.common.columns.TransactionsColumns;
+import dev.clientele.common.columns.CustomerDaysColumns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -77,7 +77,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       {@code points_redemption_note} says so.
  * </ul>
  *
- * Monthly activity comes from {@link #customerMonths}, one aggregate of the transactions to a row per
+ * Monthly activity comes from {@link #customerMonths}, one aggregate of customer_days to a row per
  * customer and month; churn and reactivation bases are running sums of per-month entries and exits,
  * so customers are never expanded to one row per month.
  */
@@ -100,27 +100,25 @@ public final class SatisfactionKpis {
 
   /**
    * The compact monthly activity aggregate: one row per customer and calendar month with a purchase
-   * up to as-of: customer_id, month (first day), orders (distinct purchase orders), purchase_days
-   * (sorted distinct purchase dates). The only scan of the transactions the KPIs need.
+   * up to as-of: customer_id, month (first day), orders (purchase orders), purchase_days (sorted
+   * purchase dates). Read from {@code customer_days}, so the KPIs never scan the transaction lines.
    */
-  public static Dataset<Row> customerMonths(Dataset<Row> transactions, LocalDate asOf) {
-    return transactions
+  public static Dataset<Row> customerMonths(Dataset<Row> customerDays, LocalDate asOf) {
+    return customerDays
         .where(
-            col(TransactionsColumns.IS_RETURN)
-                .equalTo(false)
-                .and(col(TransactionsColumns.CUSTOMER_ID).isNotNull())
-                .and(col(TransactionsColumns.TXN_DATE).leq(lit(Date.valueOf(asOf)))))
+            col(CustomerDaysColumns.PURCHASE)
+                .and(col(CustomerDaysColumns.TXN_DATE).leq(lit(Date.valueOf(asOf)))))
         .groupBy(
-            col(TransactionsColumns.CUSTOMER_ID).as(CUSTOMER_ID),
-            trunc(col(TransactionsColumns.TXN_DATE), "month").as(MONTH))
+            col(CustomerDaysColumns.CUSTOMER_ID).as(CUSTOMER_ID),
+            trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH))
         .agg(
-            count_distinct(col(TransactionsColumns.ORDER_ID)).as(KpiMonthlyColumns.ORDERS),
-            sort_array(collect_set(col(TransactionsColumns.TXN_DATE))).as(DAYS));
+            sum(size(col(CustomerDaysColumns.ORDER_CHANNELS))).cast("long").as(KpiMonthlyColumns.ORDERS),
+            sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS));
   }
 
   /** The {@code kpi_monthly} rows for {@code asOf}; see the class doc for every definition. */
   public static Dataset<Row> monthly(
-      Dataset<Row> transactions,
+      Dataset<Row> customerDays,
       Dataset<Row> surveys,
       Dataset<Row> complaints,
       Dataset<Row> labels,
@@ -128,7 +126,7 @@ public final class SatisfactionKpis {
       LocalDate asOf) {
     Date asOfMonth = Date.valueOf(asOf.withDayOfMonth(1));
     Dataset<Row> events =
-        activityEvents(customerMonths(transactions, asOf), rules, asOf)
+        activityEvents(customerMonths(customerDays, asOf), rules, asOf)
             .unionByName(surveyEvents(surveys, asOf))
             .unionByName(complaintEvents(complaints, asOf))
             .where(col(MONTH).leq(lit(asOfMonth)));

@@ -64,6 +64,14 @@ final class Fixtures {
         isReturn ? "O-orig" : null, "f.csv", "run-1");
   }
 
+  /** customer_days of some lines, as the features stage keeps them (default points rules). */
+  static Dataset<Row> days(Dataset<Row> transactions) {
+    return dev.clientele.features.CustomerDays.compute(
+        transactions,
+        dev.clientele.value.PointsRules.from(
+            dev.clientele.common.config.ClienteleConfig.load(null, List.of(), List.of()).at("clientele.value.points")));
+  }
+
   static Dataset<Row> transactions(SparkSession spark, Row... rows) {
     return spark.createDataFrame(List.of(rows), TransactionsColumns.SCHEMA);
   }

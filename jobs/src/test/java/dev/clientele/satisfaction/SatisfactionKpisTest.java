@@ -3,6 +3,7 @@ package dev.clientele.satisfaction;
 import static dev.clientele.satisfaction.Fixtures.complaint;
 import static dev.clientele.satisfaction.Fixtures.complaints;
 import static dev.clientele.satisfaction.Fixtures.date;
+import static dev.clientele.satisfaction.Fixtures.days;
 import static dev.clientele.satisfaction.Fixtures.label;
 import static dev.clientele.satisfaction.Fixtures.labels;
 import static dev.clientele.satisfaction.Fixtures.line;
@@ -71,7 +72,7 @@ class SatisfactionKpisTest {
             label("C", "value_tier", "low"),
             label("C", "region", "south"),
             label("A", "region", null));
-    return SatisfactionKpis.monthly(history(spark), surveys(spark), complaints(spark), labels, rules, AS_OF);
+    return SatisfactionKpis.monthly(days(history(spark)), surveys(spark), complaints(spark), labels, rules, AS_OF);
   }
 
   @Test
@@ -137,7 +138,7 @@ class SatisfactionKpisTest {
             line("G1", "G", "2026-03-05", false),
             line("G2", "G", "2026-03-05", false)); // 03-05 + 30 is after as-of: not in the base
     Dataset<Row> kpis =
-        SatisfactionKpis.monthly(tx, surveys(spark), complaints(spark), labels(spark), rules, LocalDate.parse("2026-03-31"));
+        SatisfactionKpis.monthly(days(tx), surveys(spark), complaints(spark), labels(spark), rules, LocalDate.parse("2026-03-31"));
     assertThatDataset(kpis.select("month", "active_customers", "orders", "repurchase_base", "repurchasers", "repurchase_rate"))
         .containsExactlyRows(
             List.of(
@@ -158,7 +159,7 @@ class SatisfactionKpisTest {
     for (int i = 0; i < 80; i++) answers.add(survey("d" + i, "Y", "2026-04-02", null, i % 7));
     Dataset<Row> kpis =
         SatisfactionKpis.monthly(
-            transactions(spark), surveys(spark, answers.toArray(Row[]::new)), complaints(spark), labels(spark),
+            days(transactions(spark)), surveys(spark, answers.toArray(Row[]::new)), complaints(spark), labels(spark),
             rules, LocalDate.parse("2026-04-15"));
     assertThatDataset(kpis.select("month", "csat_answers", "csat_mean", "nps_answers", "promoters", "detractors", "nps"))
         .containsExactlyRows(
@@ -197,7 +198,7 @@ class SatisfactionKpisTest {
     lines.add(line("Y2", "B", "2026-05-06", false));
     Dataset<Row> kpis =
         SatisfactionKpis.monthly(
-            transactions(spark, lines.toArray(Row[]::new)), surveys(spark), complaints, labels(spark), rules,
+            days(transactions(spark, lines.toArray(Row[]::new))), surveys(spark), complaints, labels(spark), rules,
             LocalDate.parse("2026-05-31"));
     assertThatDataset(
             kpis.select("month", "orders", "complaints", "complaints_per_1000_orders", "resolved_complaints",
@@ -223,7 +224,7 @@ class SatisfactionKpisTest {
             label("A", "region", "north"),
             label("B", "region", "north"),
             label("Q", "lifecycle_stage", "prospect"));
-    Dataset<Row> kpis = SatisfactionKpis.monthly(tx, surveys, complaints(spark), labels, rules, LocalDate.parse("2026-03-10"));
+    Dataset<Row> kpis = SatisfactionKpis.monthly(days(tx), surveys, complaints(spark), labels, rules, LocalDate.parse("2026-03-10"));
 
     Map<String, List<String>> monthsByLabel = new TreeMap<>();
     for (Row r : kpis.select("dimension", "label", "month").orderBy("dimension", "label", "month").collectAsList()) {
@@ -242,7 +243,7 @@ class SatisfactionKpisTest {
   @Test
   void emptyInputsGiveAnEmptyTableNotAFailure(SparkSession spark) {
     Dataset<Row> kpis =
-        SatisfactionKpis.monthly(transactions(spark), surveys(spark), complaints(spark), labels(spark), rules, AS_OF);
+        SatisfactionKpis.monthly(days(transactions(spark)), surveys(spark), complaints(spark), labels(spark), rules, AS_OF);
     assertThat(kpis.count()).isZero();
   }
 
