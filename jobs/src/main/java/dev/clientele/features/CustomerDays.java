@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomerDaysColumns;
@@ -100,6 +101,7 @@ public final class CustomerDays {
     return days.select(
         col(TransactionsColumns.CUSTOMER_ID).as(CustomerDaysColumns.CUSTOMER_ID),
         col(TransactionsColumns.TXN_DATE).as(CustomerDaysColumns.TXN_DATE),
+        trunc(col(TransactionsColumns.TXN_DATE), "month").as(CustomerDaysColumns.MONTH),
         col(CustomerDaysColumns.PURCHASE),
         col(CustomerDaysColumns.NET).cast(Money.AMOUNT).as(CustomerDaysColumns.NET),
         col(CustomerDaysColumns.GROSS).cast(Money.AMOUNT).as(CustomerDaysColumns.GROSS),

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Keeps {@code customer_days} in step with silver {@code transactions}, in proportion to the new
  * data: the days that lines of ingest runs not yet in {@code feature_folds} fell on are recomputed
  * from all of those days' lines (partition pruning on {@code txn_date}) and replace their rows in one
- * commit; then the runs are listed in {@code feature_folds}. A crash between the two commits makes the
+ * commit (the month partitions they are in are pruned to, files by Delta's statistics on the day);
+ * then the runs are listed in {@code feature_folds}. A crash between the two commits makes the
  * next run recompute the same days, which gives the same rows. The whole table is rebuilt on the
  * first run, when asked ({@code clientele.features.rebuild-days}) and when the points rules changed.
  *
@@ -69,7 +70,7 @@ final class DaysFold {
       LOG.info(
           "Rebuilding customer_days from all of silver transactions ({})",
           folded.isEmpty() ? "first run" : rulesChanged ? "the points rules changed" : "clientele.features.rebuild-days");
-      DeltaIO.replaceWhere(CustomerDays.compute(transactions, rules.points()), daysPath, "true", CustomerDaysColumns.TXN_DATE);
+      DeltaIO.replaceWhere(CustomerDays.compute(transactions, rules.points()), daysPath, "true", CustomerDaysColumns.MONTH);
       long days = DeltaIO.read(spark, daysPath).select(CustomerDaysColumns.TXN_DATE).distinct().count();
       DeltaIO.overwrite(folds(spark, runs, fingerprint, days), foldsPath);
       return new Result(true, days, runs.size());
@@ -89,12 +90,13 @@ final class DaysFold {
                     .where(col(TransactionsColumns.INGEST_RUN_ID).isin(fresh.toArray()))
                     .select(col(TransactionsColumns.TXN_DATE).cast("string"))
                     .distinct()));
-    String inDates = dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
-    String condition = CustomerDaysColumns.TXN_DATE + " IN (" + inDates + ")";
+    String condition =
+        CustomerDaysColumns.MONTH + " IN (" + dateList(dates.stream().map(d -> d.substring(0, 8) + "01").distinct().toList())
+            + ") AND " + CustomerDaysColumns.TXN_DATE + " IN (" + dateList(dates) + ")";
     LOG.info("Refreshing {} day(s) of customer_days for {} new ingest run(s): {}", dates.size(), fresh.size(), abbreviate(dates));
     if (!dates.isEmpty()) {
       Dataset<Row> lines = transactions.where(col(TransactionsColumns.TXN_DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray()));
-      DeltaIO.replaceWhere(CustomerDays.compute(lines, rules.points()), daysPath, condition, CustomerDaysColumns.TXN_DATE);
+      DeltaIO.replaceWhere(CustomerDays.compute(lines, rules.points()), daysPath, condition, CustomerDaysColumns.MONTH);
     }
     DeltaIO.insertNew(
         spark, folds(spark, fresh, fingerprint, dates.size()), foldsPath, "t.ingest_run_id = s.ingest_run_id");
@@ -113,6 +115,10 @@ final class DaysFold {
     Set<String> out = new TreeSet<>();
     for (Row r : oneColumn.collectAsList()) out.add(r.getString(0));
     return out;
+  }
+
+  private static String dateList(List<String> dates) {
+    return dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
   }
 
   private static String abbreviate(List<String> dates) {

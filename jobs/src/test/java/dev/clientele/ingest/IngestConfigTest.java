@@ -29,7 +29,8 @@ class IngestConfigTest {
     assertThat(t.quote()).isEqualTo("\"");
     assertThat(c.sources().get(SourceKind.CUSTOMERS).required()).isFalse();
     assertThat(c.rules()).isEqualTo(new IngestRules(true, true, 0.05, 0));
-    assertThat(c.partitionByMonth()).isFalse();
+    assertThat(c.partitionByMonth()).isTrue();
+    assertThat(bind("clientele.ingest.partition-by=day").partitionByMonth()).isFalse();
   }
 
   @Test

@@ -8,7 +8,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code customer_days}: the features stage's sufficient statistics, one row per customer and day
- * with at least one transaction line, partitioned by {@link #TXN_DATE}. Every value depends only on
+ * with at least one transaction line, partitioned by {@link #MONTH} (a few files per month: one
+ * per day would make small files the main cost of writing and reading it). Every value depends only on
  * that day's lines, so a refresh recomputes just the days new lines fell on, and {@code
  * customer_features} for any as-of date is an aggregation of these rows (about half as many as the
  * lines, and no line-level columns). "Purchase" means a non-return line.
@@ -18,6 +19,8 @@ public final class CustomerDaysColumns {
 
   public static final String CUSTOMER_ID = "customer_id";
   public static final String TXN_DATE = "txn_date";
+  /** First day of the month of {@link #TXN_DATE}: the partition column. */
+  public static final String MONTH = "month";
   /** True when the day has a purchase line (it is a purchase day). */
   public static final String PURCHASE = "purchase";
   /** Sum of line amounts, returns negative (decimal). */
@@ -58,6 +61,7 @@ public final class CustomerDaysColumns {
           new StructField[] {
             field(CUSTOMER_ID, DataTypes.StringType, false),
             field(TXN_DATE, DataTypes.DateType, false),
+            field(MONTH, DataTypes.DateType, false),
             field(PURCHASE, DataTypes.BooleanType, false),
             field(NET, Money.AMOUNT, true),
             field(GROSS, Money.AMOUNT, true),
