@@ -31,23 +31,53 @@ import static org.apache.spark.sql.functions.lit;
 /**
  * The benchmark behind {@code scripts/bench.sh}: runs the whole {@code pipeline} for one as-of date
  * in one Spark application on already generated raw files, timing each phase (rows/s, wall time,
- * JVM heap), then the {@link DuckReference} on the same files with the same thread count, prints
- * the Clientele / DuckDB ratios side by side, and checks both computed the same R, F, M scores and
- * value tier for every customer and the same monthly repurchase and churn figures. Exit 0 when
- * they agree, 1 when anything differs or a run fails, 2 for bad arguments.
+ * JVM heap), then, in the same application, the incremental refresh of issue 8: one new day of
+ * transactions (about 1% of the lines, see {@link NextDayDelivery}) and {@code pipeline} for the
+ * next as-of date, timed the same way and compared with the full run. Then the {@link DuckReference}
+ * on the same files with the same thread count; prints the Clientele / DuckDB ratios side by side,
+ * and checks, for the full run and again after the increment, that both computed the same R, F, M
+ * scores and value tier for every customer and the same monthly repurchase and churn figures. Exit
+ * 0 when they agree, 1 when anything differs or a run fails, 2 for bad arguments.
  *
  * <pre>
  * Bench --raw DIR --warehouse DIR --work DIR --as-of DATE [--threads N] [--label TEXT] [--commit SHA]
- *       [--set KEY=VALUE]...
+ *       [--incremental true|false] [--reuse true|false] [--set KEY=VALUE]...
  * </pre>
  *
- * The warehouse is expected fresh (the script deletes it), so ingest loads every file.
+ * The warehouse is expected fresh (the script deletes it), so ingest loads every file. Transactions
+ * are read from {@code WORK/transactions}, hard links to the raw day files, where the new day is
+ * written before the incremental run: the raw folder is never written.
  */
 public final class Bench {
   private Bench() {}
 
+  /** The incremental refresh's new day holds this share of the data set's transaction lines (issue 8). */
+  private static final double INCREMENT_SHARE = 0.01;
+  /** Issue 8's target for the incremental refresh: at most this share of the full run's time. */
+  private static final double INCREMENT_TARGET = 0.10;
+
   /** One timed phase: seconds, rows it read (null if not meaningful) and heap figures. */
   private record Phase(String name, double seconds, Long rowsIn, Long rowsOut, HeapSampler.Heap heap) {}
+
+  /**
+   * One pipeline run and what was read back after it: its phases and stages, seconds, JVM uptime at
+   * its end, silver transaction lines and customers as of its date, the live silver Parquet files
+   * (for DuckDB), and the folder where its published tiers and KPIs were saved as Parquet.
+   */
+  private record PipelineRun(
+      LocalDate asOf,
+      List<Phase> phases,
+      List<PipelineJob.StageResult> stages,
+      double seconds,
+      double uptimeAtEnd,
+      long silverRows,
+      long customers,
+      List<String> liveFiles,
+      String published) {}
+
+  /** The DuckDB reference's timings and differences for one as-of date. */
+  private record Check(
+      double rfmSeconds, double kpiSeconds, long tierDiffs, List<String> tierRows, long kpiDiffs, List<String> kpiRows, long kpiMonths) {}
 
   public static void main(String[] args) {
     int exit;
@@ -76,13 +106,18 @@ public final class Bench {
     String warehouse = require(opt, "--warehouse");
     String work = require(opt, "--work");
     LocalDate asOf = LocalDate.parse(require(opt, "--as-of"));
+    LocalDate nextDay = asOf.plusDays(1);
     boolean reuse = Boolean.parseBoolean(opt.getOrDefault("--reuse", "false"));
+    boolean incremental = Boolean.parseBoolean(opt.getOrDefault("--incremental", "true"));
     int threads = Integer.parseInt(opt.getOrDefault("--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+    Path transactions = Path.of(work, "transactions");
 
     List<String> overrides = new ArrayList<>();
     overrides.add("clientele.warehouse=\"" + warehouse + "\"");
     overrides.add("clientele.spark.master=\"local[" + threads + "]\"");
-    for (String source : List.of("transactions", "customers", "surveys", "complaints")) {
+    // Transactions through links in the work folder, where the incremental run's new day is added.
+    overrides.add(IngestCommand.pathOverride("transactions=" + transactions));
+    for (String source : List.of("customers", "surveys", "complaints")) {
       overrides.add(IngestCommand.pathOverride(source + "=" + raw + "/" + source));
     }
     // Generated sample data carries no real PII; the public development key is fine here.
@@ -92,88 +127,49 @@ public final class Bench {
     overrides.add("clientele.pipeline.clv=false");
     overrides.addAll(sets);
     ClienteleConfig config = ClienteleConfig.load(List.of(), overrides);
-    PipelineJob pipeline = PipelineCommand.build(config);
+    PipelineJob fullPipeline = PipelineCommand.build(config);
+    PipelineJob nextPipeline = incremental ? PipelineCommand.build(config) : null;
     DuckReference.Rules rules = rules(config, asOf);
+    DuckReference.Rules nextRules = rules(config, nextDay);
 
     Files.createDirectories(Path.of(work));
+    NextDayDelivery.mirror(Path.of(raw, "transactions"), transactions);
     // Other processes on the machine skew every figure; the report shows the load around the run.
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     double jvmToMain = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
-    List<Phase> phases = new ArrayList<>();
-    RunContext context = RunContext.start("bench", asOf, config);
-    List<String> liveFiles;
-    long silverRows;
-    long customers;
-    double pipelineSeconds;
-    double endToEnd;
-    List<PipelineJob.StageResult> stages;
+    PipelineRun full;
+    PipelineRun next = null;
+    NextDayDelivery.Delivery delivery = null;
+    double deliverySeconds = 0;
     try (HeapSampler heap = new HeapSampler()) {
+      RunContext context = RunContext.start("bench", asOf, config);
       heap.reset();
       long t0 = System.nanoTime();
       SparkSession spark = SparkSessions.create(config.at("clientele.spark"), context.tables().warehouse());
-      phases.add(new Phase("spark session", seconds(t0), null, null, heap.read()));
-      Map<String, Long> phaseStart = new LinkedHashMap<>();
-      Map<String, Double> phaseSeconds = new LinkedHashMap<>();
-      Map<String, HeapSampler.Heap> phaseHeap = new LinkedHashMap<>();
-      pipeline.listen(
-          new PipelineJob.PhaseListener() {
-            @Override
-            public void started(String phase) {
-              heap.reset();
-              phaseStart.put(phase, System.nanoTime());
-            }
-
-            @Override
-            public void finished(String phase) {
-              phaseSeconds.put(phase, seconds(phaseStart.get(phase)));
-              phaseHeap.put(phase, heap.read());
-            }
-          });
-      long p0 = System.nanoTime();
+      Phase session = new Phase("spark session", seconds(t0), null, null, heap.read());
       try {
-        // --reuse true: check agreement against the warehouse of an earlier run, timing nothing.
-        if (!reuse) pipeline.run(spark, context);
-      } catch (Exception e) {
-        System.err.println("bench: the pipeline failed: " + e.getMessage());
+        full = runPipeline(spark, fullPipeline, context, reuse, heap, 0, work + "/clientele/" + asOf);
+        full.phases().add(0, session);
+        if (incremental) {
+          // --reuse true checks the warehouse of an earlier run, which already holds the new day.
+          if (!reuse) {
+            long d0 = System.nanoTime();
+            delivery = NextDayDelivery.write(Path.of(raw, "transactions"), Path.of(raw, "customers"), transactions, nextDay, INCREMENT_SHARE);
+            deliverySeconds = seconds(d0);
+          }
+          RunContext nextContext = RunContext.start("bench", nextDay, config);
+          next = runPipeline(spark, nextPipeline, nextContext, reuse, heap, full.silverRows(), work + "/clientele/" + nextDay);
+        }
+      } finally {
         spark.stop();
-        throw e;
       }
-      pipelineSeconds = seconds(p0);
-      endToEnd = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
-      stages = pipeline.results();
-
-      // What the stages read: silver transaction lines (ingest, features) or customers (the rest).
-      String txPath = context.tables().path(Table.TRANSACTIONS);
-      silverRows = DeltaIO.read(spark, txPath).count();
-      customers = DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_FEATURES), asOf).count();
-      liveFiles = Arrays.asList(DeltaIO.read(spark, txPath).inputFiles()).stream().map(Bench::localPath).toList();
-      for (Map.Entry<String, Double> e : phaseSeconds.entrySet()) {
-        String name = e.getKey();
-        Long in = name.equals("ingest") || name.equals("features") ? silverRows : customers;
-        Long out = stages.stream().filter(s -> s.name().equals(name)).findFirst().map(PipelineJob.StageResult::rows).orElse(null);
-        phases.add(new Phase(name, e.getValue(), in, out, phaseHeap.get(name)));
-      }
-      // Clientele's published answers, as Parquet for DuckDB to compare with.
-      DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_TIERS), asOf)
-          .select("customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "value_tier")
-          .write().mode("overwrite").parquet(work + "/clientele_tiers");
-      DeltaIO.readSnapshot(spark, context.tables().path(Table.KPI_MONTHLY), asOf)
-          .where(col("dimension").equalTo(lit("overall")))
-          .select("month", "repurchase_base", "repurchasers", "repurchase_rate", "churn_base", "churned_customers", "churn_rate")
-          .write().mode("overwrite").parquet(work + "/clientele_kpi");
-      spark.stop();
     }
 
     // DuckDB after Spark has stopped, so each engine has the machine to itself.
     double load;
-    double rfm;
-    double kpi;
     long duckRows;
-    long tierDiffs;
-    long kpiDiffs;
-    long kpiMonths;
-    List<String> tierRows = new ArrayList<>();
-    List<String> kpiRows = new ArrayList<>();
+    Check fullCheck;
+    Check nextCheck = null;
     try (DuckReference duck = new DuckReference(threads, work + "/duckdb_tmp")) {
       long t0 = System.nanoTime();
       duckRows = duck.loadTransactions(raw, work + "/duck_transactions.parquet");
@@ -181,16 +177,8 @@ public final class Bench {
         if (Files.isDirectory(Path.of(raw, small))) duck.loadSmall(raw + "/" + small + "/*.csv", work + "/duck_" + small + ".parquet");
       }
       load = seconds(t0);
-      duck.transactionsFrom(liveFiles);
-      t0 = System.nanoTime();
-      duck.rfmAndTiers(rules);
-      rfm = seconds(t0);
-      t0 = System.nanoTime();
-      duck.monthlyKpis(rules);
-      kpi = seconds(t0);
-      tierDiffs = duck.tierDifferences(work + "/clientele_tiers", 10, tierRows);
-      kpiDiffs = duck.kpiDifferences(work + "/clientele_kpi", kpiRows);
-      kpiMonths = duck.kpiMonthsWithData();
+      fullCheck = check(duck, rules, full);
+      if (next != null) nextCheck = check(duck, nextRules, next);
     }
 
     // The report.
@@ -202,49 +190,169 @@ public final class Bench {
         rt.availableProcessors(), threads, threads, rt.maxMemory() >> 20, System.getProperty("java.version")));
     out.append(String.format(Locale.ROOT, "1-minute load average: %.2f at start, %.2f at end (above %d means other work shared the cores)%n",
         loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threads));
-    out.append(String.format(Locale.ROOT, "%nClientele, one Spark application (silver transactions %,d lines, %,d customers)%n", silverRows, customers));
+    out.append(String.format(Locale.ROOT, "%nClientele, one Spark application (silver transactions %,d lines, %,d customers)%n",
+        full.silverRows(), full.customers()));
+    phaseTable(out, full, jvmToMain);
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "end to end (JVM start to published)", full.uptimeAtEnd()));
+
+    double duckTotal = load + fullCheck.rfmSeconds() + fullCheck.kpiSeconds();
+    out.append(String.format(Locale.ROOT, "%nDuckDB reference, threads=%d%n", threads));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s rows (raw CSV, typed; unparseable lines skipped)%n", "CSV -> Parquet (4 sources)", load, num(duckRows)));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f (from Clientele's silver transactions Parquet files)%n", "RFM scores + value tiers", fullCheck.rfmSeconds()));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "monthly repurchase + churn", fullCheck.kpiSeconds()));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "total", duckTotal));
+    if (nextCheck != null) {
+      out.append(String.format(Locale.ROOT, "  as of %s, after the new day (not in the total):%n", nextDay));
+      out.append(String.format(Locale.ROOT, "    %-32s %8.1f%n", "RFM scores + value tiers", nextCheck.rfmSeconds()));
+      out.append(String.format(Locale.ROOT, "    %-32s %8.1f%n", "monthly repurchase + churn", nextCheck.kpiSeconds()));
+    }
+
+    double ingest = phaseSeconds(full.phases(), "ingest");
+    double aggregates =
+        phaseSeconds(full.phases(), "features") + full.phases().stream().filter(p -> p.name().contains("+")).mapToDouble(Phase::seconds).sum();
+    out.append(String.format(Locale.ROOT, "%nClientele / DuckDB (same run, same files, same threads)%n"));
+    out.append(ratio("ingest / CSV -> Parquet", ingest, load));
+    out.append(ratio("features + aggregates / RFM + tiers + KPIs", aggregates, fullCheck.rfmSeconds() + fullCheck.kpiSeconds()));
+    out.append(ratio("pipeline / DuckDB total", full.seconds(), duckTotal));
+    out.append(ratio("end to end / DuckDB total", full.uptimeAtEnd(), duckTotal));
+
+    if (next != null) {
+      out.append(String.format(Locale.ROOT, "%nIncremental refresh, same Spark application, as of %s%n", nextDay));
+      if (delivery != null) {
+        out.append(String.format(Locale.ROOT,
+            "  new day file transactions/%s: %,d lines (%.2f%% of %,d), %,d orders, from the valid lines of %s to %s (built in %.1f s)%n",
+            delivery.file().getFileName(), delivery.lines(), 100.0 * delivery.lines() / delivery.dataSetLines(), delivery.dataSetLines(),
+            delivery.orders(), delivery.firstSourceDay(), delivery.lastSourceDay(), deliverySeconds));
+      } else {
+        out.append("  --reuse: no new day written; checks the warehouse's earlier incremental run\n");
+      }
+      out.append(String.format(Locale.ROOT, "  silver transactions %,d lines, %,d customers%n", next.silverRows(), next.customers()));
+      phaseTable(out, next, null);
+      double share = next.seconds() / full.seconds();
+      out.append(String.format(Locale.ROOT, "%nIncremental / full pipeline%n"));
+      if (reuse) {
+        out.append("  --reuse: no pipeline ran, nothing to compare\n");
+      } else {
+        out.append(String.format(Locale.ROOT, "  %-44s %7.1f s / %6.1f s = %5.1f%% (issue target <= %.0f%%: %s)%n",
+            "incremental pipeline / full pipeline", next.seconds(), full.seconds(), 100 * share, 100 * INCREMENT_TARGET,
+            share <= INCREMENT_TARGET ? "met" : "not met"));
+      }
+    }
+
+    boolean agree = agreement(out, "Agreement as of " + asOf + " (full run)", full, fullCheck);
+    if (next != null) agree &= agreement(out, "Agreement as of " + nextDay + " (after the incremental refresh)", next, nextCheck);
+    System.out.print(out);
+    System.out.flush();
+    return agree ? 0 : 1;
+  }
+
+  /**
+   * Runs {@code pipeline} (unless {@code reuse}), timing each phase, then reads back what the report
+   * and the check need and saves the published tiers and overall monthly KPIs of its as-of date as
+   * Parquet under {@code published}. {@code silverBefore}: silver transaction lines before the run,
+   * so ingest's rows in are the lines this run added.
+   */
+  private static PipelineRun runPipeline(
+      SparkSession spark, PipelineJob pipeline, RunContext context, boolean reuse, HeapSampler heap, long silverBefore, String published)
+      throws Exception {
+    LocalDate asOf = context.asOf();
+    Map<String, Long> phaseStart = new LinkedHashMap<>();
+    Map<String, Double> phaseSeconds = new LinkedHashMap<>();
+    Map<String, HeapSampler.Heap> phaseHeap = new LinkedHashMap<>();
+    pipeline.listen(
+        new PipelineJob.PhaseListener() {
+          @Override
+          public void started(String phase) {
+            heap.reset();
+            phaseStart.put(phase, System.nanoTime());
+          }
+
+          @Override
+          public void finished(String phase) {
+            phaseSeconds.put(phase, seconds(phaseStart.get(phase)));
+            phaseHeap.put(phase, heap.read());
+          }
+        });
+    long p0 = System.nanoTime();
+    try {
+      // --reuse true: check agreement against the warehouse of an earlier run, timing nothing.
+      if (!reuse) pipeline.run(spark, context);
+    } catch (Exception e) {
+      System.err.println("bench: the pipeline as of " + asOf + " failed: " + e.getMessage());
+      throw e;
+    }
+    double seconds = seconds(p0);
+    double uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    List<PipelineJob.StageResult> stages = pipeline.results();
+
+    // What the stages read: silver transaction lines (ingest: those it added; features) or customers (the rest).
+    String txPath = context.tables().path(Table.TRANSACTIONS);
+    long silverRows = DeltaIO.read(spark, txPath).count();
+    long customers = DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_FEATURES), asOf).count();
+    List<String> liveFiles = Arrays.asList(DeltaIO.read(spark, txPath).inputFiles()).stream().map(Bench::localPath).toList();
+    List<Phase> phases = new ArrayList<>();
+    for (Map.Entry<String, Double> e : phaseSeconds.entrySet()) {
+      String name = e.getKey();
+      Long in = name.equals("ingest") ? silverRows - silverBefore : name.equals("features") ? silverRows : customers;
+      Long out = stages.stream().filter(s -> s.name().equals(name)).findFirst().map(PipelineJob.StageResult::rows).orElse(null);
+      phases.add(new Phase(name, e.getValue(), in, out, phaseHeap.get(name)));
+    }
+    // Clientele's published answers, as Parquet for DuckDB to compare with.
+    DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_TIERS), asOf)
+        .select("customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "value_tier")
+        .write().mode("overwrite").parquet(published + "/tiers");
+    DeltaIO.readSnapshot(spark, context.tables().path(Table.KPI_MONTHLY), asOf)
+        .where(col("dimension").equalTo(lit("overall")))
+        .select("month", "repurchase_base", "repurchasers", "repurchase_rate", "churn_base", "churned_customers", "churn_rate")
+        .write().mode("overwrite").parquet(published + "/kpi");
+    return new PipelineRun(asOf, phases, stages, seconds, uptimeAtEnd, silverRows, customers, liveFiles, published);
+  }
+
+  /** The DuckDB reference over the run's live silver files, and its differences from what the run published. */
+  private static Check check(DuckReference duck, DuckReference.Rules rules, PipelineRun run) throws Exception {
+    duck.transactionsFrom(run.liveFiles());
+    long t0 = System.nanoTime();
+    duck.rfmAndTiers(rules);
+    double rfm = seconds(t0);
+    t0 = System.nanoTime();
+    duck.monthlyKpis(rules);
+    double kpi = seconds(t0);
+    List<String> tierRows = new ArrayList<>();
+    List<String> kpiRows = new ArrayList<>();
+    long tierDiffs = duck.tierDifferences(run.published() + "/tiers", 10, tierRows);
+    long kpiDiffs = duck.kpiDifferences(run.published() + "/kpi", kpiRows);
+    return new Check(rfm, kpi, tierDiffs, tierRows, kpiDiffs, kpiRows, duck.kpiMonthsWithData());
+  }
+
+  /** The run's phases, one line each (concurrent stages under their phase), and its pipeline seconds. */
+  private static void phaseTable(StringBuilder out, PipelineRun run, Double jvmToMain) {
     out.append(String.format(Locale.ROOT, "  %-34s %8s %12s %10s %10s %10s %10s%n", "phase", "seconds", "rows in", "rows/s", "rows out", "heap peak", "after GC"));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "JVM start to main", jvmToMain));
-    for (Phase p : phases) {
+    if (jvmToMain != null) out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "JVM start to main", jvmToMain));
+    for (Phase p : run.phases()) {
       out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s %10s %10s %7d MB %7d MB%n", p.name(), p.seconds(), num(p.rowsIn()),
           p.rowsIn() == null ? "" : num(Math.round(p.rowsIn() / p.seconds())), num(p.rowsOut()), p.heap().peak() >> 20,
           p.heap().afterGc() >> 20));
       if (p.name().contains("+")) {
-        for (PipelineJob.StageResult s : stages) {
+        for (PipelineJob.StageResult s : run.stages()) {
           if (Arrays.asList(p.name().split("\\+")).contains(s.name())) {
             out.append(String.format(Locale.ROOT, "    %-32s %8.1f %12s %10s %10s%n", s.name() + " (concurrent)", s.seconds(), "", "", num(s.rows())));
           }
         }
       }
     }
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "pipeline", pipelineSeconds));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "end to end (JVM start to published)", endToEnd));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "pipeline", run.seconds()));
+  }
 
-    double duckTotal = load + rfm + kpi;
-    out.append(String.format(Locale.ROOT, "%nDuckDB reference, threads=%d%n", threads));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s rows (raw CSV, typed; unparseable lines skipped)%n", "CSV -> Parquet (4 sources)", load, num(duckRows)));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f (from Clientele's silver transactions Parquet files)%n", "RFM scores + value tiers", rfm));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "monthly repurchase + churn", kpi));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "total", duckTotal));
-
-    double ingest = phaseSeconds(phases, "ingest");
-    double aggregates = phaseSeconds(phases, "features") + phases.stream().filter(p -> p.name().contains("+")).mapToDouble(Phase::seconds).sum();
-    out.append(String.format(Locale.ROOT, "%nClientele / DuckDB (same run, same files, same threads)%n"));
-    out.append(ratio("ingest / CSV -> Parquet", ingest, load));
-    out.append(ratio("features + aggregates / RFM + tiers + KPIs", aggregates, rfm + kpi));
-    out.append(ratio("pipeline / DuckDB total", pipelineSeconds, duckTotal));
-    out.append(ratio("end to end / DuckDB total", endToEnd, duckTotal));
-
-    out.append(String.format(Locale.ROOT, "%nAgreement%n"));
-    out.append(String.format(Locale.ROOT, "  customers (r, f, m score and value tier): %,d compared, %,d differ%n", customers, tierDiffs));
-    for (String r : tierRows) out.append("    ").append(r).append('\n');
-    out.append(String.format(Locale.ROOT, "  months (overall repurchase and churn): %d with data, %d differ%n", kpiMonths, kpiDiffs));
-    for (String r : kpiRows) out.append("    ").append(r).append('\n');
-    boolean agree = tierDiffs == 0 && kpiDiffs == 0 && kpiMonths > 0 && customers > 0;
+  /** Appends one as-of date's agreement and returns whether Clientele and DuckDB agree on it. */
+  private static boolean agreement(StringBuilder out, String title, PipelineRun run, Check check) {
+    out.append(String.format(Locale.ROOT, "%n%s%n", title));
+    out.append(String.format(Locale.ROOT, "  customers (r, f, m score and value tier): %,d compared, %,d differ%n", run.customers(), check.tierDiffs()));
+    for (String r : check.tierRows()) out.append("    ").append(r).append('\n');
+    out.append(String.format(Locale.ROOT, "  months (overall repurchase and churn): %d with data, %d differ%n", check.kpiMonths(), check.kpiDiffs()));
+    for (String r : check.kpiRows()) out.append("    ").append(r).append('\n');
+    boolean agree = check.tierDiffs() == 0 && check.kpiDiffs() == 0 && check.kpiMonths() > 0 && run.customers() > 0;
     out.append(agree ? "  AGREE\n" : "  DISAGREE: Clientele and the DuckDB reference computed different answers\n");
-    System.out.print(out);
-    System.out.flush();
-    return agree ? 0 : 1;
+    return agree;
   }
 
   private static DuckReference.Rules rules(ClienteleConfig config, LocalDate asOf) {
