@@ -59,17 +59,19 @@ public final class Dedupe {
     Column position = struct(col(RawRecords.FILE), col(RawRecords.LINE));
 
     // Only valid records compete for a key; the first by (file, line) wins. Keys claimed more than
-    // once in a batch are few, so they are aggregated apart instead of sorting the whole batch.
+    // once in a batch are few: they are found by counting keys alone (a hash aggregation), and only
+    // their records are ranked, instead of sorting the whole batch.
+    Column[] contestedKey = kind.key.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new);
+    Dataset<Row> claimedTwice =
+        smallSide.apply(
+            frame.where(valid).groupBy(contestedKey).agg(count(lit(1)).as("__claims")).where(col("__claims").gt(1)));
     Dataset<Row> contested =
         smallSide.apply(
             frame
                 .where(valid)
-                .groupBy(kind.key.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new))
-                .agg(
-                    count(lit(1)).as("__claims"),
-                    min(position).as("__first"),
-                    min_by(col(HASH), position).as("__winner_hash"))
-                .where(col("__claims").gt(1)));
+                .join(claimedTwice, keyEquals(kind, "__c_"), "left_semi")
+                .groupBy(contestedKey)
+                .agg(min(position).as("__first"), min_by(col(HASH), position).as("__winner_hash")));
     Dataset<Row> candidates = frame.where(valid).join(contested, keyEquals(kind, "__c_"), "left");
 
     // Keys this batch shares with silver: normally none, except after a re-delivery or a crash.
