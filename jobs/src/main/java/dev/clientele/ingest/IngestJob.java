@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
-  /** A batch can be larger than the heap: cached on disk, so driver memory stays flat. */
-  private static final StorageLevel BATCH = StorageLevel.DISK_ONLY();
+  /** A batch can be larger than the heap: what does not fit in storage memory goes to local disk. */
+  private static final StorageLevel BATCH = StorageLevel.MEMORY_AND_DISK();
   private static final long BROADCAST_ROWS = 250_000;
 
   private final IngestConfig config;
@@ -166,7 +166,9 @@ public final class IngestJob implements ClienteleJob {
           ValidationRules.apply(mapped, kind, config.rules(), futureCutoff, knownCustomers, this::smallSide);
       Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
       Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, this::smallSide).persist(BATCH);
+      long start = System.nanoTime();
       classified.count();
+      LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
       return classified;
     } finally {
       mapped.unpersist();
@@ -179,9 +181,11 @@ public final class IngestJob implements ClienteleJob {
    * joining it to the batch needs no shuffle of the batch; a larger one is joined the usual way.
    */
   private Dataset<Row> smallSide(Dataset<Row> frame) {
+    long start = System.nanoTime();
     Dataset<Row> kept = frame.persist(StorageLevel.MEMORY_AND_DISK());
     smallSides.add(kept);
     long rows = kept.count();
+    LOG.info("Found {} row(s) of {} in {}", rows, String.join(", ", kept.columns()), seconds(start));
     return rows <= BROADCAST_ROWS ? broadcast(kept) : kept;
   }
 
@@ -366,7 +370,11 @@ public final class IngestJob implements ClienteleJob {
   private static void timed(String what, Runnable write) {
     long start = System.nanoTime();
     write.run();
-    LOG.info("Wrote {} in {}", what, String.format("%.1fs", (System.nanoTime() - start) / 1e9));
+    LOG.info("Wrote {} in {}", what, seconds(start));
+  }
+
+  private static String seconds(long startNanos) {
+    return String.format("%.1fs", (System.nanoTime() - startNanos) / 1e9);
   }
 
   private static RunLog.Entry entry(SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {

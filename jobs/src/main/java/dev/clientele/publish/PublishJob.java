@@ -14,6 +14,7 @@ import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.ReaderManifests;
@@ -112,26 +113,28 @@ public final class PublishJob implements ClienteleJob {
     DeltaIO.replaceSnapshot(GoldDocs.withComments(tiers, Table.CUSTOMER_TIERS), tables.path(Table.CUSTOMER_TIERS), asOf);
     Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
 
-    DeltaIO.replaceSnapshot(
-        GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY), tables.path(Table.SEGMENT_SUMMARY), asOf);
-
+    // The other gold tables depend only on customer_tiers: written concurrently, since each Delta
+    // write is mostly fixed cost that leaves cores idle.
     Dataset<Row> days = DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
     Dataset<Row> surveys = DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
     Dataset<Row> complaints = DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
     Dataset<Row> kpiLabels = SatisfactionKpis.labelsFromColumns(satisfactionRules.kpi().dimensions(), List.of(published));
-    DeltaIO.replaceSnapshot(
-        SatisfactionKpis.monthly(days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
-        tables.path(Table.KPI_MONTHLY),
-        asOf);
-
     // History and transitions from every published snapshot: reruns and backfills converge.
     Dataset<Row> allLabels = TierLabels.toLong(DeltaIO.read(spark, tables.path(Table.CUSTOMER_TIERS)), rules.dimensions());
-    DeltaIO.overwrite(
+    Map<String, Runnable> writes = new LinkedHashMap<>();
+    writes.put(Table.SEGMENT_SUMMARY.tableName, () -> DeltaIO.replaceSnapshot(
+        GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY), tables.path(Table.SEGMENT_SUMMARY), asOf));
+    writes.put(Table.KPI_MONTHLY.tableName, () -> DeltaIO.replaceSnapshot(
+        SatisfactionKpis.monthly(days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
+        tables.path(Table.KPI_MONTHLY),
+        asOf));
+    writes.put(Table.TIER_HISTORY.tableName, () -> DeltaIO.overwrite(
         GoldDocs.withComments(TierHistory.fromSnapshots(allLabels), Table.TIER_HISTORY),
         tables.path(Table.TIER_HISTORY),
-        TierLabelsColumns.DIMENSION);
-    DeltaIO.overwrite(
-        GoldDocs.withComments(TierTransitions.fromSnapshots(allLabels), Table.TIER_TRANSITIONS), tables.path(Table.TIER_TRANSITIONS));
+        TierLabelsColumns.DIMENSION));
+    writes.put(Table.TIER_TRANSITIONS.tableName, () -> DeltaIO.overwrite(
+        GoldDocs.withComments(TierTransitions.fromSnapshots(allLabels), Table.TIER_TRANSITIONS), tables.path(Table.TIER_TRANSITIONS)));
+    Concurrently.run(spark, writes);
 
     ReaderManifests.refreshGold(spark, tables);
     // Tables written before comments travelled with the data get them once here.
