@@ -3,7 +3,7 @@
 # an incremental refresh (one new day, about 1% of the lines) timed against the full run.
 #
 #   ./scripts/bench.sh                      # 20,000,000 transaction lines, 1,000,000 customers
-#   ./scripts/bench.sh --quick              # 500,000 lines, 25,000 customers (~15 min on 2 cores)
+#   ./scripts/bench.sh --quick              # 500,000 lines, 25,000 customers (~6 min on 2 cores)
 #   ./scripts/bench.sh --transactions 5000000 --customers 250000
 #   ./scripts/bench.sh --quick --set clientele.pipeline.clusters=true   # any config override
 #   ./scripts/bench.sh --quick --no-incremental                         # the full run only
