@@ -49,15 +49,17 @@ class SatisfactionJobIT {
             feature("P", AS_OF, 0, null, null, "0.00", "0.00", 0, 0)),
         tables.path(Table.CUSTOMER_FEATURES),
         AS_OF);
+    // The KPIs read customer_days, which the features stage keeps from these lines.
     DeltaIO.overwrite(
-        Fixtures.transactions(
-            spark,
-            line("O1", "B", "2025-12-12", false),
-            line("O2", "A", "2026-04-01", false),
-            line("O3", "A", "2026-05-01", false),
-            line("O4", "A", "2026-06-20", false)),
-        tables.path(Table.TRANSACTIONS),
-        "txn_date");
+        Fixtures.days(
+            Fixtures.transactions(
+                spark,
+                line("O1", "B", "2025-12-12", false),
+                line("O2", "A", "2026-04-01", false),
+                line("O3", "A", "2026-05-01", false),
+                line("O4", "A", "2026-06-20", false))),
+        tables.path(Table.CUSTOMER_DAYS),
+        "month");
     SatisfactionJob job = SatisfactionJob.bind(context(warehouse).config());
 
     job.run(spark, context(warehouse));
