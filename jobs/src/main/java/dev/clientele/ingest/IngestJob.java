@@ -61,7 +61,8 @@ public final class IngestJob implements ClienteleJob {
   }
 
   /** One source's work in this run. */
-  private record Batch(SourceKind kind, List<FileLedger.SourceFile> files, Dataset<Row> classified) {}
+  private record Batch(
+      SourceKind kind, List<FileLedger.SourceFile> files, Dataset<Row> classified, SourceResult result) {}
 
   @Override
   public void run(SparkSession spark, RunContext run) {
@@ -104,9 +105,9 @@ public final class IngestJob implements ClienteleJob {
           kind != SourceKind.CUSTOMERS && customerFilesExist && config.rules().quarantineUnknownCustomer()
               ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
               : null;
-      Dataset<Row> classified = classify(spark, tables, src, pending, known, futureCutoff, completedRuns);
-      batches.put(kind, new Batch(kind, pending, classified));
-      SourceResult result = count(kind, pending.size(), classified);
+      Batch batch = classify(spark, tables, src, pending, known, futureCutoff, completedRuns);
+      batches.put(kind, batch);
+      SourceResult result = batch.result();
       results.put(kind, result);
       LOG.info(
           "Source {}: read {} = accepted {} + quarantined {} + duplicate {}{}",
@@ -148,7 +149,8 @@ public final class IngestJob implements ClienteleJob {
     System.out.print(table);
   }
 
-  private Dataset<Row> classify(
+  /** The source's records classified (cached) and counted by status. */
+  private Batch classify(
       SparkSession spark,
       TableCatalog tables,
       SourceConfig src,
@@ -166,10 +168,11 @@ public final class IngestJob implements ClienteleJob {
           ValidationRules.apply(mapped, kind, config.rules(), futureCutoff, knownCustomers, this::smallSide);
       Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
       Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, this::smallSide).persist(BATCH);
+      // Counting the statuses materialises the classified cache while the parsed one still exists.
       long start = System.nanoTime();
-      classified.count();
+      SourceResult result = count(kind, pending.size(), classified);
       LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
-      return classified;
+      return new Batch(kind, pending, classified, result);
     } finally {
       mapped.unpersist();
     }

@@ -4,6 +4,7 @@ import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.JobRunner;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import java.util.ArrayList;
@@ -11,10 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,50 +101,13 @@ public final class PipelineJob implements ClienteleJob {
     }
   }
 
-  private static List<StageResult> runConcurrently(SparkSession spark, RunContext run, List<Stage> stages)
-      throws Exception {
-    if (stages.isEmpty()) return List.of();
-    ExecutorService pool = Executors.newFixedThreadPool(stages.size(), r -> {
-      Thread t = new Thread(r);
-      t.setDaemon(true);
-      t.setName("clientele-stage");
-      return t;
-    });
+  private static List<StageResult> runConcurrently(SparkSession spark, RunContext run, List<Stage> stages) {
+    Map<String, Callable<StageResult>> tasks = new LinkedHashMap<>();
+    for (Stage stage : stages) tasks.put(stage.name(), () -> runStage(spark, run, stage));
     try {
-      Map<Stage, Future<StageResult>> futures = new LinkedHashMap<>();
-      for (Stage stage : stages) {
-        futures.put(
-            stage,
-            pool.submit(
-                () -> {
-                  // Each concurrent stage gets its own FAIR pool so one cannot starve the others.
-                  spark.sparkContext().setLocalProperty("spark.scheduler.pool", stage.name());
-                  spark.sparkContext().setJobGroup(stage.name(), "clientele " + stage.name(), false);
-                  try {
-                    return runStage(spark, run, stage);
-                  } finally {
-                    spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
-                    spark.sparkContext().clearJobGroup();
-                  }
-                }));
-      }
-      List<StageResult> done = new ArrayList<>();
-      List<String> failures = new ArrayList<>();
-      for (Map.Entry<Stage, Future<StageResult>> f : futures.entrySet()) {
-        try {
-          done.add(f.getValue().get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          LOG.error("Stage '{}' failed", f.getKey().name(), cause);
-          failures.add(f.getKey().name() + ": " + cause.getMessage());
-        }
-      }
-      if (!failures.isEmpty()) {
-        throw new JobFailure("stage(s) failed, nothing published: " + String.join("; ", failures));
-      }
-      return done;
-    } finally {
-      pool.shutdownNow();
+      return Concurrently.call(spark, tasks);
+    } catch (JobFailure e) {
+      throw new JobFailure("stage(s) failed, nothing published: " + e.getMessage(), e);
     }
   }
 
