@@ -60,9 +60,17 @@ public final class IngestJob implements ClienteleJob {
     this.config = config;
   }
 
-  /** One source's work in this run. */
+  /**
+   * One source's work in this run. {@code idsKnown}: the unknown-customer rule applied, so every
+   * accepted customer id already has a customers row.
+   */
   private record Batch(
-      SourceKind kind, List<FileLedger.SourceFile> files, Dataset<Row> classified, SourceResult result) {}
+      SourceKind kind,
+      List<FileLedger.SourceFile> files,
+      Dataset<Row> checked,
+      Dataset<Row> classified,
+      SourceResult result,
+      boolean idsKnown) {}
 
   @Override
   public void run(SparkSession spark, RunContext run) {
@@ -126,7 +134,7 @@ public final class IngestJob implements ClienteleJob {
       writeSilver(spark, tables, run.runId(), batches, versions);
       List<FileLedger.Delivery> deliveries = new ArrayList<>();
       for (Batch b : batches.values()) {
-        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), RawRecords.fileStats(b.classified())));
+        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), RawRecords.fileStats(b.checked())));
       }
       ledger.record(deliveries, run.runId(), Instant.now());
       LOG.info("Recorded {} file(s) in ingest_files", deliveries.stream().mapToInt(d -> d.files().size()).sum());
@@ -140,7 +148,7 @@ public final class IngestJob implements ClienteleJob {
       entries.add(entry(results.get(r.kind()), started, finished, versions));
     }
     RunLog.record(spark, run, entries);
-    for (Batch b : batches.values()) b.classified().unpersist();
+    for (Batch b : batches.values()) b.checked().unpersist();
     for (Dataset<Row> side : smallSides) side.unpersist();
     smallSides.clear();
     completedRuns.unpersist();
@@ -149,7 +157,12 @@ public final class IngestJob implements ClienteleJob {
     System.out.print(table);
   }
 
-  /** The source's records classified (cached) and counted by status. */
+  /**
+   * The source's records classified and counted by status. What is cached is the checked batch
+   * (parsed, mapped, every rule but unknown-customer applied, the raw inputs dropped): the lookups
+   * that classify read a few of its columns, and the classification on top of it is a projection
+   * with broadcast joins, recomputed by each consumer instead of cached a second time.
+   */
   private Batch classify(
       SparkSession spark,
       TableCatalog tables,
@@ -161,20 +174,23 @@ public final class IngestJob implements ClienteleJob {
     SourceKind kind = src.kind();
     Dataset<Row> records = RawRecords.read(spark, src, pending.stream().map(FileLedger.SourceFile::path).toList());
     Dataset<Row> redacted = RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
-    // Parsed once: the checks below read it several times (unknown ids, contested keys, the batch).
-    Dataset<Row> mapped = lenient(spark, () -> ColumnMapping.apply(redacted, src, config.pii())).persist(BATCH);
+    Dataset<Row> checked =
+        lenient(spark, () -> ValidationRules.check(ColumnMapping.apply(redacted, src, config.pii()), kind, config.rules(), futureCutoff))
+            .persist(BATCH);
     try {
-      Dataset<Row> validated =
-          ValidationRules.apply(mapped, kind, config.rules(), futureCutoff, knownCustomers, this::smallSide);
-      Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
-      Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, this::smallSide).persist(BATCH);
-      // Counting the statuses materialises the classified cache while the parsed one still exists.
       long start = System.nanoTime();
+      long parsed = checked.count();
+      LOG.info("Parsed and checked {} {} record(s) in {}", parsed, kind.sourceName, seconds(start));
+      Dataset<Row> validated = ValidationRules.withUnknownCustomers(checked, kind, knownCustomers, this::smallSide);
+      Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
+      Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, this::smallSide);
+      start = System.nanoTime();
       SourceResult result = count(kind, pending.size(), classified);
       LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
-      return new Batch(kind, pending, classified, result);
-    } finally {
-      mapped.unpersist();
+      return new Batch(kind, pending, checked, classified, result, knownCustomers != null);
+    } catch (RuntimeException e) {
+      checked.unpersist();
+      throw e;
     }
   }
 
@@ -358,7 +374,8 @@ public final class IngestJob implements ClienteleJob {
     // Every customer id in the accepted log has a customers row: derived where no source gave one.
     Dataset<Row> ids = null;
     for (Batch b : batches.values()) {
-      if (b.kind() == SourceKind.CUSTOMERS) continue;
+      // Ids checked against the known customers need no derived row: they all have one already.
+      if (b.kind() == SourceKind.CUSTOMERS || b.idsKnown()) continue;
       Dataset<Row> part = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED)).select(CustomersColumns.CUSTOMER_ID);
       ids = ids == null ? part : ids.unionByName(part);
     }

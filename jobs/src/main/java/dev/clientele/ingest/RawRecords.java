@@ -20,10 +20,19 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.clientele.common.job.JobFailure;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,7 +86,7 @@ public final class RawRecords {
     Dataset<Row> lines = numberedLines(spark, src, files);
     List<String> columns = src.columns();
     if (src.format() == SourceConfig.Format.CSV) {
-      if (src.header()) columns = checkHeaders(lines, src);
+      if (src.header()) columns = checkHeaders(spark, files, src);
       lines = src.header() ? lines.where(col(LINE).gt(1)) : lines;
     }
     lines = lines.where(trim(col(TEXT)).notEqual(""));
@@ -196,22 +205,41 @@ public final class RawRecords {
             col(TEXT));
   }
 
-  /** The columns from the header; every file must have the same header. */
-  private static List<String> checkHeaders(Dataset<Row> lines, SourceConfig src) {
-    List<Row> headers = lines.where(col(LINE).equalTo(1)).select(FILE, TEXT).orderBy(FILE).collectAsList();
+  /**
+   * The columns from the header; every file must have the same header. Headers are read on the
+   * driver, the first line of each file only, rather than by a pass over the batch.
+   */
+  private static List<String> checkHeaders(SparkSession spark, String[] files, SourceConfig src) {
     List<String> expected = src.columns();
     String expectedFrom = "clientele.ingest.sources." + src.kind().sourceName + ".columns";
-    for (Row h : headers) {
-      List<String> actual = CsvHeader.split(h.getString(1), src.delimiter().charAt(0), src.quote().charAt(0));
+    for (String file : java.util.Arrays.stream(files).sorted().toList()) {
+      String header = firstLine(spark, file, src.encoding());
+      if (header == null) continue;
+      List<String> actual = CsvHeader.split(header, src.delimiter().charAt(0), src.quote().charAt(0));
       if (expected == null) {
         expected = actual;
-        expectedFrom = "the header of " + h.getString(0);
+        expectedFrom = "the header of " + file;
       } else if (!expected.equals(actual)) {
-        throw new JobFailure(
-            "File " + h.getString(0) + " has header " + actual + ", expected " + expected + " (from " + expectedFrom + ").");
+        throw new JobFailure("File " + file + " has header " + actual + ", expected " + expected + " (from " + expectedFrom + ").");
       }
     }
     if (expected == null) throw new JobFailure("No header line in the " + src.kind().sourceName + " files.");
     return expected;
+  }
+
+  /** Line 1 of a file as the text source reads it (compressed files decompressed), null when empty. */
+  private static String firstLine(SparkSession spark, String file, String encoding) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path path = new Path(file);
+    try {
+      CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+      InputStream in = path.getFileSystem(conf).open(path);
+      if (codec != null) in = codec.createInputStream(in);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, Charset.forName(encoding)))) {
+        return reader.readLine();
+      }
+    } catch (IOException e) {
+      throw new JobFailure("Cannot read the header of " + file + ": " + e.getMessage());
+    }
   }
 }

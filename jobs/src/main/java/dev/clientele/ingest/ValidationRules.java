@@ -3,6 +3,7 @@ package dev.clientele.ingest;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
@@ -54,27 +55,22 @@ public final class ValidationRules {
   public static final String OUT_OF_RANGE = "out_of_range:";
 
   private static final String UNKNOWN = "__unknown_customer";
+  private static final String DERIVED_ONLY = "__derived_only";
 
   private ValidationRules() {}
 
   /**
+   * Every rule but the unknown-customer one, which needs the batch's customer ids first: adds
+   * {@link #REASONS} as if the customer were known, and drops the mapping's raw input columns, so
+   * the result is what a batch caches (narrower than the mapped frame). {@link #withUnknownCustomers}
+   * then completes the reasons.
+   *
    * @param mapped the output of {@link ColumnMapping}
    * @param futureCutoff event times after this instant are in the future
-   * @param knownCustomers one column {@code customer_id} of every known customer, or null to skip the
-   *     unknown-customer rule (no customer source, or rules.unknown-customer = accept)
-   * @param smallSide materialises the batch's unknown customer ids (usually few) and returns them
-   *     ready to join, broadcast when small enough, so the batch itself is never shuffled
    */
-  public static Dataset<Row> apply(
-      Dataset<Row> mapped,
-      SourceKind kind,
-      IngestRules rules,
-      Instant futureCutoff,
-      Dataset<Row> knownCustomers,
-      UnaryOperator<Dataset<Row>> smallSide) {
-    Dataset<Row> frame = mapped;
+  public static Dataset<Row> check(Dataset<Row> mapped, SourceKind kind, IngestRules rules, Instant futureCutoff) {
     List<Column> checks = new ArrayList<>();
-    List<String> present = Arrays.asList(frame.columns());
+    List<String> present = Arrays.asList(mapped.columns());
     for (StructField f : kind.mappedFields()) {
       String c = f.name();
       String in = ColumnMapping.INPUT_PREFIX + c;
@@ -100,25 +96,45 @@ public final class ValidationRules {
       checks.add(when(col(SurveysColumns.CSAT).lt(1).or(col(SurveysColumns.CSAT).gt(5)), lit(OUT_OF_RANGE + SurveysColumns.CSAT)));
       checks.add(when(col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)), lit(OUT_OF_RANGE + SurveysColumns.NPS)));
     }
-    if (knownCustomers != null && kind != SourceKind.CUSTOMERS) {
-      Dataset<Row> ids =
-          frame.select(col(CustomersColumns.CUSTOMER_ID).as("__unknown_id")).where(col("__unknown_id").isNotNull()).distinct();
-      Dataset<Row> unknown =
-          smallSide.apply(
-              ids.join(knownCustomers, ids.col("__unknown_id").equalTo(knownCustomers.col(CustomersColumns.CUSTOMER_ID)), "left_anti")
-                  .withColumn(UNKNOWN, lit(true)));
-      frame = frame.join(unknown, col(CustomersColumns.CUSTOMER_ID).equalTo(col("__unknown_id")), "left").drop("__unknown_id");
-      checks.add(when(col(UNKNOWN).isNotNull(), lit(UNKNOWN_CUSTOMER)));
-    }
     Column reasons = array_compact(array(checks.toArray(Column[]::new)));
     // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
     // input already has a reason needs no reason of its own.
-    reasons = derivedMissing(kind, present, reasons);
-    Column all = when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD))).otherwise(reasons);
-    Dataset<Row> out = frame.withColumn(REASONS, all);
-    if (Arrays.asList(out.columns()).contains(UNKNOWN)) out = out.drop(UNKNOWN);
+    Column withDerived = derivedMissing(kind, present, reasons);
+    Dataset<Row> out =
+        mapped
+            .withColumn(REASONS, when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD))).otherwise(withDerived))
+            // Whether the only reason is a missing derived column: unknown_customer replaces it.
+            .withColumn(DERIVED_ONLY, col(RawRecords.CORRUPT).isNull().and(size(reasons).equalTo(0)).and(size(withDerived).gt(0)));
     for (String c : out.columns()) if (c.startsWith(ColumnMapping.INPUT_PREFIX)) out = out.drop(c);
     return out;
+  }
+
+  /**
+   * Completes {@link #REASONS} of a frame from {@link #check} with {@link #UNKNOWN_CUSTOMER}, appended
+   * after the other reasons of a record that could be split into fields.
+   *
+   * @param knownCustomers one column {@code customer_id} of every known customer, or null to skip the
+   *     unknown-customer rule (no customer source, or rules.unknown-customer = accept)
+   * @param smallSide materialises the batch's unknown customer ids (usually few) and returns them
+   *     ready to join, broadcast when small enough, so the batch itself is never shuffled
+   */
+  public static Dataset<Row> withUnknownCustomers(
+      Dataset<Row> checked, SourceKind kind, Dataset<Row> knownCustomers, UnaryOperator<Dataset<Row>> smallSide) {
+    if (knownCustomers == null || kind == SourceKind.CUSTOMERS) return checked.drop(DERIVED_ONLY);
+    Dataset<Row> ids =
+        checked.select(col(CustomersColumns.CUSTOMER_ID).as("__unknown_id")).where(col("__unknown_id").isNotNull()).distinct();
+    Dataset<Row> unknown =
+        smallSide.apply(
+            ids.join(knownCustomers, ids.col("__unknown_id").equalTo(knownCustomers.col(CustomersColumns.CUSTOMER_ID)), "left_anti")
+                .withColumn(UNKNOWN, lit(true)));
+    Column others = when(col(DERIVED_ONLY), array().cast(DataTypes.createArrayType(DataTypes.StringType))).otherwise(col(REASONS));
+    return checked
+        .join(unknown, col(CustomersColumns.CUSTOMER_ID).equalTo(col("__unknown_id")), "left")
+        .withColumn(
+            REASONS,
+            when(col(UNKNOWN).isNotNull().and(col(RawRecords.CORRUPT).isNull()), concat(others, array(lit(UNKNOWN_CUSTOMER))))
+                .otherwise(col(REASONS)))
+        .drop("__unknown_id", UNKNOWN, DERIVED_ONLY);
   }
 
   /** True when the column had no input text (missing) rather than text that did not parse. */

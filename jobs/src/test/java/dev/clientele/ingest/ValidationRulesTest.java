@@ -1,0 +1,84 @@
+package dev.clientele.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.clientele.common.job.JobFailure;
+import dev.clientele.testing.SparkTestExtension;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The two steps of validation (every rule on the parsed batch, then unknown customers once the
+ * batch's ids are known) and the header check, without writing any table.
+ */
+@ExtendWith(SparkTestExtension.class)
+class ValidationRulesTest {
+
+  @Test
+  void unknownCustomerIsAppendedAfterTheOtherReasons(SparkSession spark) {
+    IngestFixture f = new IngestFixture(spark, "validation");
+    Path file =
+        f.write(
+            "transactions",
+            "2026-11-20.csv",
+            IngestFixture.TXN_HEADER,
+            "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 2 valid
+            "O2,1,C9,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 3 unknown only
+            "O3,1,C9,2026-11-20 10:00:00,P1,B1,shoes,1,0.00,0,,web,,", // 4 price and unknown
+            ",1,C9,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 5 no order id and unknown
+            "not,a record"); // 6 malformed: nothing else
+    IngestConfig config = f.ingestConfig();
+    SourceConfig src = config.sources().get(SourceKind.TRANSACTIONS);
+    Dataset<Row> records = RawRecords.read(spark, src, List.of(file.toString()));
+    Dataset<Row> redacted = RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
+    Dataset<Row> checked =
+        IngestJob.lenient(
+            spark,
+            () -> ValidationRules.check(
+                ColumnMapping.apply(redacted, src, config.pii()),
+                SourceKind.TRANSACTIONS,
+                config.rules(),
+                config.rules().futureCutoff(IngestFixture.AS_OF)));
+    assertThat(checked.columns()).noneMatch(c -> c.startsWith(ColumnMapping.INPUT_PREFIX));
+
+    Dataset<Row> known = spark.createDataset(List.of("C1"), Encoders.STRING()).toDF("customer_id");
+    Dataset<Row> validated =
+        ValidationRules.withUnknownCustomers(checked, SourceKind.TRANSACTIONS, known, UnaryOperator.identity());
+
+    assertThat(
+            validated.orderBy(RawRecords.LINE).collectAsList().stream()
+                .map(r -> r.getAs(RawRecords.LINE) + " " + r.getList(r.fieldIndex(ValidationRules.REASONS)))
+                .toList())
+        .containsExactly(
+            "2 []",
+            "3 [unknown_customer]",
+            "4 [non_positive_price, unknown_customer]",
+            "5 [missing_required:order_id, unknown_customer]",
+            "6 [malformed_record]");
+  }
+
+  @Test
+  void headersAreCheckedFileByFile(SparkSession spark) {
+    IngestFixture f = new IngestFixture(spark, "headers");
+    Path first = f.write("transactions", "a.csv", IngestFixture.TXN_HEADER, "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,");
+    Path second = f.write("transactions", "b.csv", "order_id,customer_id", "O2,C1");
+    Path empty = f.write("transactions", "c.csv");
+    SourceConfig src = f.ingestConfig().sources().get(SourceKind.TRANSACTIONS);
+
+    assertThat(RawRecords.read(spark, src, List.of(first.toString(), empty.toString())).count()).isEqualTo(1);
+    assertThatThrownBy(() -> RawRecords.read(spark, src, List.of(first.toString(), second.toString())))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("File " + second + " has header [order_id, customer_id], expected [order_id, line_no,");
+    assertThatThrownBy(() -> RawRecords.read(spark, src, List.of(empty.toString())))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("No header line in the transactions files.");
+  }
+}
