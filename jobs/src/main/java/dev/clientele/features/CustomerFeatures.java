@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.flatten;
@@ -96,13 +95,20 @@ public final class CustomerFeatures {
                 col(CustomerDaysColumns.BRANDS).as("brands"),
                 col(CustomerDaysColumns.CATEGORIES).as("categories"));
 
-    // Gaps between consecutive purchase days and the first purchase day (BG/NBD weeks and repeat
-    // spend count from it); the window is per customer, never over all customers.
+    // Gaps between consecutive purchase days, the first purchase day (BG/NBD weeks and repeat spend
+    // count from it) and the start of each purchase week. One window per customer with purchase days
+    // last, in date order, so the row before a purchase day is the previous purchase day when it is
+    // one; partitioned like the aggregation below, so the days are shuffled once.
     Column isPurchaseDay = col("purchase");
-    var byPurchaseDays = Window.partitionBy(col("cid"), col("purchase")).orderBy(col("d"));
+    var byCustomer = Window.partitionBy(col("cid")).orderBy(col("purchase"), col("d"));
+    Column afterPurchaseDay = isPurchaseDay.and(coalesce(lag(col("purchase"), 1).over(byCustomer), lit(false)));
+    Column week = floor(datediff(col("d"), col("first_day")).divide(7));
+    Column previousWeek = floor(datediff(col("previous_day"), col("first_day")).divide(7));
     Dataset<Row> withGaps =
-        days.withColumn("gap", when(isPurchaseDay, datediff(col("d"), lag(col("d"), 1).over(byPurchaseDays))))
-            .withColumn("first_day", when(isPurchaseDay, min(col("d")).over(byPurchaseDays)));
+        days.withColumn("previous_day", when(afterPurchaseDay, lag(col("d"), 1).over(byCustomer)))
+            .withColumn("first_day", when(isPurchaseDay, min(when(isPurchaseDay, col("d"))).over(byCustomer)))
+            .withColumn("gap", datediff(col("d"), col("previous_day")))
+            .withColumn("new_week", isPurchaseDay.and(col("previous_day").isNull().or(previousWeek.notEqual(week))));
 
     Column ageDays = datediff(asOfDate, col("d"));
     Column inWindow = ageDays.lt(rules.windowDays());
@@ -124,7 +130,7 @@ public final class CustomerFeatures {
                 sum(col("orders")).as("lifetime_orders"),
                 count(when(purchaseInWindow, lit(1))).as("purchase_days"),
                 count(when(isPurchaseDay, lit(1))).as("lifetime_purchase_days"),
-                count_distinct(when(isPurchaseDay, floor(datediff(col("d"), col("first_day")).divide(7)))).as("purchase_weeks"),
+                count(when(col("new_week"), lit(1))).as("purchase_weeks"),
                 sum(when(isPurchaseDay.and(col("d").gt(col("first_day"))), col("net"))).as("repeat_net"),
                 sum(when(inWindow, col("net"))).as("net"),
                 sum(col("net")).as("lifetime_net"),
