@@ -16,6 +16,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The {@code segment} job: reads the as-of snapshot of {@code customer_features} (never
@@ -35,7 +36,11 @@ public final class SegmentJob implements ClienteleJob {
 
   /** {@code customer_segments} rows from {@code customer_features} rows of one as-of date. */
   public static Dataset<Row> segments(Dataset<Row> features, SegmentRules rules) {
-    Dataset<Row> withCuts = Tiering.withCuts(features, RfmScores.cutPoints(features, rules.rfm()));
+    return segments(features, RfmScores.cutPoints(features, rules.rfm()), rules);
+  }
+
+  private static Dataset<Row> segments(Dataset<Row> features, Dataset<Row> rfmCuts, SegmentRules rules) {
+    Dataset<Row> withCuts = Tiering.withCuts(features, rfmCuts);
     Dataset<Row> labelled =
         PreferenceClasses.label(
             LifecycleStages.label(RfmScores.score(withCuts, rules.rfm()), rules), rules.preference());
@@ -48,19 +53,34 @@ public final class SegmentJob implements ClienteleJob {
 
   /** {@code tier_cutpoints} rows (the RFM cut points) for the features of one as-of date. */
   public static Dataset<Row> cutpoints(Dataset<Row> features, java.time.LocalDate asOf, SegmentRules rules) {
+    return cutpointRows(RfmScores.cutPoints(features, rules.rfm()), asOf, rules);
+  }
+
+  private static Dataset<Row> cutpointRows(Dataset<Row> rfmCuts, java.time.LocalDate asOf, SegmentRules rules) {
     List<String> names = Tiering.percentileNames(Tiering.equalShares(rules.rfm().scores()));
     return Tiering.cutPointRows(
-        RfmScores.cutPoints(features, rules.rfm()),
+        rfmCuts,
         org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(asOf)),
         DIMENSIONS.stream().map(d -> new Tiering.CutArray(d, d, names)).toList(),
         List.of());
   }
 
+  /**
+   * Cuts once for both tables: the exact RFM percentiles (an aggregation over every customer) are
+   * kept, one row, for the cut points, where building each table from the features would compute
+   * them twice.
+   */
   @Override
   public void run(SparkSession spark, RunContext run) {
     Instant started = Instant.now();
     Dataset<Row> features = FeaturesSnapshot.require(spark, run);
-    FeaturesSnapshot.publish(
-        spark, run, started, Table.CUSTOMER_SEGMENTS, segments(features, rules), cutpoints(features, run.asOf(), rules), DIMENSIONS);
+    Dataset<Row> rfmCuts = RfmScores.cutPoints(features, rules.rfm()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      FeaturesSnapshot.publish(
+          spark, run, started, Table.CUSTOMER_SEGMENTS, segments(features, rfmCuts, rules),
+          cutpointRows(rfmCuts, run.asOf(), rules), DIMENSIONS);
+    } finally {
+      rfmCuts.unpersist();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.clientele.tiering;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -17,6 +18,7 @@ import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
@@ -176,21 +178,15 @@ public final class Tiering {
     for (int i = 1; i < RANK_BUCKETS; i++) probs[i - 1] = lit((double) i / RANK_BUCKETS);
     Dataset<Row> edges =
         rows.agg(
-            percentile_approx(value.cast(DataTypes.DoubleType), array(probs), lit(10000))
+            // Ascending already for ascending probabilities; sorted again (once, on this one row)
+            // because the bucket search below relies on it.
+            sort_array(array_compact(percentile_approx(value.cast(DataTypes.DoubleType), array(probs), lit(10000))))
                 .as("_rank_edges"));
     String bucket = "_rank_bucket";
     String v = "_rank_value";
     // Bucket 0 holds the largest values: the bucket number counts the edges above the value.
     Dataset<Row> bucketed =
-        rows.withColumn(v, value)
-            .crossJoin(broadcast(edges))
-            .withColumn(
-                bucket,
-                when(
-                    col(v).isNotNull(),
-                    coalesce(
-                        size(filter(col("_rank_edges"), e -> e.gt(col(v).cast(DataTypes.DoubleType)))),
-                        lit(0))))
+        edgesAbove(rows.withColumn(v, value).crossJoin(broadcast(edges)), "_rank_edges", col(v), bucket)
             .drop("_rank_edges");
     Dataset<Row> perBucket =
         bucketed
@@ -220,6 +216,32 @@ public final class Tiering {
         .withColumn(out.running(), col("_sum_above").plus(col("_running_within")))
         .drop(bucket, "_offset_bucket")
         .drop(v, "_rank_within", "_running_within", "_rows_above", "_sum_above");
+  }
+
+  /**
+   * Adds {@code out}: how many elements of {@code sortedEdges} (an array column sorted ascending,
+   * without nulls) are greater than {@code value}, compared as doubles with NaN above every number
+   * as in Spark's ordering; null when the value is null, 0 when the array is null.
+   *
+   * <p>A binary search unrolled into one column per halving step (k = how many edges are &lt;=
+   * value, the count above is size - k), not a higher-order {@code filter}: Spark interprets lambdas
+   * row by row, so filtering {@value #RANK_BUCKETS} edges cost a thousand interpreted comparisons
+   * per row where this is ~10 generated ones. Each step is its own projection (the optimizer does
+   * not inline a step that the next one reads three times), so the plan stays small.
+   */
+  static Dataset<Row> edgesAbove(Dataset<Row> rows, String sortedEdges, Column value, String out) {
+    String k = out + "_k";
+    Column edges = col(sortedEdges);
+    Column v = value.cast(DataTypes.DoubleType);
+    Dataset<Row> searched = rows.withColumn(k, lit(0));
+    for (int step = Integer.highestOneBit(RANK_BUCKETS); step >= 1; step /= 2) {
+      Column next = col(k).plus(step);
+      // Past the end try_element_at is null, so the step is not taken.
+      searched = searched.withColumn(k, when(try_element_at(edges, next).leq(v), next).otherwise(col(k)));
+    }
+    return searched
+        .withColumn(out, when(value.isNotNull(), coalesce(size(edges).minus(col(k)), lit(0))))
+        .drop(k);
   }
 
   /** A named scalar cut of a dimension for {@code tier_cutpoints}. */

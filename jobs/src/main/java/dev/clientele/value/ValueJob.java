@@ -14,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The {@code value} job: reads the as-of snapshot of {@code customer_features} (never
@@ -31,7 +32,11 @@ public final class ValueJob implements ClienteleJob {
 
   /** {@code customer_values} rows from {@code customer_features} rows of one as-of date. */
   public static Dataset<Row> values(Dataset<Row> features, ValueRules rules) {
-    Dataset<Row> labelled = MembershipPoints.label(ValueTiers.label(features, rules), rules.membership());
+    return valuesRanked(ValueTiers.ranked(features, rules), rules);
+  }
+
+  private static Dataset<Row> valuesRanked(Dataset<Row> ranked, ValueRules rules) {
+    Dataset<Row> labelled = MembershipPoints.label(ValueTiers.labelRanked(ranked, rules), rules.membership());
     return labelled.select(
         Arrays.stream(CustomerValuesColumns.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
   }
@@ -41,11 +46,21 @@ public final class ValueJob implements ClienteleJob {
     return ValueTiers.cutpoints(features, asOf, rules);
   }
 
+  /**
+   * Ranks once for both tables: the labels and the cut points read the same persisted ranked frame,
+   * where building each from the features would compute the percentiles and the rank twice.
+   */
   @Override
   public void run(SparkSession spark, RunContext run) {
     Instant started = Instant.now();
     Dataset<Row> features = FeaturesSnapshot.require(spark, run);
-    FeaturesSnapshot.publish(
-        spark, run, started, Table.CUSTOMER_VALUES, values(features, rules), cutpoints(features, run.asOf(), rules), ValueTiers.dimensions());
+    Dataset<Row> ranked = ValueTiers.ranked(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      FeaturesSnapshot.publish(
+          spark, run, started, Table.CUSTOMER_VALUES, valuesRanked(ranked, rules),
+          ValueTiers.cutpointsRanked(ranked, run.asOf(), rules), ValueTiers.dimensions());
+    } finally {
+      ranked.unpersist();
+    }
   }
 }

@@ -83,7 +83,8 @@ public final class ValueTiers {
 
   /**
    * Features with the spend rank, the share conditions and each band's cut array attached; the
-   * common base of {@link #label} and {@link #cutpoints}.
+   * common base of {@link #label} and {@link #cutpoints}. Computing it is most of the value job's
+   * cost (exact percentiles and a global rank), so a caller needing both can build it once.
    */
   static Dataset<Row> ranked(Dataset<Row> features, ValueRules rules) {
     Dataset<Row> quantileCuts =
@@ -130,6 +131,11 @@ public final class ValueTiers {
 
   /** Adds the value columns of {@link CustomerValuesColumns} (tiers, grade, bands and reasons). */
   public static Dataset<Row> label(Dataset<Row> features, ValueRules rules) {
+    return labelRanked(ranked(features, rules), rules);
+  }
+
+  /** {@link #label} from a frame {@link #ranked} built with the same rules. */
+  static Dataset<Row> labelRanked(Dataset<Row> ranked, ValueRules rules) {
     ValueRules.TierRules t = rules.tier();
     Column spend = col(FeaturesColumns.NET_SPEND).cast(DataTypes.DoubleType);
     Column orders = col(FeaturesColumns.ORDER_COUNT);
@@ -186,7 +192,7 @@ public final class ValueTiers {
             .otherwise(format_string(abcFmt + ">= " + bp, lit("C"), spend, rank, beforeShare));
 
     Dataset<Row> out =
-        ranked(features, rules)
+        ranked
             .withColumn(CustomerValuesColumns.VALUE_RANK, rank)
             .withColumn(CustomerValuesColumns.VALUE_TIER, tier)
             .withColumn(CustomerValuesColumns.VALUE_TIER_REASON, tierReason)
@@ -245,7 +251,11 @@ public final class ValueTiers {
    * membership thresholds.
    */
   public static Dataset<Row> cutpoints(Dataset<Row> features, java.time.LocalDate asOf, ValueRules rules) {
-    Dataset<Row> ranked = ranked(features, rules);
+    return cutpointsRanked(ranked(features, rules), asOf, rules);
+  }
+
+  /** {@link #cutpoints} from a frame {@link #ranked} built with the same rules. */
+  static Dataset<Row> cutpointsRanked(Dataset<Row> ranked, java.time.LocalDate asOf, ValueRules rules) {
     Column spend = col(FeaturesColumns.NET_SPEND);
     List<Column> aggs = new ArrayList<>();
     List<Tiering.CutArray> arrays = new ArrayList<>();
