@@ -37,8 +37,11 @@ import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -258,18 +261,27 @@ public final class SatisfactionKpis {
    * Dimensions no source has are left out; {@link #missingDimensions} names them.
    */
   public static Dataset<Row> labelsFromColumns(List<String> dimensions, List<Dataset<Row>> sources) {
-    Dataset<Row> out = null;
+    // Dimensions grouped by the source they come from, so each source is scanned once.
+    Map<Dataset<Row>, List<Column>> labelsBySource = new LinkedHashMap<>();
     for (String dimension : dimensions) {
       for (Dataset<Row> source : sources) {
         if (!Arrays.asList(source.columns()).contains(dimension)) continue;
-        Dataset<Row> one =
-            source.select(
-                col(CUSTOMER_ID),
-                lit(dimension).as(KpiMonthlyColumns.DIMENSION),
-                col(dimension).cast("string").as(KpiMonthlyColumns.LABEL));
-        out = out == null ? one : out.unionByName(one);
+        labelsBySource
+            .computeIfAbsent(source, s -> new ArrayList<>())
+            .add(
+                struct(
+                    lit(dimension).as(KpiMonthlyColumns.DIMENSION),
+                    col(dimension).cast("string").as(KpiMonthlyColumns.LABEL)));
         break;
       }
+    }
+    Dataset<Row> out = null;
+    for (Map.Entry<Dataset<Row>, List<Column>> e : labelsBySource.entrySet()) {
+      Dataset<Row> one =
+          e.getKey()
+              .select(col(CUSTOMER_ID), explode(array(e.getValue().toArray(Column[]::new))).as("l"))
+              .select(col(CUSTOMER_ID), col("l." + KpiMonthlyColumns.DIMENSION), col("l." + KpiMonthlyColumns.LABEL));
+      out = out == null ? one : out.unionByName(one);
     }
     if (out == null) {
       // No dimension available: an empty frame of the right shape, derived from the first source.
