@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.size;
@@ -36,8 +37,11 @@ import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,7 +83,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * Monthly activity comes from {@link #customerMonths}, one aggregate of customer_days to a row per
  * customer and month; churn and reactivation bases are running sums of per-month entries and exits,
- * so customers are never expanded to one row per month.
+ * so customers are never expanded to one row per month. Events meet the labels as one row per
+ * customer (all its labels in an array) and fan out to one row per label only inside the
+ * aggregation's map side; resolution hours, the one measure that is not additive, are aggregated
+ * apart from the rest so the additive measures stay in a hash aggregate.
  */
 public final class SatisfactionKpis {
   public static final String OVERALL = "overall";
@@ -95,6 +102,7 @@ public final class SatisfactionKpis {
   private static final String CSAT = "csat";
   private static final String NPS_ANSWER = "nps_answer";
   private static final String HOURS = "resolution_hours";
+  private static final String LABELS = "labels";
 
   private SatisfactionKpis() {}
 
@@ -104,10 +112,7 @@ public final class SatisfactionKpis {
    * purchase dates). Read from {@code customer_days}, so the KPIs never scan the transaction lines.
    */
   public static Dataset<Row> customerMonths(Dataset<Row> customerDays, LocalDate asOf) {
-    return customerDays
-        .where(
-            col(CustomerDaysColumns.PURCHASE)
-                .and(col(CustomerDaysColumns.TXN_DATE).leq(lit(Date.valueOf(asOf)))))
+    return purchaseDays(customerDays, asOf)
         .groupBy(
             col(CustomerDaysColumns.CUSTOMER_ID).as(CUSTOMER_ID),
             trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH))
@@ -129,20 +134,28 @@ public final class SatisfactionKpis {
         activityEvents(customerMonths(customerDays, asOf), rules, asOf)
             .unionByName(surveyEvents(surveys, asOf))
             .unionByName(complaintEvents(complaints, asOf))
-            .where(col(MONTH).leq(lit(asOfMonth)));
+            .where(col(MONTH).leq(lit(asOfMonth)))
+            .drop(HOURS);
+    // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in the
+    // main aggregation it would force Spark's sort-based fallback over every exploded event row.
+    Dataset<Row> resolutions =
+        complaintEvents(complaints, asOf)
+            .where(col(HOURS).isNotNull().and(col(MONTH).leq(lit(asOfMonth))))
+            .select(CUSTOMER_ID, MONTH, HOURS);
 
     Dataset<Row> customerLabels =
         labels.select(
             col(CUSTOMER_ID),
             col(KpiMonthlyColumns.DIMENSION),
             coalesce(col(KpiMonthlyColumns.LABEL), lit("unknown")).as(KpiMonthlyColumns.LABEL));
+    // One row per customer with all its labels: events join it without being multiplied, and are
+    // exploded to one row per label (plus overall) only inside the map side of the aggregation.
+    Dataset<Row> labelsByCustomer =
+        customerLabels
+            .groupBy(CUSTOMER_ID)
+            .agg(collect_list(struct(col(KpiMonthlyColumns.DIMENSION), col(KpiMonthlyColumns.LABEL))).as(LABELS));
     Dataset<Row> byLabel =
-        events
-            .join(customerLabels, CUSTOMER_ID)
-            .unionByName(
-                events
-                    .withColumn(KpiMonthlyColumns.DIMENSION, lit(OVERALL))
-                    .withColumn(KpiMonthlyColumns.LABEL, lit(ALL)))
+        byLabel(events, labelsByCustomer)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .agg(
                 sum(KpiMonthlyColumns.ACTIVE_CUSTOMERS).as(KpiMonthlyColumns.ACTIVE_CUSTOMERS),
@@ -158,14 +171,18 @@ public final class SatisfactionKpis {
                 count(col(NPS_ANSWER)).as(KpiMonthlyColumns.NPS_ANSWERS),
                 count(when(col(NPS_ANSWER).geq(9), lit(1))).as(KpiMonthlyColumns.PROMOTERS),
                 count(when(col(NPS_ANSWER).leq(6), lit(1))).as(KpiMonthlyColumns.DETRACTORS),
-                sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS),
+                sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS));
+    Dataset<Row> hoursByLabel =
+        byLabel(resolutions, labelsByCustomer)
+            .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
+            .agg(
                 count(col(HOURS)).as(KpiMonthlyColumns.RESOLVED_COMPLAINTS),
                 percentile(col(HOURS), lit(0.5)).as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
                 percentile(col(HOURS), lit(0.9)).as(KpiMonthlyColumns.RESOLUTION_HOURS_P90));
 
     // The month spine: every month from the first with data to the as-of month, for every label.
     Dataset<Row> months =
-        events
+        firstMonths(customerDays, surveys, complaints, asOf)
             .agg(min(col(MONTH)).as("first_month"))
             .select(
                 explode(sequence(col("first_month"), lit(asOfMonth), expr("INTERVAL 1 MONTH")))
@@ -178,11 +195,8 @@ public final class SatisfactionKpis {
                     .withColumn(KpiMonthlyColumns.DIMENSION, lit(OVERALL))
                     .withColumn(KpiMonthlyColumns.LABEL, lit(ALL)));
 
-    Dataset<Row> filled =
-        spine.join(
-            byLabel,
-            new String[] {MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL},
-            "left");
+    String[] key = {MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL};
+    Dataset<Row> filled = spine.join(byLabel, key, "left").join(hoursByLabel, key, "left");
     WindowSpec upToMonth =
         Window.partitionBy(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .orderBy(MONTH)
@@ -247,18 +261,27 @@ public final class SatisfactionKpis {
    * Dimensions no source has are left out; {@link #missingDimensions} names them.
    */
   public static Dataset<Row> labelsFromColumns(List<String> dimensions, List<Dataset<Row>> sources) {
-    Dataset<Row> out = null;
+    // Dimensions grouped by the source they come from, so each source is scanned once.
+    Map<Dataset<Row>, List<Column>> labelsBySource = new LinkedHashMap<>();
     for (String dimension : dimensions) {
       for (Dataset<Row> source : sources) {
         if (!Arrays.asList(source.columns()).contains(dimension)) continue;
-        Dataset<Row> one =
-            source.select(
-                col(CUSTOMER_ID),
-                lit(dimension).as(KpiMonthlyColumns.DIMENSION),
-                col(dimension).cast("string").as(KpiMonthlyColumns.LABEL));
-        out = out == null ? one : out.unionByName(one);
+        labelsBySource
+            .computeIfAbsent(source, s -> new ArrayList<>())
+            .add(
+                struct(
+                    lit(dimension).as(KpiMonthlyColumns.DIMENSION),
+                    col(dimension).cast("string").as(KpiMonthlyColumns.LABEL)));
         break;
       }
+    }
+    Dataset<Row> out = null;
+    for (Map.Entry<Dataset<Row>, List<Column>> e : labelsBySource.entrySet()) {
+      Dataset<Row> one =
+          e.getKey()
+              .select(col(CUSTOMER_ID), explode(array(e.getValue().toArray(Column[]::new))).as("l"))
+              .select(col(CUSTOMER_ID), col("l." + KpiMonthlyColumns.DIMENSION), col("l." + KpiMonthlyColumns.LABEL));
+      out = out == null ? one : out.unionByName(one);
     }
     if (out == null) {
       // No dimension available: an empty frame of the right shape, derived from the first source.
@@ -277,6 +300,41 @@ public final class SatisfactionKpis {
     return dimensions.stream()
         .filter(d -> sources.stream().noneMatch(s -> Arrays.asList(s.columns()).contains(d)))
         .toList();
+  }
+
+  /**
+   * Each row of {@code rows} (customer_id, month, measures) once per label of its customer and once
+   * under overall/all; customers without labels count in overall only.
+   */
+  private static Dataset<Row> byLabel(Dataset<Row> rows, Dataset<Row> labelsByCustomer) {
+    Column overall = array(struct(lit(OVERALL).as(KpiMonthlyColumns.DIMENSION), lit(ALL).as(KpiMonthlyColumns.LABEL)));
+    Column all = when(col(LABELS).isNull(), overall).otherwise(concat(col(LABELS), overall));
+    return rows.join(labelsByCustomer, new String[] {CUSTOMER_ID}, "left")
+        .withColumn("l", explode(all))
+        .drop(LABELS, CUSTOMER_ID)
+        .withColumn(KpiMonthlyColumns.DIMENSION, col("l." + KpiMonthlyColumns.DIMENSION))
+        .withColumn(KpiMonthlyColumns.LABEL, col("l." + KpiMonthlyColumns.LABEL))
+        .drop("l");
+  }
+
+  /**
+   * The months of every event up to as-of, read straight from the inputs: activity events never
+   * fall before their purchase month, so the earliest of these is the earliest event month, found
+   * without building the events a second time.
+   */
+  private static Dataset<Row> firstMonths(
+      Dataset<Row> customerDays, Dataset<Row> surveys, Dataset<Row> complaints, LocalDate asOf) {
+    Dataset<Row> purchaseMonths =
+        purchaseDays(customerDays, asOf).select(trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH));
+    return purchaseMonths
+        .unionByName(surveyEvents(surveys, asOf).select(MONTH))
+        .unionByName(complaintEvents(complaints, asOf).select(MONTH))
+        .where(col(MONTH).leq(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
+  }
+
+  private static Dataset<Row> purchaseDays(Dataset<Row> customerDays, LocalDate asOf) {
+    return customerDays.where(
+        col(CustomerDaysColumns.PURCHASE).and(col(CustomerDaysColumns.TXN_DATE).leq(lit(Date.valueOf(asOf)))));
   }
 
   /** NPS = (promoters − detractors) / answers × 100, unrounded. */

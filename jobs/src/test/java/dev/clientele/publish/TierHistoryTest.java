@@ -62,4 +62,39 @@ class TierHistoryTest {
             """);
     assertThatDataset(TierTransitions.fromSnapshots(labels(spark))).isEqualTo(expected);
   }
+
+  /**
+   * A null label is absent on its side (c1 on 11-20); a customer missing from the last date goes to
+   * (gone) there (c2, c4); one first seen on the last date comes from (new) (c3).
+   */
+  @Test
+  void transitionsTreatNullLabelsAsAbsentAndCoverTheLastDate(SparkSession spark) {
+    Dataset<Row> labels =
+        spark.sql(
+            """
+            SELECT as_of, customer_id, dimension, label, reason FROM VALUES
+              (DATE'2026-11-19', 'c1', 'value_tier', 'a', 'r'),
+              (DATE'2026-11-20', 'c1', 'value_tier', CAST(NULL AS STRING), 'r'),
+              (DATE'2026-11-21', 'c1', 'value_tier', 'b', 'r'),
+              (DATE'2026-11-19', 'c2', 'value_tier', 'a', 'r'),
+              (DATE'2026-11-20', 'c2', 'value_tier', 'a', 'r'),
+              (DATE'2026-11-21', 'c3', 'value_tier', 'c', 'r'),
+              (DATE'2026-11-20', 'c4', 'value_tier', 'x', 'r')
+            AS t(as_of, customer_id, dimension, label, reason)
+            """);
+    Dataset<Row> expected =
+        spark.sql(
+            """
+            SELECT * FROM VALUES
+              (DATE'2026-11-20', DATE'2026-11-19', 'value_tier', 'a', '(gone)', 1L),
+              (DATE'2026-11-20', DATE'2026-11-19', 'value_tier', 'a', 'a', 1L),
+              (DATE'2026-11-20', DATE'2026-11-19', 'value_tier', '(new)', 'x', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'value_tier', '(new)', 'b', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'value_tier', 'a', '(gone)', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'value_tier', '(new)', 'c', 1L),
+              (DATE'2026-11-21', DATE'2026-11-20', 'value_tier', 'x', '(gone)', 1L)
+            AS t(as_of, previous_as_of, dimension, from_label, to_label, customers)
+            """);
+    assertThatDataset(TierTransitions.fromSnapshots(labels)).isEqualTo(expected);
+  }
 }

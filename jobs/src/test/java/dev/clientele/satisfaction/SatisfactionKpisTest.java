@@ -211,6 +211,53 @@ class SatisfactionKpisTest {
                 Arrays.asList(date("2026-05-01"), 2, 1, 500.0, 0, null, null)));
   }
 
+  /**
+   * Per label, every measure is over that label's own rows: A (high, north) and B (high, south) have
+   * labels in two dimensions, C (low) in one, D in none (overall only). CSAT for high is the mean of
+   * its three answers, 13 / 3 = 4.33 (not the 4.5 of A's and B's means); hours for high [1, 2, 4,
+   * 10] → median 3, p90 8.2; north [1, 2] → 1.5, 1.9; south [4, 10] → 7, 9.4.
+   */
+  @Test
+  void eachLabelAggregatesOnlyItsCustomersAndCustomersWithoutLabelsCountInOverall(SparkSession spark) {
+    Dataset<Row> surveys =
+        surveys(
+            spark,
+            survey("s1", "A", "2026-03-05", 5, null),
+            survey("s2", "B", "2026-03-06", 4, null),
+            survey("s3", "B", "2026-03-07", 4, null),
+            survey("s4", "C", "2026-03-08", 2, null),
+            survey("s5", "D", "2026-03-09", 1, null));
+    Dataset<Row> complaints =
+        complaints(
+            spark,
+            complaint("k1", "A", "2026-03-01 00:00:00", "2026-03-01 01:00:00", "quality"),
+            complaint("k2", "A", "2026-03-02 00:00:00", "2026-03-02 02:00:00", "quality"),
+            complaint("k3", "B", "2026-03-03 00:00:00", "2026-03-03 04:00:00", "quality"),
+            complaint("k4", "B", "2026-03-04 00:00:00", "2026-03-04 10:00:00", "quality"),
+            complaint("k5", "C", "2026-03-05 00:00:00", "2026-03-06 02:00:00", "quality"),
+            complaint("k6", "D", "2026-03-06 00:00:00", "2026-03-07 06:00:00", "quality"));
+    Dataset<Row> labels =
+        labels(
+            spark,
+            label("A", "value_tier", "high"),
+            label("A", "region", "north"),
+            label("B", "value_tier", "high"),
+            label("B", "region", "south"),
+            label("C", "value_tier", "low"));
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(days(transactions(spark)), surveys, complaints, labels, rules, LocalDate.parse("2026-03-31"));
+    assertThatDataset(
+            kpis.select("dimension", "label", "csat_answers", "csat_mean", "complaints", "resolved_complaints",
+                "resolution_hours_median", "resolution_hours_p90"))
+        .containsExactlyRows(
+            List.of(
+                Arrays.asList("overall", "all", 5, 3.2, 6, 6, 7.0, 28.0),
+                Arrays.asList("value_tier", "high", 3, 4.33, 4, 4, 3.0, 8.2),
+                Arrays.asList("value_tier", "low", 1, 2.0, 1, 1, 26.0, 26.0),
+                Arrays.asList("region", "north", 1, 5.0, 2, 2, 1.5, 1.9),
+                Arrays.asList("region", "south", 2, 4.0, 2, 2, 7.0, 9.4)));
+  }
+
   /** Property on literal data: every month from the first with data to as-of, for every label. */
   @Test
   void everyMonthIsPresentForEveryLabelOfEveryDimension(SparkSession spark) {
