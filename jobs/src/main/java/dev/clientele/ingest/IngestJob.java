@@ -187,6 +187,11 @@ public final class IngestJob implements ClienteleJob {
       start = System.nanoTime();
       SourceResult result = count(kind, pending.size(), classified);
       LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
+      // One status per parsed record: a lookup joined twice to a record would show here.
+      if (result.read() != parsed) {
+        throw new IllegalStateException(
+            "Classifying the " + kind.sourceName + " batch gave " + result.read() + " rows for " + parsed + " records");
+      }
       return new Batch(kind, pending, checked, classified, result, knownCustomers != null);
     } catch (RuntimeException e) {
       checked.unpersist();
