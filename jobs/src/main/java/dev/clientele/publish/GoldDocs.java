@@ -88,7 +88,7 @@ public final class GoldDocs {
   public static final TableDoc TIER_HISTORY =
       new TableDoc(
           Table.TIER_HISTORY,
-          "one row per customer, dimension and interval of an unchanged label (SCD2); partitioned by dimension",
+          "one row per customer, dimension and interval of an unchanged label (SCD2); partitioned by dimension and is_current",
           cols(
               "customer_id", "Customer id (pseudonymous).",
               "dimension", "Label column of customer_tiers.",

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * Publishes the gold tables for one as-of date: assembles {@code customer_tiers} from the feature
  * snapshot and the aggregate stages' snapshots, runs the quality gates, and only if all pass writes
  * {@code customer_tiers}, {@code segment_summary} and {@code kpi_monthly} (each one atomic Delta
- * commit replacing that as-of's snapshot), then rebuilds {@code tier_history} and {@code
- * tier_transitions} from every published snapshot, refreshes the reader manifests, registers the
+ * commit replacing that as-of's snapshot), then brings {@code tier_history} and {@code
+ * tier_transitions} up to date ({@link TierHistoryPublisher}), refreshes the reader manifests, registers the
  * tables in the catalog and writes the HTML run report. A failed gate publishes nothing; a crash
  * leaves each table at its previous complete version; a rerun for the same as-of replaces exactly
  * that snapshot. The runs table records each gold table's Delta version (for RESTORE).
@@ -119,8 +119,7 @@ public final class PublishJob implements ClienteleJob {
     Dataset<Row> surveys = DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
     Dataset<Row> complaints = DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
     Dataset<Row> kpiLabels = SatisfactionKpis.labelsFromColumns(satisfactionRules.kpi().dimensions(), List.of(published));
-    // History and transitions from every published snapshot: reruns and backfills converge.
-    Dataset<Row> allLabels = TierLabels.toLong(DeltaIO.read(spark, tables.path(Table.CUSTOMER_TIERS)), rules.dimensions());
+    TierHistoryPublisher history = TierHistoryPublisher.of(spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf);
     Map<String, Runnable> writes = new LinkedHashMap<>();
     writes.put(Table.SEGMENT_SUMMARY.tableName, () -> DeltaIO.replaceSnapshot(
         GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY), tables.path(Table.SEGMENT_SUMMARY), asOf));
@@ -128,12 +127,8 @@ public final class PublishJob implements ClienteleJob {
         SatisfactionKpis.monthly(days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
         tables.path(Table.KPI_MONTHLY),
         asOf));
-    writes.put(Table.TIER_HISTORY.tableName, () -> DeltaIO.overwrite(
-        GoldDocs.withComments(TierHistory.fromSnapshots(allLabels), Table.TIER_HISTORY),
-        tables.path(Table.TIER_HISTORY),
-        TierLabelsColumns.DIMENSION));
-    writes.put(Table.TIER_TRANSITIONS.tableName, () -> DeltaIO.overwrite(
-        GoldDocs.withComments(TierTransitions.fromSnapshots(allLabels), Table.TIER_TRANSITIONS), tables.path(Table.TIER_TRANSITIONS)));
+    writes.put(Table.TIER_HISTORY.tableName, () -> history.publishHistory(tables.path(Table.TIER_HISTORY)));
+    writes.put(Table.TIER_TRANSITIONS.tableName, () -> history.publishTransitions(tables.path(Table.TIER_TRANSITIONS)));
     Concurrently.run(spark, writes);
 
     ReaderManifests.refreshGold(spark, tables);

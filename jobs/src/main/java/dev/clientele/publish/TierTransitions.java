@@ -4,13 +4,16 @@ import static dev.clientele.publish.PublishedDates.DATE_RANK;
 import static dev.clientele.publish.TierLabelsColumns.AS_OF;
 import static dev.clientele.publish.TierLabelsColumns.CUSTOMER_ID;
 import static dev.clientele.publish.TierLabelsColumns.DIMENSION;
-import static dev.clientele.publish.TierLabelsColumns.LABEL;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -31,23 +34,32 @@ public final class TierTransitions {
   private TierTransitions() {}
 
   /**
-   * @param labels long-format labels of all published snapshots ({@link TierLabelsColumns})
+   * Joins each snapshot with the next one per customer (one row per customer and date pair, the
+   * dimensions side by side), then unpivots the pairs: a shuffle of customers, not of customers x
+   * dimensions. A null label counts as absent on its side.
+   *
+   * @param tiers customer_tiers rows (as_of, customer_id and the dimension columns) of consecutive
+   *     published dates: all of them, or a run of them (then the pairs within that run)
    * @return as_of, previous_as_of, dimension, from_label, to_label, customers
    */
-  public static Dataset<Row> fromSnapshots(Dataset<Row> labels) {
-    Dataset<Row> dates = PublishedDates.ranked(labels);
-    Dataset<Row> ranked = labels.join(broadcast(dates), AS_OF).select(CUSTOMER_ID, DIMENSION, LABEL, DATE_RANK);
-    Dataset<Row> before =
-        ranked.select(
-            col(CUSTOMER_ID),
-            col(DIMENSION),
-            col(LABEL).as(FROM_LABEL),
-            col(DATE_RANK).plus(1).as("_to_rank"));
-    Dataset<Row> after =
-        ranked.select(col(CUSTOMER_ID), col(DIMENSION), col(LABEL).as(TO_LABEL), col(DATE_RANK).as("_to_rank"));
-    Dataset<Row> pairs =
-        before
-            .join(after, new String[] {CUSTOMER_ID, DIMENSION, "_to_rank"}, "full_outer")
+  public static Dataset<Row> fromSnapshots(Dataset<Row> tiers, List<String> dimensions) {
+    Dataset<Row> dates = PublishedDates.ranked(tiers);
+    Dataset<Row> ranked = tiers.join(broadcast(dates), AS_OF);
+    List<Column> before = new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).plus(1).as("_to_rank")));
+    List<Column> after = new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).as("_to_rank")));
+    StringBuilder pairs = new StringBuilder("stack(" + dimensions.size());
+    for (int i = 0; i < dimensions.size(); i++) {
+      String d = dimensions.get(i);
+      before.add(col("`" + d + "`").cast("string").as("_from_" + i));
+      after.add(col("`" + d + "`").cast("string").as("_to_" + i));
+      pairs.append(", '").append(d.replace("'", "\\'")).append("', _from_").append(i).append(", _to_").append(i);
+    }
+    pairs.append(") AS (" + DIMENSION + ", " + FROM_LABEL + ", " + TO_LABEL + ")");
+    Dataset<Row> moves =
+        ranked.select(before.toArray(Column[]::new))
+            .join(ranked.select(after.toArray(Column[]::new)), new String[] {CUSTOMER_ID, "_to_rank"}, "full_outer")
+            .select(col("_to_rank"), expr(pairs.toString()))
+            .where(col(FROM_LABEL).isNotNull().or(col(TO_LABEL).isNotNull()))
             .select(
                 col("_to_rank"),
                 col(DIMENSION),
@@ -56,7 +68,7 @@ public final class TierTransitions {
     Dataset<Row> toDates = dates.select(col(DATE_RANK).as("_to_rank"), col(AS_OF));
     Dataset<Row> fromDates = dates.select(col(DATE_RANK).plus(1).as("_to_rank"), col(AS_OF).as(PREVIOUS_AS_OF));
     // Inner joins drop the pair "after the last date" and "before the first date".
-    return pairs
+    return moves
         .join(broadcast(toDates), "_to_rank")
         .join(broadcast(fromDates), "_to_rank")
         .groupBy(AS_OF, PREVIOUS_AS_OF, DIMENSION, FROM_LABEL, TO_LABEL)

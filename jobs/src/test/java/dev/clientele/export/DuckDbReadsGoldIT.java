@@ -76,7 +76,22 @@ class DuckDbReadsGoldIT {
     // An unpartitioned gold table: its manifest sits directly under _symlink_format_manifest/.
     String summaryPath = tables.path(Table.SEGMENT_SUMMARY);
     DeltaIO.overwrite(spark.sql("SELECT * FROM VALUES ('value_tier', 'high', 2L), ('value_tier', 'low', 3L) AS t(dimension, label, customers)"), summaryPath);
-    assertThat(ReaderManifests.refreshGold(spark, tables)).containsExactly(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY);
+    // tier_history is partitioned by a boolean as well: docs/bi-access.md names its hive type.
+    String historyPath = tables.path(Table.TIER_HISTORY);
+    DeltaIO.overwrite(
+        spark.sql(
+            """
+            SELECT * FROM VALUES
+              ('c1', 'value_tier', 'high', DATE'2026-11-20', DATE'2026-11-21', false),
+              ('c1', 'value_tier', 'low', DATE'2026-11-21', CAST(NULL AS DATE), true),
+              ('c2', 'value_tier', 'low', DATE'2026-11-20', CAST(NULL AS DATE), true)
+            AS t(customer_id, dimension, label, valid_from, valid_to, is_current)
+            """),
+        historyPath,
+        "dimension",
+        "is_current");
+    assertThat(ReaderManifests.refreshGold(spark, tables))
+        .containsExactly(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.TIER_HISTORY);
 
     List<String> expected =
         List.of(
@@ -100,6 +115,15 @@ class DuckDbReadsGoldIT {
       try (ResultSet r = s.executeQuery(
           "SELECT count(*) FROM read_parquet('" + tiersPath + "/**/*.parquet', hive_partitioning = true) WHERE as_of = DATE '2026-11-21'")) {
         assertThat(JdbcRows.of(r)).containsExactly("5");
+      }
+      s.execute(
+          "SET VARIABLE history_files = (SELECT list(url_decode(regexp_replace(line, '^file:', ''))) "
+              + "FROM read_csv('" + historyPath + "/_symlink_format_manifest/**/manifest', "
+              + "header = false, columns = {'line': 'VARCHAR'}))");
+      try (ResultSet r = s.executeQuery(
+          "SELECT typeof(is_current), customer_id, label FROM read_parquet(getvariable('history_files'), "
+              + "hive_partitioning = true, hive_types = {'is_current': BOOLEAN}) WHERE is_current ORDER BY customer_id")) {
+        assertThat(JdbcRows.of(r)).containsExactly("BOOLEAN|c1|low", "BOOLEAN|c2|low");
       }
       createManifestView(s, "segment_summary", summaryPath);
       try (ResultSet r = s.executeQuery("SELECT label, customers FROM segment_summary ORDER BY 1")) {

@@ -2,6 +2,7 @@ package dev.clientele.common.table;
 
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -97,14 +98,58 @@ public final class DeltaIO {
 
   /** Replaces the whole table in one commit (readers see old or new, never a mix). */
   public static void overwrite(Dataset<Row> frame, String path, String... partitionBy) {
+    overwriteNoted(frame, path, null, partitionBy);
+  }
+
+  /**
+   * {@link #overwrite} with {@code note} stored as the commit's userMetadata (shown by DESCRIBE
+   * HISTORY; read back with {@link #latestNote}), so the commit itself says what it covers.
+   */
+  public static void overwriteNoted(Dataset<Row> frame, String path, String note, String... partitionBy) {
+    DataFrameWriter<Row> writer =
+        frame
+            .write()
+            .format("delta")
+            .mode(SaveMode.Overwrite)
+            .option("overwriteSchema", "true")
+            .partitionBy(partitionBy);
+    if (note != null) writer = writer.option("userMetadata", note);
+    writer.save(path);
+  }
+
+  /** {@link #replaceWhere} with {@code note} stored as the commit's userMetadata. */
+  public static void replaceWhereNoted(
+      Dataset<Row> frame, String path, String condition, String note, String... partitionBy) {
     frame
         .write()
         .format("delta")
         .mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true")
+        .option("replaceWhere", condition)
+        .option("optimizeWrite", "true")
+        .option("userMetadata", note)
         .partitionBy(partitionBy)
         .save(path);
   }
+
+  /**
+   * The userMetadata of the table's latest commit that changed data, or null when there is none
+   * (no table, no note, or a RESTORE, DELETE or OPTIMIZE since). Commits that only change metadata
+   * (column comments, properties) are skipped, so documenting a table keeps its note.
+   */
+  public static String latestNote(SparkSession spark, String path) {
+    if (!exists(spark, path)) return null;
+    for (Row commit : DeltaTable.forPath(spark, path).history(NOTE_LOOKBACK).select("operation", "userMetadata").collectAsList()) {
+      if (METADATA_ONLY.contains(commit.getString(0))) continue;
+      return commit.isNullAt(1) ? null : commit.getString(1);
+    }
+    return null;
+  }
+
+  private static final int NOTE_LOOKBACK = 20;
+  private static final java.util.Set<String> METADATA_ONLY =
+      java.util.Set.of(
+          "SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "CHANGE COLUMN", "CHANGE COLUMNS", "ADD CONSTRAINT",
+          "DROP CONSTRAINT", "UPGRADE PROTOCOL", "VACUUM START", "VACUUM END", "SET COMMENT");
 
   /**
    * Appends at most once per ({@code appId}, {@code version}): Delta skips a write whose pair it has
