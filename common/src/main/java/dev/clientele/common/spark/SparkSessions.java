@@ -24,6 +24,9 @@ public final class SparkSessions {
         .set("spark.sql.warehouse.dir", warehouse + "/catalog")
         // Small Delta logs should not fan out to 50 tasks on a 2-core machine.
         .set("spark.databricks.delta.snapshotPartitions", "4")
+        // Serialized cached blocks (ingest's batch) are compressed: the raw text in them shrinks
+        // several times, so a large batch stays in memory instead of spilling.
+        .set("spark.rdd.compress", "true")
         .set("spark.sql.shuffle.partitions", "8");
   }
 
