@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
-  /** A batch can be larger than the heap: what does not fit in storage memory goes to local disk. */
-  // Serialized, so the blocks are compressed (spark.rdd.compress): the batch holds each line's raw
-  // text for quarantine. At 20M lines on a 6 GB heap the deserialized cache spilled and every pass
-  // over it read the spill back; compressed, ingest took 523 s instead of 646 s.
+  /**
+   * A batch can be larger than the heap: what does not fit in storage memory goes to local disk.
+   * Serialized, so its blocks are compressed (spark.rdd.compress): the batch holds each line's raw
+   * text for the quarantine. At 20M lines on a 6 GB heap the deserialized cache spilled and every
+   * pass over it read the spill back; compressed, ingest took 523 s instead of 646 s.
+   */
   private static final StorageLevel BATCH = StorageLevel.MEMORY_AND_DISK_SER();
   private static final long BROADCAST_ROWS = 250_000;
 
