@@ -37,6 +37,21 @@ class DeltaIOTest {
     assertThat(DeltaIO.version(spark, path)).isEqualTo(3);
   }
 
+  /** A column comment keeps the last data commit's note; a write without one clears it. */
+  @Test
+  void latestNoteIsTheLastDataCommitsNote(SparkSession spark) {
+    String path = SparkTestExtension.freshDir(spark, "note").resolve("t").toString();
+    assertThat(DeltaIO.latestNote(spark, path)).isNull();
+    Dataset<Row> rows = spark.sql("SELECT * FROM VALUES ('a', 1), ('b', 2) AS t(k, v)");
+    DeltaIO.overwriteNoted(rows, path, "first");
+    DeltaIO.replaceWhereNoted(rows.where("k = 'b'"), path, "k = 'b'", "second");
+    assertThat(DeltaIO.latestNote(spark, path)).isEqualTo("second");
+    spark.sql("ALTER TABLE delta.`" + path + "` ALTER COLUMN v COMMENT 'a number'");
+    assertThat(DeltaIO.latestNote(spark, path)).isEqualTo("second");
+    DeltaIO.overwrite(rows, path);
+    assertThat(DeltaIO.latestNote(spark, path)).isNull();
+  }
+
   @Test
   void appendOnceSkipsARepeatedTransactionVersion(SparkSession spark) {
     String path = SparkTestExtension.freshDir(spark, "once").resolve("t").toString();
