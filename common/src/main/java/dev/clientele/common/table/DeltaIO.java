@@ -86,14 +86,7 @@ public final class DeltaIO {
    * file per partition value (optimizeWrite), for tables with many small partitions.
    */
   public static void replaceWhere(Dataset<Row> frame, String path, String condition, String... partitionBy) {
-    frame
-        .write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .option("replaceWhere", condition)
-        .option("optimizeWrite", "true")
-        .partitionBy(partitionBy)
-        .save(path);
+    replaceWhereNoted(frame, path, condition, null, partitionBy);
   }
 
   /** Replaces the whole table in one commit (readers see old or new, never a mix). */
@@ -117,19 +110,27 @@ public final class DeltaIO {
     writer.save(path);
   }
 
-  /** {@link #replaceWhere} with {@code note} stored as the commit's userMetadata. */
+  /** {@link #replaceWhere} with {@code note} (when not null) stored as the commit's userMetadata. */
   public static void replaceWhereNoted(
       Dataset<Row> frame, String path, String condition, String note, String... partitionBy) {
-    frame
-        .write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .option("replaceWhere", condition)
-        .option("optimizeWrite", "true")
-        .option("userMetadata", note)
-        .partitionBy(partitionBy)
-        .save(path);
+    DataFrameWriter<Row> writer =
+        frame
+            .write()
+            .format("delta")
+            .mode(SaveMode.Overwrite)
+            .option("replaceWhere", condition)
+            .option("optimizeWrite", "true")
+            .partitionBy(partitionBy);
+    if (note != null) writer = writer.option("userMetadata", note);
+    writer.save(path);
   }
+
+  /** Commits {@link #latestNote} looks back over, and the operations it passes by. */
+  private static final int NOTE_LOOKBACK = 20;
+  private static final java.util.Set<String> METADATA_ONLY =
+      java.util.Set.of(
+          "SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "CHANGE COLUMN", "CHANGE COLUMNS", "ADD CONSTRAINT",
+          "DROP CONSTRAINT", "UPGRADE PROTOCOL", "VACUUM START", "VACUUM END", "SET COMMENT");
 
   /**
    * The userMetadata of the table's latest commit that changed data, or null when there is none
@@ -144,12 +145,6 @@ public final class DeltaIO {
     }
     return null;
   }
-
-  private static final int NOTE_LOOKBACK = 20;
-  private static final java.util.Set<String> METADATA_ONLY =
-      java.util.Set.of(
-          "SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "CHANGE COLUMN", "CHANGE COLUMNS", "ADD CONSTRAINT",
-          "DROP CONSTRAINT", "UPGRADE PROTOCOL", "VACUUM START", "VACUUM END", "SET COMMENT");
 
   /**
    * Appends at most once per ({@code appId}, {@code version}): Delta skips a write whose pair it has
