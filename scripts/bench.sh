@@ -7,6 +7,7 @@
 #   ./scripts/bench.sh --transactions 5000000 --customers 250000
 #   ./scripts/bench.sh --quick --set clientele.pipeline.clusters=true   # any config override
 #   ./scripts/bench.sh --quick --no-incremental                         # the full run only
+#   ./scripts/bench.sh --quick --local-cluster   # tasks in an executor JVM: heap figures are the driver's
 #
 # Generates the raw files once into ./data/bench/<size>/raw (kept: delete the folder to regenerate),
 # builds if needed, then runs one JVM (dev.clientele.bench.Bench, module bench/) that runs pipeline
@@ -16,7 +17,8 @@
 # the last days' valid lines) and runs pipeline as of 2026-11-22 in the same Spark application;
 # then DuckDB with the same threads, prints the figures and checks both engines computed the same
 # answers as of each date. Exit 0 when they agree, 1 when they differ or a run fails. Output is also
-# saved to ./data/bench/<size>/bench-<time>.txt. Environment: BENCH_DRIVER_MEMORY (default 6g),
+# saved to ./data/bench/<size>/bench-<time>.txt. Environment: BENCH_DRIVER_MEMORY (default 6g, or
+# 2g with --local-cluster), BENCH_EXECUTOR_MEMORY (MB, --local-cluster only, default 6144),
 # BENCH_THREADS (default: nproc).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +29,7 @@ as_of=2026-11-21
 extra=()
 reuse=false
 incremental=true
+cluster=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --transactions) transactions="$2"; shift 2 ;;
@@ -37,7 +40,9 @@ while [[ $# -gt 0 ]]; do
     # with the incremental step, the last run must have run it too).
     --reuse) reuse=true; shift ;;
     --no-incremental) incremental=false; shift ;;
-    -h|--help) sed -n 2,21p "$0"; exit 0 ;;
+    # Spark on local-cluster[1,threads,MB]: one executor JVM runs the tasks, this JVM is the driver.
+    --local-cluster) cluster=true; shift ;;
+    -h|--help) sed -n 2,24p "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -76,10 +81,19 @@ opens=(
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
 )
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+driver_memory="${BENCH_DRIVER_MEMORY:-6g}"
+if [[ "$cluster" == true ]]; then
+  # local-cluster forks its executor from SPARK_HOME; the classes come from the driver's class
+  # path (spark.executor.extraClassPath), so an empty jars folder is all the home needs.
+  export SPARK_HOME="$root/bench/target/spark-home" SPARK_SCALA_VERSION=2.13
+  mkdir -p "$SPARK_HOME/jars"
+  driver_memory="${BENCH_DRIVER_MEMORY:-2g}"
+  extra+=(--executor-memory "${BENCH_EXECUTOR_MEMORY:-6144}")
+fi
 report="$dir/bench-$(date -u +%Y%m%dT%H%M%SZ).txt"
 echo "== Benchmark $size (threads $threads), report in $report" >&2
 set +e
-java "${opens[@]}" -Xmx"${BENCH_DRIVER_MEMORY:-6g}" -XX:+UseParallelGC \
+java "${opens[@]}" -Xmx"$driver_memory" -XX:+UseParallelGC \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Duser.timezone=UTC \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" dev.clientele.bench.Bench \
   --raw "$dir/raw" --warehouse "$dir/warehouse" --work "$dir/work" --as-of "$as_of" --threads "$threads" \

@@ -41,8 +41,13 @@ import static org.apache.spark.sql.functions.lit;
  *
  * <pre>
  * Bench --raw DIR --warehouse DIR --work DIR --as-of DATE [--threads N] [--label TEXT] [--commit SHA]
- *       [--incremental true|false] [--reuse true|false] [--set KEY=VALUE]...
+ *       [--incremental true|false] [--reuse true|false] [--executor-memory MB] [--set KEY=VALUE]...
  * </pre>
+ *
+ * With {@code --executor-memory}, Spark runs on {@code local-cluster[1,N,MB]}: the tasks run in one
+ * executor JVM of that heap, forked from {@code SPARK_HOME} (the script makes one), and this JVM is
+ * the driver alone, so the heap columns measure the driver's heap, which issue 8 wants flat in the
+ * data size. The executor's peak heap comes from Spark's executor metrics.
  *
  * The warehouse is expected fresh (the script deletes it), so ingest loads every file. Transactions
  * are read from {@code WORK/transactions}, hard links to the raw day files, where the new day is
@@ -110,11 +115,14 @@ public final class Bench {
     boolean reuse = Boolean.parseBoolean(opt.getOrDefault("--reuse", "false"));
     boolean incremental = Boolean.parseBoolean(opt.getOrDefault("--incremental", "true"));
     int threads = Integer.parseInt(opt.getOrDefault("--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+    int executorMb = Integer.parseInt(opt.getOrDefault("--executor-memory", "0"));
+    String master = executorMb > 0 ? "local-cluster[1," + threads + "," + executorMb + "]" : "local[" + threads + "]";
     Path transactions = Path.of(work, "transactions");
 
     List<String> overrides = new ArrayList<>();
     overrides.add("clientele.warehouse=\"" + warehouse + "\"");
-    overrides.add("clientele.spark.master=\"local[" + threads + "]\"");
+    overrides.add("clientele.spark.master=\"" + master + "\"");
+    if (executorMb > 0) overrides.addAll(executorOverrides(executorMb));
     // Transactions through links in the work folder, where the incremental run's new day is added.
     overrides.add(IngestCommand.pathOverride("transactions=" + transactions));
     for (String source : List.of("customers", "surveys", "complaints")) {
@@ -141,6 +149,7 @@ public final class Bench {
     PipelineRun next = null;
     NextDayDelivery.Delivery delivery = null;
     double deliverySeconds = 0;
+    long executorPeak = -1;
     try (HeapSampler heap = new HeapSampler()) {
       RunContext context = RunContext.start("bench", asOf, config);
       heap.reset();
@@ -160,6 +169,7 @@ public final class Bench {
           RunContext nextContext = RunContext.start("bench", nextDay, config);
           next = runPipeline(spark, nextPipeline, nextContext, reuse, heap, full.silverRows(), work + "/clientele/" + nextDay);
         }
+        executorPeak = executorHeapPeak(spark);
       } finally {
         spark.stop();
       }
@@ -186,8 +196,14 @@ public final class Bench {
     Runtime rt = Runtime.getRuntime();
     out.append(String.format(Locale.ROOT, "Clientele benchmark %s, as of %s, commit %s%n", opt.getOrDefault("--label", raw), asOf,
         opt.getOrDefault("--commit", "unknown")));
-    out.append(String.format(Locale.ROOT, "machine: %d cores (Spark local[%d], DuckDB threads=%d), JVM max heap %,d MB, Java %s%n",
-        rt.availableProcessors(), threads, threads, rt.maxMemory() >> 20, System.getProperty("java.version")));
+    out.append(String.format(Locale.ROOT, "machine: %d cores (Spark %s, DuckDB threads=%d), %s max heap %,d MB, Java %s%n",
+        rt.availableProcessors(), master, threads, executorMb > 0 ? "driver JVM" : "JVM", rt.maxMemory() >> 20,
+        System.getProperty("java.version")));
+    if (executorMb > 0) {
+      out.append(String.format(Locale.ROOT,
+          "tasks ran in one executor JVM of %,d MB; its peak heap (Spark executor metrics, both runs): %s; the heap columns are the driver's%n",
+          executorMb, executorPeak < 0 ? "not reported" : String.format(Locale.ROOT, "%,d MB", executorPeak >> 20)));
+    }
     out.append(String.format(Locale.ROOT, "1-minute load average: %.2f at start, %.2f at end (above %d means other work shared the cores)%n",
         loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threads));
     out.append(String.format(Locale.ROOT, "%nClientele, one Spark application (silver transactions %,d lines, %,d customers)%n",
@@ -306,6 +322,33 @@ public final class Bench {
         .select("month", "repurchase_base", "repurchasers", "repurchase_rate", "churn_base", "churned_customers", "churn_rate")
         .write().mode("overwrite").parquet(published + "/kpi");
     return new PipelineRun(asOf, phases, stages, seconds, uptimeAtEnd, silverRows, customers, liveFiles, published);
+  }
+
+  /**
+   * Settings for one executor JVM that runs every task: its heap, the class path and JVM flags of
+   * this JVM (Spark needs the same --add-opens there), and heap polling each second so its peak is
+   * not only sampled at heartbeats.
+   */
+  private static List<String> executorOverrides(int executorMb) {
+    String flags = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Djdk.reflect")
+            || a.startsWith("-Dio.netty") || a.startsWith("-Duser.timezone") || a.startsWith("-Dlog4j2"))
+        .toList());
+    return List.of(
+        "clientele.spark.conf.\"spark.executor.memory\"=\"" + executorMb + "m\"",
+        "clientele.spark.conf.\"spark.executor.extraClassPath\"=\"" + System.getProperty("java.class.path") + "\"",
+        "clientele.spark.conf.\"spark.executor.extraJavaOptions\"=\"" + flags + "\"",
+        "clientele.spark.conf.\"spark.executor.metrics.pollingInterval\"=\"1s\"");
+  }
+
+  /** The largest heap any executor (not the driver) reported, -1 when none did. */
+  private static long executorHeapPeak(SparkSession spark) {
+    long peak = -1;
+    for (var executor : scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().statusStore().executorList(false))) {
+      if (executor.id().equals("driver") || executor.peakMemoryMetrics().isEmpty()) continue;
+      peak = Math.max(peak, executor.peakMemoryMetrics().get().getMetricValue("JVMHeapMemory"));
+    }
+    return peak;
   }
 
   /** The DuckDB reference over the run's live silver files, and its differences from what the run published. */
