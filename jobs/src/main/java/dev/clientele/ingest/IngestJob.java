@@ -1,6 +1,5 @@
 package dev.clientele.ingest;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trunc;
@@ -12,6 +11,7 @@ import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.spark.SmallSides;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
@@ -56,10 +56,9 @@ public final class IngestJob implements ClienteleJob {
    * pass over it read the spill back; compressed, ingest took 523 s instead of 646 s.
    */
   private static final StorageLevel BATCH = StorageLevel.MEMORY_AND_DISK_SER();
-  private static final long BROADCAST_ROWS = 250_000;
 
   private final IngestConfig config;
-  private final List<Dataset<Row>> smallSides = new ArrayList<>();
+  private final SmallSides smallSides = new SmallSides();
 
   public IngestJob(IngestConfig config) {
     this.config = config;
@@ -154,8 +153,7 @@ public final class IngestJob implements ClienteleJob {
     }
     RunLog.record(spark, run, entries);
     for (Batch b : batches.values()) b.checked().unpersist();
-    for (Dataset<Row> side : smallSides) side.unpersist();
-    smallSides.clear();
+    smallSides.close();
     completedRuns.unpersist();
     String table = SourceResult.table(new ArrayList<>(results.values()));
     LOG.info("Ingest summary for run {}:\n{}", run.runId(), table);
@@ -186,9 +184,9 @@ public final class IngestJob implements ClienteleJob {
       long start = System.nanoTime();
       long parsed = checked.count();
       LOG.info("Parsed and checked {} {} record(s) in {}", parsed, kind.sourceName, seconds(start));
-      Dataset<Row> validated = ValidationRules.withUnknownCustomers(checked, kind, knownCustomers, this::smallSide);
+      Dataset<Row> validated = ValidationRules.withUnknownCustomers(checked, kind, knownCustomers, smallSides::materialise);
       Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
-      Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, this::smallSide);
+      Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, smallSides::materialise);
       start = System.nanoTime();
       SourceResult result = count(kind, pending.size(), classified);
       LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
@@ -202,20 +200,6 @@ public final class IngestJob implements ClienteleJob {
       checked.unpersist();
       throw e;
     }
-  }
-
-  /**
-   * Materialises a frame that is usually small (unknown customer ids, keys claimed twice, keys
-   * already in silver) and returns it broadcast when it has at most {@value #BROADCAST_ROWS} rows, so
-   * joining it to the batch needs no shuffle of the batch; a larger one is joined the usual way.
-   */
-  private Dataset<Row> smallSide(Dataset<Row> frame) {
-    long start = System.nanoTime();
-    Dataset<Row> kept = frame.persist(StorageLevel.MEMORY_AND_DISK());
-    smallSides.add(kept);
-    long rows = kept.count();
-    LOG.info("Found {} row(s) of {} in {}", rows, String.join(", ", kept.columns()), seconds(start));
-    return rows <= BROADCAST_ROWS ? broadcast(kept) : kept;
   }
 
   /**
