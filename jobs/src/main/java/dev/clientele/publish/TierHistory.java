@@ -6,24 +6,27 @@ import static dev.clientele.publish.TierLabelsColumns.CUSTOMER_ID;
 import static dev.clientele.publish.TierLabelsColumns.DIMENSION;
 import static dev.clientele.publish.TierLabelsColumns.LABEL;
 import static dev.clientele.publish.TierLabelsColumns.REASON;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
+import static dev.clientele.publish.TierTransitions.FROM_LABEL;
+import static dev.clientele.publish.TierTransitions.TO_LABEL;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,8 +42,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>{@link #fromSnapshots} computes it from every published snapshot (islands over a window
  * partitioned by customer and dimension); {@link #advance} moves it on by one date that is later
- * than all others, from the current intervals only. Both give the same table. A null label counts
- * as absent.
+ * than all others, from the current intervals and the labels that changed since the date before.
+ * Both give the same table. A null label counts as absent.
  */
 public final class TierHistory {
   public static final String VALID_FROM = "valid_from";
@@ -89,47 +92,79 @@ public final class TierHistory {
   }
 
   /**
-   * The history rows that publishing {@code asOf}, a date later than every other published one,
-   * replaces: each interval current until then either carries on (same label on asOf) or closes
-   * at asOf, and asOf opens an interval for every label it does not carry on. Intervals closed
-   * before are untouched, so the cost follows the number of customers, not of published dates.
+   * The labels that differ between two consecutive published snapshots: one row per customer and
+   * dimension whose label changed, appeared or went (a null label counts as absent). One join of
+   * the two snapshots per customer with the dimensions side by side and without the reasons (a
+   * label is a word, a reason a sentence); between two days most labels stay, so this is small.
    *
-   * @param current tier_history rows current at the previous published date (valid_to null)
-   * @param labels long-format labels of the {@code asOf} snapshot
-   * @return tier_history rows: the current intervals after asOf and those closed at asOf
+   * @param previous customer_tiers rows of the published date before {@code latest}'s (none when
+   *     there is no earlier date)
+   * @param latest customer_tiers rows of the latest published date
+   * @return customer_id, dimension, from_label, to_label
    */
-  public static Dataset<Row> advance(Dataset<Row> current, Dataset<Row> labels, LocalDate asOf) {
-    Column day = lit(Date.valueOf(asOf));
-    Dataset<Row> held =
-        current.select(
-            col(CUSTOMER_ID),
-            col(DIMENSION),
-            col(LABEL).as("_held_label"),
-            col(REASON).as("_held_reason"),
-            col(VALID_FROM).as("_held_from"));
-    Dataset<Row> now = labels.where(col(LABEL).isNotNull()).select(CUSTOMER_ID, DIMENSION, LABEL, REASON);
-    Column carriedOn = coalesce(col("_held_label").equalTo(col(LABEL)), lit(false));
-    Column heldInterval =
-        when(
-            col("_held_label").isNotNull(),
-            interval(col("_held_label"), col("_held_reason"), col("_held_from"), when(not(carriedOn), day)));
-    Column openedInterval =
-        when(col(LABEL).isNotNull().and(not(carriedOn)), interval(col(LABEL), col(REASON), day, lit(null)));
-    // One pass over the join: each row yields its held interval and/or the one asOf opens.
-    return held.join(now, new String[] {CUSTOMER_ID, DIMENSION}, "full_outer")
-        .select(col(CUSTOMER_ID), col(DIMENSION), explode(array_compact(array(heldInterval, openedInterval))).as("_i"))
-        .select(
-            col(CUSTOMER_ID),
-            col(DIMENSION),
-            col("_i." + LABEL).as(LABEL),
-            col("_i." + REASON).as(REASON),
-            col("_i." + VALID_FROM).as(VALID_FROM),
-            col("_i." + VALID_TO).as(VALID_TO),
-            col("_i." + VALID_TO).isNull().as(IS_CURRENT));
+  public static Dataset<Row> changes(Dataset<Row> previous, Dataset<Row> latest, List<String> dimensions) {
+    List<Column> before = new ArrayList<>(List.of(col(CUSTOMER_ID)));
+    before.addAll(TierLabels.labelsAs(dimensions, "_from_"));
+    List<Column> after = new ArrayList<>(List.of(col(CUSTOMER_ID)));
+    after.addAll(TierLabels.labelsAs(dimensions, "_to_"));
+    return previous.select(before.toArray(Column[]::new))
+        .join(latest.select(after.toArray(Column[]::new)), CUSTOMER_ID, "full_outer")
+        .select(col(CUSTOMER_ID), TierLabels.pairs(dimensions, "_from_", "_to_"))
+        .where(not(col(FROM_LABEL).eqNullSafe(col(TO_LABEL))));
   }
 
-  private static Column interval(Column label, Column reason, Column validFrom, Column validTo) {
-    return struct(
-        label.as(LABEL), reason.as(REASON), validFrom.as(VALID_FROM), validTo.cast("date").as(VALID_TO));
+  /**
+   * The history rows that publishing {@code asOf}, a date later than every other published one,
+   * replaces: each interval current until then carries on unless its label changed (it closes at
+   * asOf), and asOf opens an interval for each label that changed or appeared. Only the changed
+   * labels are joined, to the current intervals and to asOf's reasons: broadcast (as {@code
+   * changes} usually is), neither large side is shuffled. Intervals closed before are untouched.
+   *
+   * @param current tier_history rows current at the previous published date (whatever their
+   *     valid_to says: a rerun of asOf passes those it closed), whose labels are the {@code
+   *     from_label}s of {@code changes}
+   * @param changes {@link #changes} from the previous published snapshot to asOf's
+   * @param latest customer_tiers rows of asOf, for the reasons of the intervals it opens
+   * @return tier_history rows: the current intervals after asOf and those closed at asOf
+   */
+  public static Dataset<Row> advance(
+      Dataset<Row> current, Dataset<Row> changes, Dataset<Row> latest, List<String> dimensions, LocalDate asOf) {
+    Column day = lit(Date.valueOf(asOf));
+    Dataset<Row> closing =
+        changes.where(col(FROM_LABEL).isNotNull()).select(col(CUSTOMER_ID), col(DIMENSION), lit(true).as("_closes"));
+    Column closes = coalesce(col("_closes"), lit(false));
+    Dataset<Row> held =
+        current
+            .join(closing, new String[] {CUSTOMER_ID, DIMENSION}, "left")
+            .select(
+                col(CUSTOMER_ID),
+                col(DIMENSION),
+                col(LABEL),
+                col(REASON),
+                col(VALID_FROM),
+                when(closes, day).cast("date").as(VALID_TO),
+                not(closes).as(IS_CURRENT));
+    Set<String> columns = new HashSet<>(Arrays.asList(latest.columns()));
+    List<Column> reasons = new ArrayList<>(List.of(col(CUSTOMER_ID)));
+    Column reason = lit(null).cast("string");
+    for (String d : dimensions) {
+      String name = d + TierLabels.REASON_SUFFIX;
+      if (!columns.contains(name)) continue;
+      reasons.add(col("`" + name + "`").cast("string").as(name));
+      reason = when(col(DIMENSION).equalTo(d), col("`" + name + "`")).otherwise(reason);
+    }
+    Dataset<Row> opened =
+        changes
+            .where(col(TO_LABEL).isNotNull())
+            .join(latest.select(reasons.toArray(Column[]::new)), CUSTOMER_ID)
+            .select(
+                col(CUSTOMER_ID),
+                col(DIMENSION),
+                col(TO_LABEL).as(LABEL),
+                reason.as(REASON),
+                day.as(VALID_FROM),
+                lit(null).cast("date").as(VALID_TO),
+                lit(true).as(IS_CURRENT));
+    return held.unionByName(opened);
   }
 }

@@ -5,6 +5,7 @@ import static dev.clientele.publish.TierLabelsColumns.DIMENSION;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.clientele.common.spark.SmallSides;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps {@code tier_history} and {@code tier_transitions} in step with the published {@code
- * customer_tiers} snapshots. Every commit to them notes the set of published dates it covers (a
- * digest, in the commit's userMetadata). When the table covers every published date except the
- * one being published (or that one too: a rerun), only the rows that date touches are
- * recomputed: the transitions into it and into the next date, and for the latest date the
- * history intervals current until then. Otherwise (first publish, an earlier publish that
+ * customer_tiers} snapshots. Every commit to them notes the set of published dates and the
+ * dimensions it covers (a digest, in the commit's userMetadata). When the table covers every
+ * published date except the one being published (or that one too: a rerun), only the rows that
+ * date touches are recomputed: the transitions into it and into the next date, and for the latest
+ * date the history intervals whose label changed since the date before. Otherwise (first publish, an earlier publish that
  * crashed before this table, a RESTORE, a backfill of history) the table is rebuilt from every
  * snapshot. Both ways give the same table; the incremental way costs one snapshot's customers
  * instead of all snapshots'.
@@ -75,18 +76,24 @@ final class TierHistoryPublisher {
     boolean latest = asOf.equals(published.get(published.size() - 1));
     if (latest && coversAllButAsOf(DeltaIO.latestNote(spark, path))) {
       Column day = lit(Date.valueOf(asOf));
-      // What a previous publish of asOf wrote is undone first: intervals it opened are dropped and
-      // those it closed are current again.
+      // What a previous publish of asOf wrote is undone first (intervals it opened are dropped,
+      // those it closed are current again), so the current intervals hold the labels of the date
+      // before, the side of the changes they are matched with.
       Column touched = col(TierHistory.IS_CURRENT).or(col(TierHistory.VALID_TO).equalTo(day));
       Dataset<Row> current = DeltaIO.read(spark, path).where(touched.and(col(TierHistory.VALID_FROM).notEqual(day)));
-      Dataset<Row> labels = TierLabels.toLong(snapshots(List.of(asOf)), dimensions);
-      DeltaIO.replaceWhereNoted(
-          GoldDocs.withComments(TierHistory.advance(current, labels, asOf), Table.TIER_HISTORY),
-          path,
-          TierHistory.IS_CURRENT + " OR " + TierHistory.VALID_TO + " = DATE'" + asOf + "'",
-          note + " (incremental)",
-          DIMENSION,
-          TierHistory.IS_CURRENT);
+      int at = published.indexOf(asOf);
+      Dataset<Row> latestTiers = snapshots(List.of(asOf));
+      try (SmallSides small = new SmallSides()) {
+        Dataset<Row> changes =
+            small.materialise(TierHistory.changes(snapshots(published.subList(Math.max(0, at - 1), at)), latestTiers, dimensions));
+        DeltaIO.replaceWhereNoted(
+            GoldDocs.withComments(TierHistory.advance(current, changes, latestTiers, dimensions, asOf), Table.TIER_HISTORY),
+            path,
+            TierHistory.IS_CURRENT + " OR " + TierHistory.VALID_TO + " = DATE'" + asOf + "'",
+            note + " (incremental)",
+            DIMENSION,
+            TierHistory.IS_CURRENT);
+      }
       LOG.info("tier_history: moved the current intervals on to {}", asOf);
       return;
     }
@@ -126,26 +133,31 @@ final class TierHistoryPublisher {
     return DeltaIO.read(spark, tiersPath).where(col(AS_OF).isin(days));
   }
 
-  /** True when the table's last note covers exactly the published dates, with or without asOf. */
+  /**
+   * True when the table's last note covers exactly the published dates, with or without asOf, and
+   * exactly these dimensions (another set of dimensions rebuilds both tables).
+   */
   boolean coversAllButAsOf(String lastNote) {
     if (lastNote == null) return false;
     Matcher m = NOTE.matcher(lastNote);
     if (!m.find()) return false;
     List<LocalDate> others = new ArrayList<>(published);
     others.remove(asOf);
-    return m.group(3).equals(digest(published)) || m.group(3).equals(digest(others));
+    return m.group(3).equals(digest(published, dimensions)) || m.group(3).equals(digest(others, dimensions));
   }
 
   /** The commit note for a table covering every published date. */
   String note(String table) {
     return "clientele " + table + ": covers " + published.size() + " published dates through "
-        + published.get(published.size() - 1) + " (digest " + digest(published) + ")";
+        + published.get(published.size() - 1) + " (digest " + digest(published, dimensions) + ")";
   }
 
-  static String digest(List<LocalDate> dates) {
+  /** A digest of the sorted dates and the sorted dimensions. */
+  static String digest(List<LocalDate> dates, List<String> dimensions) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String joined = dates.stream().sorted().map(LocalDate::toString).collect(Collectors.joining(","));
+      String joined = dates.stream().sorted().map(LocalDate::toString).collect(Collectors.joining(","))
+          + ";" + dimensions.stream().sorted().collect(Collectors.joining(","));
       return HexFormat.of().formatHex(sha.digest(joined.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -8,11 +8,13 @@ import static dev.clientele.publish.TierLabelsColumns.REASON;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -57,5 +59,28 @@ public final class TierLabels {
                     + ", "
                     + REASON
                     + ")"));
+  }
+
+  /** Each dimension's label as a string column named {@code prefix} + the dimension's index. */
+  static List<Column> labelsAs(List<String> dimensions, String prefix) {
+    List<Column> labels = new ArrayList<>();
+    for (int i = 0; i < dimensions.size(); i++) {
+      labels.add(col("`" + dimensions.get(i) + "`").cast("string").as(prefix + i));
+    }
+    return labels;
+  }
+
+  /**
+   * Unpivots the {@link #labelsAs} columns of two snapshots joined side by side into one row per
+   * dimension: dimension, from_label, to_label.
+   */
+  static Column pairs(List<String> dimensions, String fromPrefix, String toPrefix) {
+    StringBuilder stack = new StringBuilder("stack(" + dimensions.size());
+    for (int i = 0; i < dimensions.size(); i++) {
+      stack.append(", '").append(dimensions.get(i).replace("'", "\\'")).append("', ")
+          .append(fromPrefix).append(i).append(", ").append(toPrefix).append(i);
+    }
+    stack.append(") AS (" + DIMENSION + ", " + TierTransitions.FROM_LABEL + ", " + TierTransitions.TO_LABEL + ")");
+    return expr(stack.toString());
   }
 }

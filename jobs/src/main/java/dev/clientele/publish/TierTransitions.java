@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
@@ -46,19 +45,13 @@ public final class TierTransitions {
     Dataset<Row> dates = PublishedDates.ranked(tiers);
     Dataset<Row> ranked = tiers.join(broadcast(dates), AS_OF);
     List<Column> before = new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).plus(1).as("_to_rank")));
+    before.addAll(TierLabels.labelsAs(dimensions, "_from_"));
     List<Column> after = new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).as("_to_rank")));
-    StringBuilder pairs = new StringBuilder("stack(" + dimensions.size());
-    for (int i = 0; i < dimensions.size(); i++) {
-      String d = dimensions.get(i);
-      before.add(col("`" + d + "`").cast("string").as("_from_" + i));
-      after.add(col("`" + d + "`").cast("string").as("_to_" + i));
-      pairs.append(", '").append(d.replace("'", "\\'")).append("', _from_").append(i).append(", _to_").append(i);
-    }
-    pairs.append(") AS (" + DIMENSION + ", " + FROM_LABEL + ", " + TO_LABEL + ")");
+    after.addAll(TierLabels.labelsAs(dimensions, "_to_"));
     Dataset<Row> moves =
         ranked.select(before.toArray(Column[]::new))
             .join(ranked.select(after.toArray(Column[]::new)), new String[] {CUSTOMER_ID, "_to_rank"}, "full_outer")
-            .select(col("_to_rank"), expr(pairs.toString()))
+            .select(col("_to_rank"), TierLabels.pairs(dimensions, "_from_", "_to_"))
             .where(col(FROM_LABEL).isNotNull().or(col(TO_LABEL).isNotNull()))
             .select(
                 col("_to_rank"),

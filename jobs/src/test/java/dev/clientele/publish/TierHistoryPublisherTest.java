@@ -126,11 +126,14 @@ class TierHistoryPublisherTest {
     String withoutD2 = new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D3, List.of(D1, D3)).note("tier_history");
     String withoutD1 = new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D3, List.of(D2, D3)).note("tier_history");
     assertThat(all).isEqualTo("clientele tier_history: covers 3 published dates through 2026-11-21 (digest "
-        + TierHistoryPublisher.digest(List.of(D1, D2, D3)) + ")");
+        + TierHistoryPublisher.digest(List.of(D1, D2, D3), DIMENSIONS) + ")");
     assertThat(publisher.coversAllButAsOf(all + " (incremental)")).isTrue();
     assertThat(publisher.coversAllButAsOf(withoutD2)).isTrue();
     // Same count and last date, a different date missing: not covered.
     assertThat(publisher.coversAllButAsOf(withoutD1)).isFalse();
+    // The same dates with other dimensions: not covered (their history would differ).
+    assertThat(new TierHistoryPublisher(spark, tiers(), List.of("value_tier"), D2, List.of(D1, D2, D3)).coversAllButAsOf(all)).isFalse();
+    assertThat(new TierHistoryPublisher(spark, tiers(), List.of("lifecycle_stage", "value_tier"), D2, List.of(D1, D2, D3)).coversAllButAsOf(all)).isTrue();
     assertThat(publisher.coversAllButAsOf(null)).isFalse();
     assertThat(publisher.coversAllButAsOf("written by hand")).isFalse();
   }
