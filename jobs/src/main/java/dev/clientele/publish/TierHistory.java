@@ -23,10 +23,7 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,14 +78,7 @@ public final class TierHistory {
         dates.select(col(DATE_RANK).minus(1).as("_last_rank"), col(AS_OF).as(VALID_TO));
     return intervals
         .join(broadcast(closingDates), "_last_rank", "left")
-        .select(
-            col(CUSTOMER_ID),
-            col(DIMENSION),
-            col(LABEL),
-            col(REASON),
-            col(VALID_FROM),
-            col(VALID_TO),
-            col(VALID_TO).isNull().as(IS_CURRENT));
+        .select(columns(col(VALID_TO), col(VALID_TO).isNull()));
   }
 
   /**
@@ -117,8 +107,8 @@ public final class TierHistory {
    * The history rows that publishing {@code asOf}, a date later than every other published one,
    * replaces: each interval current until then carries on unless its label changed (it closes at
    * asOf), and asOf opens an interval for each label that changed or appeared. Only the changed
-   * labels are joined, to the current intervals and to asOf's reasons: broadcast (as {@code
-   * changes} usually is), neither large side is shuffled. Intervals closed before are untouched.
+   * labels are joined, to the current intervals and to asOf's labels (for the reasons): broadcast
+   * (as {@code changes} usually is), neither large side is shuffled. Intervals closed before are untouched.
    *
    * @param current tier_history rows current at the previous published date (whatever their
    *     valid_to says: a rerun of asOf passes those it closed), whose labels are the {@code
@@ -136,35 +126,22 @@ public final class TierHistory {
     Dataset<Row> held =
         current
             .join(closing, new String[] {CUSTOMER_ID, DIMENSION}, "left")
-            .select(
-                col(CUSTOMER_ID),
-                col(DIMENSION),
-                col(LABEL),
-                col(REASON),
-                col(VALID_FROM),
-                when(closes, day).cast("date").as(VALID_TO),
-                not(closes).as(IS_CURRENT));
-    Set<String> columns = new HashSet<>(Arrays.asList(latest.columns()));
-    List<Column> reasons = new ArrayList<>(List.of(col(CUSTOMER_ID)));
-    Column reason = lit(null).cast("string");
-    for (String d : dimensions) {
-      String name = d + TierLabels.REASON_SUFFIX;
-      if (!columns.contains(name)) continue;
-      reasons.add(col("`" + name + "`").cast("string").as(name));
-      reason = when(col(DIMENSION).equalTo(d), col("`" + name + "`")).otherwise(reason);
-    }
+            .select(columns(when(closes, day).cast("date"), not(closes)));
+    Dataset<Row> reasons = TierLabels.toLong(latest, dimensions).select(CUSTOMER_ID, DIMENSION, REASON);
     Dataset<Row> opened =
         changes
             .where(col(TO_LABEL).isNotNull())
-            .join(latest.select(reasons.toArray(Column[]::new)), CUSTOMER_ID)
-            .select(
-                col(CUSTOMER_ID),
-                col(DIMENSION),
-                col(TO_LABEL).as(LABEL),
-                reason.as(REASON),
-                day.as(VALID_FROM),
-                lit(null).cast("date").as(VALID_TO),
-                lit(true).as(IS_CURRENT));
+            .join(reasons, new String[] {CUSTOMER_ID, DIMENSION})
+            .withColumnRenamed(TO_LABEL, LABEL)
+            .withColumn(VALID_FROM, day)
+            .select(columns(lit(null).cast("date"), lit(true)));
     return held.unionByName(opened);
+  }
+
+  /** The table's columns in order, with valid_to and is_current as given. */
+  private static Column[] columns(Column validTo, Column isCurrent) {
+    return new Column[] {
+      col(CUSTOMER_ID), col(DIMENSION), col(LABEL), col(REASON), col(VALID_FROM), validTo.as(VALID_TO), isCurrent.as(IS_CURRENT)
+    };
   }
 }
