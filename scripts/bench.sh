@@ -8,6 +8,7 @@
 #   ./scripts/bench.sh --quick --set clientele.pipeline.clusters=true   # any config override
 #   ./scripts/bench.sh --quick --no-incremental                         # the full run only
 #   ./scripts/bench.sh --quick --local-cluster   # tasks in an executor JVM: heap figures are the driver's
+#   ./scripts/bench.sh --quick --spark-floor     # also time the plainest Spark jobs: what Spark alone costs
 #
 # Generates the raw files once into ./data/bench/<size>/raw (kept: delete the folder to regenerate),
 # builds if needed, then runs one JVM (dev.clientele.bench.Bench, module bench/) that runs pipeline
@@ -30,6 +31,7 @@ extra=()
 reuse=false
 incremental=true
 cluster=false
+floor=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --transactions) transactions="$2"; shift 2 ;;
@@ -42,7 +44,10 @@ while [[ $# -gt 0 ]]; do
     --no-incremental) incremental=false; shift ;;
     # Spark on local-cluster[1,threads,MB]: one executor JVM runs the tasks, this JVM is the driver.
     --local-cluster) cluster=true; shift ;;
-    -h|--help) sed -n 2,24p "$0"; exit 0 ;;
+    # After the pipeline, a plain Spark CSV -> Parquet load and R, F, M values, timed in the same
+    # application: lower bounds for Spark on this machine, set against DuckDB and Clientele.
+    --spark-floor) floor=true; shift ;;
+    -h|--help) sed -n 2,23p "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -97,6 +102,6 @@ java "${opens[@]}" -Xmx"$driver_memory" -XX:+UseParallelGC \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Duser.timezone=UTC \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" dev.clientele.bench.Bench \
   --raw "$dir/raw" --warehouse "$dir/warehouse" --work "$dir/work" --as-of "$as_of" --threads "$threads" \
-  --label "$transactions transaction lines, $customers customers" --commit "$commit" --reuse "$reuse" --incremental "$incremental" ${extra[@]+"${extra[@]}"} | tee "$report"
+  --label "$transactions transaction lines, $customers customers" --commit "$commit" --reuse "$reuse" --incremental "$incremental" --spark-floor "$floor" ${extra[@]+"${extra[@]}"} | tee "$report"
 status=${PIPESTATUS[0]}
 exit "$status"

@@ -41,8 +41,13 @@ import static org.apache.spark.sql.functions.lit;
  *
  * <pre>
  * Bench --raw DIR --warehouse DIR --work DIR --as-of DATE [--threads N] [--label TEXT] [--commit SHA]
- *       [--incremental true|false] [--reuse true|false] [--executor-memory MB] [--set KEY=VALUE]...
+ *       [--incremental true|false] [--reuse true|false] [--spark-floor true|false] [--executor-memory MB]
+ *       [--set KEY=VALUE]...
  * </pre>
+ *
+ * With {@code --spark-floor true}, the same Spark application then times the {@link SparkFloor}
+ * jobs (the plainest Spark CSV to Parquet load and R, F, M values), and the report sets them
+ * against DuckDB and Clientele: what Spark alone costs on the machine.
  *
  * With {@code --executor-memory}, Spark runs on {@code local-cluster[1,N,MB]}: the tasks run in one
  * executor JVM of that heap, forked from {@code SPARK_HOME} (the script makes one), and this JVM is
@@ -80,6 +85,9 @@ public final class Bench {
       List<String> liveFiles,
       String published) {}
 
+  /** The plain Spark jobs' timings ({@link SparkFloor}): lower bounds of what Spark costs here. */
+  private record Floor(double csvSeconds, long csvRows, double rfmSeconds) {}
+
   /** The DuckDB reference's timings and differences for one as-of date. */
   private record Check(
       double rfmSeconds, double kpiSeconds, long tierDiffs, List<String> tierRows, long kpiDiffs, List<String> kpiRows, long kpiMonths) {}
@@ -114,6 +122,7 @@ public final class Bench {
     LocalDate nextDay = asOf.plusDays(1);
     boolean reuse = Boolean.parseBoolean(opt.getOrDefault("--reuse", "false"));
     boolean incremental = Boolean.parseBoolean(opt.getOrDefault("--incremental", "true"));
+    boolean sparkFloor = Boolean.parseBoolean(opt.getOrDefault("--spark-floor", "false"));
     int threads = Integer.parseInt(opt.getOrDefault("--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
     int executorMb = Integer.parseInt(opt.getOrDefault("--executor-memory", "0"));
     String master = executorMb > 0 ? "local-cluster[1," + threads + "," + executorMb + "]" : "local[" + threads + "]";
@@ -150,6 +159,7 @@ public final class Bench {
     NextDayDelivery.Delivery delivery = null;
     double deliverySeconds = 0;
     long executorPeak = -1;
+    Floor floor = null;
     try (HeapSampler heap = new HeapSampler()) {
       RunContext context = RunContext.start("bench", asOf, config);
       heap.reset();
@@ -169,6 +179,7 @@ public final class Bench {
           RunContext nextContext = RunContext.start("bench", nextDay, config);
           next = runPipeline(spark, nextPipeline, nextContext, reuse, heap, full.silverRows(), work + "/clientele/" + nextDay);
         }
+        if (sparkFloor) floor = floor(spark, Path.of(raw), Path.of(work, "spark_floor"), context, full, rules.windowDays());
         executorPeak = executorHeapPeak(spark);
       } finally {
         spark.stop();
@@ -231,6 +242,7 @@ public final class Bench {
     out.append(ratio("features + aggregates / RFM + tiers + KPIs", aggregates, fullCheck.rfmSeconds() + fullCheck.kpiSeconds()));
     out.append(ratio("pipeline / DuckDB total", full.seconds(), duckTotal));
     out.append(ratio("end to end / DuckDB total", full.uptimeAtEnd(), duckTotal));
+    if (floor != null) floorReport(out, floor, load, fullCheck.rfmSeconds(), ingest, threads);
 
     if (next != null) {
       out.append(String.format(Locale.ROOT, "%nIncremental refresh, same Spark application, as of %s%n", nextDay));
@@ -260,6 +272,29 @@ public final class Bench {
     System.out.print(out);
     System.out.flush();
     return agree ? 0 : 1;
+  }
+
+  /** Times the {@link SparkFloor} jobs on the full run's raw files and live silver files. */
+  private static Floor floor(SparkSession spark, Path raw, Path out, RunContext context, PipelineRun full, int windowDays) {
+    long t0 = System.nanoTime();
+    long rows = SparkFloor.csvToParquet(spark, raw, out);
+    double csv = seconds(t0);
+    String table = localPath(context.tables().path(Table.TRANSACTIONS));
+    t0 = System.nanoTime();
+    SparkFloor.rfmValues(spark, table, full.liveFiles(), full.asOf(), windowDays).write().format("noop").mode("overwrite").save();
+    return new Floor(csv, rows, seconds(t0));
+  }
+
+  private static void floorReport(StringBuilder out, Floor floor, double duckLoad, double duckRfm, double ingest, int threads) {
+    out.append(String.format(Locale.ROOT,
+        "%nPlain Spark floor (same application, local[%d], after the pipeline; lower bounds, each does less than both engines)%n", threads));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s rows (Spark's CSV reader, transactions typed, malformed lines dropped)%n",
+        "CSV -> Parquet (4 sources)", floor.csvSeconds(), num(floor.csvRows())));
+    out.append(String.format(Locale.ROOT, "  %-34s %8.1f (no scores, no tiers; from the same silver Parquet files)%n",
+        "R, F, M values per customer", floor.rfmSeconds()));
+    out.append(ratio("plain Spark CSV -> Parquet / DuckDB's", floor.csvSeconds(), duckLoad));
+    out.append(ratio("plain Spark RFM values / DuckDB RFM + tiers", floor.rfmSeconds(), duckRfm));
+    out.append(ratio("Clientele ingest / plain Spark CSV load", ingest, floor.csvSeconds()));
   }
 
   /**
