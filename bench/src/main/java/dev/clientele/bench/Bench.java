@@ -3,6 +3,7 @@ package dev.clientele.bench;
 import dev.clientele.cli.IngestCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
+import com.typesafe.config.ConfigUtil;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.spark.SparkSessions;
 import dev.clientele.common.table.DeltaIO;
@@ -365,15 +366,26 @@ public final class Bench {
    * not only sampled at heartbeats.
    */
   private static List<String> executorOverrides(int executorMb) {
-    String flags = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+    List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Djdk.reflect")
             || a.startsWith("-Dio.netty") || a.startsWith("-Duser.timezone") || a.startsWith("-Dlog4j2"))
-        .toList());
+        .toList();
     return List.of(
         "clientele.spark.conf.\"spark.executor.memory\"=\"" + executorMb + "m\"",
-        "clientele.spark.conf.\"spark.executor.extraClassPath\"=\"" + System.getProperty("java.class.path") + "\"",
-        "clientele.spark.conf.\"spark.executor.extraJavaOptions\"=\"" + flags + "\"",
+        "clientele.spark.conf.\"spark.executor.extraClassPath\"=" + ConfigUtil.quoteString(System.getProperty("java.class.path")),
+        "clientele.spark.conf.\"spark.executor.extraJavaOptions\"=" + ConfigUtil.quoteString(javaOptions(flags)),
         "clientele.spark.conf.\"spark.executor.metrics.pollingInterval\"=\"1s\"");
+  }
+
+  /**
+   * JVM flags as one {@code spark.executor.extraJavaOptions} value. Spark splits that value like a
+   * shell, so each flag is double-quoted (backslashes and quotes escaped): a checkout path with
+   * spaces stays one flag.
+   */
+  static String javaOptions(List<String> flags) {
+    return flags.stream()
+        .map(f -> "\"" + f.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   /** The largest heap any executor (not the driver) reported, -1 when none did. */
