@@ -487,7 +487,11 @@ public final class Bench {
   }
 
   /** Spark's input file URIs (file:/...) as paths DuckDB opens. */
-  private static String localPath(String uri) {
-    return uri.startsWith("file:") ? java.net.URI.create(uri).getPath() : uri;
+  /**
+   * A file Spark lists ({@code file:/a b/c}, not URI-escaped) as a local path for DuckDB. Hadoop's
+   * {@code Path} parses such strings; {@code java.net.URI} rejects the space.
+   */
+  static String localPath(String file) {
+    return new org.apache.hadoop.fs.Path(file).toUri().getPath();
   }
 }

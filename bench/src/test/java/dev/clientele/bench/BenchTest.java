@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.spark.util.Utils;
 import org.junit.jupiter.api.Test;
 
-/** What the bench hands Spark for its executor JVM in {@code --local-cluster} mode. */
+/** Paths and flags the bench hands Spark and DuckDB, spaces in the checkout path included. */
 class BenchTest {
   @Test
   void executorJavaOptionsKeepEachFlagWholeAsSparkSplitsThem() {
@@ -19,5 +19,12 @@ class BenchTest {
     String options = Bench.javaOptions(flags);
 
     assertThat(scala.jdk.javaapi.CollectionConverters.asJava(Utils.splitCommandString(options))).containsExactlyElementsOf(flags);
+  }
+
+  @Test
+  void filesSparkListsBecomeLocalPathsSpacesIncluded() {
+    assertThat(Bench.localPath("file:/tmp/a b/silver/txn_month=2025-07-01/part-0.parquet"))
+        .isEqualTo("/tmp/a b/silver/txn_month=2025-07-01/part-0.parquet");
+    assertThat(Bench.localPath("/tmp/plain/part-0.parquet")).isEqualTo("/tmp/plain/part-0.parquet");
   }
 }

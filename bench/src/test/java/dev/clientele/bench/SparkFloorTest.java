@@ -67,7 +67,7 @@ class SparkFloorTest {
         line(null, "o8", "2026-11-01", false, 999), line("a", "o9", "2026-11-22", false, 999));
     String table = dir.resolve("silver").toString();
     spark.createDataFrame(rows, schema).write().partitionBy("txn_date").parquet(table);
-    List<String> files = Arrays.stream(spark.read().parquet(table).inputFiles()).map(f -> java.net.URI.create(f).getPath()).toList();
+    List<String> files = Arrays.stream(spark.read().parquet(table).inputFiles()).map(Bench::localPath).toList();
 
     Dataset<Row> values = SparkFloor.rfmValues(spark, table, files, LocalDate.parse("2026-11-21"), 365);
 
