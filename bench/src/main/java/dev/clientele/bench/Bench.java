@@ -243,7 +243,7 @@ public final class Bench {
     out.append(ratio("features + aggregates / RFM + tiers + KPIs", aggregates, fullCheck.rfmSeconds() + fullCheck.kpiSeconds()));
     out.append(ratio("pipeline / DuckDB total", full.seconds(), duckTotal));
     out.append(ratio("end to end / DuckDB total", full.uptimeAtEnd(), duckTotal));
-    if (floor != null) floorReport(out, floor, load, fullCheck.rfmSeconds(), ingest, threads);
+    if (floor != null) floorReport(out, floor, load, fullCheck.rfmSeconds(), ingest, master);
 
     if (next != null) {
       out.append(String.format(Locale.ROOT, "%nIncremental refresh, same Spark application, as of %s%n", nextDay));
@@ -286,9 +286,9 @@ public final class Bench {
     return new Floor(csv, rows, seconds(t0));
   }
 
-  private static void floorReport(StringBuilder out, Floor floor, double duckLoad, double duckRfm, double ingest, int threads) {
+  private static void floorReport(StringBuilder out, Floor floor, double duckLoad, double duckRfm, double ingest, String master) {
     out.append(String.format(Locale.ROOT,
-        "%nPlain Spark floor (same application, local[%d], after the pipeline; lower bounds, each does less than both engines)%n", threads));
+        "%nPlain Spark floor (same application, %s, after the pipeline; lower bounds, each does less than both engines)%n", master));
     out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s rows (Spark's CSV reader, transactions typed, malformed lines dropped)%n",
         "CSV -> Parquet (4 sources)", floor.csvSeconds(), num(floor.csvRows())));
     out.append(String.format(Locale.ROOT, "  %-34s %8.1f (no scores, no tiers; from the same silver Parquet files)%n",
