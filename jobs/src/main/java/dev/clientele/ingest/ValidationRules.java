@@ -56,6 +56,7 @@ public final class ValidationRules {
 
   private static final String UNKNOWN = "__unknown_customer";
   private static final String DERIVED_ONLY = "__derived_only";
+  private static final String CHECKED = "__checked";
 
   private ValidationRules() {}
 
@@ -96,15 +97,19 @@ public final class ValidationRules {
       checks.add(when(col(SurveysColumns.CSAT).lt(1).or(col(SurveysColumns.CSAT).gt(5)), lit(OUT_OF_RANGE + SurveysColumns.CSAT)));
       checks.add(when(col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)), lit(OUT_OF_RANGE + SurveysColumns.NPS)));
     }
-    Column reasons = array_compact(array(checks.toArray(Column[]::new)));
+    // The checks' reasons as a column of their own, built once per record: array_compact is evaluated
+    // outside generated code, and the expressions below refer to the reasons several times.
+    Column reasons = col(CHECKED);
     // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
     // input already has a reason needs no reason of its own.
     Column withDerived = derivedMissing(kind, present, reasons);
     Dataset<Row> out =
         mapped
+            .withColumn(CHECKED, array_compact(array(checks.toArray(Column[]::new))))
             .withColumn(REASONS, when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD))).otherwise(withDerived))
             // Whether the only reason is a missing derived column: unknown_customer replaces it.
-            .withColumn(DERIVED_ONLY, col(RawRecords.CORRUPT).isNull().and(size(reasons).equalTo(0)).and(size(withDerived).gt(0)));
+            .withColumn(DERIVED_ONLY, col(RawRecords.CORRUPT).isNull().and(size(reasons).equalTo(0)).and(size(withDerived).gt(0)))
+            .drop(CHECKED);
     for (String c : out.columns()) if (c.startsWith(ColumnMapping.INPUT_PREFIX)) out = out.drop(c);
     return out;
   }
