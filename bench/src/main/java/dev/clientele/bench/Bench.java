@@ -1,9 +1,9 @@
 package dev.clientele.bench;
 
+import com.typesafe.config.ConfigUtil;
 import dev.clientele.cli.IngestCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
-import com.typesafe.config.ConfigUtil;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.spark.SparkSessions;
 import dev.clientele.common.table.DeltaIO;
@@ -486,7 +486,6 @@ public final class Bench {
     return n == null ? "-" : String.format(Locale.ROOT, "%,d", n);
   }
 
-  /** Spark's input file URIs (file:/...) as paths DuckDB opens. */
   /**
    * A file Spark lists ({@code file:/a b/c}, not URI-escaped) as a local path for DuckDB. Hadoop's
    * {@code Path} parses such strings; {@code java.net.URI} rejects the space.

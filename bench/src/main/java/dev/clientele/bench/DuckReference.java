@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The hand-written SQL a data engineer would use instead of Clientele, in DuckDB with the same
@@ -38,6 +40,28 @@ final class DuckReference implements AutoCloseable {
       int churnHorizonDays,
       int repurchaseWindowDays) {}
 
+  /**
+   * The raw transaction files' columns with the types both references load them with (DuckDB here,
+   * {@link SparkFloor} in Spark). Spark's SQL type names ({@code STRING}, {@code INT}, {@code
+   * DECIMAL(18,4)}...) are DuckDB type names too.
+   */
+  static final StructType RAW_TRANSACTIONS =
+      new StructType()
+          .add("order_id", DataTypes.StringType)
+          .add("line_no", DataTypes.IntegerType)
+          .add("customer_id", DataTypes.StringType)
+          .add("ts", DataTypes.TimestampType)
+          .add("product_id", DataTypes.StringType)
+          .add("brand", DataTypes.StringType)
+          .add("category", DataTypes.StringType)
+          .add("quantity", DataTypes.DoubleType)
+          .add("unit_price", DataTypes.createDecimalType(18, 4))
+          .add("discount", DataTypes.createDecimalType(18, 2))
+          .add("unit_cost", DataTypes.createDecimalType(18, 4))
+          .add("channel", DataTypes.StringType)
+          .add("store_id", DataTypes.StringType)
+          .add("original_order_id", DataTypes.StringType);
+
   private final Connection db;
 
   DuckReference(int threads, String tempDir) throws SQLException {
@@ -54,13 +78,16 @@ final class DuckReference implements AutoCloseable {
         "COPY (SELECT *, CAST(ts AS DATE) AS txn_date FROM read_csv('"
             + rawDir
             + "/transactions/*.csv', header = true, delim = ',', quote = '\"', escape = '\"',"
-            + " timestampformat = '%Y-%m-%d %H:%M:%S', ignore_errors = true, columns = {"
-            + "'order_id': 'VARCHAR', 'line_no': 'INTEGER', 'customer_id': 'VARCHAR', 'ts': 'TIMESTAMP',"
-            + " 'product_id': 'VARCHAR', 'brand': 'VARCHAR', 'category': 'VARCHAR', 'quantity': 'DOUBLE',"
-            + " 'unit_price': 'DECIMAL(18,4)', 'discount': 'DECIMAL(18,2)', 'unit_cost': 'DECIMAL(18,4)',"
-            + " 'channel': 'VARCHAR', 'store_id': 'VARCHAR', 'original_order_id': 'VARCHAR'}))"
+            + " timestampformat = '%Y-%m-%d %H:%M:%S', ignore_errors = true, columns = {" + columns(RAW_TRANSACTIONS) + "}))"
             + " TO '" + parquet + "' (FORMAT parquet)");
     return count("SELECT count(*) FROM read_parquet('" + parquet + "')");
+  }
+
+  /** read_csv's {@code columns} map: {@code 'name': 'TYPE', ...}. */
+  private static String columns(StructType schema) {
+    return java.util.Arrays.stream(schema.fields())
+        .map(f -> "'" + f.name() + "': '" + f.dataType().sql() + "'")
+        .collect(Collectors.joining(", "));
   }
 
   /** One small raw CSV source (customers, surveys, complaints) → Parquet, types detected. */

@@ -22,8 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The plainest Spark jobs for the two things the DuckDB reference times, run in the bench's own
@@ -42,24 +40,6 @@ import org.apache.spark.sql.types.StructType;
 final class SparkFloor {
   private SparkFloor() {}
 
-  /** The raw transactions' columns with the types the DuckDB reference reads them with. */
-  static final StructType TRANSACTIONS =
-      new StructType()
-          .add("order_id", DataTypes.StringType)
-          .add("line_no", DataTypes.IntegerType)
-          .add("customer_id", DataTypes.StringType)
-          .add("ts", DataTypes.TimestampType)
-          .add("product_id", DataTypes.StringType)
-          .add("brand", DataTypes.StringType)
-          .add("category", DataTypes.StringType)
-          .add("quantity", DataTypes.DoubleType)
-          .add("unit_price", DataTypes.createDecimalType(18, 4))
-          .add("discount", DataTypes.createDecimalType(18, 2))
-          .add("unit_cost", DataTypes.createDecimalType(18, 4))
-          .add("channel", DataTypes.StringType)
-          .add("store_id", DataTypes.StringType)
-          .add("original_order_id", DataTypes.StringType);
-
   /**
    * {@code raw/transactions/*.csv} to {@code out/transactions} and each small source folder present
    * ({@code customers}, {@code surveys}, {@code complaints}) to {@code out/<source>}, as Parquet.
@@ -68,7 +48,7 @@ final class SparkFloor {
   static long csvToParquet(SparkSession spark, Path raw, Path out) {
     Dataset<Row> lines =
         spark.read()
-            .schema(TRANSACTIONS)
+            .schema(DuckReference.RAW_TRANSACTIONS)
             .option("header", "true")
             .option("mode", "DROPMALFORMED")
             .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")

@@ -34,6 +34,26 @@ class DuckReferenceTest {
   }
 
   @Test
+  void loadTransactionsTypesTheRawColumnsAndSkipsLinesThatDoNotParse() throws Exception {
+    Path raw = dir.resolve("raw");
+    Files.createDirectories(raw.resolve("transactions"));
+    Files.write(raw.resolve("transactions/2026-11-20.csv"), List.of(
+        "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id",
+        "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+        "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,10.99,0.00,,app,,",
+        "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,"));
+    try (DuckReference duck = new DuckReference(1, dir.resolve("tmp").toString())) {
+      String parquet = dir.resolve("tx.parquet").toString();
+      assertThat(duck.loadTransactions(raw.toString(), parquet)).isEqualTo(2);
+      Path out = dir.resolve("tx.csv");
+      duck.exec("COPY (SELECT brand, txn_date, unit_cost, typeof(line_no), typeof(unit_price) FROM read_parquet('" + parquet
+          + "') ORDER BY line_no) TO '" + out + "' (HEADER false, DELIMITER '|')");
+      assertThat(Files.readAllLines(out))
+          .containsExactly("Tanaka, Castillo & Sons|2026-11-20|3.5000|INTEGER|DECIMAL(18,4)", "Zento|2026-11-20||INTEGER|DECIMAL(18,4)");
+    }
+  }
+
+  @Test
   void scoresAndTiersFollowTheDocumentedRules() throws Exception {
     try (DuckReference duck = withTransactions()) {
       assertThat(duck.rfmAndTiers(RULES)).isEqualTo(5);
