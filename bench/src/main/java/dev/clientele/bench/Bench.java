@@ -1,5 +1,8 @@
 package dev.clientele.bench;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import com.typesafe.config.ConfigUtil;
 import dev.clientele.cli.IngestCommand;
 import dev.clientele.common.config.ClienteleConfig;
@@ -26,19 +29,16 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 /**
  * The benchmark behind {@code scripts/bench.sh}: runs the whole {@code pipeline} for one as-of date
  * in one Spark application on already generated raw files, timing each phase (rows/s, wall time,
  * JVM heap), then, in the same application, the incremental refresh of issue 8: one new day of
  * transactions (about 1% of the lines, see {@link NextDayDelivery}) and {@code pipeline} for the
- * next as-of date, timed the same way and compared with the full run. Then the {@link DuckReference}
- * on the same files with the same thread count; prints the Clientele / DuckDB ratios side by side,
- * and checks, for the full run and again after the increment, that both computed the same R, F, M
- * scores and value tier for every customer and the same monthly repurchase and churn figures. Exit
- * 0 when they agree, 1 when anything differs or a run fails, 2 for bad arguments.
+ * next as-of date, timed the same way and compared with the full run. Then the {@link
+ * DuckReference} on the same files with the same thread count; prints the Clientele / DuckDB ratios
+ * side by side, and checks, for the full run and again after the increment, that both computed the
+ * same R, F, M scores and value tier for every customer and the same monthly repurchase and churn
+ * figures. Exit 0 when they agree, 1 when anything differs or a run fails, 2 for bad arguments.
  *
  * <pre>
  * Bench --raw DIR --warehouse DIR --work DIR --as-of DATE [--threads N] [--label TEXT] [--commit SHA]
@@ -50,25 +50,30 @@ import static org.apache.spark.sql.functions.lit;
  * jobs (the plainest Spark CSV to Parquet load and R, F, M values), and the report sets them
  * against DuckDB and Clientele: what Spark alone costs on the machine.
  *
- * With {@code --executor-memory}, Spark runs on {@code local-cluster[1,N,MB]}: the tasks run in one
- * executor JVM of that heap, forked from {@code SPARK_HOME} (the script makes one), and this JVM is
- * the driver alone, so the heap columns measure the driver's heap, which issue 8 wants flat in the
- * data size. The executor's peak heap comes from Spark's executor metrics.
+ * <p>With {@code --executor-memory}, Spark runs on {@code local-cluster[1,N,MB]}: the tasks run in
+ * one executor JVM of that heap, forked from {@code SPARK_HOME} (the script makes one), and this
+ * JVM is the driver alone, so the heap columns measure the driver's heap, which issue 8 wants flat
+ * in the data size. The executor's peak heap comes from Spark's executor metrics.
  *
- * The warehouse is expected fresh (the script deletes it), so ingest loads every file. Transactions
- * are read from {@code WORK/transactions}, hard links to the raw day files, where the new day is
- * written before the incremental run: the raw folder is never written.
+ * <p>The warehouse is expected fresh (the script deletes it), so ingest loads every file.
+ * Transactions are read from {@code WORK/transactions}, hard links to the raw day files, where the
+ * new day is written before the incremental run: the raw folder is never written.
  */
 public final class Bench {
   private Bench() {}
 
-  /** The incremental refresh's new day holds this share of the data set's transaction lines (issue 8). */
+  /**
+   * The incremental refresh's new day holds this share of the data set's transaction lines (issue
+   * 8).
+   */
   private static final double INCREMENT_SHARE = 0.01;
+
   /** Issue 8's target for the incremental refresh: at most this share of the full run's time. */
   private static final double INCREMENT_TARGET = 0.10;
 
   /** One timed phase: seconds, rows it read (null if not meaningful) and heap figures. */
-  private record Phase(String name, double seconds, Long rowsIn, Long rowsOut, HeapSampler.Heap heap) {}
+  private record Phase(
+      String name, double seconds, Long rowsIn, Long rowsOut, HeapSampler.Heap heap) {}
 
   /**
    * One pipeline run and what was read back after it: its phases and stages, seconds, JVM uptime at
@@ -91,7 +96,13 @@ public final class Bench {
 
   /** The DuckDB reference's timings and differences for one as-of date. */
   private record Check(
-      double rfmSeconds, double kpiSeconds, long tierDiffs, List<String> tierRows, long kpiDiffs, List<String> kpiRows, long kpiMonths) {}
+      double rfmSeconds,
+      double kpiSeconds,
+      long tierDiffs,
+      List<String> tierRows,
+      long kpiDiffs,
+      List<String> kpiRows,
+      long kpiMonths) {}
 
   public static void main(String[] args) {
     int exit;
@@ -112,7 +123,8 @@ public final class Bench {
     Map<String, String> opt = new LinkedHashMap<>();
     List<String> sets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
+      if (i + 1 >= args.length)
+        throw new IllegalArgumentException("option " + args[i] + " needs a value");
       if (args[i].equals("--set")) sets.add(args[++i]);
       else opt.put(args[i], args[++i]);
     }
@@ -124,9 +136,15 @@ public final class Bench {
     boolean reuse = Boolean.parseBoolean(opt.getOrDefault("--reuse", "false"));
     boolean incremental = Boolean.parseBoolean(opt.getOrDefault("--incremental", "true"));
     boolean sparkFloor = Boolean.parseBoolean(opt.getOrDefault("--spark-floor", "false"));
-    int threads = Integer.parseInt(opt.getOrDefault("--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+    int threads =
+        Integer.parseInt(
+            opt.getOrDefault(
+                "--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
     int executorMb = Integer.parseInt(opt.getOrDefault("--executor-memory", "0"));
-    String master = executorMb > 0 ? "local-cluster[1," + threads + "," + executorMb + "]" : "local[" + threads + "]";
+    String master =
+        executorMb > 0
+            ? "local-cluster[1," + threads + "," + executorMb + "]"
+            : "local[" + threads + "]";
     Path transactions = Path.of(work, "transactions");
 
     List<String> overrides = new ArrayList<>();
@@ -165,22 +183,46 @@ public final class Bench {
       RunContext context = RunContext.start("bench", asOf, config);
       heap.reset();
       long t0 = System.nanoTime();
-      SparkSession spark = SparkSessions.create(config.at("clientele.spark"), context.tables().warehouse());
+      SparkSession spark =
+          SparkSessions.create(config.at("clientele.spark"), context.tables().warehouse());
       Phase session = new Phase("spark session", seconds(t0), null, null, heap.read());
       try {
-        full = runPipeline(spark, fullPipeline, context, reuse, heap, 0, work + "/clientele/" + asOf);
+        full =
+            runPipeline(spark, fullPipeline, context, reuse, heap, 0, work + "/clientele/" + asOf);
         full.phases().add(0, session);
         if (incremental) {
           // --reuse true checks the warehouse of an earlier run, which already holds the new day.
           if (!reuse) {
             long d0 = System.nanoTime();
-            delivery = NextDayDelivery.write(Path.of(raw, "transactions"), Path.of(raw, "customers"), transactions, nextDay, INCREMENT_SHARE);
+            delivery =
+                NextDayDelivery.write(
+                    Path.of(raw, "transactions"),
+                    Path.of(raw, "customers"),
+                    transactions,
+                    nextDay,
+                    INCREMENT_SHARE);
             deliverySeconds = seconds(d0);
           }
           RunContext nextContext = RunContext.start("bench", nextDay, config);
-          next = runPipeline(spark, nextPipeline, nextContext, reuse, heap, full.silverRows(), work + "/clientele/" + nextDay);
+          next =
+              runPipeline(
+                  spark,
+                  nextPipeline,
+                  nextContext,
+                  reuse,
+                  heap,
+                  full.silverRows(),
+                  work + "/clientele/" + nextDay);
         }
-        if (sparkFloor) floor = floor(spark, Path.of(raw), Path.of(work, "spark_floor"), context, full, rules.windowDays());
+        if (sparkFloor)
+          floor =
+              floor(
+                  spark,
+                  Path.of(raw),
+                  Path.of(work, "spark_floor"),
+                  context,
+                  full,
+                  rules.windowDays());
         executorPeak = executorHeapPeak(spark);
       } finally {
         spark.stop();
@@ -196,7 +238,8 @@ public final class Bench {
       long t0 = System.nanoTime();
       duckRows = duck.loadTransactions(raw, work + "/duck_transactions.parquet");
       for (String small : List.of("customers", "surveys", "complaints")) {
-        if (Files.isDirectory(Path.of(raw, small))) duck.loadSmall(raw + "/" + small + "/*.csv", work + "/duck_" + small + ".parquet");
+        if (Files.isDirectory(Path.of(raw, small)))
+          duck.loadSmall(raw + "/" + small + "/*.csv", work + "/duck_" + small + ".parquet");
       }
       load = seconds(t0);
       fullCheck = check(duck, rules, full);
@@ -206,106 +249,234 @@ public final class Bench {
     // The report.
     StringBuilder out = new StringBuilder();
     Runtime rt = Runtime.getRuntime();
-    out.append(String.format(Locale.ROOT, "Clientele benchmark %s, as of %s, commit %s%n", opt.getOrDefault("--label", raw), asOf,
-        opt.getOrDefault("--commit", "unknown")));
-    out.append(String.format(Locale.ROOT, "machine: %d cores (Spark %s, DuckDB threads=%d), %s max heap %,d MB, Java %s%n",
-        rt.availableProcessors(), master, threads, executorMb > 0 ? "driver JVM" : "JVM", rt.maxMemory() >> 20,
-        System.getProperty("java.version")));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Clientele benchmark %s, as of %s, commit %s%n",
+            opt.getOrDefault("--label", raw),
+            asOf,
+            opt.getOrDefault("--commit", "unknown")));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "machine: %d cores (Spark %s, DuckDB threads=%d), %s max heap %,d MB, Java %s%n",
+            rt.availableProcessors(),
+            master,
+            threads,
+            executorMb > 0 ? "driver JVM" : "JVM",
+            rt.maxMemory() >> 20,
+            System.getProperty("java.version")));
     if (executorMb > 0) {
-      out.append(String.format(Locale.ROOT,
-          "tasks ran in one executor JVM of %,d MB; its peak heap (Spark executor metrics, both runs): %s; the heap columns are the driver's%n",
-          executorMb, executorPeak < 0 ? "not reported" : String.format(Locale.ROOT, "%,d MB", executorPeak >> 20)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "tasks ran in one executor JVM of %,d MB; its peak heap (Spark executor metrics, both runs): %s; the heap columns are the driver's%n",
+              executorMb,
+              executorPeak < 0
+                  ? "not reported"
+                  : String.format(Locale.ROOT, "%,d MB", executorPeak >> 20)));
     }
-    out.append(String.format(Locale.ROOT, "1-minute load average: %.2f at start, %.2f at end (above %d means other work shared the cores)%n",
-        loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threads));
-    out.append(String.format(Locale.ROOT, "%nClientele, one Spark application (silver transactions %,d lines, %,d customers)%n",
-        full.silverRows(), full.customers()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "1-minute load average: %.2f at start, %.2f at end (above %d means other work shared the cores)%n",
+            loadBefore,
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+            threads));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nClientele, one Spark application (silver transactions %,d lines, %,d customers)%n",
+            full.silverRows(),
+            full.customers()));
     phaseTable(out, full, jvmToMain);
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "end to end (JVM start to published)", full.uptimeAtEnd()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8.1f%n",
+            "end to end (JVM start to published)",
+            full.uptimeAtEnd()));
 
     double duckTotal = load + fullCheck.rfmSeconds() + fullCheck.kpiSeconds();
     out.append(String.format(Locale.ROOT, "%nDuckDB reference, threads=%d%n", threads));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s rows (raw CSV, typed; unparseable lines skipped)%n", "CSV -> Parquet (4 sources)", load, num(duckRows)));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f (from Clientele's silver transactions Parquet files)%n", "RFM scores + value tiers", fullCheck.rfmSeconds()));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "monthly repurchase + churn", fullCheck.kpiSeconds()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8.1f %12s rows (raw CSV, typed; unparseable lines skipped)%n",
+            "CSV -> Parquet (4 sources)",
+            load,
+            num(duckRows)));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8.1f (from Clientele's silver transactions Parquet files)%n",
+            "RFM scores + value tiers",
+            fullCheck.rfmSeconds()));
+    out.append(
+        String.format(
+            Locale.ROOT, "  %-34s %8.1f%n", "monthly repurchase + churn", fullCheck.kpiSeconds()));
     out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "total", duckTotal));
     if (nextCheck != null) {
-      out.append(String.format(Locale.ROOT, "  as of %s, after the new day (not in the total):%n", nextDay));
-      out.append(String.format(Locale.ROOT, "    %-32s %8.1f%n", "RFM scores + value tiers", nextCheck.rfmSeconds()));
-      out.append(String.format(Locale.ROOT, "    %-32s %8.1f%n", "monthly repurchase + churn", nextCheck.kpiSeconds()));
+      out.append(
+          String.format(
+              Locale.ROOT, "  as of %s, after the new day (not in the total):%n", nextDay));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "    %-32s %8.1f%n",
+              "RFM scores + value tiers",
+              nextCheck.rfmSeconds()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "    %-32s %8.1f%n",
+              "monthly repurchase + churn",
+              nextCheck.kpiSeconds()));
     }
 
     double ingest = phaseSeconds(full.phases(), "ingest");
     double aggregates =
-        phaseSeconds(full.phases(), "features") + full.phases().stream().filter(p -> p.name().contains("+")).mapToDouble(Phase::seconds).sum();
-    out.append(String.format(Locale.ROOT, "%nClientele / DuckDB (same run, same files, same threads)%n"));
+        phaseSeconds(full.phases(), "features")
+            + full.phases().stream()
+                .filter(p -> p.name().contains("+"))
+                .mapToDouble(Phase::seconds)
+                .sum();
+    out.append(
+        String.format(Locale.ROOT, "%nClientele / DuckDB (same run, same files, same threads)%n"));
     out.append(ratio("ingest / CSV -> Parquet", ingest, load));
-    out.append(ratio("features + aggregates / RFM + tiers + KPIs", aggregates, fullCheck.rfmSeconds() + fullCheck.kpiSeconds()));
+    out.append(
+        ratio(
+            "features + aggregates / RFM + tiers + KPIs",
+            aggregates,
+            fullCheck.rfmSeconds() + fullCheck.kpiSeconds()));
     out.append(ratio("pipeline / DuckDB total", full.seconds(), duckTotal));
     out.append(ratio("end to end / DuckDB total", full.uptimeAtEnd(), duckTotal));
     if (floor != null) floorReport(out, floor, load, fullCheck.rfmSeconds(), ingest, master);
 
     if (next != null) {
-      out.append(String.format(Locale.ROOT, "%nIncremental refresh, same Spark application, as of %s%n", nextDay));
+      out.append(
+          String.format(
+              Locale.ROOT, "%nIncremental refresh, same Spark application, as of %s%n", nextDay));
       if (delivery != null) {
-        out.append(String.format(Locale.ROOT,
-            "  new day file transactions/%s: %,d lines (%.2f%% of %,d), %,d orders, from the valid lines of %s to %s (built in %.1f s)%n",
-            delivery.file().getFileName(), delivery.lines(), 100.0 * delivery.lines() / delivery.dataSetLines(), delivery.dataSetLines(),
-            delivery.orders(), delivery.firstSourceDay(), delivery.lastSourceDay(), deliverySeconds));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  new day file transactions/%s: %,d lines (%.2f%% of %,d), %,d orders, from the valid lines of %s to %s (built in %.1f s)%n",
+                delivery.file().getFileName(),
+                delivery.lines(),
+                100.0 * delivery.lines() / delivery.dataSetLines(),
+                delivery.dataSetLines(),
+                delivery.orders(),
+                delivery.firstSourceDay(),
+                delivery.lastSourceDay(),
+                deliverySeconds));
       } else {
-        out.append("  --reuse: no new day written; checks the warehouse's earlier incremental run\n");
+        out.append(
+            "  --reuse: no new day written; checks the warehouse's earlier incremental run\n");
       }
-      out.append(String.format(Locale.ROOT, "  silver transactions %,d lines, %,d customers%n", next.silverRows(), next.customers()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  silver transactions %,d lines, %,d customers%n",
+              next.silverRows(),
+              next.customers()));
       phaseTable(out, next, null);
       double share = next.seconds() / full.seconds();
       out.append(String.format(Locale.ROOT, "%nIncremental / full pipeline%n"));
       if (reuse) {
         out.append("  --reuse: no pipeline ran, nothing to compare\n");
       } else {
-        out.append(String.format(Locale.ROOT, "  %-44s %7.1f s / %6.1f s = %5.1f%% (issue target <= %.0f%%: %s)%n",
-            "incremental pipeline / full pipeline", next.seconds(), full.seconds(), 100 * share, 100 * INCREMENT_TARGET,
-            share <= INCREMENT_TARGET ? "met" : "not met"));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %-44s %7.1f s / %6.1f s = %5.1f%% (issue target <= %.0f%%: %s)%n",
+                "incremental pipeline / full pipeline",
+                next.seconds(),
+                full.seconds(),
+                100 * share,
+                100 * INCREMENT_TARGET,
+                share <= INCREMENT_TARGET ? "met" : "not met"));
       }
     }
 
     boolean agree = agreement(out, "Agreement as of " + asOf + " (full run)", full, fullCheck);
-    if (next != null) agree &= agreement(out, "Agreement as of " + nextDay + " (after the incremental refresh)", next, nextCheck);
+    if (next != null)
+      agree &=
+          agreement(
+              out,
+              "Agreement as of " + nextDay + " (after the incremental refresh)",
+              next,
+              nextCheck);
     System.out.print(out);
     System.out.flush();
     return agree ? 0 : 1;
   }
 
   /** Times the {@link SparkFloor} jobs on the full run's raw files and live silver files. */
-  private static Floor floor(SparkSession spark, Path raw, Path out, RunContext context, PipelineRun full, int windowDays) {
+  private static Floor floor(
+      SparkSession spark,
+      Path raw,
+      Path out,
+      RunContext context,
+      PipelineRun full,
+      int windowDays) {
     long t0 = System.nanoTime();
     long rows = SparkFloor.csvToParquet(spark, raw, out);
     double csv = seconds(t0);
     String table = localPath(context.tables().path(Table.TRANSACTIONS));
     t0 = System.nanoTime();
-    SparkFloor.rfmValues(spark, table, full.liveFiles(), full.asOf(), windowDays).write().format("noop").mode("overwrite").save();
+    SparkFloor.rfmValues(spark, table, full.liveFiles(), full.asOf(), windowDays)
+        .write()
+        .format("noop")
+        .mode("overwrite")
+        .save();
     return new Floor(csv, rows, seconds(t0));
   }
 
-  private static void floorReport(StringBuilder out, Floor floor, double duckLoad, double duckRfm, double ingest, String master) {
-    out.append(String.format(Locale.ROOT,
-        "%nPlain Spark floor (same application, %s, after the pipeline; lower bounds, each does less than both engines)%n", master));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s rows (Spark's CSV reader, transactions typed, malformed lines dropped)%n",
-        "CSV -> Parquet (4 sources)", floor.csvSeconds(), num(floor.csvRows())));
-    out.append(String.format(Locale.ROOT, "  %-34s %8.1f (no scores, no tiers; from the same silver Parquet files)%n",
-        "R, F, M values per customer", floor.rfmSeconds()));
+  private static void floorReport(
+      StringBuilder out,
+      Floor floor,
+      double duckLoad,
+      double duckRfm,
+      double ingest,
+      String master) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nPlain Spark floor (same application, %s, after the pipeline; lower bounds, each does less than both engines)%n",
+            master));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8.1f %12s rows (Spark's CSV reader, transactions typed, malformed lines dropped)%n",
+            "CSV -> Parquet (4 sources)",
+            floor.csvSeconds(),
+            num(floor.csvRows())));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8.1f (no scores, no tiers; from the same silver Parquet files)%n",
+            "R, F, M values per customer",
+            floor.rfmSeconds()));
     out.append(ratio("plain Spark CSV -> Parquet / DuckDB's", floor.csvSeconds(), duckLoad));
     out.append(ratio("plain Spark RFM values / DuckDB RFM + tiers", floor.rfmSeconds(), duckRfm));
     out.append(ratio("Clientele ingest / plain Spark CSV load", ingest, floor.csvSeconds()));
   }
 
   /**
-   * Runs {@code pipeline} (unless {@code reuse}), timing each phase, then reads back what the report
-   * and the check need and saves the published tiers and overall monthly KPIs of its as-of date as
-   * Parquet under {@code published}. {@code silverBefore}: silver transaction lines before the run,
-   * so ingest's rows in are the lines this run added.
+   * Runs {@code pipeline} (unless {@code reuse}), timing each phase, then reads back what the
+   * report and the check need and saves the published tiers and overall monthly KPIs of its as-of
+   * date as Parquet under {@code published}. {@code silverBefore}: silver transaction lines before
+   * the run, so ingest's rows in are the lines this run added.
    */
   private static PipelineRun runPipeline(
-      SparkSession spark, PipelineJob pipeline, RunContext context, boolean reuse, HeapSampler heap, long silverBefore, String published)
+      SparkSession spark,
+      PipelineJob pipeline,
+      RunContext context,
+      boolean reuse,
+      HeapSampler heap,
+      long silverBefore,
+      String published)
       throws Exception {
     LocalDate asOf = context.asOf();
     Map<String, Long> phaseStart = new LinkedHashMap<>();
@@ -337,27 +508,60 @@ public final class Bench {
     double uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     List<PipelineJob.StageResult> stages = pipeline.results();
 
-    // What the stages read: silver transaction lines (ingest: those it added; features) or customers (the rest).
+    // What the stages read: silver transaction lines (ingest: those it added; features) or
+    // customers (the rest).
     String txPath = context.tables().path(Table.TRANSACTIONS);
     long silverRows = DeltaIO.read(spark, txPath).count();
-    long customers = DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_FEATURES), asOf).count();
-    List<String> liveFiles = Arrays.asList(DeltaIO.read(spark, txPath).inputFiles()).stream().map(Bench::localPath).toList();
+    long customers =
+        DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_FEATURES), asOf).count();
+    List<String> liveFiles =
+        Arrays.asList(DeltaIO.read(spark, txPath).inputFiles()).stream()
+            .map(Bench::localPath)
+            .toList();
     List<Phase> phases = new ArrayList<>();
     for (Map.Entry<String, Double> e : phaseSeconds.entrySet()) {
       String name = e.getKey();
-      Long in = name.equals("ingest") ? silverRows - silverBefore : name.equals("features") ? silverRows : customers;
-      Long out = stages.stream().filter(s -> s.name().equals(name)).findFirst().map(PipelineJob.StageResult::rows).orElse(null);
+      Long in =
+          name.equals("ingest")
+              ? silverRows - silverBefore
+              : name.equals("features") ? silverRows : customers;
+      Long out =
+          stages.stream()
+              .filter(s -> s.name().equals(name))
+              .findFirst()
+              .map(PipelineJob.StageResult::rows)
+              .orElse(null);
       phases.add(new Phase(name, e.getValue(), in, out, phaseHeap.get(name)));
     }
     // Clientele's published answers, as Parquet for DuckDB to compare with.
     DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_TIERS), asOf)
-        .select("customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "value_tier")
-        .write().mode("overwrite").parquet(published + "/tiers");
+        .select(
+            "customer_id",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "value_tier")
+        .write()
+        .mode("overwrite")
+        .parquet(published + "/tiers");
     DeltaIO.readSnapshot(spark, context.tables().path(Table.KPI_MONTHLY), asOf)
         .where(col("dimension").equalTo(lit("overall")))
-        .select("month", "repurchase_base", "repurchasers", "repurchase_rate", "churn_base", "churned_customers", "churn_rate")
-        .write().mode("overwrite").parquet(published + "/kpi");
-    return new PipelineRun(asOf, phases, stages, seconds, uptimeAtEnd, silverRows, customers, liveFiles, published);
+        .select(
+            "month",
+            "repurchase_base",
+            "repurchasers",
+            "repurchase_rate",
+            "churn_base",
+            "churned_customers",
+            "churn_rate")
+        .write()
+        .mode("overwrite")
+        .parquet(published + "/kpi");
+    return new PipelineRun(
+        asOf, phases, stages, seconds, uptimeAtEnd, silverRows, customers, liveFiles, published);
   }
 
   /**
@@ -366,14 +570,23 @@ public final class Bench {
    * not only sampled at heartbeats.
    */
   private static List<String> executorOverrides(int executorMb) {
-    List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Djdk.reflect")
-            || a.startsWith("-Dio.netty") || a.startsWith("-Duser.timezone") || a.startsWith("-Dlog4j2"))
-        .toList();
+    List<String> flags =
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(
+                a ->
+                    a.startsWith("--add-opens")
+                        || a.startsWith("-XX:+IgnoreUnrecognized")
+                        || a.startsWith("-Djdk.reflect")
+                        || a.startsWith("-Dio.netty")
+                        || a.startsWith("-Duser.timezone")
+                        || a.startsWith("-Dlog4j2"))
+            .toList();
     return List.of(
         "clientele.spark.conf.\"spark.executor.memory\"=\"" + executorMb + "m\"",
-        "clientele.spark.conf.\"spark.executor.extraClassPath\"=" + ConfigUtil.quoteString(System.getProperty("java.class.path")),
-        "clientele.spark.conf.\"spark.executor.extraJavaOptions\"=" + ConfigUtil.quoteString(javaOptions(flags)),
+        "clientele.spark.conf.\"spark.executor.extraClassPath\"="
+            + ConfigUtil.quoteString(System.getProperty("java.class.path")),
+        "clientele.spark.conf.\"spark.executor.extraJavaOptions\"="
+            + ConfigUtil.quoteString(javaOptions(flags)),
         "clientele.spark.conf.\"spark.executor.metrics.pollingInterval\"=\"1s\"");
   }
 
@@ -391,15 +604,21 @@ public final class Bench {
   /** The largest heap any executor (not the driver) reported, -1 when none did. */
   private static long executorHeapPeak(SparkSession spark) {
     long peak = -1;
-    for (var executor : scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().statusStore().executorList(false))) {
+    for (var executor :
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            spark.sparkContext().statusStore().executorList(false))) {
       if (executor.id().equals("driver") || executor.peakMemoryMetrics().isEmpty()) continue;
       peak = Math.max(peak, executor.peakMemoryMetrics().get().getMetricValue("JVMHeapMemory"));
     }
     return peak;
   }
 
-  /** The DuckDB reference over the run's live silver files, and its differences from what the run published. */
-  private static Check check(DuckReference duck, DuckReference.Rules rules, PipelineRun run) throws Exception {
+  /**
+   * The DuckDB reference over the run's live silver files, and its differences from what the run
+   * published.
+   */
+  private static Check check(DuckReference duck, DuckReference.Rules rules, PipelineRun run)
+      throws Exception {
     duck.transactionsFrom(run.liveFiles());
     long t0 = System.nanoTime();
     duck.rfmAndTiers(rules);
@@ -414,18 +633,48 @@ public final class Bench {
     return new Check(rfm, kpi, tierDiffs, tierRows, kpiDiffs, kpiRows, duck.kpiMonthsWithData());
   }
 
-  /** The run's phases, one line each (concurrent stages under their phase), and its pipeline seconds. */
+  /**
+   * The run's phases, one line each (concurrent stages under their phase), and its pipeline
+   * seconds.
+   */
   private static void phaseTable(StringBuilder out, PipelineRun run, Double jvmToMain) {
-    out.append(String.format(Locale.ROOT, "  %-34s %8s %12s %10s %10s %10s %10s%n", "phase", "seconds", "rows in", "rows/s", "rows out", "heap peak", "after GC"));
-    if (jvmToMain != null) out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "JVM start to main", jvmToMain));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8s %12s %10s %10s %10s %10s%n",
+            "phase",
+            "seconds",
+            "rows in",
+            "rows/s",
+            "rows out",
+            "heap peak",
+            "after GC"));
+    if (jvmToMain != null)
+      out.append(String.format(Locale.ROOT, "  %-34s %8.1f%n", "JVM start to main", jvmToMain));
     for (Phase p : run.phases()) {
-      out.append(String.format(Locale.ROOT, "  %-34s %8.1f %12s %10s %10s %7d MB %7d MB%n", p.name(), p.seconds(), num(p.rowsIn()),
-          p.rowsIn() == null ? "" : num(Math.round(p.rowsIn() / p.seconds())), num(p.rowsOut()), p.heap().peak() >> 20,
-          p.heap().afterGc() >> 20));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-34s %8.1f %12s %10s %10s %7d MB %7d MB%n",
+              p.name(),
+              p.seconds(),
+              num(p.rowsIn()),
+              p.rowsIn() == null ? "" : num(Math.round(p.rowsIn() / p.seconds())),
+              num(p.rowsOut()),
+              p.heap().peak() >> 20,
+              p.heap().afterGc() >> 20));
       if (p.name().contains("+")) {
         for (PipelineJob.StageResult s : run.stages()) {
           if (Arrays.asList(p.name().split("\\+")).contains(s.name())) {
-            out.append(String.format(Locale.ROOT, "    %-32s %8.1f %12s %10s %10s%n", s.name() + " (concurrent)", s.seconds(), "", "", num(s.rows())));
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "    %-32s %8.1f %12s %10s %10s%n",
+                    s.name() + " (concurrent)",
+                    s.seconds(),
+                    "",
+                    "",
+                    num(s.rows())));
           }
         }
       }
@@ -436,12 +685,29 @@ public final class Bench {
   /** Appends one as-of date's agreement and returns whether Clientele and DuckDB agree on it. */
   private static boolean agreement(StringBuilder out, String title, PipelineRun run, Check check) {
     out.append(String.format(Locale.ROOT, "%n%s%n", title));
-    out.append(String.format(Locale.ROOT, "  customers (r, f, m score and value tier): %,d compared, %,d differ%n", run.customers(), check.tierDiffs()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  customers (r, f, m score and value tier): %,d compared, %,d differ%n",
+            run.customers(),
+            check.tierDiffs()));
     for (String r : check.tierRows()) out.append("    ").append(r).append('\n');
-    out.append(String.format(Locale.ROOT, "  months (overall repurchase and churn): %d with data, %d differ%n", check.kpiMonths(), check.kpiDiffs()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  months (overall repurchase and churn): %d with data, %d differ%n",
+            check.kpiMonths(),
+            check.kpiDiffs()));
     for (String r : check.kpiRows()) out.append("    ").append(r).append('\n');
-    boolean agree = check.tierDiffs() == 0 && check.kpiDiffs() == 0 && check.kpiMonths() > 0 && run.customers() > 0;
-    out.append(agree ? "  AGREE\n" : "  DISAGREE: Clientele and the DuckDB reference computed different answers\n");
+    boolean agree =
+        check.tierDiffs() == 0
+            && check.kpiDiffs() == 0
+            && check.kpiMonths() > 0
+            && run.customers() > 0;
+    out.append(
+        agree
+            ? "  AGREE\n"
+            : "  DISAGREE: Clientele and the DuckDB reference computed different answers\n");
     return agree;
   }
 
@@ -451,7 +717,8 @@ public final class Bench {
     ValueRules value = ValueRules.from(config.at("clientele"));
     SatisfactionRules satisfaction = SatisfactionRules.from(config.at("clientele.satisfaction"));
     if (!value.tier().rule().equals(ValueRules.TierRules.TOP_SHARE)) {
-      throw new IllegalArgumentException("the DuckDB reference implements value tier rule top-share only");
+      throw new IllegalArgumentException(
+          "the DuckDB reference implements value tier rule top-share only");
     }
     return new DuckReference.Rules(
         asOf,
@@ -479,7 +746,13 @@ public final class Bench {
   }
 
   private static String ratio(String what, double clientele, double duck) {
-    return String.format(Locale.ROOT, "  %-44s %7.1f s / %6.1f s = %5.1fx%n", what, clientele, duck, clientele / duck);
+    return String.format(
+        Locale.ROOT,
+        "  %-44s %7.1f s / %6.1f s = %5.1fx%n",
+        what,
+        clientele,
+        duck,
+        clientele / duck);
   }
 
   private static String num(Long n) {

@@ -72,14 +72,21 @@ final class DuckReference implements AutoCloseable {
     exec("SET preserve_insertion_order = false");
   }
 
-  /** Raw transactions CSV → one Parquet file, typed; lines that do not parse are skipped. Returns rows written. */
+  /**
+   * Raw transactions CSV → one Parquet file, typed; lines that do not parse are skipped. Returns
+   * rows written.
+   */
   long loadTransactions(String rawDir, String parquet) throws SQLException {
     exec(
         "COPY (SELECT *, CAST(ts AS DATE) AS txn_date FROM read_csv('"
             + rawDir
             + "/transactions/*.csv', header = true, delim = ',', quote = '\"', escape = '\"',"
-            + " timestampformat = '%Y-%m-%d %H:%M:%S', ignore_errors = true, columns = {" + columns(RAW_TRANSACTIONS) + "}))"
-            + " TO '" + parquet + "' (FORMAT parquet)");
+            + " timestampformat = '%Y-%m-%d %H:%M:%S', ignore_errors = true, columns = {"
+            + columns(RAW_TRANSACTIONS)
+            + "}))"
+            + " TO '"
+            + parquet
+            + "' (FORMAT parquet)");
     return count("SELECT count(*) FROM read_parquet('" + parquet + "')");
   }
 
@@ -92,43 +99,75 @@ final class DuckReference implements AutoCloseable {
 
   /** One small raw CSV source (customers, surveys, complaints) → Parquet, types detected. */
   void loadSmall(String csvGlob, String parquet) throws SQLException {
-    exec("COPY (SELECT * FROM read_csv('" + csvGlob + "', header = true)) TO '" + parquet + "' (FORMAT parquet)");
+    exec(
+        "COPY (SELECT * FROM read_csv('"
+            + csvGlob
+            + "', header = true)) TO '"
+            + parquet
+            + "' (FORMAT parquet)");
   }
 
   /** A view {@code tx} over Parquet files (Hive-style partition folders give txn_date). */
   void transactionsFrom(List<String> files) throws SQLException {
     String list = files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "));
-    exec("CREATE OR REPLACE VIEW tx AS SELECT customer_id, order_id, txn_date, is_return, amount"
-        + " FROM read_parquet([" + list + "], hive_partitioning = true)");
+    exec(
+        "CREATE OR REPLACE VIEW tx AS SELECT customer_id, order_id, txn_date, is_return, amount"
+            + " FROM read_parquet(["
+            + list
+            + "], hive_partitioning = true)");
   }
 
-  /** Table {@code duck_rfm}: customer_id, recency_days, frequency, monetary, r/f/m_score, value_tier. Returns rows. */
+  /**
+   * Table {@code duck_rfm}: customer_id, recency_days, frequency, monetary, r/f/m_score,
+   * value_tier. Returns rows.
+   */
   long rfmAndTiers(Rules rules) throws SQLException {
     String asOf = "DATE '" + rules.asOf() + "'";
     String window = asOf + " - txn_date < " + rules.windowDays();
     StringBuilder probs = new StringBuilder();
-    for (int i = 1; i < rules.scores(); i++) probs.append(i > 1 ? ", " : "").append((double) i / rules.scores());
+    for (int i = 1; i < rules.scores(); i++)
+      probs.append(i > 1 ? ", " : "").append((double) i / rules.scores());
     String q = "[" + probs + "]";
-    String highN = "ceil(CAST(n AS DECIMAL(20,0)) * CAST('" + rules.highShare().toPlainString() + "' AS DECIMAL(10,6)))";
+    String highN =
+        "ceil(CAST(n AS DECIMAL(20,0)) * CAST('"
+            + rules.highShare().toPlainString()
+            + "' AS DECIMAL(10,6)))";
     String mediumN =
-        "ceil(CAST(n AS DECIMAL(20,0)) * CAST('" + rules.highShare().add(rules.mediumShare()).toPlainString() + "' AS DECIMAL(10,6)))";
-    String byOrders = rules.highOrderCount() > 0 ? " OR frequency >= " + rules.highOrderCount() : "";
+        "ceil(CAST(n AS DECIMAL(20,0)) * CAST('"
+            + rules.highShare().add(rules.mediumShare()).toPlainString()
+            + "' AS DECIMAL(10,6)))";
+    String byOrders =
+        rules.highOrderCount() > 0 ? " OR frequency >= " + rules.highOrderCount() : "";
     exec(
         "CREATE OR REPLACE TABLE duck_rfm AS\n"
-            + "WITH lines AS (SELECT * FROM tx WHERE customer_id IS NOT NULL AND txn_date <= " + asOf + "),\n"
+            + "WITH lines AS (SELECT * FROM tx WHERE customer_id IS NOT NULL AND txn_date <= "
+            + asOf
+            + "),\n"
             + "orders AS (SELECT customer_id, min(txn_date) AS txn_date, bool_or(NOT is_return) AS purchase\n"
             + "  FROM lines GROUP BY customer_id, order_id),\n"
-            + "order_counts AS (SELECT customer_id, count(*) FILTER (WHERE purchase AND " + window + ") AS frequency\n"
+            + "order_counts AS (SELECT customer_id, count(*) FILTER (WHERE purchase AND "
+            + window
+            + ") AS frequency\n"
             + "  FROM orders GROUP BY customer_id),\n"
             + "spend AS (SELECT customer_id, max(txn_date) FILTER (WHERE NOT is_return) AS last_purchase,\n"
-            + "  CAST(coalesce(sum(amount) FILTER (WHERE " + window + "), 0) AS DECIMAL(18,2)) AS monetary\n"
+            + "  CAST(coalesce(sum(amount) FILTER (WHERE "
+            + window
+            + "), 0) AS DECIMAL(18,2)) AS monetary\n"
             + "  FROM lines GROUP BY customer_id),\n"
-            + "base AS (SELECT s.customer_id, " + asOf + " - s.last_purchase AS recency_days, o.frequency, s.monetary,\n"
+            + "base AS (SELECT s.customer_id, "
+            + asOf
+            + " - s.last_purchase AS recency_days, o.frequency, s.monetary,\n"
             + "  s.last_purchase IS NOT NULL AS buyer FROM spend s JOIN order_counts o USING (customer_id)),\n"
             + "cuts AS (SELECT\n"
-            + "  list_transform(quantile_cont(CAST(recency_days AS DOUBLE), " + q + "), lambda c: round(c, 2)) AS rc,\n"
-            + "  list_transform(quantile_cont(CAST(frequency AS DOUBLE), " + q + "), lambda c: round(c, 2)) AS fc,\n"
-            + "  list_transform(quantile_cont(CAST(monetary AS DOUBLE), " + q + "), lambda c: round(c, 2)) AS mc\n"
+            + "  list_transform(quantile_cont(CAST(recency_days AS DOUBLE), "
+            + q
+            + "), lambda c: round(c, 2)) AS rc,\n"
+            + "  list_transform(quantile_cont(CAST(frequency AS DOUBLE), "
+            + q
+            + "), lambda c: round(c, 2)) AS fc,\n"
+            + "  list_transform(quantile_cont(CAST(monetary AS DOUBLE), "
+            + q
+            + "), lambda c: round(c, 2)) AS mc\n"
             + "  FROM base WHERE buyer),\n"
             + "ranked AS (SELECT customer_id, row_number() OVER (ORDER BY monetary DESC, customer_id) AS value_rank,\n"
             + "  count(*) OVER () AS n FROM base WHERE monetary > 0)\n"
@@ -137,8 +176,13 @@ final class DuckReference implements AutoCloseable {
             + "  CASE WHEN buyer THEN 1 + len(list_filter(fc, lambda c: c < CAST(b.frequency AS DOUBLE))) END AS f_score,\n"
             + "  CASE WHEN buyer THEN 1 + len(list_filter(mc, lambda c: c < CAST(b.monetary AS DOUBLE))) END AS m_score,\n"
             + "  CASE WHEN r.value_rank IS NULL THEN 'none'\n"
-            + "       WHEN r.value_rank <= " + highN + byOrders + " THEN 'high'\n"
-            + "       WHEN r.value_rank <= " + mediumN + " THEN 'medium' ELSE 'low' END AS value_tier\n"
+            + "       WHEN r.value_rank <= "
+            + highN
+            + byOrders
+            + " THEN 'high'\n"
+            + "       WHEN r.value_rank <= "
+            + mediumN
+            + " THEN 'medium' ELSE 'low' END AS value_tier\n"
             + "FROM base b CROSS JOIN cuts LEFT JOIN ranked r USING (customer_id)");
     return count("SELECT count(*) FROM duck_rfm");
   }
@@ -156,24 +200,46 @@ final class DuckReference implements AutoCloseable {
     exec(
         "CREATE OR REPLACE TABLE duck_kpi AS\n"
             + "WITH days AS (SELECT DISTINCT customer_id, txn_date AS d FROM tx\n"
-            + "  WHERE NOT is_return AND customer_id IS NOT NULL AND txn_date <= " + asOf + "),\n"
-            // Each purchase day with the customer's next one: the last purchase on or before e is the d with d <= e < next.
+            + "  WHERE NOT is_return AND customer_id IS NOT NULL AND txn_date <= "
+            + asOf
+            + "),\n"
+            // Each purchase day with the customer's next one: the last purchase on or before e is
+            // the d with d <= e < next.
             + "spells AS (SELECT customer_id, d, lead(d) OVER (PARTITION BY customer_id ORDER BY d) AS next_d,\n"
             + "  CAST(date_trunc('month', d) AS DATE) AS month FROM days),\n"
             + "months AS (SELECT CAST(m AS DATE) AS month, CAST(m - INTERVAL 1 DAY AS DATE) AS e_prev,\n"
-            + "  CASE WHEN CAST(m AS DATE) = " + asOfMonth + " THEN " + asOf
+            + "  CASE WHEN CAST(m AS DATE) = "
+            + asOfMonth
+            + " THEN "
+            + asOf
             + " ELSE CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) END AS e\n"
-            + "  FROM generate_series((SELECT CAST(min(month) AS TIMESTAMP) FROM spells), CAST(" + asOfMonth
+            + "  FROM generate_series((SELECT CAST(min(month) AS TIMESTAMP) FROM spells), CAST("
+            + asOfMonth
             + " AS TIMESTAMP), INTERVAL 1 MONTH) t(m)),\n"
             + "firsts AS (SELECT customer_id, month, min(d) AS f, arg_min(next_d, d) AS next_after_f FROM spells GROUP BY customer_id, month),\n"
-            + "repurchase AS (SELECT month, count(*) FILTER (WHERE f + " + w + " <= " + asOf + ") AS repurchase_base,\n"
-            + "  count(*) FILTER (WHERE f + " + w + " <= " + asOf + " AND next_after_f <= f + " + w + ") AS repurchasers\n"
+            + "repurchase AS (SELECT month, count(*) FILTER (WHERE f + "
+            + w
+            + " <= "
+            + asOf
+            + ") AS repurchase_base,\n"
+            + "  count(*) FILTER (WHERE f + "
+            + w
+            + " <= "
+            + asOf
+            + " AND next_after_f <= f + "
+            + w
+            + ") AS repurchasers\n"
             + "  FROM firsts GROUP BY month),\n"
-            // In the base of month m: last purchase by e(m-1) is d, and not churned then (e(m-1) < d + H).
+            // In the base of month m: last purchase by e(m-1) is d, and not churned then (e(m-1) <
+            // d + H).
             + "churn AS (SELECT m.month, count(*) AS churn_base,\n"
-            + "  count(*) FILTER (WHERE (s.next_d IS NULL OR s.next_d > m.e) AND s.d + " + h + " <= m.e) AS churned_customers\n"
+            + "  count(*) FILTER (WHERE (s.next_d IS NULL OR s.next_d > m.e) AND s.d + "
+            + h
+            + " <= m.e) AS churned_customers\n"
             + "  FROM spells s JOIN months m ON m.e_prev >= s.d AND m.e_prev < coalesce(s.next_d, DATE '9999-12-31')\n"
-            + "    AND m.e_prev < s.d + " + h + " GROUP BY m.month)\n"
+            + "    AND m.e_prev < s.d + "
+            + h
+            + " GROUP BY m.month)\n"
             + "SELECT m.month, coalesce(r.repurchase_base, 0) AS repurchase_base, coalesce(r.repurchasers, 0) AS repurchasers,\n"
             + "  CASE WHEN coalesce(r.repurchase_base, 0) > 0 THEN round(r.repurchasers / r.repurchase_base, 4) END AS repurchase_rate,\n"
             + "  coalesce(c.churn_base, 0) AS churn_base, coalesce(c.churned_customers, 0) AS churned_customers,\n"
@@ -188,9 +254,12 @@ final class DuckReference implements AutoCloseable {
    * value_tier); a customer DuckDB never saw must have no scores and tier none. Returns the number
    * of differing customers and fills {@code firstRows} with up to {@code limit} of them.
    */
-  long tierDifferences(String clienteleParquet, int limit, List<String> firstRows) throws SQLException {
+  long tierDifferences(String clienteleParquet, int limit, List<String> firstRows)
+      throws SQLException {
     String diff =
-        "FROM read_parquet('" + clienteleParquet + "/*.parquet') c FULL JOIN duck_rfm d USING (customer_id)\n"
+        "FROM read_parquet('"
+            + clienteleParquet
+            + "/*.parquet') c FULL JOIN duck_rfm d USING (customer_id)\n"
             + "WHERE c.customer_id IS NULL OR c.r_score IS DISTINCT FROM d.r_score OR c.f_score IS DISTINCT FROM d.f_score\n"
             + "  OR c.m_score IS DISTINCT FROM d.m_score OR c.value_tier IS DISTINCT FROM coalesce(d.value_tier, 'none')";
     long n = count("SELECT count(*) " + diff);
@@ -203,16 +272,23 @@ final class DuckReference implements AutoCloseable {
             + " || ' M' || coalesce(CAST(d.m_score AS VARCHAR), '-') || ' ' || coalesce(d.value_tier, '-')"
             + " || ' (r ' || coalesce(CAST(d.recency_days AS VARCHAR), '-') || ', f ' || coalesce(CAST(d.frequency AS VARCHAR), '-')"
             + " || ', m ' || coalesce(CAST(d.monetary AS VARCHAR), '-') || ')' "
-            + diff + " ORDER BY customer_id LIMIT " + limit,
+            + diff
+            + " ORDER BY customer_id LIMIT "
+            + limit,
         firstRows);
     return n;
   }
 
-  /** Months whose overall repurchase or churn figures differ from Clientele's kpi_monthly rows in {@code clienteleParquet}. */
+  /**
+   * Months whose overall repurchase or churn figures differ from Clientele's kpi_monthly rows in
+   * {@code clienteleParquet}.
+   */
   long kpiDifferences(String clienteleParquet, List<String> firstRows) throws SQLException {
     // Months before the first purchase (surveys or complaints only) have empty bases in Clientele.
     String diff =
-        "FROM read_parquet('" + clienteleParquet + "/*.parquet') c FULL JOIN duck_kpi d USING (month)\n"
+        "FROM read_parquet('"
+            + clienteleParquet
+            + "/*.parquet') c FULL JOIN duck_kpi d USING (month)\n"
             + "WHERE coalesce(c.repurchase_base, 0) <> coalesce(d.repurchase_base, 0)"
             + " OR coalesce(c.repurchasers, 0) <> coalesce(d.repurchasers, 0)"
             + " OR c.repurchase_rate IS DISTINCT FROM d.repurchase_rate"
@@ -226,7 +302,8 @@ final class DuckReference implements AutoCloseable {
             + " || '/' || coalesce(CAST(c.churn_base AS VARCHAR), '-') || ' | duckdb repurchase '"
             + " || coalesce(CAST(d.repurchasers AS VARCHAR), '-') || '/' || coalesce(CAST(d.repurchase_base AS VARCHAR), '-')"
             + " || ' churn ' || coalesce(CAST(d.churned_customers AS VARCHAR), '-') || '/' || coalesce(CAST(d.churn_base AS VARCHAR), '-') "
-            + diff + " ORDER BY month LIMIT 12",
+            + diff
+            + " ORDER BY month LIMIT 12",
         firstRows);
     return n;
   }
@@ -253,7 +330,9 @@ final class DuckReference implements AutoCloseable {
   private void rows(String sql, List<String> out) throws SQLException {
     try (Statement s = db.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) out.add(rs.getString(1) + (rs.getMetaData().getColumnCount() > 1 ? " " + rs.getString(2) : ""));
+      while (rs.next())
+        out.add(
+            rs.getString(1) + (rs.getMetaData().getColumnCount() > 1 ? " " + rs.getString(2) : ""));
     }
   }
 

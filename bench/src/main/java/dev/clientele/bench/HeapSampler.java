@@ -19,8 +19,8 @@ import javax.management.openmbean.CompositeData;
 /**
  * JVM heap use during one phase of the benchmark. Two figures, because a collector lets the heap
  * fill with garbage before it runs: <b>peak</b> is the sum of the heap pools' peak usage since the
- * phase began ({@link MemoryPoolMXBean#resetPeakUsage}; an upper bound of the heap's true peak), and
- * <b>after GC</b> the largest heap left right after any collection in the phase (from the
+ * phase began ({@link MemoryPoolMXBean#resetPeakUsage}; an upper bound of the heap's true peak),
+ * and <b>after GC</b> the largest heap left right after any collection in the phase (from the
  * collectors' notifications), the better measure of what the driver really holds.
  */
 final class HeapSampler implements AutoCloseable {
@@ -28,8 +28,11 @@ final class HeapSampler implements AutoCloseable {
   record Heap(long peak, long afterGc) {}
 
   private final List<MemoryPoolMXBean> pools =
-      ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
-  private final Set<String> heapPools = pools.stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP)
+          .toList();
+  private final Set<String> heapPools =
+      pools.stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
   private final List<Runnable> unsubscribe = new ArrayList<>();
   private volatile long afterGc;
 
@@ -38,13 +41,14 @@ final class HeapSampler implements AutoCloseable {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(onGc, null, null);
-        unsubscribe.add(() -> {
-          try {
-            emitter.removeNotificationListener(onGc);
-          } catch (javax.management.ListenerNotFoundException ignored) {
-            // already gone
-          }
-        });
+        unsubscribe.add(
+            () -> {
+              try {
+                emitter.removeNotificationListener(onGc);
+              } catch (javax.management.ListenerNotFoundException ignored) {
+                // already gone
+              }
+            });
       }
     }
   }
@@ -63,7 +67,8 @@ final class HeapSampler implements AutoCloseable {
   }
 
   private void collected(Notification n, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType()))
+      return;
     var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
     long used = 0;
     for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {

@@ -31,9 +31,9 @@ import java.util.regex.Pattern;
  * folder of hard links (so the raw cache is never written), plus one more day file that looks like
  * the source system's next delivery, built from the valid lines of the last days of the sample.
  *
- * <p>The new day holds {@code share} of the data set's transaction lines (whole orders, so up to one
- * order more): the latest orders of the latest day files, valid lines only (the field count of the
- * header, an order id {@code O<digits>}, a line number, a customer id of the customer files, a
+ * <p>The new day holds {@code share} of the data set's transaction lines (whole orders, so up to
+ * one order more): the latest orders of the latest day files, valid lines only (the field count of
+ * the header, an order id {@code O<digits>}, a line number, a customer id of the customer files, a
  * timestamp of the file's own day, positive price, numbers that parse, first occurrence of an order
  * id and line number in the file), so ingest should accept every line. The lines are moved to the
  * new day at their time of day, ordered by time like a generated day, and their orders get new ids
@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  * numbers 1..n; customers, products, amounts and the ids of returned orders are kept.
  *
  * <p>Streaming: one pass over every day file counts lines and finds the highest order id; then one
- * day file at a time, newest first, until enough lines are picked. Memory holds the customer ids and
- * the picked lines (about {@code share} of the data set), never the data set.
+ * day file at a time, newest first, until enough lines are picked. Memory holds the customer ids
+ * and the picked lines (about {@code share} of the data set), never the data set.
  */
 final class NextDayDelivery {
   private NextDayDelivery() {}
@@ -56,20 +56,48 @@ final class NextDayDelivery {
    * What {@link #write} wrote: the new file, its lines and orders, the data set's transaction lines
    * (header rows excluded) and the first and last day the lines were taken from.
    */
-  record Delivery(Path file, long lines, long orders, long dataSetLines, LocalDate firstSourceDay, LocalDate lastSourceDay) {}
+  record Delivery(
+      Path file,
+      long lines,
+      long orders,
+      long dataSetLines,
+      LocalDate firstSourceDay,
+      LocalDate lastSourceDay) {}
 
   /** Where the columns the builder reads or rewrites sit in a transactions header. */
-  private record Layout(String header, int fields, int orderId, int lineNo, int customerId, int ts, int[] numbers, int unitPrice) {
+  private record Layout(
+      String header,
+      int fields,
+      int orderId,
+      int lineNo,
+      int customerId,
+      int ts,
+      int[] numbers,
+      int unitPrice) {
     static Layout of(String header) {
       List<String> names = Arrays.asList(split(header));
-      int[] numbers = {index(names, "quantity"), index(names, "unit_price"), index(names, "discount"), index(names, "unit_cost")};
-      return new Layout(header, names.size(), index(names, "order_id"), index(names, "line_no"), index(names, "customer_id"),
-          index(names, "ts"), numbers, index(names, "unit_price"));
+      int[] numbers = {
+        index(names, "quantity"),
+        index(names, "unit_price"),
+        index(names, "discount"),
+        index(names, "unit_cost")
+      };
+      return new Layout(
+          header,
+          names.size(),
+          index(names, "order_id"),
+          index(names, "line_no"),
+          index(names, "customer_id"),
+          index(names, "ts"),
+          numbers,
+          index(names, "unit_price"));
     }
 
     private static int index(List<String> names, String column) {
       int i = names.indexOf(column);
-      if (i < 0) throw new IllegalStateException("transactions header has no column " + column + ": " + names);
+      if (i < 0)
+        throw new IllegalStateException(
+            "transactions header has no column " + column + ": " + names);
       return i;
     }
   }
@@ -103,9 +131,11 @@ final class NextDayDelivery {
    * of the CSV files in {@code customers}; refuses to replace an existing file (it could be a link
    * into the raw cache).
    */
-  static Delivery write(Path transactions, Path customers, Path target, LocalDate day, double share) throws IOException {
+  static Delivery write(Path transactions, Path customers, Path target, LocalDate day, double share)
+      throws IOException {
     List<Path> days = dayFiles(transactions);
-    if (days.isEmpty()) throw new IllegalStateException("no day files (yyyy-MM-dd.csv) in " + transactions);
+    if (days.isEmpty())
+      throw new IllegalStateException("no day files (yyyy-MM-dd.csv) in " + transactions);
     Layout layout = Layout.of(header(days.get(days.size() - 1)));
     Set<String> known = customerIds(customers);
 
@@ -138,12 +168,14 @@ final class NextDayDelivery {
     }
     List<Picked> all = new ArrayList<>();
     for (List<Picked> d : picked) all.addAll(d);
-    all.sort(Comparator.comparingInt(Picked::secondOfDay)); // stable: an order's lines stay together
+    all.sort(
+        Comparator.comparingInt(Picked::secondOfDay)); // stable: an order's lines stay together
 
     Path out = target.resolve(day + ".csv");
     long orders = 0;
     try (BufferedWriter w =
-        Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        Files.newBufferedWriter(
+            out, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       w.write(layout.header());
       w.write('\n');
       String previous = null;
@@ -166,7 +198,8 @@ final class NextDayDelivery {
   }
 
   /** The file's data lines that ingest accepts, as picked lines in file order. */
-  private static List<Picked> validLines(Layout layout, Path file, LocalDate fileDay, Set<String> known) throws IOException {
+  private static List<Picked> validLines(
+      Layout layout, Path file, LocalDate fileDay, Set<String> known) throws IOException {
     List<Picked> valid = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -174,7 +207,8 @@ final class NextDayDelivery {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String[] f = split(line);
         if (f == null || f.length != layout.fields()) continue;
-        if (!ORDER_ID.matcher(f[layout.orderId()]).matches() || !known.contains(f[layout.customerId()])) continue;
+        if (!ORDER_ID.matcher(f[layout.orderId()]).matches()
+            || !known.contains(f[layout.customerId()])) continue;
         LocalDateTime ts;
         try {
           if (Integer.parseInt(f[layout.lineNo()]) < 1) continue;
@@ -185,7 +219,8 @@ final class NextDayDelivery {
           continue;
         }
         if (!ts.toLocalDate().equals(fileDay)) continue;
-        // A later line with the same key is a duplicate delivery (exact or conflicting) of the first.
+        // A later line with the same key is a duplicate delivery (exact or conflicting) of the
+        // first.
         if (!keys.add(f[layout.orderId()] + ":" + f[layout.lineNo()])) continue;
         valid.add(new Picked(ts.toLocalTime().toSecondOfDay(), line));
       }
@@ -250,7 +285,10 @@ final class NextDayDelivery {
     return ids;
   }
 
-  /** The number of the line's order id {@code O<digits>}, or 0 when the line does not start with one. */
+  /**
+   * The number of the line's order id {@code O<digits>}, or 0 when the line does not start with
+   * one.
+   */
   private static long orderNumber(String line) {
     int comma = line.indexOf(',');
     if (comma < 2 || comma > 19 || line.charAt(0) != 'O') return 0;
@@ -263,7 +301,10 @@ final class NextDayDelivery {
     return String.format("O%09d", number);
   }
 
-  /** The fields of one CSV line ({@code "} quotes, {@code ""} inside them), or null when a quote is unbalanced. */
+  /**
+   * The fields of one CSV line ({@code "} quotes, {@code ""} inside them), or null when a quote is
+   * unbalanced.
+   */
   static String[] split(String line) {
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
@@ -288,13 +329,19 @@ final class NextDayDelivery {
     return fields.toArray(String[]::new);
   }
 
-  /** A CSV line quoting only fields with a comma, quote or line break, as the generator writes them. */
+  /**
+   * A CSV line quoting only fields with a comma, quote or line break, as the generator writes them.
+   */
   static String join(String[] fields) {
     StringBuilder out = new StringBuilder(160);
     for (int i = 0; i < fields.length; i++) {
       if (i > 0) out.append(',');
       String v = fields[i];
-      boolean quote = v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
+      boolean quote =
+          v.indexOf(',') >= 0
+              || v.indexOf('"') >= 0
+              || v.indexOf('\n') >= 0
+              || v.indexOf('\r') >= 0;
       out.append(quote ? '"' + v.replace("\"", "\"\"") + '"' : v);
     }
     return out.toString();

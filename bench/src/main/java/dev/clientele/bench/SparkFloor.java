@@ -47,18 +47,27 @@ final class SparkFloor {
    */
   static long csvToParquet(SparkSession spark, Path raw, Path out) {
     Dataset<Row> lines =
-        spark.read()
+        spark
+            .read()
             .schema(DuckReference.RAW_TRANSACTIONS)
             .option("header", "true")
             .option("mode", "DROPMALFORMED")
             .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
             .csv(raw.resolve("transactions").toString());
-    lines.withColumn("txn_date", to_date(col("ts")))
-        .write().mode(SaveMode.Overwrite).parquet(out.resolve("transactions").toString());
+    lines
+        .withColumn("txn_date", to_date(col("ts")))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(out.resolve("transactions").toString());
     for (String source : List.of("customers", "surveys", "complaints")) {
       if (!Files.isDirectory(raw.resolve(source))) continue;
-      spark.read().option("header", "true").csv(raw.resolve(source).toString())
-          .write().mode(SaveMode.Overwrite).parquet(out.resolve(source).toString());
+      spark
+          .read()
+          .option("header", "true")
+          .csv(raw.resolve(source).toString())
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(out.resolve(source).toString());
     }
     return spark.read().parquet(out.resolve("transactions").toString()).count();
   }
@@ -69,23 +78,40 @@ final class SparkFloor {
    * windowDays}) and monetary (net amount of the window's lines), from silver transactions Parquet
    * files under {@code table} (partition folders give txn_date).
    */
-  static Dataset<Row> rfmValues(SparkSession spark, String table, List<String> files, LocalDate asOf, int windowDays) {
+  static Dataset<Row> rfmValues(
+      SparkSession spark, String table, List<String> files, LocalDate asOf, int windowDays) {
     Column asOfDate = lit(Date.valueOf(asOf));
     Dataset<Row> lines =
-        spark.read().option("basePath", table).parquet(files.toArray(String[]::new))
+        spark
+            .read()
+            .option("basePath", table)
+            .parquet(files.toArray(String[]::new))
             .where(col("customer_id").isNotNull().and(col("txn_date").leq(asOfDate)));
     Column purchase = not(col("is_return"));
     Dataset<Row> frequency =
-        lines.groupBy(col("customer_id"), col("order_id"))
+        lines
+            .groupBy(col("customer_id"), col("order_id"))
             .agg(min(col("txn_date")).as("d"), max(purchase).as("purchase"))
             .groupBy(col("customer_id").as("cid"))
-            .agg(count(when(col("purchase").and(datediff(asOfDate, col("d")).lt(windowDays)), lit(1))).as("frequency"));
+            .agg(
+                count(
+                        when(
+                            col("purchase").and(datediff(asOfDate, col("d")).lt(windowDays)),
+                            lit(1)))
+                    .as("frequency"));
     Dataset<Row> spend =
-        lines.groupBy(col("customer_id"))
+        lines
+            .groupBy(col("customer_id"))
             .agg(
                 max(when(purchase, col("txn_date"))).as("last_purchase"),
-                coalesce(sum(when(datediff(asOfDate, col("txn_date")).lt(windowDays), col("amount"))), lit(0)).as("monetary"));
-    return spend.join(frequency, spend.col("customer_id").equalTo(frequency.col("cid")))
+                coalesce(
+                        sum(
+                            when(
+                                datediff(asOfDate, col("txn_date")).lt(windowDays), col("amount"))),
+                        lit(0))
+                    .as("monetary"));
+    return spend
+        .join(frequency, spend.col("customer_id").equalTo(frequency.col("cid")))
         .select(
             col("customer_id"),
             datediff(asOfDate, col("last_purchase")).as("recency_days"),

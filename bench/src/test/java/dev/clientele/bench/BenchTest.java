@@ -18,7 +18,8 @@ class BenchTest {
 
     String options = Bench.javaOptions(flags);
 
-    assertThat(scala.jdk.javaapi.CollectionConverters.asJava(Utils.splitCommandString(options))).containsExactlyElementsOf(flags);
+    assertThat(scala.jdk.javaapi.CollectionConverters.asJava(Utils.splitCommandString(options)))
+        .containsExactlyElementsOf(flags);
   }
 
   @Test

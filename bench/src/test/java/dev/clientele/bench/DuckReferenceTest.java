@@ -11,10 +11,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The DuckDB reference on a hand-computed example, and its agreement check failing on one changed score. */
+/**
+ * The DuckDB reference on a hand-computed example, and its agreement check failing on one changed
+ * score.
+ */
 class DuckReferenceTest {
   private static final DuckReference.Rules RULES =
-      new DuckReference.Rules(LocalDate.parse("2026-11-21"), 365, 5, new BigDecimal("0.2"), new BigDecimal("0.3"), 24, 180, 30);
+      new DuckReference.Rules(
+          LocalDate.parse("2026-11-21"),
+          365,
+          5,
+          new BigDecimal("0.2"),
+          new BigDecimal("0.3"),
+          24,
+          180,
+          30);
 
   @TempDir Path dir;
 
@@ -37,19 +48,27 @@ class DuckReferenceTest {
   void loadTransactionsTypesTheRawColumnsAndSkipsLinesThatDoNotParse() throws Exception {
     Path raw = dir.resolve("raw");
     Files.createDirectories(raw.resolve("transactions"));
-    Files.write(raw.resolve("transactions/2026-11-20.csv"), List.of(
-        "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id",
-        "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
-        "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,10.99,0.00,,app,,",
-        "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,"));
+    Files.write(
+        raw.resolve("transactions/2026-11-20.csv"),
+        List.of(
+            "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id",
+            "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+            "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,10.99,0.00,,app,,",
+            "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,"));
     try (DuckReference duck = new DuckReference(1, dir.resolve("tmp").toString())) {
       String parquet = dir.resolve("tx.parquet").toString();
       assertThat(duck.loadTransactions(raw.toString(), parquet)).isEqualTo(2);
       Path out = dir.resolve("tx.csv");
-      duck.exec("COPY (SELECT brand, txn_date, unit_cost, typeof(line_no), typeof(unit_price) FROM read_parquet('" + parquet
-          + "') ORDER BY line_no) TO '" + out + "' (HEADER false, DELIMITER '|')");
+      duck.exec(
+          "COPY (SELECT brand, txn_date, unit_cost, typeof(line_no), typeof(unit_price) FROM read_parquet('"
+              + parquet
+              + "') ORDER BY line_no) TO '"
+              + out
+              + "' (HEADER false, DELIMITER '|')");
       assertThat(Files.readAllLines(out))
-          .containsExactly("Tanaka, Castillo & Sons|2026-11-20|3.5000|INTEGER|DECIMAL(18,4)", "Zento|2026-11-20||INTEGER|DECIMAL(18,4)");
+          .containsExactly(
+              "Tanaka, Castillo & Sons|2026-11-20|3.5000|INTEGER|DECIMAL(18,4)",
+              "Zento|2026-11-20||INTEGER|DECIMAL(18,4)");
     }
   }
 
@@ -58,8 +77,11 @@ class DuckReferenceTest {
     try (DuckReference duck = withTransactions()) {
       assertThat(duck.rfmAndTiers(RULES)).isEqualTo(5);
       Path out = dir.resolve("rfm.csv");
-      duck.exec("COPY (SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, value_tier"
-          + " FROM duck_rfm ORDER BY customer_id) TO '" + out + "' (HEADER false)");
+      duck.exec(
+          "COPY (SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, value_tier"
+              + " FROM duck_rfm ORDER BY customer_id) TO '"
+              + out
+              + "' (HEADER false)");
       // R cuts [22.6, 64.2, 145.8, 379.4] over recency 1, 37, 173, 689; F cuts [0.6, 1, 1, 1.4];
       // M cuts [-20, 20, 80, 100]; spenders a and b tie on 100: a (smaller id) is the top 20%.
       assertThat(Files.readAllLines(out))
@@ -78,15 +100,28 @@ class DuckReferenceTest {
       duck.rfmAndTiers(RULES);
       Files.createDirectories(dir.resolve("same"));
       Files.createDirectories(dir.resolve("changed"));
-      String columns = "customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, value_tier";
-      duck.exec("COPY (SELECT " + columns + " FROM duck_rfm) TO '" + dir.resolve("same/p.parquet") + "' (FORMAT parquet)");
-      duck.exec("COPY (SELECT * REPLACE (CASE WHEN customer_id = 'b' THEN 3 ELSE r_score END AS r_score) FROM ("
-          + "SELECT " + columns + " FROM duck_rfm)) TO '" + dir.resolve("changed/p.parquet") + "' (FORMAT parquet)");
+      String columns =
+          "customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, value_tier";
+      duck.exec(
+          "COPY (SELECT "
+              + columns
+              + " FROM duck_rfm) TO '"
+              + dir.resolve("same/p.parquet")
+              + "' (FORMAT parquet)");
+      duck.exec(
+          "COPY (SELECT * REPLACE (CASE WHEN customer_id = 'b' THEN 3 ELSE r_score END AS r_score) FROM ("
+              + "SELECT "
+              + columns
+              + " FROM duck_rfm)) TO '"
+              + dir.resolve("changed/p.parquet")
+              + "' (FORMAT parquet)");
       List<String> rows = new ArrayList<>();
       assertThat(duck.tierDifferences(dir.resolve("same").toString(), 10, rows)).isZero();
       assertThat(rows).isEmpty();
       assertThat(duck.tierDifferences(dir.resolve("changed").toString(), 10, rows)).isEqualTo(1);
-      assertThat(rows).containsExactly("b clientele R3 F5 M4 low (r 37, f 2, m 100.00) | duckdb R4 F5 M4 low (r 37, f 2, m 100.00)");
+      assertThat(rows)
+          .containsExactly(
+              "b clientele R3 F5 M4 low (r 37, f 2, m 100.00) | duckdb R4 F5 M4 low (r 37, f 2, m 100.00)");
     }
   }
 

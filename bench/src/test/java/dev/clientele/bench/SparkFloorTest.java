@@ -31,19 +31,29 @@ class SparkFloorTest {
     Path raw = dir.resolve("raw");
     Files.createDirectories(raw.resolve("transactions"));
     Files.createDirectories(raw.resolve("customers"));
-    String header = "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
-    Files.write(raw.resolve("transactions/2026-11-20.csv"), List.of(
-        header,
-        "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
-        "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,10.99,0.00,,app,,",
-        "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,"));
-    Files.write(raw.resolve("customers/customers.csv"), List.of("customer_id,name", "C1,Ann", "C2,Bo"));
+    String header =
+        "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
+    Files.write(
+        raw.resolve("transactions/2026-11-20.csv"),
+        List.of(
+            header,
+            "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+            "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,10.99,0.00,,app,,",
+            "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,"));
+    Files.write(
+        raw.resolve("customers/customers.csv"), List.of("customer_id,name", "C1,Ann", "C2,Bo"));
 
     Path out = dir.resolve("floor");
     assertThat(SparkFloor.csvToParquet(spark, raw, out)).isEqualTo(2);
 
-    List<Row> lines = spark.read().parquet(out.resolve("transactions").toString()).orderBy("line_no").collectAsList();
-    assertThat(lines).extracting(r -> r.getAs("brand") + "|" + r.getAs("txn_date") + "|" + r.getAs("unit_cost"))
+    List<Row> lines =
+        spark
+            .read()
+            .parquet(out.resolve("transactions").toString())
+            .orderBy("line_no")
+            .collectAsList();
+    assertThat(lines)
+        .extracting(r -> r.getAs("brand") + "|" + r.getAs("txn_date") + "|" + r.getAs("unit_cost"))
         .containsExactly("Tanaka, Castillo & Sons|2026-11-20|3.5000", "Zento|2026-11-20|null");
     assertThat(spark.read().parquet(out.resolve("customers").toString()).count()).isEqualTo(2);
     assertThat(Files.exists(out.resolve("surveys"))).isFalse();
@@ -52,32 +62,43 @@ class SparkFloorTest {
   @Test
   void rfmValuesMatchTheDuckReferenceExample(SparkSession spark) {
     // The rows of DuckReferenceTest, whose R, F, M values are computed by hand there.
-    StructType schema = new StructType()
-        .add("customer_id", DataTypes.StringType)
-        .add("order_id", DataTypes.StringType)
-        .add("is_return", DataTypes.BooleanType)
-        .add("amount", DataTypes.createDecimalType(18, 2))
-        .add("txn_date", DataTypes.DateType);
-    List<Row> rows = List.of(
-        line("a", "o1", "2026-11-20", false, 100),
-        line("b", "o2", "2026-10-01", false, 50), line("b", "o3", "2026-10-15", false, 50),
-        line("c", "o4", "2025-01-01", false, 30),
-        line("d", "o5", "2026-11-01", true, -20),
-        line("e", "o6", "2026-06-01", false, 200), line("e", "o7", "2026-06-05", true, -250),
-        line(null, "o8", "2026-11-01", false, 999), line("a", "o9", "2026-11-22", false, 999));
+    StructType schema =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add("order_id", DataTypes.StringType)
+            .add("is_return", DataTypes.BooleanType)
+            .add("amount", DataTypes.createDecimalType(18, 2))
+            .add("txn_date", DataTypes.DateType);
+    List<Row> rows =
+        List.of(
+            line("a", "o1", "2026-11-20", false, 100),
+            line("b", "o2", "2026-10-01", false, 50),
+            line("b", "o3", "2026-10-15", false, 50),
+            line("c", "o4", "2025-01-01", false, 30),
+            line("d", "o5", "2026-11-01", true, -20),
+            line("e", "o6", "2026-06-01", false, 200),
+            line("e", "o7", "2026-06-05", true, -250),
+            line(null, "o8", "2026-11-01", false, 999),
+            line("a", "o9", "2026-11-22", false, 999));
     String table = dir.resolve("silver").toString();
     spark.createDataFrame(rows, schema).write().partitionBy("txn_date").parquet(table);
-    List<String> files = Arrays.stream(spark.read().parquet(table).inputFiles()).map(Bench::localPath).toList();
+    List<String> files =
+        Arrays.stream(spark.read().parquet(table).inputFiles()).map(Bench::localPath).toList();
 
-    Dataset<Row> values = SparkFloor.rfmValues(spark, table, files, LocalDate.parse("2026-11-21"), 365);
+    Dataset<Row> values =
+        SparkFloor.rfmValues(spark, table, files, LocalDate.parse("2026-11-21"), 365);
 
-    assertThat(values.orderBy("customer_id").collectAsList().stream()
-            .map(r -> r.mkString(","))
-            .collect(Collectors.toList()))
-        .containsExactly("a,1,1,100.00", "b,37,2,100.00", "c,689,0,0.00", "d,null,0,-20.00", "e,173,1,-50.00");
+    assertThat(
+            values.orderBy("customer_id").collectAsList().stream()
+                .map(r -> r.mkString(","))
+                .collect(Collectors.toList()))
+        .containsExactly(
+            "a,1,1,100.00", "b,37,2,100.00", "c,689,0,0.00", "d,null,0,-20.00", "e,173,1,-50.00");
   }
 
-  private static Row line(String customer, String order, String date, boolean isReturn, int amount) {
-    return RowFactory.create(customer, order, isReturn, new BigDecimal(amount).setScale(2), Date.valueOf(date));
+  private static Row line(
+      String customer, String order, String date, boolean isReturn, int amount) {
+    return RowFactory.create(
+        customer, order, isReturn, new BigDecimal(amount).setScale(2), Date.valueOf(date));
   }
 }

@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * Starts the CLI in a separate JVM with this JVM's classpath and Spark's add-opens flags, for
- * tests that kill a run mid-write and check that the rerun converges. Output goes to a log file.
+ * Starts the CLI in a separate JVM with this JVM's classpath and Spark's add-opens flags, for tests
+ * that kill a run mid-write and check that the rerun converges. Output goes to a log file.
  */
 public final class ChildJvm {
   private ChildJvm() {}
@@ -22,7 +22,8 @@ public final class ChildJvm {
   }
 
   /** As {@link #start(Path, String, List)}, with extra environment variables. */
-  public static Process start(Path workDir, String mainClass, List<String> args, java.util.Map<String, String> env)
+  public static Process start(
+      Path workDir, String mainClass, List<String> args, java.util.Map<String, String> env)
       throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -48,7 +49,8 @@ public final class ChildJvm {
    *
    * @return whether the child was still alive when the condition held
    */
-  public static boolean killWhen(Process child, BooleanSupplier condition, long timeoutMinutes) throws InterruptedException {
+  public static boolean killWhen(Process child, BooleanSupplier condition, long timeoutMinutes)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
     try {
       while (!condition.getAsBoolean() && child.isAlive() && System.nanoTime() < deadline) {
@@ -71,11 +73,18 @@ public final class ChildJvm {
     }
   }
 
-  /** The add-opens and related flags this JVM was started with: Spark needs them in the child too. */
+  /**
+   * The add-opens and related flags this JVM was started with: Spark needs them in the child too.
+   */
   public static List<String> sparkFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-XX:+IgnoreUnrecognized")
-            || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+        .filter(
+            a ->
+                a.startsWith("--add-opens")
+                    || a.startsWith("--add-modules")
+                    || a.startsWith("-XX:+IgnoreUnrecognized")
+                    || a.startsWith("-Djdk.reflect")
+                    || a.startsWith("-Dio.netty"))
         .toList();
   }
 }

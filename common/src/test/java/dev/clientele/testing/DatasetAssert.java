@@ -67,12 +67,14 @@ public final class DatasetAssert extends AbstractAssert<DatasetAssert, Dataset<R
     Dataset<Row> actualDs = actual;
     if (ignoreColumnOrder) {
       String[] cols = expected.columns().clone();
-      actualDs = actual.selectExpr(Arrays.stream(cols).map(c -> "`" + c + "`").toArray(String[]::new));
+      actualDs =
+          actual.selectExpr(Arrays.stream(cols).map(c -> "`" + c + "`").toArray(String[]::new));
     }
     String schemaDiff = schemaDifference(actualDs.schema(), expected.schema());
     if (schemaDiff != null) {
-      failWithMessage("Schemas differ: %s%nactual:   %s%nexpected: %s", schemaDiff,
-          actualDs.schema().simpleString(), expected.schema().simpleString());
+      failWithMessage(
+          "Schemas differ: %s%nactual:   %s%nexpected: %s",
+          schemaDiff, actualDs.schema().simpleString(), expected.schema().simpleString());
     }
     List<List<Object>> actualRows = normalise(actualDs.collectAsList());
     List<List<Object>> expectedRows = normalise(expected.collectAsList());
@@ -102,12 +104,23 @@ public final class DatasetAssert extends AbstractAssert<DatasetAssert, Dataset<R
     for (int i = 0; i < a.fields().length; i++) {
       StructField fa = a.fields()[i];
       StructField fe = e.fields()[i];
-      if (!fa.name().equals(fe.name())) return "column " + i + " is '" + fa.name() + "', expected '" + fe.name() + "'";
+      if (!fa.name().equals(fe.name()))
+        return "column " + i + " is '" + fa.name() + "', expected '" + fe.name() + "'";
       if (!fa.dataType().sameType(fe.dataType()) && !fa.dataType().equals(fe.dataType())) {
-        return "column '" + fa.name() + "' is " + fa.dataType().simpleString() + ", expected " + fe.dataType().simpleString();
+        return "column '"
+            + fa.name()
+            + "' is "
+            + fa.dataType().simpleString()
+            + ", expected "
+            + fe.dataType().simpleString();
       }
       if (!ignoreNullable && fa.nullable() != fe.nullable()) {
-        return "column '" + fa.name() + "' nullable=" + fa.nullable() + ", expected " + fe.nullable();
+        return "column '"
+            + fa.name()
+            + "' nullable="
+            + fa.nullable()
+            + ", expected "
+            + fe.nullable();
       }
     }
     return null;
@@ -145,7 +158,12 @@ public final class DatasetAssert extends AbstractAssert<DatasetAssert, Dataset<R
     if (!missing.isEmpty() || !unexpected.isEmpty()) {
       failWithMessage(
           "Datasets differ (%d actual rows, %d expected).%nMissing (expected, not found) %d:%n%s%nUnexpected (found, not expected) %d:%n%s",
-          actualRows.size(), expectedRows.size(), missing.size(), render(missing), unexpected.size(), render(unexpected));
+          actualRows.size(),
+          expectedRows.size(),
+          missing.size(),
+          render(missing),
+          unexpected.size(),
+          render(unexpected));
     }
   }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and stopped when the JVM's tests end. {@code local[2]}, 2 shuffle partitions, UI off, UTC,
  * loopback driver, Delta extension and catalog, a temporary warehouse.
  *
- * <p>Use with {@code @ExtendWith(SparkTestExtension.class)} and a {@code SparkSession} parameter on a
- * constructor, {@code @BeforeAll} or test method. {@link #warehouse(SparkSession)} gives the temp
+ * <p>Use with {@code @ExtendWith(SparkTestExtension.class)} and a {@code SparkSession} parameter on
+ * a constructor, {@code @BeforeAll} or test method. {@link #warehouse(SparkSession)} gives the temp
  * warehouse root; tests should write under a fresh subfolder of it.
  */
 public final class SparkTestExtension implements ParameterResolver {
@@ -59,7 +59,8 @@ public final class SparkTestExtension implements ParameterResolver {
     }
   }
 
-  private static final class SharedSpark implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private static final class SharedSpark
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final SparkSession spark;
     final Path warehouse;
 

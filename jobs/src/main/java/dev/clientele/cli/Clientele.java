@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     name = "clientele",
     mixinStandardHelpOptions = true,
     versionProvider = Clientele.Version.class,
-    description = "Turns customer transaction logs into segment, value and satisfaction tier tables.",
+    description =
+        "Turns customer transaction logs into segment, value and satisfaction tier tables.",
     subcommands = {
       GenerateSampleCommand.class,
       IngestCommand.class,

@@ -46,7 +46,8 @@ public final class GenerateSampleCommand implements Callable<Integer> {
   @Option(
       names = "--transactions",
       paramLabel = "N",
-      description = "clientele.sample.transactions: transaction lines over all days (within about 2%%)")
+      description =
+          "clientele.sample.transactions: transaction lines over all days (within about 2%%)")
   Long transactions;
 
   @Option(names = "--days", paramLabel = "N", description = "clientele.sample.days")
@@ -82,7 +83,11 @@ public final class GenerateSampleCommand implements Callable<Integer> {
   private void addShorthands() {
     if (options.asOf != null && endDate != null && !options.asOf.equals(endDate)) {
       throw new ConfigError(
-          "--as-of " + options.asOf + " and --end-date " + endDate + " disagree; give one of them.");
+          "--as-of "
+              + options.asOf
+              + " and --end-date "
+              + endDate
+              + " disagree; give one of them.");
     }
     LocalDate end = endDate != null ? endDate : options.asOf;
     if (output != null) options.addOverride("sample.output=" + quoted(output.toString()));

@@ -24,8 +24,9 @@ public final class IngestCommand extends JobCommand {
   @Option(
       names = "--input",
       paramLabel = "SOURCE=PATH",
-      description = "Read a source from this directory or glob instead of its configured path (repeatable), "
-          + "e.g. --input transactions=/data/pos.")
+      description =
+          "Read a source from this directory or glob instead of its configured path (repeatable), "
+              + "e.g. --input transactions=/data/pos.")
   List<String> inputs = new ArrayList<>();
 
   @Override
@@ -49,13 +50,20 @@ public final class IngestCommand extends JobCommand {
     return new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv));
   }
 
-  /** {@code transactions=/dir} as the override {@code clientele.ingest.sources.transactions.path="/dir"}. */
+  /**
+   * {@code transactions=/dir} as the override {@code
+   * clientele.ingest.sources.transactions.path="/dir"}.
+   */
   public static String pathOverride(String input) {
     int eq = input.indexOf('=');
     String source = eq > 0 ? input.substring(0, eq).trim() : "";
     if (eq <= 0 || eq == input.length() - 1 || SourceKind.named(source) == null) {
       throw new ConfigError(
-          "--input expects SOURCE=PATH with SOURCE one of " + SourceKind.names() + ", got '" + input + "'.");
+          "--input expects SOURCE=PATH with SOURCE one of "
+              + SourceKind.names()
+              + ", got '"
+              + input
+              + "'.");
     }
     String path = input.substring(eq + 1).trim().replace("\\", "\\\\").replace("\"", "\\\"");
     return "clientele.ingest.sources." + source + ".path=\"" + path + "\"";

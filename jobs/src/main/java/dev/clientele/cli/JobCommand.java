@@ -17,7 +17,9 @@ public abstract class JobCommand implements Callable<Integer> {
   /** The subcommand's name, recorded in the run context and the runs table. */
   protected abstract String jobName();
 
-  /** Binds and validates this job's config and returns the job; throws ConfigError on bad config. */
+  /**
+   * Binds and validates this job's config and returns the job; throws ConfigError on bad config.
+   */
   protected abstract ClienteleJob bind(ClienteleConfig config);
 
   @Override

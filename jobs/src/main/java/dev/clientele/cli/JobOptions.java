@@ -21,7 +21,8 @@ public final class JobOptions {
   @Option(
       names = "--conf",
       paramLabel = "FILE",
-      description = "Extra HOCON config file layered over conf/application.conf (repeatable, later wins).")
+      description =
+          "Extra HOCON config file layered over conf/application.conf (repeatable, later wins).")
   List<Path> confFiles = new ArrayList<>();
 
   @Option(

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code clientele sql "SELECT ..."}: runs one query against the catalog database {@code
- * clientele} (every table registered by name) and prints the result as an aligned table, CSV or
- * JSON lines, so the tiers can be looked at without a BI tool.
+ * {@code clientele sql "SELECT ..."}: runs one query against the catalog database {@code clientele}
+ * (every table registered by name) and prints the result as an aligned table, CSV or JSON lines, so
+ * the tiers can be looked at without a BI tool.
  */
 @Command(
     name = "sql",
@@ -34,13 +34,18 @@ public final class SqlCommand extends JobCommand {
     json
   }
 
-  @Parameters(arity = "1..*", paramLabel = "QUERY", description = "One or more SQL queries, run in order in one session.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "QUERY",
+      description = "One or more SQL queries, run in order in one session.")
   List<String> queries = new ArrayList<>();
 
   @Option(names = "--format", description = "table (default), csv or json (one object per line).")
   Format format = Format.table;
 
-  @Option(names = "--limit", description = "At most this many rows are printed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      description = "At most this many rows are printed (default ${DEFAULT-VALUE}).")
   int limit = 1000;
 
   PrintStream out = System.out;
@@ -60,8 +65,10 @@ public final class SqlCommand extends JobCommand {
         try {
           result = spark.sql(query);
         } catch (Exception e) {
-          // Scala throws AnalysisException unchecked; a bad query is the user's to fix, not a crash.
-          if (e instanceof AnalysisException) throw new JobFailure("query failed: " + e.getMessage());
+          // Scala throws AnalysisException unchecked; a bad query is the user's to fix, not a
+          // crash.
+          if (e instanceof AnalysisException)
+            throw new JobFailure("query failed: " + e.getMessage());
           throw e;
         }
         print(result.limit(limit));
@@ -87,7 +94,9 @@ public final class SqlCommand extends JobCommand {
   static String csvCell(Object value) {
     if (value == null) return "";
     String s = String.valueOf(value);
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 
   /** Column-aligned text: numbers right-aligned, everything else left-aligned, nulls as NULL. */

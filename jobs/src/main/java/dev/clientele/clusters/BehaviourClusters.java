@@ -47,25 +47,31 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Behavioural clusters over {@code customer_features}: an MLlib pipeline of median imputation →
- * log scaling of skewed features → standard scaling → optional PCA (the fewest components
- * explaining the configured variance share) → KMeans or BisectingKMeans with k chosen from a range
- * by silhouette. Cluster ids are made stable across refits ({@link #stableIds}) and each cluster
- * gets a generated profile and label ({@link #profiles}).
+ * Behavioural clusters over {@code customer_features}: an MLlib pipeline of median imputation → log
+ * scaling of skewed features → standard scaling → optional PCA (the fewest components explaining
+ * the configured variance share) → KMeans or BisectingKMeans with k chosen from a range by
+ * silhouette. Cluster ids are made stable across refits ({@link #stableIds}) and each cluster gets
+ * a generated profile and label ({@link #profiles}).
  */
 public final class BehaviourClusters {
   /** The clustering space (scaled, after PCA if any) and the model's raw cluster index. */
   static final String SPACE = "_space";
+
   static final String RAW_CLUSTER = "_cluster";
   private static final String VECTOR = "_vector";
   private static final String SCALED = "_scaled";
 
-  /** Words for a distinctive high / low cluster mean of known features; others read "high f" / "low f". */
+  /**
+   * Words for a distinctive high / low cluster mean of known features; others read "high f" / "low
+   * f".
+   */
   static final Map<String, String[]> WORDS = new LinkedHashMap<>();
 
   static {
     WORDS.put(FeaturesColumns.NET_SPEND, new String[] {"high spend", "low spend"});
-    WORDS.put(FeaturesColumns.LIFETIME_NET_SPEND, new String[] {"high lifetime spend", "low lifetime spend"});
+    WORDS.put(
+        FeaturesColumns.LIFETIME_NET_SPEND,
+        new String[] {"high lifetime spend", "low lifetime spend"});
     WORDS.put(FeaturesColumns.ORDER_COUNT, new String[] {"high frequency", "low frequency"});
     WORDS.put(FeaturesColumns.RECENCY_DAYS, new String[] {"lapsed", "recent"});
     WORDS.put(FeaturesColumns.AOV, new String[] {"big baskets", "small baskets"});
@@ -75,7 +81,12 @@ public final class BehaviourClusters {
   }
 
   /** The chosen model and how it was chosen. */
-  public record Fit(PipelineModel model, int k, int pcaComponents, Double explainedVariance, Map<Integer, Double> silhouettes) {}
+  public record Fit(
+      PipelineModel model,
+      int k,
+      int pcaComponents,
+      Double explainedVariance,
+      Map<Integer, Double> silhouettes) {}
 
   private BehaviourClusters() {}
 
@@ -95,24 +106,41 @@ public final class BehaviourClusters {
   /** cast → impute → log → assemble → standardise (no PCA yet). */
   static List<PipelineStage> preparation(ClusterRules rules) {
     List<String> casts = new ArrayList<>(), logs = new ArrayList<>();
-    for (String f : rules.features()) casts.add("CAST(`" + f + "` AS DOUBLE) AS `" + asDouble(f) + "`");
-    for (String f : rules.logFeatures()) logs.add("LOG1P(GREATEST(`" + imputed(f) + "`, 0D)) AS `" + scaledInput(f, rules) + "`");
-    String[] doubles = rules.features().stream().map(BehaviourClusters::asDouble).toArray(String[]::new);
-    String[] imputedCols = rules.features().stream().map(BehaviourClusters::imputed).toArray(String[]::new);
-    String[] assembled = rules.features().stream().map(f -> scaledInput(f, rules)).toArray(String[]::new);
+    for (String f : rules.features())
+      casts.add("CAST(`" + f + "` AS DOUBLE) AS `" + asDouble(f) + "`");
+    for (String f : rules.logFeatures())
+      logs.add("LOG1P(GREATEST(`" + imputed(f) + "`, 0D)) AS `" + scaledInput(f, rules) + "`");
+    String[] doubles =
+        rules.features().stream().map(BehaviourClusters::asDouble).toArray(String[]::new);
+    String[] imputedCols =
+        rules.features().stream().map(BehaviourClusters::imputed).toArray(String[]::new);
+    String[] assembled =
+        rules.features().stream().map(f -> scaledInput(f, rules)).toArray(String[]::new);
     List<PipelineStage> stages = new ArrayList<>();
-    stages.add(new SQLTransformer().setStatement("SELECT *, " + String.join(", ", casts) + " FROM __THIS__"));
-    stages.add(new Imputer().setStrategy("median").setInputCols(doubles).setOutputCols(imputedCols));
-    if (!logs.isEmpty()) stages.add(new SQLTransformer().setStatement("SELECT *, " + String.join(", ", logs) + " FROM __THIS__"));
+    stages.add(
+        new SQLTransformer()
+            .setStatement("SELECT *, " + String.join(", ", casts) + " FROM __THIS__"));
+    stages.add(
+        new Imputer().setStrategy("median").setInputCols(doubles).setOutputCols(imputedCols));
+    if (!logs.isEmpty())
+      stages.add(
+          new SQLTransformer()
+              .setStatement("SELECT *, " + String.join(", ", logs) + " FROM __THIS__"));
     stages.add(new VectorAssembler().setInputCols(assembled).setOutputCol(VECTOR));
-    stages.add(new StandardScaler().setWithMean(true).setWithStd(true).setInputCol(VECTOR).setOutputCol(SCALED));
+    stages.add(
+        new StandardScaler()
+            .setWithMean(true)
+            .setWithStd(true)
+            .setInputCol(VECTOR)
+            .setOutputCol(SCALED));
     return stages;
   }
 
   /**
    * Fits the preparation and PCA, then one clusterer per k in the range, keeping the best
    * silhouette (ties: smaller k). {@code input} should be deterministically partitioned and ordered
-   * (the job hash-partitions by customer and sorts) so the fit does not depend on the input's split.
+   * (the job hash-partitions by customer and sorts) so the fit does not depend on the input's
+   * split.
    */
   public static Fit fit(Dataset<Row> input, ClusterRules rules) {
     List<PipelineStage> stages = preparation(rules);
@@ -122,8 +150,10 @@ public final class BehaviourClusters {
     if (rules.pcaVarianceShare() > 0) {
       List<PipelineStage> withFullPca = new ArrayList<>(stages);
       withFullPca.add(new PCA().setK(dims).setInputCol(SCALED).setOutputCol(SPACE));
-      PipelineModel full = new Pipeline().setStages(withFullPca.toArray(PipelineStage[]::new)).fit(input);
-      double[] variance = ((PCAModel) full.stages()[full.stages().length - 1]).explainedVariance().toArray();
+      PipelineModel full =
+          new Pipeline().setStages(withFullPca.toArray(PipelineStage[]::new)).fit(input);
+      double[] variance =
+          ((PCAModel) full.stages()[full.stages().length - 1]).explainedVariance().toArray();
       double cumulative = 0;
       for (double v : variance) {
         components++;
@@ -133,13 +163,20 @@ public final class BehaviourClusters {
       explained = cumulative;
       stages.add(new PCA().setK(components).setInputCol(SCALED).setOutputCol(SPACE));
     } else {
-      stages.add(new SQLTransformer().setStatement("SELECT *, `" + SCALED + "` AS `" + SPACE + "` FROM __THIS__"));
+      stages.add(
+          new SQLTransformer()
+              .setStatement("SELECT *, `" + SCALED + "` AS `" + SPACE + "` FROM __THIS__"));
     }
-    PipelineModel prepared = new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(input);
-    Dataset<Row> space = prepared.transform(input).select(SPACE).persist(StorageLevel.MEMORY_AND_DISK());
+    PipelineModel prepared =
+        new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(input);
+    Dataset<Row> space =
+        prepared.transform(input).select(SPACE).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClusteringEvaluator evaluator =
-          new ClusteringEvaluator().setFeaturesCol(SPACE).setPredictionCol(RAW_CLUSTER).setMetricName("silhouette");
+          new ClusteringEvaluator()
+              .setFeaturesCol(SPACE)
+              .setPredictionCol(RAW_CLUSTER)
+              .setMetricName("silhouette");
       Map<Integer, Double> silhouettes = new LinkedHashMap<>();
       Model<?> best = null;
       int bestK = -1;
@@ -153,27 +190,39 @@ public final class BehaviourClusters {
         }
       }
       // A pipeline of fitted transformers: fit() just chains them, nothing is refitted.
-      PipelineModel model = new Pipeline().setStages(new PipelineStage[] {prepared, best}).fit(input.limit(0));
+      PipelineModel model =
+          new Pipeline().setStages(new PipelineStage[] {prepared, best}).fit(input.limit(0));
       return new Fit(model, bestK, components, explained, silhouettes);
     } finally {
       space.unpersist();
     }
   }
 
-  private static org.apache.spark.ml.Estimator<? extends Model<?>> clusterer(ClusterRules rules, int k) {
+  private static org.apache.spark.ml.Estimator<? extends Model<?>> clusterer(
+      ClusterRules rules, int k) {
     if (ClusterRules.BISECTING.equals(rules.algorithm())) {
-      return new BisectingKMeans().setK(k).setSeed(rules.seed()).setMaxIter(rules.maxIterations())
-          .setFeaturesCol(SPACE).setPredictionCol(RAW_CLUSTER);
+      return new BisectingKMeans()
+          .setK(k)
+          .setSeed(rules.seed())
+          .setMaxIter(rules.maxIterations())
+          .setFeaturesCol(SPACE)
+          .setPredictionCol(RAW_CLUSTER);
     }
-    return new KMeans().setK(k).setSeed(rules.seed()).setMaxIter(rules.maxIterations())
-        .setFeaturesCol(SPACE).setPredictionCol(RAW_CLUSTER);
+    return new KMeans()
+        .setK(k)
+        .setSeed(rules.seed())
+        .setMaxIter(rules.maxIterations())
+        .setFeaturesCol(SPACE)
+        .setPredictionCol(RAW_CLUSTER);
   }
 
   /** The centroids of a fitted model, indexed by raw cluster index. */
   public static double[][] centres(PipelineModel model) {
     Transformer last = model.stages()[model.stages().length - 1];
     Vector[] centres =
-        last instanceof KMeansModel km ? km.clusterCenters() : ((BisectingKMeansModel) last).clusterCenters();
+        last instanceof KMeansModel km
+            ? km.clusterCenters()
+            : ((BisectingKMeansModel) last).clusterCenters();
     double[][] out = new double[centres.length][];
     for (int i = 0; i < centres.length; i++) out[i] = centres[i].toArray();
     return out;
@@ -184,12 +233,20 @@ public final class BehaviourClusters {
    * clusters in the new model's space are its centroids there, and the new centroids take the ids
    * of a minimum total squared-distance matching to them ({@link Hungarian}).
    */
-  public static int[] stableIds(Dataset<Row> features, PipelineModel refit, PipelineModel previous, int[] previousIds) {
+  public static int[] stableIds(
+      Dataset<Row> features, PipelineModel refit, PipelineModel previous, int[] previousIds) {
     Dataset<Row> withPrevious =
-        previous.transform(features).select(col(FeaturesColumns.CUSTOMER_ID), col(RAW_CLUSTER).as("_previous"));
-    Dataset<Row> inNewSpace = refit.transform(features.join(withPrevious, FeaturesColumns.CUSTOMER_ID));
+        previous
+            .transform(features)
+            .select(col(FeaturesColumns.CUSTOMER_ID), col(RAW_CLUSTER).as("_previous"));
+    Dataset<Row> inNewSpace =
+        refit.transform(features.join(withPrevious, FeaturesColumns.CUSTOMER_ID));
     List<Row> means =
-        inNewSpace.groupBy("_previous").agg(Summarizer.mean(col(SPACE)).as("_mean")).orderBy("_previous").collectAsList();
+        inNewSpace
+            .groupBy("_previous")
+            .agg(Summarizer.mean(col(SPACE)).as("_mean"))
+            .orderBy("_previous")
+            .collectAsList();
     double[][] previousCentres = new double[means.size()][];
     int[] ids = new int[means.size()];
     for (int i = 0; i < means.size(); i++) {
@@ -203,9 +260,11 @@ public final class BehaviourClusters {
    * customer_id, cluster_id and every feature's raw and scaled-input value (for {@link #profiles}),
    * one row per customer. {@code idMap} maps the model's raw cluster index to the stable id.
    */
-  public static Dataset<Row> assign(Dataset<Row> features, PipelineModel model, int[] idMap, ClusterRules rules) {
+  public static Dataset<Row> assign(
+      Dataset<Row> features, PipelineModel model, int[] idMap, ClusterRules rules) {
     Column id = lit(idMap[idMap.length - 1]);
-    for (int i = idMap.length - 2; i >= 0; i--) id = when(col(RAW_CLUSTER).equalTo(i), lit(idMap[i])).otherwise(id);
+    for (int i = idMap.length - 2; i >= 0; i--)
+      id = when(col(RAW_CLUSTER).equalTo(i), lit(idMap[i])).otherwise(id);
     List<Column> out = new ArrayList<>();
     out.add(col(FeaturesColumns.CUSTOMER_ID));
     out.add(id.as(ClustersColumns.CLUSTER_ID));
@@ -219,47 +278,80 @@ public final class BehaviourClusters {
   /**
    * cluster_profiles rows: cluster_id, cluster_label, customers, share, feature, cluster_mean,
    * overall_mean, z_score. The label joins the words of the features whose |z| reaches the
-   * threshold, strongest first (ties by feature name), at most {@code label-terms}; "average" if none.
+   * threshold, strongest first (ties by feature name), at most {@code label-terms}; "average" if
+   * none.
    */
   public static Dataset<Row> profiles(Dataset<Row> assigned, ClusterRules rules) {
     List<Column> perFeature = new ArrayList<>();
     for (String f : rules.features()) {
-      perFeature.add(struct(lit(f).as("f"), col(asDouble(f)).as("raw"), col(scaledInput(f, rules)).as("scaled")));
+      perFeature.add(
+          struct(
+              lit(f).as("f"), col(asDouble(f)).as("raw"), col(scaledInput(f, rules)).as("scaled")));
     }
     Dataset<Row> longFormat =
-        assigned.select(col(ClustersColumns.CLUSTER_ID), explode(array(perFeature.toArray(Column[]::new))).as("_p"))
-            .select(col(ClustersColumns.CLUSTER_ID), col("_p.f").as(ClustersColumns.FEATURE), col("_p.raw").as("raw"), col("_p.scaled").as("scaled"));
+        assigned
+            .select(
+                col(ClustersColumns.CLUSTER_ID),
+                explode(array(perFeature.toArray(Column[]::new))).as("_p"))
+            .select(
+                col(ClustersColumns.CLUSTER_ID),
+                col("_p.f").as(ClustersColumns.FEATURE),
+                col("_p.raw").as("raw"),
+                col("_p.scaled").as("scaled"));
     Dataset<Row> overall =
-        longFormat.groupBy(ClustersColumns.FEATURE)
-            .agg(count(lit(1)).as("_all"), avg("raw").as(ClustersColumns.OVERALL_MEAN), avg("scaled").as("_overall_scaled"), stddev_pop("scaled").as("_sd"));
+        longFormat
+            .groupBy(ClustersColumns.FEATURE)
+            .agg(
+                count(lit(1)).as("_all"),
+                avg("raw").as(ClustersColumns.OVERALL_MEAN),
+                avg("scaled").as("_overall_scaled"),
+                stddev_pop("scaled").as("_sd"));
     Column z =
-        when(col("_sd").gt(0), col("_cluster_scaled").minus(col("_overall_scaled")).divide(col("_sd"))).otherwise(0.0);
+        when(
+                col("_sd").gt(0),
+                col("_cluster_scaled").minus(col("_overall_scaled")).divide(col("_sd")))
+            .otherwise(0.0);
     Dataset<Row> profile =
-        longFormat.groupBy(ClustersColumns.CLUSTER_ID, ClustersColumns.FEATURE)
-            .agg(count(lit(1)).as(ClustersColumns.CUSTOMERS), avg("raw").as(ClustersColumns.CLUSTER_MEAN), avg("scaled").as("_cluster_scaled"))
+        longFormat
+            .groupBy(ClustersColumns.CLUSTER_ID, ClustersColumns.FEATURE)
+            .agg(
+                count(lit(1)).as(ClustersColumns.CUSTOMERS),
+                avg("raw").as(ClustersColumns.CLUSTER_MEAN),
+                avg("scaled").as("_cluster_scaled"))
             .join(org.apache.spark.sql.functions.broadcast(overall), ClustersColumns.FEATURE)
             .withColumn(ClustersColumns.Z_SCORE, z)
             .withColumn(ClustersColumns.SHARE, col(ClustersColumns.CUSTOMERS).divide(col("_all")));
     Column term =
         struct(
             // rounded so float noise cannot break a tie that the feature name should
-            org.apache.spark.sql.functions.bround(abs(col(ClustersColumns.Z_SCORE)), 9).unary_$minus().as("strength"),
+            org.apache
+                .spark
+                .sql
+                .functions
+                .bround(abs(col(ClustersColumns.Z_SCORE)), 9)
+                .unary_$minus()
+                .as("strength"),
             col(ClustersColumns.FEATURE).as("feature"),
             word(col(ClustersColumns.FEATURE), col(ClustersColumns.Z_SCORE)).as("word"));
     Column terms =
         slice(
-            array_sort(filter(collect_list(term), t -> t.getField("strength").leq(-rules.profileThreshold()))),
+            array_sort(
+                filter(
+                    collect_list(term),
+                    t -> t.getField("strength").leq(-rules.profileThreshold()))),
             1,
             rules.labelTerms());
     Dataset<Row> labels =
-        profile.groupBy(ClustersColumns.CLUSTER_ID)
+        profile
+            .groupBy(ClustersColumns.CLUSTER_ID)
             .agg(terms.as("_terms"))
             .select(
                 col(ClustersColumns.CLUSTER_ID),
                 when(size(col("_terms")).equalTo(0), lit("average"))
                     .otherwise(array_join(transform(col("_terms"), t -> t.getField("word")), ", "))
                     .as(ClustersColumns.CLUSTER_LABEL));
-    return profile.join(labels, ClustersColumns.CLUSTER_ID)
+    return profile
+        .join(labels, ClustersColumns.CLUSTER_ID)
         .select(
             col(ClustersColumns.CLUSTER_ID),
             col(ClustersColumns.CLUSTER_LABEL),
@@ -283,9 +375,13 @@ public final class BehaviourClusters {
 
   /** customer_id, cluster_id, cluster_label: the customer_clusters rows. */
   public static Dataset<Row> labelled(Dataset<Row> assigned, Dataset<Row> profiles) {
-    Dataset<Row> labels = profiles.select(ClustersColumns.CLUSTER_ID, ClustersColumns.CLUSTER_LABEL).distinct();
-    return assigned.join(org.apache.spark.sql.functions.broadcast(labels), ClustersColumns.CLUSTER_ID)
-        .select(col(FeaturesColumns.CUSTOMER_ID), col(ClustersColumns.CLUSTER_ID), col(ClustersColumns.CLUSTER_LABEL));
+    Dataset<Row> labels =
+        profiles.select(ClustersColumns.CLUSTER_ID, ClustersColumns.CLUSTER_LABEL).distinct();
+    return assigned
+        .join(org.apache.spark.sql.functions.broadcast(labels), ClustersColumns.CLUSTER_ID)
+        .select(
+            col(FeaturesColumns.CUSTOMER_ID),
+            col(ClustersColumns.CLUSTER_ID),
+            col(ClustersColumns.CLUSTER_LABEL));
   }
-
 }

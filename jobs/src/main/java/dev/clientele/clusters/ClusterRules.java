@@ -8,7 +8,8 @@ import java.util.Set;
  * Bound {@code clientele.clusters} settings.
  *
  * @param features numeric {@code customer_features} columns the clusters are built on
- * @param logFeatures the subset scaled by log(1 + max(v, 0)) before standardising (skewed amounts, counts)
+ * @param logFeatures the subset scaled by log(1 + max(v, 0)) before standardising (skewed amounts,
+ *     counts)
  * @param algorithm "kmeans" or "bisecting-kmeans"
  * @param kMin smallest k tried
  * @param kMax largest k tried; the k with the best silhouette wins (ties: the smaller k)
@@ -16,7 +17,8 @@ import java.util.Set;
  *     variance; 0 disables PCA
  * @param maxIterations clustering iterations per fit
  * @param seed clustering seed
- * @param refitEveryDays reuse the last fitted model for scoring until it is this many days older than the as-of
+ * @param refitEveryDays reuse the last fitted model for scoring until it is this many days older
+ *     than the as-of
  * @param fitPartitions the fit input is hash-partitioned by customer into this many partitions and
  *     sorted, so a fit does not depend on how the input happened to be split
  * @param profileThreshold a cluster mean at least this many overall standard deviations from the
@@ -48,11 +50,19 @@ public record ClusterRules(
   public static ClusterRules from(Settings s) {
     List<String> features = s.strings("features");
     if (features.isEmpty() || Set.copyOf(features).size() != features.size()) {
-      throw s.error("features", "must list at least one distinct customer_features column, got " + features + ".");
+      throw s.error(
+          "features",
+          "must list at least one distinct customer_features column, got " + features + ".");
     }
     List<String> logFeatures = s.strings("log-features");
     if (!features.containsAll(logFeatures)) {
-      throw s.error("log-features", "must be a subset of clientele.clusters.features " + features + ", got " + logFeatures + ".");
+      throw s.error(
+          "log-features",
+          "must be a subset of clientele.clusters.features "
+              + features
+              + ", got "
+              + logFeatures
+              + ".");
     }
     int kMin = s.intBetween("k-min", 2, 50);
     int kMax = s.intBetween("k-max", kMin, 50);

@@ -50,48 +50,71 @@ public final class ClustersJob implements ClienteleJob {
   public void run(SparkSession spark, RunContext context) throws IOException {
     String featuresPath = context.tables().path(Table.CUSTOMER_FEATURES);
     if (!DeltaIO.exists(spark, featuresPath)) {
-      throw new JobFailure("customer_features does not exist at " + featuresPath + "; run the features job first.");
+      throw new JobFailure(
+          "customer_features does not exist at " + featuresPath + "; run the features job first.");
     }
     Dataset<Row> features =
         DeltaIO.readSnapshot(spark, featuresPath, context.asOf())
-            .where(col(FeaturesColumns.IS_PROSPECT).isNull().or(col(FeaturesColumns.IS_PROSPECT).equalTo(false)))
+            .where(
+                col(FeaturesColumns.IS_PROSPECT)
+                    .isNull()
+                    .or(col(FeaturesColumns.IS_PROSPECT).equalTo(false)))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       if (features.isEmpty()) {
-        throw new JobFailure("customer_features has no customers with purchases for as-of " + context.asOf() + ".");
+        throw new JobFailure(
+            "customer_features has no customers with purchases for as-of " + context.asOf() + ".");
       }
       String fitsPath = context.tables().path(Table.CLUSTER_FITS);
       SavedModel last = lastModel(spark, fitsPath, context.asOf());
       PipelineModel model;
       int[] idMap;
-      if (last != null && ChronoUnit.DAYS.between(last.asOf(), context.asOf()) < rules.refitEveryDays()) {
+      if (last != null
+          && ChronoUnit.DAYS.between(last.asOf(), context.asOf()) < rules.refitEveryDays()) {
         LOG.info("Reusing the cluster model fitted for {} at {}", last.asOf(), last.path());
         model = PipelineModel.load(last.path());
         idMap = last.idMap();
       } else {
         Dataset<Row> input =
-            features.repartition(rules.fitPartitions(), col(FeaturesColumns.CUSTOMER_ID)).sortWithinPartitions(FeaturesColumns.CUSTOMER_ID);
+            features
+                .repartition(rules.fitPartitions(), col(FeaturesColumns.CUSTOMER_ID))
+                .sortWithinPartitions(FeaturesColumns.CUSTOMER_ID);
         BehaviourClusters.Fit fit = BehaviourClusters.fit(input, rules);
         model = fit.model();
         idMap =
             last == null
                 ? java.util.stream.IntStream.range(0, fit.k()).toArray()
-                : BehaviourClusters.stableIds(features, model, PipelineModel.load(last.path()), last.idMap());
-        String path = context.tables().artefactPath("cluster-models/" + context.asOf() + "-" + context.runId());
+                : BehaviourClusters.stableIds(
+                    features, model, PipelineModel.load(last.path()), last.idMap());
+        String path =
+            context
+                .tables()
+                .artefactPath("cluster-models/" + context.asOf() + "-" + context.runId());
         model.write().overwrite().save(path);
         DeltaIO.append(fitRows(spark, fit, idMap, path, context), fitsPath);
-        LOG.info("Refitted clusters for {}: k={} silhouettes {} ids {}", context.asOf(), fit.k(), fit.silhouettes(), java.util.Arrays.toString(idMap));
+        LOG.info(
+            "Refitted clusters for {}: k={} silhouettes {} ids {}",
+            context.asOf(),
+            fit.k(),
+            fit.silhouettes(),
+            java.util.Arrays.toString(idMap));
       }
-      Dataset<Row> assigned = BehaviourClusters.assign(features, model, idMap, rules).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> assigned =
+          BehaviourClusters.assign(features, model, idMap, rules)
+              .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        Dataset<Row> profiles = BehaviourClusters.profiles(assigned, rules).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> profiles =
+            BehaviourClusters.profiles(assigned, rules).persist(StorageLevel.MEMORY_AND_DISK());
         Date asOf = Date.valueOf(context.asOf());
         DeltaIO.replaceSnapshot(
-            BehaviourClusters.labelled(assigned, profiles).withColumn(ClustersColumns.AS_OF, lit(asOf)),
+            BehaviourClusters.labelled(assigned, profiles)
+                .withColumn(ClustersColumns.AS_OF, lit(asOf)),
             context.tables().path(Table.CUSTOMER_CLUSTERS),
             context.asOf());
         DeltaIO.replaceSnapshot(
-            profiles.withColumn(ClustersColumns.AS_OF, lit(asOf)), context.tables().path(Table.CLUSTER_PROFILES), context.asOf());
+            profiles.withColumn(ClustersColumns.AS_OF, lit(asOf)),
+            context.tables().path(Table.CLUSTER_PROFILES),
+            context.asOf());
         profiles.unpersist();
       } finally {
         assigned.unpersist();
@@ -106,7 +129,9 @@ public final class ClustersJob implements ClienteleJob {
     if (!DeltaIO.exists(spark, fitsPath)) return null;
     List<Row> rows =
         DeltaIO.read(spark, fitsPath)
-            .where(col(ClustersColumns.SELECTED).and(col(ClustersColumns.AS_OF).leq(lit(Date.valueOf(asOf)))))
+            .where(
+                col(ClustersColumns.SELECTED)
+                    .and(col(ClustersColumns.AS_OF).leq(lit(Date.valueOf(asOf)))))
             .orderBy(col(ClustersColumns.AS_OF).desc(), col(ClustersColumns.FITTED_AT).desc())
             .limit(1)
             .collectAsList();
@@ -119,7 +144,8 @@ public final class ClustersJob implements ClienteleJob {
         r.getDate(r.fieldIndex(ClustersColumns.AS_OF)).toLocalDate());
   }
 
-  private Dataset<Row> fitRows(SparkSession spark, BehaviourClusters.Fit fit, int[] idMap, String path, RunContext context) {
+  private Dataset<Row> fitRows(
+      SparkSession spark, BehaviourClusters.Fit fit, int[] idMap, String path, RunContext context) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(Instant.now());
     for (Map.Entry<Integer, Double> e : fit.silhouettes().entrySet()) {
@@ -135,7 +161,11 @@ public final class ClustersJob implements ClienteleJob {
               fit.pcaComponents(),
               fit.explainedVariance(),
               selected ? path : null,
-              selected ? scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.stream(idMap).boxed().toList()).toSeq() : null,
+              selected
+                  ? scala.jdk.javaapi.CollectionConverters.asScala(
+                          java.util.Arrays.stream(idMap).boxed().toList())
+                      .toSeq()
+                  : null,
               now));
     }
     return spark.createDataFrame(rows, ClustersColumns.FITS_SCHEMA);

@@ -16,7 +16,9 @@ public final class Hungarian {
   public static int[] assign(double[][] cost) {
     int n = cost.length;
     int m = n == 0 ? 0 : cost[0].length;
-    if (n > m) throw new IllegalArgumentException("more rows (" + n + ") than columns (" + m + "); transpose the matrix");
+    if (n > m)
+      throw new IllegalArgumentException(
+          "more rows (" + n + ") than columns (" + m + "); transpose the matrix");
     double[] u = new double[n + 1], v = new double[m + 1];
     int[] p = new int[m + 1], way = new int[m + 1];
     for (int i = 1; i <= n; i++) {
@@ -67,7 +69,8 @@ public final class Hungarian {
    * their stable ids: a minimum total squared-distance matching; new clusters left unmatched (k
    * grew) get fresh ids above every previous one, in index order.
    */
-  public static int[] stableIds(double[][] newCentres, double[][] previousCentres, int[] previousIds) {
+  public static int[] stableIds(
+      double[][] newCentres, double[][] previousCentres, int[] previousIds) {
     int k = newCentres.length, kPrev = previousCentres.length;
     int[] ids = new int[k];
     Arrays.fill(ids, -1);

@@ -5,16 +5,16 @@ import static org.apache.commons.math3.special.Gamma.logGamma;
 
 /**
  * The BG/NBD model of repeat purchasing (Fader, Hardie &amp; Lee 2005, "Counting Your Customers the
- * Easy Way"): while alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each
- * purchase she drops out with probability p ~ Beta(a, b). A customer is summarised by {@code x}
- * (repeat purchases: distinct purchase periods minus one), {@code tx} (time of the last purchase
+ * Easy Way"): while alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after
+ * each purchase she drops out with probability p ~ Beta(a, b). A customer is summarised by {@code
+ * x} (repeat purchases: distinct purchase periods minus one), {@code tx} (time of the last purchase
  * since the first) and {@code T} (time from the first purchase to the end of observation), all in
  * the same period unit.
  *
  * <p>Everything that could overflow (Γ, B, powers of large exponents) is computed in log space; the
- * Gaussian hypergeometric function is summed after Euler's transformation, which turns its x-dependent
- * upper parameters into two small constants so the series neither overflows nor needs more terms
- * for heavy buyers.
+ * Gaussian hypergeometric function is summed after Euler's transformation, which turns its
+ * x-dependent upper parameters into two small constants so the series neither overflows nor needs
+ * more terms for heavy buyers.
  */
 public final class BgNbd {
   /** Fitted parameters: purchase-rate shape r and scale α, dropout Beta(a, b). */
@@ -30,6 +30,7 @@ public final class BgNbd {
 
   /** Relative size of the last series term kept; below double precision of the sum. */
   static final double SERIES_EPSILON = 1e-17;
+
   /** Hard cap on series terms; only reached with a z within 1e-4 of 1, i.e. absurd parameters. */
   static final int MAX_SERIES_TERMS = 500_000;
 
@@ -80,7 +81,11 @@ public final class BgNbd {
       if (gradient != null) {
         double psiAbx = digamma(a + b + x);
         gr += w * (digamma(r + x) - psiR + logAlpha - w3 * logAlphaT - w4 * logAlphaTx);
-        gAlpha += w * (r / alpha - w3 * (r + x) / (alpha + t) - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0));
+        gAlpha +=
+            w
+                * (r / alpha
+                    - w3 * (r + x) / (alpha + t)
+                    - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0));
         ga += w * (psiAb - psiAbx + (x > 0 ? w4 / a : 0));
         gb += w * (psiAb + digamma(b + x) - psiB - psiAbx - (x > 0 ? w4 / (b + x - 1) : 0));
       }
@@ -102,11 +107,14 @@ public final class BgNbd {
 
   /** log of a/(b+x−1) · ((α+T)/(α+tx))^(r+x), the odds of having dropped out, for x &gt; 0. */
   static double logDeadOdds(Params p, double x, double tx, double t) {
-    return Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * (Math.log(p.alpha + t) - Math.log(p.alpha + tx));
+    return Math.log(p.a)
+        - Math.log(p.b + x - 1)
+        + (p.r + x) * (Math.log(p.alpha + t) - Math.log(p.alpha + tx));
   }
 
   /** E[Y(h) | x, tx, T]: expected purchases in the next {@code h} periods. */
-  public static double conditionalExpectedPurchases(Params p, double h, double x, double tx, double t) {
+  public static double conditionalExpectedPurchases(
+      Params p, double h, double x, double tx, double t) {
     double z = h / (p.alpha + t + h);
     double bracket = 1 - Math.pow(1 - z, p.a - 1) * eulerHyp2f1(p, x, z);
     return (p.a + p.b + x - 1) / (p.a - 1) * bracket * pAlive(p, x, tx, t);
@@ -154,7 +162,8 @@ public final class BgNbd {
         return n + 2;
       }
     }
-    throw new ArithmeticException("hypergeometric series for horizon " + h + " needs over " + MAX_SERIES_TERMS + " terms");
+    throw new ArithmeticException(
+        "hypergeometric series for horizon " + h + " needs over " + MAX_SERIES_TERMS + " terms");
   }
 
   private static double logSumExp(double u, double v) {

@@ -7,11 +7,13 @@ package dev.clientele.clv;
  * @param status {@link #FITTED} or {@link #SKIPPED}
  * @param reason why the fit was skipped; null when fitted
  * @param customers customers in the BG/NBD table
- * @param repeatCustomers customers with x &gt; 0 and positive mean repeat spend (the Gamma-Gamma sample)
+ * @param repeatCustomers customers with x &gt; 0 and positive mean repeat spend (the Gamma-Gamma
+ *     sample)
  * @param triples distinct (x, tx, T) rows the BG/NBD fit ran on
  * @param spendPairs distinct (x, m̄) rows the Gamma-Gamma fit ran on
  * @param bgNbd null when skipped
- * @param bgNbdFit optimiser result for BG/NBD (log-likelihood, standard errors, convergence); null when skipped
+ * @param bgNbdFit optimiser result for BG/NBD (log-likelihood, standard errors, convergence); null
+ *     when skipped
  * @param gammaGamma null when skipped
  * @param gammaGammaFit optimiser result for Gamma-Gamma; null when skipped
  * @param fitMillis wall time of both fits on the driver
@@ -38,6 +40,16 @@ public record ClvFit(
 
   static ClvFit skipped(String reason, Triples t, SpendPairs s) {
     return new ClvFit(
-        SKIPPED, reason, t.customers(), s.customers(), t.size(), s.size(), null, null, null, null, 0);
+        SKIPPED,
+        reason,
+        t.customers(),
+        s.customers(),
+        t.size(),
+        s.size(),
+        null,
+        null,
+        null,
+        null,
+        0);
   }
 }

@@ -29,18 +29,25 @@ import org.apache.spark.sql.Row;
  *   <li>{@link #triples} / {@link #spendPairs}: identical rows collapsed with a customer count, so
  *       the tables the driver fits on are bounded by the history length, not the customer count;
  *   <li>{@link #fit}: the data-sufficiency gate, then maximum likelihood on the driver;
- *   <li>{@link #score}: P(alive), expected purchases, expected spend and discounted CLV per customer,
- *       on executors with built-in column expressions.
+ *   <li>{@link #score}: P(alive), expected purchases, expected spend and discounted CLV per
+ *       customer, on executors with built-in column expressions.
  * </ol>
  */
 public final class ClvFitter {
   // summary columns
   public static final String X = "x";
-  /** Last purchase since the first, and as-of since the first, in whole periods (days, or weeks rounded down). */
+
+  /**
+   * Last purchase since the first, and as-of since the first, in whole periods (days, or weeks
+   * rounded down).
+   */
   public static final String TX = "tx";
+
   public static final String T = "t";
+
   /** Repeat purchase days (Gamma-Gamma's transaction count) and their mean net spend. */
   public static final String SPEND_X = "spend_x";
+
   public static final String MEAN_SPEND = "mean_spend";
   public static final String WEIGHT = "weight";
 
@@ -70,8 +77,8 @@ public final class ClvFitter {
   }
 
   /**
-   * Whole periods, as BG/NBD summaries are usually built (weeks counted from the first purchase, the
-   * same weeks {@link FeaturesColumns#PURCHASE_WEEKS} counts): with week periods the distinct
+   * Whole periods, as BG/NBD summaries are usually built (weeks counted from the first purchase,
+   * the same weeks {@link FeaturesColumns#PURCHASE_WEEKS} counts): with week periods the distinct
    * (x, tx, T) are bounded by the history in weeks, which is what keeps the fitting table small.
    */
   static Column wholePeriods(Column days, ClvRules rules) {
@@ -151,7 +158,8 @@ public final class ClvFitter {
     double n = triples.customers();
     double meanT = 0, meanM = 0;
     for (int i = 0; i < triples.size(); i++) meanT += triples.weight[i] * triples.t[i] / n;
-    for (int i = 0; i < spend.size(); i++) meanM += spend.weight[i] * spend.meanSpend[i] / spend.customers();
+    for (int i = 0; i < spend.size(); i++)
+      meanM += spend.weight[i] * spend.meanSpend[i] / spend.customers();
     MaximumLikelihood.Result bg =
         MaximumLikelihood.maximise(
             (v, g) -> BgNbd.logLikelihood(BgNbd.Params.of(v), triples, g),
@@ -170,21 +178,53 @@ public final class ClvFitter {
     String invalid = invalidity(p, bg, q, gg);
     if (invalid != null) {
       return new ClvFit(
-          ClvFit.SKIPPED, invalid, n, spend.customers(), triples.size(), spend.size(), p, bg, q, gg, millis);
+          ClvFit.SKIPPED,
+          invalid,
+          n,
+          spend.customers(),
+          triples.size(),
+          spend.size(),
+          p,
+          bg,
+          q,
+          gg,
+          millis);
     }
     return new ClvFit(
-        ClvFit.FITTED, null, n, spend.customers(), triples.size(), spend.size(), p, bg, q, gg, millis);
+        ClvFit.FITTED,
+        null,
+        n,
+        spend.customers(),
+        triples.size(),
+        spend.size(),
+        p,
+        bg,
+        q,
+        gg,
+        millis);
   }
 
-  private static String invalidity(BgNbd.Params p, MaximumLikelihood.Result bg, GammaGamma.Params q, MaximumLikelihood.Result gg) {
+  private static String invalidity(
+      BgNbd.Params p,
+      MaximumLikelihood.Result bg,
+      GammaGamma.Params q,
+      MaximumLikelihood.Result gg) {
     if (!bg.converged()) {
-      return String.format("BG/NBD fit did not converge (gradient norm per customer %.2e, parameters %s)", bg.gradientNorm(), p);
+      return String.format(
+          "BG/NBD fit did not converge (gradient norm per customer %.2e, parameters %s)",
+          bg.gradientNorm(), p);
     }
     if (!gg.converged()) {
-      return String.format("Gamma-Gamma fit did not converge (gradient norm per customer %.2e, parameters %s)", gg.gradientNorm(), q);
+      return String.format(
+          "Gamma-Gamma fit did not converge (gradient norm per customer %.2e, parameters %s)",
+          gg.gradientNorm(), q);
     }
     if (!(p.a() + p.b() > 1) || Math.abs(p.a() - 1) < 1e-6) {
-      return "BG/NBD dropout parameters a=" + p.a() + ", b=" + p.b() + " leave expected purchases undefined (need a + b > 1, a ≠ 1)";
+      return "BG/NBD dropout parameters a="
+          + p.a()
+          + ", b="
+          + p.b()
+          + " leave expected purchases undefined (need a + b > 1, a ≠ 1)";
     }
     if (!(q.q() > 1)) {
       return "Gamma-Gamma q=" + q.q() + " ≤ 1: the population mean spend is undefined";
@@ -194,15 +234,16 @@ public final class ClvFitter {
 
   /**
    * customer_id, p_alive, expected_purchases_h, expected_avg_spend, clv_h for every row of {@code
-   * summary}. CLV = expected spend × Σ over {@link ClvRules#discountSteps()} equal steps of H of the
-   * expected purchases in that step, discounted to today at the annual rate.
+   * summary}. CLV = expected spend × Σ over {@link ClvRules#discountSteps()} equal steps of H of
+   * the expected purchases in that step, discounted to today at the annual rate.
    *
    * <p>The hypergeometric series is a built-in {@code aggregate} over {@code sequence(0, N)} (no
    * UDF), with N from {@link BgNbd#seriesTerms}. It depends only on (x, T), so it is evaluated once
    * per distinct pair — a table bounded by the history length — and joined back.
    */
   public static Dataset<Row> score(Dataset<Row> summary, ClvFit fit, ClvRules rules) {
-    if (!fit.fitted()) throw new IllegalArgumentException("cannot score with a skipped fit: " + fit.reason());
+    if (!fit.fitted())
+      throw new IllegalArgumentException("cannot score with a skipped fit: " + fit.reason());
     BgNbd.Params p = fit.bgNbd();
     GammaGamma.Params g = fit.gammaGamma();
     int steps = rules.discountSteps();
@@ -217,8 +258,13 @@ public final class ClvFitter {
       Column z = lit(hk).divide(lit(p.alpha() + hk).plus(t));
       // E[Y(hk) | x, T] before the P(alive) factor: (a+b+x−1)/(a−1)·(1 − (1−z)^(a−1)·2F1(...))
       Column bracket =
-          lit(1.0).minus(pow(lit(1.0).minus(z), p.a() - 1).multiply(hyp2f1(p, x, z, BgNbd.seriesTerms(p, hk))));
-      series = series.withColumn("_e" + k, x.plus(p.a() + p.b() - 1).divide(p.a() - 1).multiply(bracket));
+          lit(1.0)
+              .minus(
+                  pow(lit(1.0).minus(z), p.a() - 1)
+                      .multiply(hyp2f1(p, x, z, BgNbd.seriesTerms(p, hk))));
+      series =
+          series.withColumn(
+              "_e" + k, x.plus(p.a() + p.b() - 1).divide(p.a() - 1).multiply(bracket));
     }
 
     Column logDeadOdds =
@@ -230,13 +276,21 @@ public final class ClvFitter {
     Column expectedSpend =
         when(
                 col(SPEND_X).gt(0).and(col(MEAN_SPEND).gt(0)),
-                spendX.multiply(col(MEAN_SPEND)).plus(g.gamma()).multiply(g.p()).divide(spendX.multiply(g.p()).plus(g.q() - 1)))
+                spendX
+                    .multiply(col(MEAN_SPEND))
+                    .plus(g.gamma())
+                    .multiply(g.p())
+                    .divide(spendX.multiply(g.p()).plus(g.q() - 1)))
             .otherwise(GammaGamma.populationMean(g));
     Column discounted = lit(0.0);
     for (int k = 1; k <= steps; k++) {
       Column previous = k == 1 ? lit(0.0) : col("_e" + (k - 1));
       double years = (double) rules.horizonDays() * k / steps / 365.0;
-      discounted = discounted.plus(col("_e" + k).minus(previous).divide(Math.pow(1 + rules.annualDiscountRate(), years)));
+      discounted =
+          discounted.plus(
+              col("_e" + k)
+                  .minus(previous)
+                  .divide(Math.pow(1 + rules.annualDiscountRate(), years)));
     }
     return summary
         .join(series, new String[] {X, T})

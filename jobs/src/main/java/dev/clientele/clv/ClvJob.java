@@ -45,23 +45,33 @@ public final class ClvJob implements ClienteleJob {
     Instant started = Instant.now();
     String featuresPath = context.tables().path(Table.CUSTOMER_FEATURES);
     if (!DeltaIO.exists(spark, featuresPath)) {
-      throw new JobFailure("customer_features does not exist at " + featuresPath + "; run the features job first.");
+      throw new JobFailure(
+          "customer_features does not exist at " + featuresPath + "; run the features job first.");
     }
     Dataset<Row> features = DeltaIO.readSnapshot(spark, featuresPath, context.asOf());
-    Dataset<Row> summary = ClvFitter.summary(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> summary =
+        ClvFitter.summary(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClvFit fit = fitOnDriver(summary);
       DeltaIO.append(fitRecord(spark, fit, context), context.tables().path(Table.CLV_FITS));
       String clvPath = context.tables().path(Table.CUSTOMER_CLV);
       Dataset<Row> published;
       if (fit.fitted()) {
-        LOG.info("CLV fit for {}: BG/NBD {} Gamma-Gamma {} in {} ms", context.asOf(), fit.bgNbd(), fit.gammaGamma(), fit.fitMillis());
+        LOG.info(
+            "CLV fit for {}: BG/NBD {} Gamma-Gamma {} in {} ms",
+            context.asOf(),
+            fit.bgNbd(),
+            fit.gammaGamma(),
+            fit.fitMillis());
         published = publishable(ClvFitter.score(summary, fit, rules));
       } else {
         LOG.warn("CLV fit for {} skipped: {}", context.asOf(), fit.reason());
         published = spark.createDataFrame(List.of(), ClvColumns.SCHEMA);
       }
-      DeltaIO.replaceSnapshot(published.withColumn(ClvColumns.AS_OF, lit(Date.valueOf(context.asOf()))), clvPath, context.asOf());
+      DeltaIO.replaceSnapshot(
+          published.withColumn(ClvColumns.AS_OF, lit(Date.valueOf(context.asOf()))),
+          clvPath,
+          context.asOf());
       RunLog.record(
           spark,
           context,
@@ -94,11 +104,19 @@ public final class ClvJob implements ClienteleJob {
               "collapsed fitting tables too large for the driver: %d (x, tx, T) and %d (x, m̄) rows, "
                   + "clientele.clv.max-fit-rows allows %d (use period \"week\" or fewer spend-significant-digits)",
               tripleRows, pairRows, rules.maxFitRows());
-      return ClvFit.skipped(reason, new Triples(new double[0], new double[0], new double[0], new double[0]), new SpendPairs(new double[0], new double[0], new double[0]));
+      return ClvFit.skipped(
+          reason,
+          new Triples(new double[0], new double[0], new double[0], new double[0]),
+          new SpendPairs(new double[0], new double[0], new double[0]));
     }
-    // Ordered so the driver sums in the same order on every run: identical fits under any partitioning.
-    Triples t = ClvFitter.toTriples(triples.orderBy(ClvFitter.X, ClvFitter.TX, ClvFitter.T).collectAsList());
-    SpendPairs s = ClvFitter.toSpendPairs(pairs.orderBy(ClvFitter.SPEND_X, ClvFitter.MEAN_SPEND).collectAsList());
+    // Ordered so the driver sums in the same order on every run: identical fits under any
+    // partitioning.
+    Triples t =
+        ClvFitter.toTriples(
+            triples.orderBy(ClvFitter.X, ClvFitter.TX, ClvFitter.T).collectAsList());
+    SpendPairs s =
+        ClvFitter.toSpendPairs(
+            pairs.orderBy(ClvFitter.SPEND_X, ClvFitter.MEAN_SPEND).collectAsList());
     return ClvFitter.fit(t, s, rules);
   }
 
@@ -106,11 +124,16 @@ public final class ClvJob implements ClienteleJob {
   Dataset<Row> publishable(Dataset<Row> scores) {
     Dataset<Row> money =
         scores
-            .withColumn(ClvColumns.EXPECTED_AVG_SPEND, col(ClvColumns.EXPECTED_AVG_SPEND).cast(Money.AMOUNT))
+            .withColumn(
+                ClvColumns.EXPECTED_AVG_SPEND,
+                col(ClvColumns.EXPECTED_AVG_SPEND).cast(Money.AMOUNT))
             .withColumn(ClvColumns.CLV_H, col(ClvColumns.CLV_H).cast(Money.AMOUNT))
             .persist(StorageLevel.MEMORY_AND_DISK());
-    long[] cuts = ClvTiers.cutBins(ClvTiers.histogram(money, ClvColumns.CLV_H).collectAsList(), rules.tierShares());
-    return ClvTiers.withTiers(money, ClvColumns.CLV_H, cuts, rules.tierLabels(), ClvColumns.PREDICTED_VALUE_TIER)
+    long[] cuts =
+        ClvTiers.cutBins(
+            ClvTiers.histogram(money, ClvColumns.CLV_H).collectAsList(), rules.tierShares());
+    return ClvTiers.withTiers(
+            money, ClvColumns.CLV_H, cuts, rules.tierLabels(), ClvColumns.PREDICTED_VALUE_TIER)
         .select(
             col(FeaturesColumns.CUSTOMER_ID),
             col(ClvColumns.P_ALIVE),
@@ -158,7 +181,8 @@ public final class ClvJob implements ClienteleJob {
     return spark.createDataFrame(List.of(row), ClvColumns.FITS_SCHEMA);
   }
 
-  private static void putFit(Map<String, Double> out, String model, MaximumLikelihood.Result r, String[] names) {
+  private static void putFit(
+      Map<String, Double> out, String model, MaximumLikelihood.Result r, String[] names) {
     for (int i = 0; i < names.length; i++) out.put("se_" + names[i], r.standardErrors()[i]);
     out.put(model + "_simplex_evaluations", (double) r.simplexEvaluations());
     out.put(model + "_polish_iterations", (double) r.polishIterations());

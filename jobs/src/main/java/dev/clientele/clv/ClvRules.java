@@ -11,11 +11,12 @@ import java.util.Set;
  * @param period "day" or "week": the unit of x (distinct purchase periods minus one), tx and T
  * @param horizonDays H of expected purchases and CLV, in days
  * @param annualDiscountRate yearly rate CLV cash flows are discounted at
- * @param discountSteps equal steps over H at whose ends purchases are discounted (12 = monthly for a year)
+ * @param discountSteps equal steps over H at whose ends purchases are discounted (12 = monthly for
+ *     a year)
  * @param minRepeatCustomers fewer repeat customers with positive spend than this skips the fit
  * @param minHistoryDays a longest customer history T shorter than this skips the fit
- * @param spendSignificantDigits mean repeat spend is rounded to this many significant digits
- *     before identical (x, m̄) pairs are collapsed for the Gamma-Gamma fit
+ * @param spendSignificantDigits mean repeat spend is rounded to this many significant digits before
+ *     identical (x, m̄) pairs are collapsed for the Gamma-Gamma fit
  * @param maxFitRows a collapsed fitting table larger than this skips the fit (the driver holds it)
  * @param maxEvaluations likelihood evaluations allowed to each optimiser stage
  * @param tierLabels predicted_value_tier labels, highest CLV first
@@ -56,11 +57,14 @@ public record ClvRules(
     List<String> labels = s.strings("tier-labels");
     List<Double> shares = s.doubles("tier-shares");
     if (labels.isEmpty() || labels.size() != shares.size()) {
-      throw s.error("tier-shares", "must list one share per label in tier-labels " + labels + ", got " + shares + ".");
+      throw s.error(
+          "tier-shares",
+          "must list one share per label in tier-labels " + labels + ", got " + shares + ".");
     }
     double total = 0;
     for (double share : shares) {
-      if (!(share > 0)) throw s.error("tier-shares", "every share must be above 0, got " + shares + ".");
+      if (!(share > 0))
+        throw s.error("tier-shares", "every share must be above 0, got " + shares + ".");
       total += share;
     }
     if (Math.abs(total - 1) > 1e-9) {

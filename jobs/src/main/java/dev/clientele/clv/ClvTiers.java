@@ -24,8 +24,10 @@ import org.apache.spark.sql.Row;
 public final class ClvTiers {
   public static final String BIN = "bin";
   public static final String CUSTOMERS = "customers";
+
   /** Bins per unit of natural log: 1000 means bins 0.1% wide. */
   static final double BINS_PER_LOG = 1000;
+
   /** The bin of every CLV ≤ 0, below all positive bins. */
   static final long NON_POSITIVE_BIN = Long.MIN_VALUE;
 
@@ -33,7 +35,9 @@ public final class ClvTiers {
 
   static Column bin(Column clv) {
     Column v = clv.cast("double");
-    return when(v.gt(0), floor(log(v).multiply(BINS_PER_LOG))).otherwise(lit(NON_POSITIVE_BIN)).cast("long");
+    return when(v.gt(0), floor(log(v).multiply(BINS_PER_LOG)))
+        .otherwise(lit(NON_POSITIVE_BIN))
+        .cast("long");
   }
 
   /** bin, customers for the {@code clv} column of {@code scores}. */
@@ -67,7 +71,8 @@ public final class ClvTiers {
   }
 
   /** Adds {@code tierColumn} from the cut bins (highest tier first). */
-  public static Dataset<Row> withTiers(Dataset<Row> scores, String clv, long[] cuts, List<String> labels, String tierColumn) {
+  public static Dataset<Row> withTiers(
+      Dataset<Row> scores, String clv, long[] cuts, List<String> labels, String tierColumn) {
     Column b = bin(col(clv));
     Column tier = lit(labels.get(labels.size() - 1));
     for (int i = cuts.length - 1; i >= 0; i--) {

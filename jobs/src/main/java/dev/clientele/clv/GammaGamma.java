@@ -4,8 +4,8 @@ import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 /**
- * The Gamma-Gamma model of spend per transaction (Fader, Hardie &amp; Lee 2005, "RFM and CLV"):
- * a customer's transaction values are Gamma(p, ν) around her mean p/ν, with ν ~ Gamma(q, γ) across
+ * The Gamma-Gamma model of spend per transaction (Fader, Hardie &amp; Lee 2005, "RFM and CLV"): a
+ * customer's transaction values are Gamma(p, ν) around her mean p/ν, with ν ~ Gamma(q, γ) across
  * customers. Fitted on repeat customers' mean repeat spend m̄ over x transactions; independent of
  * the purchase process.
  */
@@ -48,7 +48,12 @@ public final class GammaGamma {
       double px = p * x, logM = Math.log(m), logX = Math.log(x), logDen = Math.log(gamma + x * m);
       sum +=
           w
-              * (logGamma(px + q) - logGamma(px) - lgQ + q * logGammaScale + (px - 1) * logM + px * logX
+              * (logGamma(px + q)
+                  - logGamma(px)
+                  - lgQ
+                  + q * logGammaScale
+                  + (px - 1) * logM
+                  + px * logX
                   - (px + q) * logDen);
       if (gradient != null) {
         double psiPxq = digamma(px + q);
@@ -65,7 +70,9 @@ public final class GammaGamma {
     return sum;
   }
 
-  /** E[M | x, m̄] = p(γ + x·m̄)/(px + q − 1): shrinks the observed mean towards the population mean. */
+  /**
+   * E[M | x, m̄] = p(γ + x·m̄)/(px + q − 1): shrinks the observed mean towards the population mean.
+   */
   public static double conditionalExpectedAverageSpend(Params g, double x, double meanSpend) {
     return g.p * (g.gamma + x * meanSpend) / (g.p * x + g.q - 1);
   }

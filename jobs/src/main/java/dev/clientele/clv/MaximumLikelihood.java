@@ -20,11 +20,14 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  * Maximum likelihood over positive parameters, searched in log-parameter space (so every point is
  * admissible and scales as different as r ≈ 0.2 and α ≈ 100 days are equally easy): Nelder–Mead
  * first, robust from a crude start, then a Polak–Ribière conjugate-gradient polish on the analytic
- * gradient. Standard errors and the convergence test come from the observed information (finite differences
- * of the gradient).
+ * gradient. Standard errors and the convergence test come from the observed information (finite
+ * differences of the gradient).
  */
 public final class MaximumLikelihood {
-  /** Log-likelihood at natural parameters; fills {@code gradient} (w.r.t. log-parameters) if non-null. */
+  /**
+   * Log-likelihood at natural parameters; fills {@code gradient} (w.r.t. log-parameters) if
+   * non-null.
+   */
   interface LogLikelihood {
     double value(double[] params, double[] gradient);
   }
@@ -69,7 +72,8 @@ public final class MaximumLikelihood {
     try {
       NonLinearConjugateGradientOptimizer cg =
           new NonLinearConjugateGradientOptimizer(
-              NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, new SimpleValueChecker(1e-14, 1e-14));
+              NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE,
+              new SimpleValueChecker(1e-14, 1e-14));
       PointValuePair polished =
           cg.optimize(
               new MaxEval(maxEvaluations),
@@ -93,7 +97,8 @@ public final class MaximumLikelihood {
     double[][] covariance = logCovariance(ll, logP);
     // Converged when the Newton decrement g'H⁻¹g is small: the log-likelihood is within 0.005 of
     // its maximum and the parameters within a tenth of a standard error of the optimum, whatever
-    // the sample size (a raw gradient-norm bar would be too strict on flat ridges, too lax on sharp ones).
+    // the sample size (a raw gradient-norm bar would be too strict on flat ridges, too lax on sharp
+    // ones).
     double decrement = Double.NaN;
     double[] se = new double[dim];
     java.util.Arrays.fill(se, Double.NaN);
@@ -133,7 +138,8 @@ public final class MaximumLikelihood {
       for (int i = 0; i < dim; i++) hessian[i][j] = -(gUp[i] - gDown[i]) / (2 * h);
     }
     try {
-      RealMatrix cov = new LUDecomposition(new Array2DRowRealMatrix(hessian)).getSolver().getInverse();
+      RealMatrix cov =
+          new LUDecomposition(new Array2DRowRealMatrix(hessian)).getSolver().getInverse();
       for (int i = 0; i < dim; i++) if (!(cov.getEntry(i, i) > 0)) return null;
       return cov.getData();
     } catch (RuntimeException singular) {

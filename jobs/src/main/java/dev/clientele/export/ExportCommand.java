@@ -49,7 +49,11 @@ public final class ExportCommand extends JobCommand {
       Table table = ExportSettings.goldTable(name);
       if (table == null) {
         throw new ConfigError(
-            "--table names unknown gold table '" + name + "'; allowed: " + ExportSettings.goldTableNames() + ".");
+            "--table names unknown gold table '"
+                + name
+                + "'; allowed: "
+                + ExportSettings.goldTableNames()
+                + ".");
       }
       if (!requested.contains(table)) requested.add(table);
     }

@@ -54,16 +54,23 @@ public record ExportSettings(
               + "--set export.jdbc-url=jdbc:postgresql://HOST:5432/DATABASE.");
     }
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw export.error("jdbc-url", "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:', got '" + url + "'.");
+      throw export.error(
+          "jdbc-url",
+          "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:', got '" + url + "'.");
     }
     if (PASSWORD_IN_URL.matcher(url).find()) {
       // Saying so without echoing the URL: it holds the secret.
-      throw export.error("jdbc-url", "must not carry a password; use export.password-env or export.password-file.");
+      throw export.error(
+          "jdbc-url",
+          "must not carry a password; use export.password-env or export.password-file.");
     }
     String schema = export.string("schema");
     if (!IDENTIFIER.matcher(schema).matches()) {
       throw export.error(
-          "schema", "must be a lower-case identifier (letters, digits, underscores; at most 40), got '" + schema + "'.");
+          "schema",
+          "must be a lower-case identifier (letters, digits, underscores; at most 40), got '"
+              + schema
+              + "'.");
     }
     String passwordFile = export.optionalString("password-file");
     return new ExportSettings(
@@ -77,36 +84,49 @@ public record ExportSettings(
         export.intBetween("connections", 1, 64));
   }
 
-  /** Gold tables by name, as listed; an unknown or non-gold name is an error naming the allowed ones. */
+  /**
+   * Gold tables by name, as listed; an unknown or non-gold name is an error naming the allowed
+   * ones.
+   */
   private static List<Table> goldTables(Settings export, String key, List<String> names) {
     Set<Table> tables = new LinkedHashSet<>();
     for (String name : names) {
       Table table = goldTable(name);
       if (table == null) {
-        throw export.error(key, "names unknown gold table '" + name + "'; allowed: " + goldTableNames() + ".");
+        throw export.error(
+            key, "names unknown gold table '" + name + "'; allowed: " + goldTableNames() + ".");
       }
       tables.add(table);
     }
-    if (tables.isEmpty()) throw export.error(key, "must name at least one of " + goldTableNames() + ".");
+    if (tables.isEmpty())
+      throw export.error(key, "must name at least one of " + goldTableNames() + ".");
     return new ArrayList<>(tables);
   }
 
   /** The gold table of that name (case-insensitive), or null. */
   static Table goldTable(String name) {
     for (Table t : Table.values()) {
-      if (t.layer == Table.Layer.GOLD && t.tableName.equals(name.toLowerCase(Locale.ROOT))) return t;
+      if (t.layer == Table.Layer.GOLD && t.tableName.equals(name.toLowerCase(Locale.ROOT)))
+        return t;
     }
     return null;
   }
 
   static List<String> goldTableNames() {
-    return Arrays.stream(Table.values()).filter(t -> t.layer == Table.Layer.GOLD).map(t -> t.tableName).toList();
+    return Arrays.stream(Table.values())
+        .filter(t -> t.layer == Table.Layer.GOLD)
+        .map(t -> t.tableName)
+        .toList();
   }
 
   private static String envName(Settings export, String key) {
     String name = export.string(key);
     if (!ENV_NAME.matcher(name).matches()) {
-      throw export.error(key, "must be the name of an environment variable (letters, digits, underscores), got '" + name + "'.");
+      throw export.error(
+          key,
+          "must be the name of an environment variable (letters, digits, underscores), got '"
+              + name
+              + "'.");
     }
     return name;
   }

@@ -14,9 +14,9 @@ import java.util.function.Function;
 public record PostgresCredentials(String user, String password) {
 
   /**
-   * Reads the user from {@code userEnv} and the password from {@code passwordFile} (first line) when
-   * set, else from {@code passwordEnv}. Errors name the config key and the variable or file, never a
-   * value.
+   * Reads the user from {@code userEnv} and the password from {@code passwordFile} (first line)
+   * when set, else from {@code passwordEnv}. Errors name the config key and the variable or file,
+   * never a value.
    *
    * @param env environment lookup, {@code System::getenv} outside tests
    */
@@ -24,7 +24,9 @@ public record PostgresCredentials(String user, String password) {
     String user = env.apply(settings.userEnv());
     if (user == null || user.isBlank()) {
       throw new ConfigError(
-          "clientele.export.user-env", null, "names environment variable " + settings.userEnv() + ", which is not set.");
+          "clientele.export.user-env",
+          null,
+          "names environment variable " + settings.userEnv() + ", which is not set.");
     }
     return new PostgresCredentials(user, password(settings, env));
   }
@@ -36,11 +38,15 @@ public record PostgresCredentials(String user, String password) {
         lines = Files.readAllLines(settings.passwordFile(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new ConfigError(
-            "clientele.export.password-file", null, "names " + settings.passwordFile() + ", which cannot be read: " + e);
+            "clientele.export.password-file",
+            null,
+            "names " + settings.passwordFile() + ", which cannot be read: " + e);
       }
       if (lines.isEmpty() || lines.get(0).isEmpty()) {
         throw new ConfigError(
-            "clientele.export.password-file", null, "names " + settings.passwordFile() + ", whose first line is empty.");
+            "clientele.export.password-file",
+            null,
+            "names " + settings.passwordFile() + ", whose first line is empty.");
       }
       return lines.get(0);
     }
@@ -49,7 +55,9 @@ public record PostgresCredentials(String user, String password) {
       throw new ConfigError(
           "clientele.export.password-env",
           null,
-          "names environment variable " + settings.passwordEnv() + ", which is not set (or set export.password-file).");
+          "names environment variable "
+              + settings.passwordEnv()
+              + ", which is not set (or set export.password-file).");
     }
     return password;
   }

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code clientele export}: copies gold tables into a PostgreSQL schema, one Postgres table per gold
- * table with the same name, columns and rows (all as-of snapshots), for BI tools that speak Postgres.
+ * {@code clientele export}: copies gold tables into a PostgreSQL schema, one Postgres table per
+ * gold table with the same name, columns and rows (all as-of snapshots), for BI tools that speak
+ * Postgres.
  *
  * <p>Atomic for readers: each table is first loaded into a staging table {@code <name>__staging} by
  * Spark's JDBC writer on the executors (from one pinned Delta version, row count checked), then one
@@ -51,12 +52,19 @@ public final class PostgresExport implements ClienteleJob {
    * @param requested tables the user named explicitly: each must exist; when empty, the tables of
    *     {@code settings} that have been published are exported and the rest skipped with a warning
    */
-  public PostgresExport(ExportSettings settings, PostgresCredentials credentials, List<Table> requested) {
+  public PostgresExport(
+      ExportSettings settings, PostgresCredentials credentials, List<Table> requested) {
     this(settings, credentials, requested, () -> {});
   }
 
-  /** With a hook run after every table is staged and before the swap (tests inject failures there). */
-  PostgresExport(ExportSettings settings, PostgresCredentials credentials, List<Table> requested, Runnable beforeSwap) {
+  /**
+   * With a hook run after every table is staged and before the swap (tests inject failures there).
+   */
+  PostgresExport(
+      ExportSettings settings,
+      PostgresCredentials credentials,
+      List<Table> requested,
+      Runnable beforeSwap) {
     this.settings = settings;
     this.credentials = credentials;
     this.requested = List.copyOf(requested);
@@ -68,7 +76,10 @@ public final class PostgresExport implements ClienteleJob {
     List<Table> tables = tablesToExport(spark, context.tables());
     LOG.info(
         "Exporting {} to schema '{}' at {} as user '{}'",
-        names(tables), settings.schema(), settings.jdbcUrl(), credentials.user());
+        names(tables),
+        settings.schema(),
+        settings.jdbcUrl(),
+        credentials.user());
     String step = "connecting";
     try (Connection conn = connect()) {
       try (Statement s = conn.createStatement()) {
@@ -97,11 +108,14 @@ public final class PostgresExport implements ClienteleJob {
     if (!requested.isEmpty()) {
       List<String> missing = new ArrayList<>();
       for (Table t : requested) {
-        if (!DeltaIO.exists(spark, catalog.path(t))) missing.add(t.tableName + " (" + catalog.path(t) + ")");
+        if (!DeltaIO.exists(spark, catalog.path(t)))
+          missing.add(t.tableName + " (" + catalog.path(t) + ")");
       }
       if (!missing.isEmpty()) {
         throw new JobFailure(
-            "cannot export " + String.join(", ", missing) + ": not published yet; nothing was exported.");
+            "cannot export "
+                + String.join(", ", missing)
+                + ": not published yet; nothing was exported.");
       }
       return requested;
     }
@@ -110,17 +124,23 @@ public final class PostgresExport implements ClienteleJob {
       if (DeltaIO.exists(spark, catalog.path(t))) {
         present.add(t);
       } else {
-        LOG.warn("Skipping {}: not published yet (no Delta table at {})", t.tableName, catalog.path(t));
+        LOG.warn(
+            "Skipping {}: not published yet (no Delta table at {})", t.tableName, catalog.path(t));
       }
     }
     if (present.isEmpty()) {
       throw new JobFailure(
-          "nothing to export: none of " + names(settings.tables()) + " has been published under " + catalog.warehouse() + ".");
+          "nothing to export: none of "
+              + names(settings.tables())
+              + " has been published under "
+              + catalog.warehouse()
+              + ".");
     }
     return present;
   }
 
-  private void stage(SparkSession spark, Connection conn, Table table, RunContext context) throws SQLException {
+  private void stage(SparkSession spark, Connection conn, Table table, RunContext context)
+      throws SQLException {
     long started = System.nanoTime();
     String path = context.tables().path(table);
     long version = DeltaIO.version(spark, path);
@@ -130,14 +150,33 @@ public final class PostgresExport implements ClienteleJob {
     try (Statement s = conn.createStatement()) {
       // A staging table left by a killed run is dropped here, so reruns start clean.
       s.execute("DROP TABLE IF EXISTS " + staging);
-      s.execute("CREATE TABLE " + staging + " (" + PostgresTypes.columnDefinitions(frame.schema()) + ")");
       s.execute(
-          "COMMENT ON TABLE " + staging + " IS " + literal(
-              "Clientele gold table " + table.tableName + ": Delta version " + version + " of " + path
-                  + ", exported by run " + context.runId() + " at " + Instant.now() + "."));
+          "CREATE TABLE " + staging + " (" + PostgresTypes.columnDefinitions(frame.schema()) + ")");
+      s.execute(
+          "COMMENT ON TABLE "
+              + staging
+              + " IS "
+              + literal(
+                  "Clientele gold table "
+                      + table.tableName
+                      + ": Delta version "
+                      + version
+                      + " of "
+                      + path
+                      + ", exported by run "
+                      + context.runId()
+                      + " at "
+                      + Instant.now()
+                      + "."));
       for (StructField f : frame.schema().fields()) {
         if (f.getComment().isDefined()) {
-          s.execute("COMMENT ON COLUMN " + staging + "." + quote(f.name()) + " IS " + literal(f.getComment().get()));
+          s.execute(
+              "COMMENT ON COLUMN "
+                  + staging
+                  + "."
+                  + quote(f.name())
+                  + " IS "
+                  + literal(f.getComment().get()));
         }
       }
     }
@@ -159,9 +198,21 @@ public final class PostgresExport implements ClienteleJob {
     long loaded = count(conn, staging);
     if (loaded != rows) {
       throw new IllegalStateException(
-          "staging table " + staging + " holds " + loaded + " rows but Delta version " + version + " has " + rows);
+          "staging table "
+              + staging
+              + " holds "
+              + loaded
+              + " rows but Delta version "
+              + version
+              + " has "
+              + rows);
     }
-    LOG.info("Staged {}: {} rows from Delta version {} in {}", table.tableName, rows, version, JobRunner.elapsed(started));
+    LOG.info(
+        "Staged {}: {} rows from Delta version {} in {}",
+        table.tableName,
+        rows,
+        version,
+        JobRunner.elapsed(started));
   }
 
   /** One transaction: drop each old table and rename its staging table in its place. */
@@ -173,7 +224,11 @@ public final class PostgresExport implements ClienteleJob {
       for (Table t : tables) {
         // No CASCADE: a view a BI user built on the table fails the swap instead of vanishing.
         s.execute("DROP TABLE IF EXISTS " + qualified(t.tableName));
-        s.execute("ALTER TABLE " + qualified(t.tableName + STAGING_SUFFIX) + " RENAME TO " + quote(t.tableName));
+        s.execute(
+            "ALTER TABLE "
+                + qualified(t.tableName + STAGING_SUFFIX)
+                + " RENAME TO "
+                + quote(t.tableName));
       }
       conn.commit();
     } catch (SQLException | RuntimeException e) {
@@ -197,12 +252,19 @@ public final class PostgresExport implements ClienteleJob {
 
   private JobFailure failure(String step, Exception e) {
     return new JobFailure(
-        "export to PostgreSQL schema '" + settings.schema() + "' failed while " + step + ": " + rootMessage(e)
+        "export to PostgreSQL schema '"
+            + settings.schema()
+            + "' failed while "
+            + step
+            + ": "
+            + rootMessage(e)
             + " (the previously exported tables are unchanged)",
         e);
   }
 
-  /** The innermost cause's message: a Spark job failure wraps the database's own words deep inside. */
+  /**
+   * The innermost cause's message: a Spark job failure wraps the database's own words deep inside.
+   */
   static String rootMessage(Throwable e) {
     Throwable root = e;
     for (int depth = 0; depth < 32; depth++) {
@@ -221,7 +283,8 @@ public final class PostgresExport implements ClienteleJob {
     // The driver directly, not DriverManager: under spark-submit the bundled driver sits in a child
     // class loader that DriverManager does not search.
     Connection conn = new org.postgresql.Driver().connect(settings.jdbcUrl(), props);
-    if (conn == null) throw new SQLException("the PostgreSQL driver does not accept " + settings.jdbcUrl());
+    if (conn == null)
+      throw new SQLException("the PostgreSQL driver does not accept " + settings.jdbcUrl());
     return conn;
   }
 
@@ -237,7 +300,9 @@ public final class PostgresExport implements ClienteleJob {
     return quote(settings.schema()) + "." + quote(table);
   }
 
-  /** A SQL string literal ({@code standard_conforming_strings} is on: only quotes need doubling). */
+  /**
+   * A SQL string literal ({@code standard_conforming_strings} is on: only quotes need doubling).
+   */
   private static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
   }

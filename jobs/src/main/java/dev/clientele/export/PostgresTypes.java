@@ -34,15 +34,17 @@ import org.apache.spark.sql.types.VarcharType;
  * counterpart ({@code decimal(p,s)} → {@code numeric(p,s)} so money stays exact, {@code timestamp}
  * → {@code timestamptz}, {@code timestamp_ntz} → {@code timestamp}); arrays of scalars → Postgres
  * arrays ({@code text[]}, {@code numeric(18,2)[]}, ...), which BI tools unnest; maps, structs and
- * arrays of those and arrays of arrays → {@code jsonb} holding Spark's {@code to_json} text, queryable with {@code ->>}.
- * Every column is nullable: the gold tables' contracts are enforced by the publish gates, not here.
+ * arrays of those and arrays of arrays → {@code jsonb} holding Spark's {@code to_json} text,
+ * queryable with {@code ->>}. Every column is nullable: the gold tables' contracts are enforced by
+ * the publish gates, not here.
  */
 public final class PostgresTypes {
   private PostgresTypes() {}
 
   /** The Postgres type of one Spark column type; {@code jsonb} for nested types. */
   public static String postgresType(DataType type) {
-    if (type instanceof StringType || type instanceof VarcharType || type instanceof CharType) return "text";
+    if (type instanceof StringType || type instanceof VarcharType || type instanceof CharType)
+      return "text";
     if (type instanceof BooleanType) return "boolean";
     if (type instanceof ByteType || type instanceof ShortType) return "smallint";
     if (type instanceof IntegerType) return "integer";
@@ -56,13 +58,15 @@ public final class PostgresTypes {
     if (type instanceof BinaryType) return "bytea";
     if (type instanceof ArrayType a && !isNested(type)) return postgresType(a.elementType()) + "[]";
     if (isNested(type)) return "jsonb";
-    throw new IllegalArgumentException("no PostgreSQL mapping for Spark type " + type.simpleString());
+    throw new IllegalArgumentException(
+        "no PostgreSQL mapping for Spark type " + type.simpleString());
   }
 
   /** The column list of a {@code CREATE TABLE}: quoted names and their Postgres types. */
   public static String columnDefinitions(StructType schema) {
     List<String> columns = new ArrayList<>();
-    for (StructField f : schema.fields()) columns.add(quote(f.name()) + " " + postgresType(f.dataType()));
+    for (StructField f : schema.fields())
+      columns.add(quote(f.name()) + " " + postgresType(f.dataType()));
     return String.join(", ", columns);
   }
 
@@ -87,6 +91,7 @@ public final class PostgresTypes {
   private static boolean isNested(DataType type) {
     return type instanceof MapType
         || type instanceof StructType
-        || (type instanceof ArrayType a && (a.elementType() instanceof ArrayType || isNested(a.elementType())));
+        || (type instanceof ArrayType a
+            && (a.elementType() instanceof ArrayType || isNested(a.elementType())));
   }
 }

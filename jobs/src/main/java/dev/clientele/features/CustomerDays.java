@@ -29,9 +29,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Reduces transaction lines to {@code customer_days} (columns in {@link CustomerDaysColumns}): one
- * aggregation by (customer, day), so the features of any as-of date can be computed from these
- * rows instead of the lines, and a refresh only recomputes the days new lines fell on. Lines
- * without a customer are left out (they belong to no customer's features).
+ * aggregation by (customer, day), so the features of any as-of date can be computed from these rows
+ * instead of the lines, and a refresh only recomputes the days new lines fell on. Lines without a
+ * customer are left out (they belong to no customer's features).
  */
 public final class CustomerDays {
   private CustomerDays() {}
@@ -40,7 +40,9 @@ public final class CustomerDays {
     Column isReturn = col(TransactionsColumns.IS_RETURN);
     Column purchase = not(isReturn);
     Column amount = col(TransactionsColumns.AMOUNT);
-    Column cost = col(TransactionsColumns.UNIT_COST).multiply(col(TransactionsColumns.QUANTITY).cast(Money.PRICE));
+    Column cost =
+        col(TransactionsColumns.UNIT_COST)
+            .multiply(col(TransactionsColumns.QUANTITY).cast(Money.PRICE));
     Column pts = MembershipPoints.linePoints(points);
 
     Dataset<Row> days =
@@ -53,28 +55,35 @@ public final class CustomerDays {
                 sum(amount).as(CustomerDaysColumns.NET),
                 sum(when(purchase, amount)).as(CustomerDaysColumns.GROSS),
                 sum(when(isReturn, amount.unary_$minus())).as(CustomerDaysColumns.RETURNED),
-                sum(when(purchase, col(TransactionsColumns.DISCOUNT))).as(CustomerDaysColumns.DISCOUNT),
+                sum(when(purchase, col(TransactionsColumns.DISCOUNT)))
+                    .as(CustomerDaysColumns.DISCOUNT),
                 sum(round(amount.minus(cost), 2).cast(Money.AMOUNT)).as(CustomerDaysColumns.MARGIN),
                 max(col(TransactionsColumns.UNIT_COST).isNull()).as(CustomerDaysColumns.NO_COST),
                 sum(when(col("pts").gt(0), col("pts"))).as(CustomerDaysColumns.POINTS_PLUS),
-                sum(when(col("pts").lt(0), col("pts").unary_$minus())).as(CustomerDaysColumns.POINTS_MINUS),
+                sum(when(col("pts").lt(0), col("pts").unary_$minus()))
+                    .as(CustomerDaysColumns.POINTS_MINUS),
                 sum(col("pts")).as(CustomerDaysColumns.POINTS),
                 collect_list(
                         when(
                             purchase,
-                            struct(col(TransactionsColumns.ORDER_ID).as("o"), col(TransactionsColumns.CHANNEL).as("c"))))
+                            struct(
+                                col(TransactionsColumns.ORDER_ID).as("o"),
+                                col(TransactionsColumns.CHANNEL).as("c"))))
                     .as("order_lines"),
                 collect_list(
                         when(
                             purchase.and(col(TransactionsColumns.BRAND).isNotNull()),
                             struct(col(TransactionsColumns.BRAND).as("b"), amount.as("a"))))
                     .as("brand_lines"),
-                array_sort(array_distinct(collect_list(when(purchase, col(TransactionsColumns.CATEGORY)))))
+                array_sort(
+                        array_distinct(
+                            collect_list(when(purchase, col(TransactionsColumns.CATEGORY)))))
                     .as(CustomerDaysColumns.CATEGORIES));
 
     // Per distinct order its first channel, per distinct brand its gross: a customer's day has a
     // handful of lines, so these array functions stay small and need no second shuffle.
-    Column orderIds = array_sort(array_distinct(transform(col("order_lines"), l -> l.getField("o"))));
+    Column orderIds =
+        array_sort(array_distinct(transform(col("order_lines"), l -> l.getField("o"))));
     Column orderChannels =
         transform(
             orderIds,
@@ -86,7 +95,8 @@ public final class CustomerDays {
                                 l -> l.getField("o").equalTo(o).and(l.getField("c").isNotNull())))
                         .getField("c"),
                     lit("unknown")));
-    Column brandNames = array_sort(array_distinct(transform(col("brand_lines"), l -> l.getField("b"))));
+    Column brandNames =
+        array_sort(array_distinct(transform(col("brand_lines"), l -> l.getField("b"))));
     Column brands =
         transform(
             brandNames,

@@ -53,8 +53,8 @@ import org.apache.spark.sql.types.DecimalType;
  *
  * <p>{@link #fromDays} is one aggregation by customer: a window partitioned by customer gives the
  * gaps between purchase days, and the per-brand, per-category and per-channel figures are reduced
- * from the days' small arrays with built-in array functions, so there is no second shuffle.
- * {@link #compute} does the same from transaction lines (one scan). An order counts on the day of its
+ * from the days' small arrays with built-in array functions, so there is no second shuffle. {@link
+ * #compute} does the same from transaction lines (one scan). An order counts on the day of its
  * purchase lines. Customers with attributes but no purchase are prospects with zero activity;
  * customers seen only in transactions keep "unknown" attributes. Customers whose signup date is
  * after the as-of date do not exist yet and are left out.
@@ -67,12 +67,14 @@ public final class CustomerFeatures {
   /** Features straight from transaction lines: {@link CustomerDays} then {@link #fromDays}. */
   public static Dataset<Row> compute(
       Dataset<Row> transactions, Dataset<Row> customers, LocalDate asOf, FeatureRules rules) {
-    Dataset<Row> lines = transactions.where(col(TransactionsColumns.TXN_DATE).leq(lit(Date.valueOf(asOf))));
+    Dataset<Row> lines =
+        transactions.where(col(TransactionsColumns.TXN_DATE).leq(lit(Date.valueOf(asOf))));
     return fromDays(CustomerDays.compute(lines, rules.points()), customers, asOf, rules);
   }
 
   /** Features from {@code customer_days} rows (any days; those after as-of are ignored). */
-  public static Dataset<Row> fromDays(Dataset<Row> customerDays, Dataset<Row> customers, LocalDate asOf, FeatureRules rules) {
+  public static Dataset<Row> fromDays(
+      Dataset<Row> customerDays, Dataset<Row> customers, LocalDate asOf, FeatureRules rules) {
     Column asOfDate = lit(Date.valueOf(asOf));
     Dataset<Row> days =
         customerDays
@@ -96,19 +98,25 @@ public final class CustomerFeatures {
                 col(CustomerDaysColumns.CATEGORIES).as("categories"));
 
     // Gaps between consecutive purchase days, the first purchase day (BG/NBD weeks and repeat spend
-    // count from it) and the start of each purchase week. One window per customer with purchase days
+    // count from it) and the start of each purchase week. One window per customer with purchase
+    // days
     // last, in date order, so the row before a purchase day is the previous purchase day when it is
     // one; partitioned like the aggregation below, so the days are shuffled once.
     Column isPurchaseDay = col("purchase");
     var byCustomer = Window.partitionBy(col("cid")).orderBy(col("purchase"), col("d"));
-    Column afterPurchaseDay = isPurchaseDay.and(coalesce(lag(col("purchase"), 1).over(byCustomer), lit(false)));
+    Column afterPurchaseDay =
+        isPurchaseDay.and(coalesce(lag(col("purchase"), 1).over(byCustomer), lit(false)));
     Column week = floor(datediff(col("d"), col("first_day")).divide(7));
     Column previousWeek = floor(datediff(col("previous_day"), col("first_day")).divide(7));
     Dataset<Row> withGaps =
         days.withColumn("previous_day", when(afterPurchaseDay, lag(col("d"), 1).over(byCustomer)))
-            .withColumn("first_day", when(isPurchaseDay, min(when(isPurchaseDay, col("d"))).over(byCustomer)))
+            .withColumn(
+                "first_day",
+                when(isPurchaseDay, min(when(isPurchaseDay, col("d"))).over(byCustomer)))
             .withColumn("gap", datediff(col("d"), col("previous_day")))
-            .withColumn("new_week", isPurchaseDay.and(col("previous_day").isNull().or(previousWeek.notEqual(week))));
+            .withColumn(
+                "new_week",
+                isPurchaseDay.and(col("previous_day").isNull().or(previousWeek.notEqual(week))));
 
     Column ageDays = datediff(asOfDate, col("d"));
     Column inWindow = ageDays.lt(rules.windowDays());
@@ -131,7 +139,8 @@ public final class CustomerFeatures {
                 count(when(purchaseInWindow, lit(1))).as("purchase_days"),
                 count(when(isPurchaseDay, lit(1))).as("lifetime_purchase_days"),
                 count(when(col("new_week"), lit(1))).as("purchase_weeks"),
-                sum(when(isPurchaseDay.and(col("d").gt(col("first_day"))), col("net"))).as("repeat_net"),
+                sum(when(isPurchaseDay.and(col("d").gt(col("first_day"))), col("net")))
+                    .as("repeat_net"),
                 sum(when(inWindow, col("net"))).as("net"),
                 sum(col("net")).as("lifetime_net"),
                 sum(when(inWindow, col("gross"))).as("gross"),
@@ -146,7 +155,9 @@ public final class CustomerFeatures {
                 sum(when(last, col("orders"))).as("orders_last"),
                 sum(when(prev, col("orders"))).as("orders_prev"),
                 flatten(collect_list(when(purchaseInWindow, col("brands")))).as("brand_days"),
-                size(array_distinct(flatten(collect_list(when(purchaseInWindow, col("categories")))))).as("categories"),
+                size(array_distinct(
+                        flatten(collect_list(when(purchaseInWindow, col("categories"))))))
+                    .as("categories"),
                 flatten(collect_list(when(inWindow, col("order_channels")))).as("channels"),
                 max(churnGap).as("was_churned"),
                 max(when(churnGap, col("d"))).as("reactivated_on"),
@@ -156,14 +167,17 @@ public final class CustomerFeatures {
                 sum(when(not(beforeExpiry), col("pts"))).as("pts_since"));
 
     // Window gross per brand, then the top one: ties on spend go to the alphabetically first brand.
-    Column brandNames = array_distinct(transform(col("brand_days"), b -> b.getField(CustomerDaysColumns.BRAND)));
+    Column brandNames =
+        array_distinct(transform(col("brand_days"), b -> b.getField(CustomerDaysColumns.BRAND)));
     Column brandTotals =
         transform(
             brandNames,
             name ->
                 struct(
                     aggregate(
-                            filter(col("brand_days"), b -> b.getField(CustomerDaysColumns.BRAND).equalTo(name)),
+                            filter(
+                                col("brand_days"),
+                                b -> b.getField(CustomerDaysColumns.BRAND).equalTo(name)),
                             lit(java.math.BigDecimal.ZERO).cast(TOTAL),
                             (acc, b) -> acc.plus(b.getField(CustomerDaysColumns.GROSS)).cast(TOTAL))
                         .unary_$minus()
@@ -178,7 +192,9 @@ public final class CustomerFeatures {
     Dataset<Row> people =
         customers
             .where(
-                col(CustomersColumns.SIGNUP_DATE).isNull().or(col(CustomersColumns.SIGNUP_DATE).leq(asOfDate)))
+                col(CustomersColumns.SIGNUP_DATE)
+                    .isNull()
+                    .or(col(CustomersColumns.SIGNUP_DATE).leq(asOfDate)))
             .select(
                 col(CustomersColumns.CUSTOMER_ID).as("pid"),
                 col(CustomersColumns.BIRTH_DATE).as("birth_date"),
@@ -215,21 +231,32 @@ public final class CustomerFeatures {
             .cast(Money.AMOUNT)
             .as(FeaturesColumns.REPEAT_MEAN_SPEND),
         net.as(FeaturesColumns.NET_SPEND),
-        coalesce(col("lifetime_net"), zero).cast(Money.AMOUNT).as(FeaturesColumns.LIFETIME_NET_SPEND),
-        when(orders.gt(0), round(try_divide(net, orders), 2)).cast(Money.AMOUNT).as(FeaturesColumns.AOV),
-        datediff(asOfDate, least(col("first_purchase"), col("signup_date"))).as(FeaturesColumns.TENURE_DAYS),
+        coalesce(col("lifetime_net"), zero)
+            .cast(Money.AMOUNT)
+            .as(FeaturesColumns.LIFETIME_NET_SPEND),
+        when(orders.gt(0), round(try_divide(net, orders), 2))
+            .cast(Money.AMOUNT)
+            .as(FeaturesColumns.AOV),
+        datediff(asOfDate, least(col("first_purchase"), col("signup_date")))
+            .as(FeaturesColumns.TENURE_DAYS),
         col("mean_gap").as(FeaturesColumns.MEAN_GAP_DAYS),
         col("last_gap").as(FeaturesColumns.LAST_GAP_DAYS),
         coalesce(col("spend_last"), zero).cast(Money.AMOUNT).as(FeaturesColumns.SPEND_LAST_90D),
         coalesce(col("spend_prev"), zero).cast(Money.AMOUNT).as(FeaturesColumns.SPEND_PREV_90D),
         coalesce(col("orders_last"), lit(0L)).as(FeaturesColumns.ORDERS_LAST_90D),
         coalesce(col("orders_prev"), lit(0L)).as(FeaturesColumns.ORDERS_PREV_90D),
-        when(col("gross").gt(0), round(try_divide(col("top_brand_gross"), col("gross")).cast(DataTypes.DoubleType), 4))
+        when(
+                col("gross").gt(0),
+                round(
+                    try_divide(col("top_brand_gross"), col("gross")).cast(DataTypes.DoubleType), 4))
             .as(FeaturesColumns.TOP_BRAND_SHARE),
         col("top_brand").as(FeaturesColumns.TOP_BRAND),
         when(
                 col("gross").plus(col("discount")).gt(0),
-                round(try_divide(col("discount"), col("gross").plus(col("discount"))).cast(DataTypes.DoubleType), 4))
+                round(
+                    try_divide(col("discount"), col("gross").plus(col("discount")))
+                        .cast(DataTypes.DoubleType),
+                    4))
             .as(FeaturesColumns.DISCOUNT_SHARE),
         coalesce(col("categories"), lit(0L)).as(FeaturesColumns.CATEGORY_COUNT),
         when(
@@ -240,11 +267,14 @@ public final class CustomerFeatures {
                         channelNames,
                         c ->
                             round(
-                                size(filter(channels, x -> x.equalTo(c))).cast(DataTypes.DoubleType)
+                                size(filter(channels, x -> x.equalTo(c)))
+                                    .cast(DataTypes.DoubleType)
                                     .divide(size(channels)),
                                 4))))
             .as(FeaturesColumns.CHANNEL_MIX),
-        when(col("no_cost").equalTo(false), col("margin")).cast(Money.AMOUNT).as(FeaturesColumns.MARGIN),
+        when(col("no_cost").equalTo(false), col("margin"))
+            .cast(Money.AMOUNT)
+            .as(FeaturesColumns.MARGIN),
         coalesce(col("returned"), zero).cast(Money.AMOUNT).as(FeaturesColumns.RETURN_AMOUNT),
         coalesce(col("was_churned"), lit(false)).as(FeaturesColumns.WAS_CHURNED_BEFORE),
         col("reactivated_on").as(FeaturesColumns.REACTIVATED_ON),
@@ -266,7 +296,9 @@ public final class CustomerFeatures {
     return coalesce(c, lit("unknown"));
   }
 
-  /** "<18", "18-24", ..., "65+" from the configured lower bounds; "unknown" without a birth date. */
+  /**
+   * "<18", "18-24", ..., "65+" from the configured lower bounds; "unknown" without a birth date.
+   */
   static Column ageBand(Column birthDate, Column asOf, List<Integer> bounds) {
     Column age = floor(months_between(asOf, birthDate).divide(12));
     if (bounds.isEmpty()) return when(birthDate.isNull(), lit("unknown")).otherwise(lit("all"));

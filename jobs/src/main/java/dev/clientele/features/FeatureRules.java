@@ -5,8 +5,8 @@ import dev.clientele.value.PointsRules;
 import java.util.List;
 
 /**
- * What {@link CustomerFeatures} needs from config: {@code clientele.features.*} and the points rules
- * {@code clientele.value.points.*} (points are summed per line inside the one scan).
+ * What {@link CustomerFeatures} needs from config: {@code clientele.features.*} and the points
+ * rules {@code clientele.value.points.*} (points are summed per line inside the one scan).
  *
  * @param windowDays days the window features cover, ending on the as-of date inclusive
  * @param trendDays length of the "last" and "previous" trend windows
@@ -35,10 +35,16 @@ public record FeatureRules(
     List<Integer> bands = f.ints("age-bands");
     for (int i = 0; i < bands.size(); i++) {
       if (bands.get(i) < 0 || bands.get(i) > 150 || (i > 0 && bands.get(i) <= bands.get(i - 1))) {
-        throw f.error("age-bands", "must be strictly ascending ages from 0 to 150, got " + bands + ".");
+        throw f.error(
+            "age-bands", "must be strictly ascending ages from 0 to 150, got " + bands + ".");
       }
     }
     return new FeatureRules(
-        window, trend, horizon, bands, PointsRules.from(clientele.at("value.points")), f.bool("rebuild-days"));
+        window,
+        trend,
+        horizon,
+        bands,
+        PointsRules.from(clientele.at("value.points")),
+        f.bool("rebuild-days"));
   }
 }

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code features} job: refreshes {@code customer_days} from silver {@code transactions} for the
- * days new ingest runs added lines to ({@link DaysFold}), then aggregates those rows up to the as-of
- * date, joined with silver {@code customers}, into {@code customer_features}, one row per customer,
- * written as the as-of snapshot (a rerun replaces it). See {@link CustomerFeatures}.
+ * The {@code features} job: refreshes {@code customer_days} from silver {@code transactions} for
+ * the days new ingest runs added lines to ({@link DaysFold}), then aggregates those rows up to the
+ * as-of date, joined with silver {@code customers}, into {@code customer_features}, one row per
+ * customer, written as the as-of snapshot (a rerun replaces it). See {@link CustomerFeatures}.
  */
 public final class FeaturesJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
@@ -36,14 +36,16 @@ public final class FeaturesJob implements ClienteleJob {
     Instant started = Instant.now();
     String txnPath = run.tables().path(Table.TRANSACTIONS);
     if (!DeltaIO.exists(spark, txnPath)) {
-      throw new JobFailure("transactions does not exist at " + txnPath + "; run 'clientele ingest' first.");
+      throw new JobFailure(
+          "transactions does not exist at " + txnPath + "; run 'clientele ingest' first.");
     }
     DaysFold.Result fold = DaysFold.refresh(spark, run.tables(), rules);
     Dataset<Row> days = DeltaIO.read(spark, run.tables().path(Table.CUSTOMER_DAYS));
     Dataset<Row> customers =
         DeltaIO.readOrEmpty(spark, run.tables().path(Table.CUSTOMERS), CustomersColumns.SCHEMA);
     String out = run.tables().path(Table.CUSTOMER_FEATURES);
-    DeltaIO.replaceSnapshot(CustomerFeatures.fromDays(days, customers, run.asOf(), rules), out, run.asOf());
+    DeltaIO.replaceSnapshot(
+        CustomerFeatures.fromDays(days, customers, run.asOf(), rules), out, run.asOf());
     // Counted from the written snapshot, so the transactions are not scanned a second time.
     long rows = DeltaIO.readSnapshot(spark, out, run.asOf()).count();
     LOG.info("Wrote {} customer feature rows as of {}", rows, run.asOf());
@@ -52,11 +54,22 @@ public final class FeaturesJob implements ClienteleJob {
         run,
         List.of(
             new RunLog.Entry(
-                "features", "succeeded", null, rows, null, null, started, Instant.now(),
+                "features",
+                "succeeded",
+                null,
+                rows,
+                null,
+                null,
+                started,
+                Instant.now(),
                 (fold.rebuilt() ? "rebuilt customer_days: " : "refreshed customer_days: ")
-                    + fold.days() + " day(s) for " + fold.runs() + " ingest run(s)",
+                    + fold.days()
+                    + " day(s) for "
+                    + fold.runs()
+                    + " ingest run(s)",
                 Map.of(
                     Table.CUSTOMER_FEATURES.tableName, DeltaIO.version(spark, out),
-                    Table.CUSTOMER_DAYS.tableName, DeltaIO.version(spark, run.tables().path(Table.CUSTOMER_DAYS))))));
+                    Table.CUSTOMER_DAYS.tableName,
+                        DeltaIO.version(spark, run.tables().path(Table.CUSTOMER_DAYS))))));
   }
 }

@@ -25,7 +25,9 @@ public final class FeaturesSnapshot {
 
   private FeaturesSnapshot() {}
 
-  /** The as-of snapshot of customer_features; a {@link JobFailure} naming the fix if it is absent. */
+  /**
+   * The as-of snapshot of customer_features; a {@link JobFailure} naming the fix if it is absent.
+   */
   public static Dataset<Row> require(SparkSession spark, RunContext run) {
     String path = run.tables().path(Table.CUSTOMER_FEATURES);
     String fix = "run 'clientele features --as-of " + run.asOf() + "' first.";
@@ -34,7 +36,8 @@ public final class FeaturesSnapshot {
     }
     Dataset<Row> snapshot = DeltaIO.readSnapshot(spark, path, run.asOf());
     if (snapshot.isEmpty()) {
-      throw new JobFailure("customer_features has no snapshot for as-of " + run.asOf() + "; " + fix);
+      throw new JobFailure(
+          "customer_features has no snapshot for as-of " + run.asOf() + "; " + fix);
     }
     return snapshot;
   }
@@ -54,7 +57,8 @@ public final class FeaturesSnapshot {
     String labelsPath = run.tables().path(labelsTable);
     String cutsPath = run.tables().path(Table.TIER_CUTPOINTS);
     DeltaIO.replaceSnapshot(labels, labelsPath, run.asOf());
-    DeltaIO.replaceSnapshotSlice(cutpoints, cutsPath, run.asOf(), TierCutpointsColumns.DIMENSION, dimensions);
+    DeltaIO.replaceSnapshotSlice(
+        cutpoints, cutsPath, run.asOf(), TierCutpointsColumns.DIMENSION, dimensions);
     long rows = DeltaIO.readSnapshot(spark, labelsPath, run.asOf()).count();
     LOG.info("Wrote {} rows to {} as of {}", rows, labelsTable.tableName, run.asOf());
     RunLog.record(
@@ -62,7 +66,14 @@ public final class FeaturesSnapshot {
         run,
         List.of(
             new RunLog.Entry(
-                run.job(), "succeeded", null, rows, null, null, started, Instant.now(),
+                run.job(),
+                "succeeded",
+                null,
+                rows,
+                null,
+                null,
+                started,
+                Instant.now(),
                 "wrote " + rows + " rows to " + labelsTable.tableName,
                 Map.of(
                     labelsTable.tableName, DeltaIO.version(spark, labelsPath),

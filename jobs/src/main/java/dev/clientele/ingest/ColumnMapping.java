@@ -73,7 +73,8 @@ public final class ColumnMapping {
     // Stage 1: the mapped input values, under their canonical names' input columns.
     List<Column> stage1 = new ArrayList<>();
     for (String c : records.columns()) if (c.startsWith("__")) stage1.add(col(c));
-    for (Map.Entry<String, Column> e : inputs.entrySet()) stage1.add(e.getValue().as(INPUT_PREFIX + e.getKey()));
+    for (Map.Entry<String, Column> e : inputs.entrySet())
+      stage1.add(e.getValue().as(INPUT_PREFIX + e.getKey()));
     Dataset<Row> in = records.select(stage1.toArray(Column[]::new));
 
     // Stage 2: typed canonical columns.
@@ -97,22 +98,28 @@ public final class ColumnMapping {
     Dataset<Row> typed = in.select(stage2.toArray(Column[]::new));
     // Input text of hashed columns is gone; keep the inputs that stay for validation as text.
     for (String c : typed.columns()) {
-      if (c.startsWith(INPUT_PREFIX)) typed = typed.withColumn(c, nullif(trim(col(c).cast("string")), lit("")));
+      if (c.startsWith(INPUT_PREFIX))
+        typed = typed.withColumn(c, nullif(trim(col(c).cast("string")), lit("")));
     }
     return withDefaults(typed, src, inputs.keySet());
   }
 
-  /** The input of a canonical column: its mapping, the same-named source column (for x_hash: x), or null. */
+  /**
+   * The input of a canonical column: its mapping, the same-named source column (for x_hash: x), or
+   * null.
+   */
   private static Column input(String canonical, SourceConfig src, List<String> sourceColumns) {
     String mapped = src.mapping().get(canonical);
     if (mapped != null) return expr(mapped);
-    String same = canonical.endsWith(HASH_SUFFIX)
-        ? canonical.substring(0, canonical.length() - HASH_SUFFIX.length())
-        : canonical;
+    String same =
+        canonical.endsWith(HASH_SUFFIX)
+            ? canonical.substring(0, canonical.length() - HASH_SUFFIX.length())
+            : canonical;
     return sourceColumns.contains(same) ? col(RawRecords.quoted(same)) : null;
   }
 
-  private static void checkEvaluable(Dataset<Row> records, SourceConfig src, Map<String, Column> inputs) {
+  private static void checkEvaluable(
+      Dataset<Row> records, SourceConfig src, Map<String, Column> inputs) {
     for (Map.Entry<String, Column> e : inputs.entrySet()) {
       try {
         records.select(e.getValue());
@@ -134,73 +141,101 @@ public final class ColumnMapping {
     if (target.sameType(DataTypes.TimestampType)) {
       if (inType.sameType(DataTypes.DateType)) return to_utc_timestamp(in.cast(target), zone);
       Column text = trim(in.cast("string"));
-      Column local = src.timestampFormat() == null ? try_to_timestamp(text) : try_to_timestamp(text, lit(src.timestampFormat()));
+      Column local =
+          src.timestampFormat() == null
+              ? try_to_timestamp(text)
+              : try_to_timestamp(text, lit(src.timestampFormat()));
       return to_utc_timestamp(local, zone);
     }
     if (target.sameType(DataTypes.DateType)) {
       if (inType.sameType(DataTypes.TimestampType)) return to_date(in);
       Column text = trim(in.cast("string"));
-      return to_date(src.dateFormat() == null ? try_to_timestamp(text) : try_to_timestamp(text, lit(src.dateFormat())));
+      return to_date(
+          src.dateFormat() == null
+              ? try_to_timestamp(text)
+              : try_to_timestamp(text, lit(src.dateFormat())));
     }
     if (target.sameType(DataTypes.StringType)) return nullif(trim(in.cast("string")), lit(""));
     if (target.sameType(DataTypes.BooleanType)) {
       Column text = lower(trim(in.cast("string")));
-      return when(text.isin("true", "t", "yes", "y", "1"), true).when(text.isin("false", "f", "no", "n", "0"), false);
+      return when(text.isin("true", "t", "yes", "y", "1"), true)
+          .when(text.isin("false", "f", "no", "n", "0"), false);
     }
     // Numbers: through text, so "17850.0" and " 3 " parse; decimals round half-up to their scale.
     return trim(in.cast("string")).try_cast(target);
   }
 
-  private static Dataset<Row> withDefaults(Dataset<Row> frame, SourceConfig src, java.util.Set<String> mapped) {
+  private static Dataset<Row> withDefaults(
+      Dataset<Row> frame, SourceConfig src, java.util.Set<String> mapped) {
     switch (src.kind()) {
       case TRANSACTIONS -> {
         Column quantity = col(TransactionsColumns.QUANTITY);
         if (!mapped.contains(TransactionsColumns.TXN_ID)) {
-          frame = frame.withColumn(
-              TransactionsColumns.TXN_ID,
-              when(col(TransactionsColumns.ORDER_ID).isNotNull(),
-                  concat_ws(":", col(TransactionsColumns.ORDER_ID), col(TransactionsColumns.LINE_NO).cast("string"))));
+          frame =
+              frame.withColumn(
+                  TransactionsColumns.TXN_ID,
+                  when(
+                      col(TransactionsColumns.ORDER_ID).isNotNull(),
+                      concat_ws(
+                          ":",
+                          col(TransactionsColumns.ORDER_ID),
+                          col(TransactionsColumns.LINE_NO).cast("string"))));
         }
         // An empty discount cell means no discount.
-        frame = frame.withColumn(
-            TransactionsColumns.DISCOUNT, coalesce(col(TransactionsColumns.DISCOUNT), lit(0).cast(Money.AMOUNT)));
-        frame = frame.withColumn(
-            TransactionsColumns.IS_RETURN, coalesce(col(TransactionsColumns.IS_RETURN), quantity.lt(0)));
+        frame =
+            frame.withColumn(
+                TransactionsColumns.DISCOUNT,
+                coalesce(col(TransactionsColumns.DISCOUNT), lit(0).cast(Money.AMOUNT)));
+        frame =
+            frame.withColumn(
+                TransactionsColumns.IS_RETURN,
+                coalesce(col(TransactionsColumns.IS_RETURN), quantity.lt(0)));
         if (!mapped.contains(TransactionsColumns.AMOUNT)) {
-          // The source's discount is non-negative; on a return it is given back, so it is negated too.
+          // The source's discount is non-negative; on a return it is given back, so it is negated
+          // too.
           Column gross = quantity.cast(Money.PRICE).multiply(col(TransactionsColumns.UNIT_PRICE));
-          Column discount = when(quantity.lt(0), col(TransactionsColumns.DISCOUNT).multiply(-1))
-              .otherwise(col(TransactionsColumns.DISCOUNT));
-          frame = frame.withColumn(
-              TransactionsColumns.AMOUNT, round(gross.minus(discount), 2).try_cast(Money.AMOUNT));
+          Column discount =
+              when(quantity.lt(0), col(TransactionsColumns.DISCOUNT).multiply(-1))
+                  .otherwise(col(TransactionsColumns.DISCOUNT));
+          frame =
+              frame.withColumn(
+                  TransactionsColumns.AMOUNT,
+                  round(gross.minus(discount), 2).try_cast(Money.AMOUNT));
         }
         // The calendar date in the source's time zone.
-        frame = frame.withColumn(
-            TransactionsColumns.TXN_DATE,
-            to_date(org.apache.spark.sql.functions.from_utc_timestamp(
-                col(TransactionsColumns.TS), src.timeZone().getId())));
+        frame =
+            frame.withColumn(
+                TransactionsColumns.TXN_DATE,
+                to_date(
+                    org.apache.spark.sql.functions.from_utc_timestamp(
+                        col(TransactionsColumns.TS), src.timeZone().getId())));
         if (src.currency() != null) {
-          frame = frame.withColumn(
-              TransactionsColumns.CURRENCY, coalesce(col(TransactionsColumns.CURRENCY), lit(src.currency())));
+          frame =
+              frame.withColumn(
+                  TransactionsColumns.CURRENCY,
+                  coalesce(col(TransactionsColumns.CURRENCY), lit(src.currency())));
         }
       }
-      case CUSTOMERS -> frame = frame
-          .withColumn(CustomersColumns.IS_DERIVED, lit(false))
-          // A version without updated_at holds from signup (or from the start of time).
-          .withColumn(
-              CustomersColumns.VALID_FROM,
-              coalesce(
-                  col(CustomersColumns.UPDATED_AT),
-                  col(CustomersColumns.SIGNUP_DATE).cast(DataTypes.TimestampType),
-                  lit(java.sql.Timestamp.from(java.time.Instant.EPOCH))));
+      case CUSTOMERS ->
+          frame =
+              frame
+                  .withColumn(CustomersColumns.IS_DERIVED, lit(false))
+                  // A version without updated_at holds from signup (or from the start of time).
+                  .withColumn(
+                      CustomersColumns.VALID_FROM,
+                      coalesce(
+                          col(CustomersColumns.UPDATED_AT),
+                          col(CustomersColumns.SIGNUP_DATE).cast(DataTypes.TimestampType),
+                          lit(java.sql.Timestamp.from(java.time.Instant.EPOCH))));
       case COMPLAINTS -> {
         Column category = lower(col(ComplaintsColumns.CATEGORY));
-        frame = frame
-            .withColumn(
-                ComplaintsColumns.CATEGORY,
-                when(category.isin("quality", "service", "price", "delivery"), category)
-                    .when(category.isNotNull(), lit("other")))
-            .withColumn(ComplaintsColumns.SEVERITY, lower(col(ComplaintsColumns.SEVERITY)));
+        frame =
+            frame
+                .withColumn(
+                    ComplaintsColumns.CATEGORY,
+                    when(category.isin("quality", "service", "price", "delivery"), category)
+                        .when(category.isNotNull(), lit("other")))
+                .withColumn(ComplaintsColumns.SEVERITY, lower(col(ComplaintsColumns.SEVERITY)));
       }
       default -> {}
     }

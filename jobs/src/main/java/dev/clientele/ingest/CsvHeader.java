@@ -3,7 +3,9 @@ package dev.clientele.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits one CSV header line into column names (quotes and doubled quotes honoured, BOM dropped). */
+/**
+ * Splits one CSV header line into column names (quotes and doubled quotes honoured, BOM dropped).
+ */
 final class CsvHeader {
   private CsvHeader() {}
 

@@ -23,41 +23,57 @@ import org.apache.spark.sql.types.StructType;
 public final class CustomerVersions {
   private CustomerVersions() {}
 
-  /** One row per customer of {@code versions} (accepted customer records), in {@link CustomersColumns#SCHEMA}. */
+  /**
+   * One row per customer of {@code versions} (accepted customer records), in {@link
+   * CustomersColumns#SCHEMA}.
+   */
   public static Dataset<Row> latest(Dataset<Row> versions) {
     return versions
         .withColumn(
             "__n",
             row_number()
-                .over(Window.partitionBy(CustomersColumns.CUSTOMER_ID).orderBy(col(CustomersColumns.VALID_FROM).desc())))
+                .over(
+                    Window.partitionBy(CustomersColumns.CUSTOMER_ID)
+                        .orderBy(col(CustomersColumns.VALID_FROM).desc())))
         .where(col("__n").equalTo(1))
         .select(columns(CustomersColumns.SCHEMA));
   }
 
   /**
    * The history rows of every customer that has a new version: existing versions and new ones, with
-   * {@code valid_to} recomputed. Upserting them on (customer_id, valid_from), updating only a changed
-   * valid_to, is a no-op when repeated.
+   * {@code valid_to} recomputed. Upserting them on (customer_id, valid_from), updating only a
+   * changed valid_to, is a no-op when repeated.
    */
   public static Dataset<Row> history(Dataset<Row> versions, Dataset<Row> existingHistory) {
     Dataset<Row> fresh = versions.select(columns(historyWithoutValidTo()));
     Dataset<Row> affected =
         existingHistory
-            .join(fresh.select(CustomersColumns.CUSTOMER_ID).distinct(), seq(CustomersColumns.CUSTOMER_ID), "left_semi")
+            .join(
+                fresh.select(CustomersColumns.CUSTOMER_ID).distinct(),
+                seq(CustomersColumns.CUSTOMER_ID),
+                "left_semi")
             .select(columns(historyWithoutValidTo()));
-    Dataset<Row> added = fresh.join(affected, seq(CustomersColumns.CUSTOMER_ID, CustomersColumns.VALID_FROM), "left_anti");
+    Dataset<Row> added =
+        fresh.join(
+            affected, seq(CustomersColumns.CUSTOMER_ID, CustomersColumns.VALID_FROM), "left_anti");
     return affected
         .unionByName(added)
         .withColumn(
             CustomersColumns.VALID_TO,
             lead(col(CustomersColumns.VALID_FROM), 1)
-                .over(Window.partitionBy(CustomersColumns.CUSTOMER_ID).orderBy(CustomersColumns.VALID_FROM)))
+                .over(
+                    Window.partitionBy(CustomersColumns.CUSTOMER_ID)
+                        .orderBy(CustomersColumns.VALID_FROM)))
         .select(columns(CustomersColumns.HISTORY_SCHEMA));
   }
 
   /** Customers of accepted records with no attributes: is_derived = true. */
   public static Dataset<Row> derived(Dataset<Row> customerIds, String runId) {
-    Dataset<Row> ids = customerIds.select(CustomersColumns.CUSTOMER_ID).where(col(CustomersColumns.CUSTOMER_ID).isNotNull()).distinct();
+    Dataset<Row> ids =
+        customerIds
+            .select(CustomersColumns.CUSTOMER_ID)
+            .where(col(CustomersColumns.CUSTOMER_ID).isNotNull())
+            .distinct();
     Column[] cols =
         Arrays.stream(CustomersColumns.SCHEMA.fields())
             .map(
@@ -73,7 +89,9 @@ public final class CustomerVersions {
   }
 
   static Column[] columns(StructType schema) {
-    return Arrays.stream(schema.fields()).map(f -> col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new);
+    return Arrays.stream(schema.fields())
+        .map(f -> col(f.name()).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new);
   }
 
   private static StructType historyWithoutValidTo() {

@@ -1,8 +1,8 @@
 package dev.clientele.ingest;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
@@ -27,8 +27,8 @@ import org.apache.spark.sql.Row;
  * accepted, in this batch or an earlier run: skipped) or {@link #QUARANTINED} (has reasons; a key
  * taken by other content adds {@code duplicate_conflict}). Within a batch the first record of a key
  * by (file, line) wins. A record identical to a silver row written by an interrupted run (a run not
- * in the ledger) from the same key is accepted again, so the rerun after a crash counts exactly as a
- * clean run; the insert-only write then leaves that row alone.
+ * in the ledger) from the same key is accepted again, so the rerun after a crash counts exactly as
+ * a clean run; the insert-only write then leaves that row alone.
  */
 public final class Dedupe {
   public static final String STATUS = "__status";
@@ -44,9 +44,9 @@ public final class Dedupe {
    * @param validated output of {@link ValidationRules}
    * @param existing the kind's silver table (history for customers), possibly empty
    * @param completedRuns one column {@code run_id}: runs that finished their ledger write
-   * @param smallSide materialises a frame that is usually small (keys claimed twice, keys already in
-   *     silver) and returns it ready to join, broadcast when it is small enough, so the batch itself
-   *     is never shuffled
+   * @param smallSide materialises a frame that is usually small (keys claimed twice, keys already
+   *     in silver) and returns it ready to join, broadcast when it is small enough, so the batch
+   *     itself is never shuffled
    */
   public static Dataset<Row> classify(
       Dataset<Row> validated,
@@ -61,10 +61,15 @@ public final class Dedupe {
     // Only valid records compete for a key; the first by (file, line) wins. Keys claimed more than
     // once in a batch are few: they are found by counting keys alone (a hash aggregation), and only
     // their records are ranked, instead of sorting the whole batch.
-    Column[] contestedKey = kind.key.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new);
+    Column[] contestedKey =
+        kind.key.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new);
     Dataset<Row> claimedTwice =
         smallSide.apply(
-            frame.where(valid).groupBy(contestedKey).agg(count(lit(1)).as("__claims")).where(col("__claims").gt(1)));
+            frame
+                .where(valid)
+                .groupBy(contestedKey)
+                .agg(count(lit(1)).as("__claims"))
+                .where(col("__claims").gt(1)));
     Dataset<Row> contested =
         smallSide.apply(
             frame
@@ -81,34 +86,53 @@ public final class Dedupe {
     existingCols.add(col(TransactionsColumns.INGEST_RUN_ID).as("__e_run"));
     String runColumn = completedRuns.columns()[0];
     Dataset<Row> batchKeys =
-        frame.where(valid).select(kind.key.stream().map(k -> col(k).as("__b_" + k)).toArray(Column[]::new)).distinct();
+        frame
+            .where(valid)
+            .select(kind.key.stream().map(k -> col(k).as("__b_" + k)).toArray(Column[]::new))
+            .distinct();
     Dataset<Row> prior =
         smallSide.apply(
             existing
                 .select(existingCols.toArray(Column[]::new))
                 .join(batchKeys, keyEquals(kind, "__e_", "__b_"), "left_semi")
-                .join(completedRuns.withColumn("__e_completed", lit(true)), col("__e_run").equalTo(col(runColumn)), "left")
+                .join(
+                    completedRuns.withColumn("__e_completed", lit(true)),
+                    col("__e_run").equalTo(col(runColumn)),
+                    "left")
                 .drop(runColumn));
     Dataset<Row> compared = candidates.join(prior, keyEquals(kind, "__e_"), "left");
 
     Column first = col("__first");
     Column isFirst =
-        first.isNull().or(col(RawRecords.FILE).equalTo(first.getField(RawRecords.FILE))
-            .and(col(RawRecords.LINE).equalTo(first.getField(RawRecords.LINE))));
+        first
+            .isNull()
+            .or(
+                col(RawRecords.FILE)
+                    .equalTo(first.getField(RawRecords.FILE))
+                    .and(col(RawRecords.LINE).equalTo(first.getField(RawRecords.LINE))));
     Column winnerHash = coalesce(col("__winner_hash"), col(HASH));
     Column hasPrior = col("__e_hash").isNotNull();
     Column reference = when(hasPrior, col("__e_hash")).otherwise(winnerHash);
-    Column recovered = hasPrior.and(col("__e_completed").isNull()).and(isFirst).and(col("__e_hash").equalTo(col(HASH)));
-    Column status = when(col(HASH).notEqual(reference), lit(QUARANTINED))
-        .when(recovered, lit(ACCEPTED))
-        .when(hasPrior.or(not(isFirst)), lit(DUPLICATE))
-        .otherwise(lit(ACCEPTED));
-    Dataset<Row> classifiedValid = compared
-        .withColumn(STATUS, status)
-        .withColumn(ValidationRules.REASONS,
-            when(col(STATUS).equalTo(QUARANTINED), array(lit(ValidationRules.DUPLICATE_CONFLICT)))
-                .otherwise(col(ValidationRules.REASONS)))
-        .select(withStatus(frame.columns()));
+    Column recovered =
+        hasPrior
+            .and(col("__e_completed").isNull())
+            .and(isFirst)
+            .and(col("__e_hash").equalTo(col(HASH)));
+    Column status =
+        when(col(HASH).notEqual(reference), lit(QUARANTINED))
+            .when(recovered, lit(ACCEPTED))
+            .when(hasPrior.or(not(isFirst)), lit(DUPLICATE))
+            .otherwise(lit(ACCEPTED));
+    Dataset<Row> classifiedValid =
+        compared
+            .withColumn(STATUS, status)
+            .withColumn(
+                ValidationRules.REASONS,
+                when(
+                        col(STATUS).equalTo(QUARANTINED),
+                        array(lit(ValidationRules.DUPLICATE_CONFLICT)))
+                    .otherwise(col(ValidationRules.REASONS)))
+            .select(withStatus(frame.columns()));
     Dataset<Row> invalid = frame.where(not(valid)).withColumn(STATUS, lit(QUARANTINED));
     return classifiedValid.unionByName(invalid).drop(HASH);
   }
@@ -136,6 +160,9 @@ public final class Dedupe {
 
   /** 64-bit hash of the record's content columns (bookkeeping columns excluded). */
   static Column contentHash(SourceKind kind) {
-    return xxhash64(kind.contentColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+    return xxhash64(
+        kind.contentColumns().stream()
+            .map(org.apache.spark.sql.functions::col)
+            .toArray(Column[]::new));
   }
 }

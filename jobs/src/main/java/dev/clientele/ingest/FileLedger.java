@@ -51,7 +51,12 @@ public final class FileLedger {
   public List<SourceFile> list(String pathOrGlob) {
     Dataset<Row> listing;
     try {
-      listing = spark.read().format("binaryFile").load(pathOrGlob).select("path", "length", "modificationTime");
+      listing =
+          spark
+              .read()
+              .format("binaryFile")
+              .load(pathOrGlob)
+              .select("path", "length", "modificationTime");
     } catch (Exception e) {
       if (e instanceof org.apache.spark.sql.AnalysisException) return List.of(); // nothing there
       throw e;
@@ -71,15 +76,22 @@ public final class FileLedger {
       for (Row r :
           DeltaIO.read(spark, ledgerPath)
               .where(col(IngestFilesColumns.SOURCE).equalTo(kind.sourceName))
-              .select(IngestFilesColumns.PATH, IngestFilesColumns.SIZE, IngestFilesColumns.MODIFICATION_TIME)
+              .select(
+                  IngestFilesColumns.PATH,
+                  IngestFilesColumns.SIZE,
+                  IngestFilesColumns.MODIFICATION_TIME)
               .collectAsList()) {
-        done.add(new SourceFile(r.getString(0), r.getLong(1), r.getTimestamp(2).toInstant()).identity());
+        done.add(
+            new SourceFile(r.getString(0), r.getLong(1), r.getTimestamp(2).toInstant()).identity());
       }
     }
     return files.stream().filter(f -> !done.contains(f.identity())).toList();
   }
 
-  /** Run ids that completed a ledger write: rows in silver from any other run come from an interrupted run. */
+  /**
+   * Run ids that completed a ledger write: rows in silver from any other run come from an
+   * interrupted run.
+   */
   public Dataset<Row> completedRunIds() {
     return DeltaIO.readOrEmpty(spark, ledgerPath, IngestFilesColumns.SCHEMA)
         .select(col(IngestFilesColumns.RUN_ID))
@@ -93,14 +105,16 @@ public final class FileLedger {
    * Records the files of every source in one commit, insert-only on (path, size, modification
    * time), so a repeat is a no-op. Call last, after every table the files feed is written.
    *
-   * @param deliveries per source; stats are keyed by normalised path (see {@link #normalise}), and a
-   *     file without records has none
+   * @param deliveries per source; stats are keyed by normalised path (see {@link #normalise}), and
+   *     a file without records has none
    */
   public void record(List<Delivery> deliveries, String runId, Instant now) {
     List<Row> rows = new ArrayList<>();
     for (Delivery d : deliveries) {
       for (SourceFile f : d.files()) {
-        FileStats s = d.stats().getOrDefault(normalise(f.path()), new FileStats(RawRecords.EMPTY_CHECKSUM, 0));
+        FileStats s =
+            d.stats()
+                .getOrDefault(normalise(f.path()), new FileStats(RawRecords.EMPTY_CHECKSUM, 0));
         rows.add(
             RowFactory.create(
                 d.kind().sourceName,
@@ -120,7 +134,9 @@ public final class FileLedger {
         "t.path = s.path AND t.size = s.size AND t.modification_time = s.modification_time");
   }
 
-  /** One spelling per file whether Hadoop ("file:/x") or Spark ("file:///x", %-encoded) wrote it. */
+  /**
+   * One spelling per file whether Hadoop ("file:/x") or Spark ("file:///x", %-encoded) wrote it.
+   */
   public static String normalise(String path) {
     URI uri = URI.create(path.replace(" ", "%20")).normalize();
     String scheme = uri.getScheme() == null ? "file" : uri.getScheme();

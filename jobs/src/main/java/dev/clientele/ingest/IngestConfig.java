@@ -14,7 +14,10 @@ import java.util.function.UnaryOperator;
  * @param partitionByMonth partition transactions by txn_month instead of txn_date
  */
 public record IngestConfig(
-    Map<SourceKind, SourceConfig> sources, IngestRules rules, PiiKey pii, boolean partitionByMonth) {
+    Map<SourceKind, SourceConfig> sources,
+    IngestRules rules,
+    PiiKey pii,
+    boolean partitionByMonth) {
 
   public static IngestConfig from(Settings ingest, UnaryOperator<String> env) {
     Settings sources = ingest.at("sources");
@@ -27,9 +30,11 @@ public record IngestConfig(
       if (sources.has(name)) bound.put(kind, SourceConfig.from(sources, kind));
     }
     if (!bound.containsKey(SourceKind.TRANSACTIONS)) {
-      throw sources.error("transactions", "is required: the transaction log is what Clientele analyses.");
+      throw sources.error(
+          "transactions", "is required: the transaction log is what Clientele analyses.");
     }
     boolean byMonth = ingest.oneOf("partition-by", Set.of("day", "month")).equals("month");
-    return new IngestConfig(bound, IngestRules.from(ingest.at("rules")), PiiKey.from(ingest.at("pii"), env), byMonth);
+    return new IngestConfig(
+        bound, IngestRules.from(ingest.at("rules")), PiiKey.from(ingest.at("pii"), env), byMonth);
   }
 }

@@ -34,17 +34,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code clientele ingest}: loads each configured source's new files into its silver table
- * ({@code transactions}, {@code customers} + {@code customer_history}, {@code surveys},
- * {@code complaints}), every rejected record into {@code quarantine} with its reasons, the files into
- * the {@code ingest_files} ledger, and one {@code runs} row per source with read = accepted +
+ * {@code clientele ingest}: loads each configured source's new files into its silver table ({@code
+ * transactions}, {@code customers} + {@code customer_history}, {@code surveys}, {@code
+ * complaints}), every rejected record into {@code quarantine} with its reasons, the files into the
+ * {@code ingest_files} ledger, and one {@code runs} row per source with read = accepted +
  * quarantined + duplicate.
  *
  * <p>Order of writes, so a crash anywhere followed by a rerun gives the tables of a clean run:
- * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is over
- * its reject-rate ceiling, silver (insert-only MERGE by key; customers upsert only newer versions);
- * then the ledger, last. Files not in the ledger are read again by the rerun, whose writes are then
- * no-ops for rows the crashed run already wrote.
+ * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is
+ * over its reject-rate ceiling, silver (insert-only MERGE by key; customers upsert only newer
+ * versions); then the ledger, last. Files not in the ledger are read again by the rerun, whose
+ * writes are then no-ops for rows the crashed run already wrote.
  */
 public final class IngestJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -99,8 +99,16 @@ public final class IngestJob implements ClienteleJob {
       List<FileLedger.SourceFile> files = ledger.list(src.path());
       if (files.isEmpty()) {
         if (src.required()) {
-          throw new JobFailure("No " + kind.sourceName + " files at " + src.path() + " (clientele.ingest.sources."
-              + kind.sourceName + ".path or --input " + kind.sourceName + "=PATH).");
+          throw new JobFailure(
+              "No "
+                  + kind.sourceName
+                  + " files at "
+                  + src.path()
+                  + " (clientele.ingest.sources."
+                  + kind.sourceName
+                  + ".path or --input "
+                  + kind.sourceName
+                  + "=PATH).");
         }
         LOG.info("Source {}: no files at {}, skipped", kind.sourceName, src.path());
         results.put(kind, SourceResult.skipped(kind, "no files"));
@@ -108,13 +116,20 @@ public final class IngestJob implements ClienteleJob {
       }
       if (kind == SourceKind.CUSTOMERS) customerFilesExist = true;
       List<FileLedger.SourceFile> pending = ledger.pending(kind, files);
-      LOG.info("Source {}: {} file(s) at {}, {} new", kind.sourceName, files.size(), src.path(), pending.size());
+      LOG.info(
+          "Source {}: {} file(s) at {}, {} new",
+          kind.sourceName,
+          files.size(),
+          src.path(),
+          pending.size());
       if (pending.isEmpty()) {
         results.put(kind, SourceResult.skipped(kind, "no new files"));
         continue;
       }
       Dataset<Row> known =
-          kind != SourceKind.CUSTOMERS && customerFilesExist && config.rules().quarantineUnknownCustomer()
+          kind != SourceKind.CUSTOMERS
+                  && customerFilesExist
+                  && config.rules().quarantineUnknownCustomer()
               ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
               : null;
       Batch batch = classify(spark, tables, src, pending, known, futureCutoff, completedRuns);
@@ -123,26 +138,36 @@ public final class IngestJob implements ClienteleJob {
       results.put(kind, result);
       LOG.info(
           "Source {}: read {} = accepted {} + quarantined {} + duplicate {}{}",
-          kind.sourceName, result.read(), result.accepted(), result.quarantined(), result.duplicate(),
+          kind.sourceName,
+          result.read(),
+          result.accepted(),
+          result.quarantined(),
+          result.duplicate(),
           result.topReasons().isEmpty() ? "" : "; top reasons " + result.topReasons());
       if (!result.reconciles()) {
-        throw new IllegalStateException("Counts of " + kind.sourceName + " do not reconcile: " + result);
+        throw new IllegalStateException(
+            "Counts of " + kind.sourceName + " do not reconcile: " + result);
       }
     }
 
     Map<String, Long> versions = new LinkedHashMap<>();
     if (!batches.isEmpty()) {
       timed("quarantine", () -> writeQuarantine(spark, tables, run.runId(), batches.values()));
-      versions.put(Table.QUARANTINE.tableName, DeltaIO.version(spark, tables.path(Table.QUARANTINE)));
+      versions.put(
+          Table.QUARANTINE.tableName, DeltaIO.version(spark, tables.path(Table.QUARANTINE)));
       failOverCeiling(spark, run, results, started, versions);
       writeSilver(spark, tables, run.runId(), batches, versions);
       List<FileLedger.Delivery> deliveries = new ArrayList<>();
       for (Batch b : batches.values()) {
-        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), RawRecords.fileStats(b.checked())));
+        deliveries.add(
+            new FileLedger.Delivery(b.kind(), b.files(), RawRecords.fileStats(b.checked())));
       }
       ledger.record(deliveries, run.runId(), Instant.now());
-      LOG.info("Recorded {} file(s) in ingest_files", deliveries.stream().mapToInt(d -> d.files().size()).sum());
-      versions.put(Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
+      LOG.info(
+          "Recorded {} file(s) in ingest_files",
+          deliveries.stream().mapToInt(d -> d.files().size()).sum());
+      versions.put(
+          Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
     }
     List<RunLog.Entry> entries = new ArrayList<>();
     Instant finished = Instant.now();
@@ -175,25 +200,44 @@ public final class IngestJob implements ClienteleJob {
       Instant futureCutoff,
       Dataset<Row> completedRuns) {
     SourceKind kind = src.kind();
-    Dataset<Row> records = RawRecords.read(spark, src, pending.stream().map(FileLedger.SourceFile::path).toList());
-    Dataset<Row> redacted = RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
+    Dataset<Row> records =
+        RawRecords.read(spark, src, pending.stream().map(FileLedger.SourceFile::path).toList());
+    Dataset<Row> redacted =
+        RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
     Dataset<Row> checked =
-        lenient(spark, () -> ValidationRules.check(ColumnMapping.apply(redacted, src, config.pii()), kind, config.rules(), futureCutoff))
+        lenient(
+                spark,
+                () ->
+                    ValidationRules.check(
+                        ColumnMapping.apply(redacted, src, config.pii()),
+                        kind,
+                        config.rules(),
+                        futureCutoff))
             .persist(BATCH);
     try {
       long start = System.nanoTime();
       long parsed = checked.count();
       LOG.info("Parsed and checked {} {} record(s) in {}", parsed, kind.sourceName, seconds(start));
-      Dataset<Row> validated = ValidationRules.withUnknownCustomers(checked, kind, knownCustomers, smallSides::materialise);
-      Dataset<Row> existing = DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
-      Dataset<Row> classified = Dedupe.classify(validated, kind, existing, completedRuns, smallSides::materialise);
+      Dataset<Row> validated =
+          ValidationRules.withUnknownCustomers(
+              checked, kind, knownCustomers, smallSides::materialise);
+      Dataset<Row> existing =
+          DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
+      Dataset<Row> classified =
+          Dedupe.classify(validated, kind, existing, completedRuns, smallSides::materialise);
       start = System.nanoTime();
       SourceResult result = count(kind, pending.size(), classified);
       LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
       // One status per parsed record: a lookup joined twice to a record would show here.
       if (result.read() != parsed) {
         throw new IllegalStateException(
-            "Classifying the " + kind.sourceName + " batch gave " + result.read() + " rows for " + parsed + " records");
+            "Classifying the "
+                + kind.sourceName
+                + " batch gave "
+                + result.read()
+                + " rows for "
+                + parsed
+                + " records");
       }
       return new Batch(kind, pending, checked, classified, result, knownCustomers != null);
     } catch (RuntimeException e) {
@@ -219,16 +263,19 @@ public final class IngestJob implements ClienteleJob {
   }
 
   /** Customers in silver from a customer source, plus those this run accepts. */
-  private static Dataset<Row> knownCustomers(SparkSession spark, TableCatalog tables, Batch customers) {
+  private static Dataset<Row> knownCustomers(
+      SparkSession spark, TableCatalog tables, Batch customers) {
     Dataset<Row> known =
         DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMERS), CustomersColumns.SCHEMA)
             .where(col(CustomersColumns.IS_DERIVED).equalTo(false))
             .select(CustomersColumns.CUSTOMER_ID);
     if (customers != null) {
-      known = known.unionByName(
-          customers.classified()
-              .where(col(Dedupe.STATUS).notEqual(Dedupe.QUARANTINED))
-              .select(CustomersColumns.CUSTOMER_ID));
+      known =
+          known.unionByName(
+              customers
+                  .classified()
+                  .where(col(Dedupe.STATUS).notEqual(Dedupe.QUARANTINED))
+                  .select(CustomersColumns.CUSTOMER_ID));
     }
     return known;
   }
@@ -241,7 +288,12 @@ public final class IngestJob implements ClienteleJob {
     Map<String, Long> byStatus = new HashMap<>();
     Map<String, Long> byReason = new HashMap<>();
     Column isQuarantined = col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED);
-    for (Row r : classified.groupBy(col(Dedupe.STATUS), when(isQuarantined, col(ValidationRules.REASONS)).as("reasons")).count().collectAsList()) {
+    for (Row r :
+        classified
+            .groupBy(
+                col(Dedupe.STATUS), when(isQuarantined, col(ValidationRules.REASONS)).as("reasons"))
+            .count()
+            .collectAsList()) {
       long records = r.getLong(2);
       byStatus.merge(r.getString(0), records, Long::sum);
       if (!r.isNullAt(1)) {
@@ -250,7 +302,10 @@ public final class IngestJob implements ClienteleJob {
     }
     List<String> top =
         byReason.entrySet().stream()
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+            .sorted(
+                Map.Entry.<String, Long>comparingByValue()
+                    .reversed()
+                    .thenComparing(Map.Entry.comparingByKey()))
             .limit(3)
             .map(e -> e.getKey() + " " + e.getValue())
             .toList();
@@ -258,10 +313,12 @@ public final class IngestJob implements ClienteleJob {
     long quarantined = byStatus.getOrDefault(Dedupe.QUARANTINED, 0L);
     long duplicate = byStatus.getOrDefault(Dedupe.DUPLICATE, 0L);
     long read = byStatus.values().stream().mapToLong(Long::longValue).sum();
-    return new SourceResult(kind, "running", files, read, accepted, quarantined, duplicate, top, null);
+    return new SourceResult(
+        kind, "running", files, read, accepted, quarantined, duplicate, top, null);
   }
 
-  private static void writeQuarantine(SparkSession spark, TableCatalog tables, String runId, Iterable<Batch> batches) {
+  private static void writeQuarantine(
+      SparkSession spark, TableCatalog tables, String runId, Iterable<Batch> batches) {
     Dataset<Row> all = null;
     Timestamp now = Timestamp.from(Instant.now());
     for (Batch b : batches) {
@@ -286,38 +343,59 @@ public final class IngestJob implements ClienteleJob {
   }
 
   private void failOverCeiling(
-      SparkSession spark, RunContext run, Map<SourceKind, SourceResult> results, Instant started, Map<String, Long> versions) {
+      SparkSession spark,
+      RunContext run,
+      Map<SourceKind, SourceResult> results,
+      Instant started,
+      Map<String, Long> versions) {
     List<String> problems = new ArrayList<>();
     for (SourceResult r : results.values()) {
       if (r.rejectRate() > config.rules().maxRejectRate()) {
-        problems.add(String.format(
-            "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%); top reasons: %s",
-            r.kind().sourceName, r.quarantined(), r.read(), 100 * r.rejectRate(),
-            100 * config.rules().maxRejectRate(), String.join(", ", r.topReasons())));
+        problems.add(
+            String.format(
+                "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%); top reasons: %s",
+                r.kind().sourceName,
+                r.quarantined(),
+                r.read(),
+                100 * r.rejectRate(),
+                100 * config.rules().maxRejectRate(),
+                String.join(", ", r.topReasons())));
       }
     }
     if (problems.isEmpty()) return;
-    String message = String.join("; ", problems)
-        + ". Quarantine is written (table quarantine); silver is unchanged. Fix the input or raise "
-        + "clientele.ingest.rules.max-reject-rate.";
+    String message =
+        String.join("; ", problems)
+            + ". Quarantine is written (table quarantine); silver is unchanged. Fix the input or raise "
+            + "clientele.ingest.rules.max-reject-rate.";
     Instant finished = Instant.now();
     List<RunLog.Entry> entries = new ArrayList<>();
     for (SourceResult r : results.values()) {
-      entries.add(entry(r.withStatus(r.status().equals("skipped") ? "skipped" : "failed", message), started, finished, versions));
+      entries.add(
+          entry(
+              r.withStatus(r.status().equals("skipped") ? "skipped" : "failed", message),
+              started,
+              finished,
+              versions));
     }
     RunLog.record(spark, run, entries);
     throw new JobFailure(message);
   }
 
   private void writeSilver(
-      SparkSession spark, TableCatalog tables, String runId, Map<SourceKind, Batch> batches, Map<String, Long> versions) {
+      SparkSession spark,
+      TableCatalog tables,
+      String runId,
+      Map<SourceKind, Batch> batches,
+      Map<String, Long> versions) {
     for (Batch b : batches.values()) {
       timed("silver " + b.kind().table.tableName, () -> writeSilver(spark, tables, runId, b));
       versions.put(b.kind().table.tableName, DeltaIO.version(spark, tables.path(b.kind().table)));
     }
     writeDerivedCustomers(spark, tables, runId, batches);
     if (batches.containsKey(SourceKind.CUSTOMERS)) {
-      versions.put(Table.CUSTOMER_HISTORY.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMER_HISTORY)));
+      versions.put(
+          Table.CUSTOMER_HISTORY.tableName,
+          DeltaIO.version(spark, tables.path(Table.CUSTOMER_HISTORY)));
     }
     versions.put(Table.CUSTOMERS.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMERS)));
   }
@@ -328,9 +406,11 @@ public final class IngestJob implements ClienteleJob {
     Dataset<Row> accepted = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED));
     switch (kind) {
       case CUSTOMERS -> {
-        Dataset<Row> versionsFrame = accepted.withColumn(CustomersColumns.INGEST_RUN_ID, lit(runId));
+        Dataset<Row> versionsFrame =
+            accepted.withColumn(CustomersColumns.INGEST_RUN_ID, lit(runId));
         String historyPath = tables.path(Table.CUSTOMER_HISTORY);
-        Dataset<Row> existing = DeltaIO.readOrEmpty(spark, historyPath, CustomersColumns.HISTORY_SCHEMA);
+        Dataset<Row> existing =
+            DeltaIO.readOrEmpty(spark, historyPath, CustomersColumns.HISTORY_SCHEMA);
         DeltaIO.upsert(
             spark,
             CustomerVersions.history(versionsFrame, existing),
@@ -345,24 +425,32 @@ public final class IngestJob implements ClienteleJob {
             "t.is_derived OR t.updated_at IS NULL OR s.updated_at > t.updated_at");
       }
       case TRANSACTIONS -> {
-        Dataset<Row> rows = accepted
-            .withColumn(TransactionsColumns.SOURCE_FILE, col(RawRecords.FILE))
-            .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
-            .select(CustomerVersions.columns(kind.schema));
+        Dataset<Row> rows =
+            accepted
+                .withColumn(TransactionsColumns.SOURCE_FILE, col(RawRecords.FILE))
+                .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
+                .select(CustomerVersions.columns(kind.schema));
         String partition = TransactionsColumns.TXN_DATE;
         if (config.partitionByMonth()) {
-          rows = rows.withColumn(TransactionsColumns.TXN_MONTH, trunc(col(TransactionsColumns.TXN_DATE), "month"));
+          rows =
+              rows.withColumn(
+                  TransactionsColumns.TXN_MONTH, trunc(col(TransactionsColumns.TXN_DATE), "month"));
           partition = TransactionsColumns.TXN_MONTH;
         }
         DeltaIO.insertNew(
-            spark, rows, tables.path(Table.TRANSACTIONS),
-            "t.txn_id = s.txn_id AND t." + partition + " = s." + partition, partition);
+            spark,
+            rows,
+            tables.path(Table.TRANSACTIONS),
+            "t.txn_id = s.txn_id AND t." + partition + " = s." + partition,
+            partition);
       }
       default -> {
         String keyCol = kind.key.get(0);
         DeltaIO.insertNew(
             spark,
-            accepted.withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId)).select(CustomerVersions.columns(kind.schema)),
+            accepted
+                .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
+                .select(CustomerVersions.columns(kind.schema)),
             tables.path(kind.table),
             "t." + keyCol + " = s." + keyCol);
       }
@@ -376,13 +464,19 @@ public final class IngestJob implements ClienteleJob {
     for (Batch b : batches.values()) {
       // Ids checked against the known customers need no derived row: they all have one already.
       if (b.kind() == SourceKind.CUSTOMERS || b.idsKnown()) continue;
-      Dataset<Row> part = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED)).select(CustomersColumns.CUSTOMER_ID);
+      Dataset<Row> part =
+          b.classified()
+              .where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED))
+              .select(CustomersColumns.CUSTOMER_ID);
       ids = ids == null ? part : ids.unionByName(part);
     }
     if (ids != null) {
       Dataset<Row> derived = CustomerVersions.derived(ids, runId);
-      timed("derived customers", () ->
-          DeltaIO.insertNew(spark, derived, tables.path(Table.CUSTOMERS), "t.customer_id = s.customer_id"));
+      timed(
+          "derived customers",
+          () ->
+              DeltaIO.insertNew(
+                  spark, derived, tables.path(Table.CUSTOMERS), "t.customer_id = s.customer_id"));
     }
   }
 
@@ -397,11 +491,22 @@ public final class IngestJob implements ClienteleJob {
     return String.format("%.1fs", (System.nanoTime() - startNanos) / 1e9);
   }
 
-  private static RunLog.Entry entry(SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {
-    String message = r.note() != null ? r.note() : r.topReasons().isEmpty() ? null : "top reasons: " + String.join(", ", r.topReasons());
+  private static RunLog.Entry entry(
+      SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {
+    String message =
+        r.note() != null
+            ? r.note()
+            : r.topReasons().isEmpty() ? null : "top reasons: " + String.join(", ", r.topReasons());
     return new RunLog.Entry(
-        r.kind().sourceName, r.status(), r.read(), r.accepted(), r.quarantined(), r.duplicate(),
-        started, finished, message, versions.isEmpty() ? null : Map.copyOf(versions));
+        r.kind().sourceName,
+        r.status(),
+        r.read(),
+        r.accepted(),
+        r.quarantined(),
+        r.duplicate(),
+        started,
+        finished,
+        message,
+        versions.isEmpty() ? null : Map.copyOf(versions));
   }
-
 }

@@ -7,13 +7,13 @@ import java.time.ZoneOffset;
 import java.util.Set;
 
 /**
- * Validation rules from {@code clientele.ingest.rules}: what {@link ValidationRules} quarantines and
- * the reject-rate ceiling that fails a run.
+ * Validation rules from {@code clientele.ingest.rules}: what {@link ValidationRules} quarantines
+ * and the reject-rate ceiling that fails a run.
  *
  * @param quarantineUnknownCustomer quarantine (true) or accept records whose customer is not in the
  *     customer source
- * @param quarantineMissingCustomerId quarantine (true) or accept as anonymous transactions without a
- *     customer id
+ * @param quarantineMissingCustomerId quarantine (true) or accept as anonymous transactions without
+ *     a customer id
  * @param maxRejectRate quarantined / read above which a source fails the run
  * @param futureToleranceMinutes slack after the end of the as-of day before a time is in the future
  */
@@ -32,8 +32,14 @@ public record IngestRules(
         s.longAtLeast("future-timestamp-tolerance-minutes", 0));
   }
 
-  /** Event times after this instant are future_timestamp: end of the as-of day (UTC) plus the tolerance. */
+  /**
+   * Event times after this instant are future_timestamp: end of the as-of day (UTC) plus the
+   * tolerance.
+   */
   public Instant futureCutoff(LocalDate asOf) {
-    return asOf.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(60 * futureToleranceMinutes);
+    return asOf.plusDays(1)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant()
+        .plusSeconds(60 * futureToleranceMinutes);
   }
 }

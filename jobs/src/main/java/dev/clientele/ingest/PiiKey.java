@@ -36,7 +36,8 @@ public final class PiiKey {
   /**
    * Resolves the key; {@code env} looks up environment variables (System::getenv outside tests).
    *
-   * @throws ConfigError when no key is found and the dev key is not allowed, or the key is too short
+   * @throws ConfigError when no key is found and the dev key is not allowed, or the key is too
+   *     short
    */
   public static PiiKey from(Settings s, UnaryOperator<String> env) {
     List<String> columns = List.copyOf(s.strings("columns"));
@@ -51,7 +52,9 @@ public final class PiiKey {
     if (file != null) {
       Path path = Path.of(file);
       if (!Files.isReadable(path)) {
-        throw s.error("key-file", "names " + path.toAbsolutePath() + ", which does not exist or cannot be read.");
+        throw s.error(
+            "key-file",
+            "names " + path.toAbsolutePath() + ", which does not exist or cannot be read.");
       }
       try {
         String value = Files.readString(path, StandardCharsets.UTF_8).trim();
@@ -61,7 +64,8 @@ public final class PiiKey {
       }
     }
     if (s.bool("dev-key-allowed")) {
-      return new PiiKey(DEV_KEY.getBytes(StandardCharsets.UTF_8), "the built-in development key", true, columns);
+      return new PiiKey(
+          DEV_KEY.getBytes(StandardCharsets.UTF_8), "the built-in development key", true, columns);
     }
     throw s.error(
         "key-env",
@@ -72,9 +76,11 @@ public final class PiiKey {
             + " characters (for generated sample data only, clientele.ingest.pii.dev-key-allowed = true).");
   }
 
-  private static PiiKey checked(Settings s, String key, String value, String origin, List<String> columns) {
+  private static PiiKey checked(
+      Settings s, String key, String value, String origin, List<String> columns) {
     if (value.length() < MIN_LENGTH) {
-      throw s.error(key, "the key from " + origin + " is shorter than " + MIN_LENGTH + " characters.");
+      throw s.error(
+          key, "the key from " + origin + " is shorter than " + MIN_LENGTH + " characters.");
     }
     return new PiiKey(value.getBytes(StandardCharsets.UTF_8), origin, false, columns);
   }

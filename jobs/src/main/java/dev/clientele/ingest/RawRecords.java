@@ -57,12 +57,16 @@ import org.apache.spark.sql.types.StructType;
 public final class RawRecords {
   public static final String FILE = "__file";
   public static final String LINE = "__line";
+
   /** The record as read (the line, or the row as JSON). */
   public static final String TEXT = "__text";
+
   /** Non-null when the record could not be split into the source's fields. */
   public static final String CORRUPT = "__corrupt";
+
   /** 64-bit xxHash of (line, text): the record's share of its file's checksum. */
   public static final String TEXT_HASH = "__text_hash";
+
   /** What quarantine keeps of the record (see {@link #redact}). */
   public static final String RAW = "__raw";
 
@@ -70,12 +74,15 @@ public final class RawRecords {
 
   private RawRecords() {}
 
-  /** The records of {@code paths} (all files of one source), header lines and blank lines dropped. */
+  /**
+   * The records of {@code paths} (all files of one source), header lines and blank lines dropped.
+   */
   public static Dataset<Row> read(SparkSession spark, SourceConfig src, List<String> paths) {
     String[] files = paths.toArray(String[]::new);
     if (src.format() == SourceConfig.Format.PARQUET) {
       Dataset<Row> rows = spark.read().parquet(files);
-      Column[] sourceCols = java.util.Arrays.stream(rows.columns()).map(c -> col(quoted(c))).toArray(Column[]::new);
+      Column[] sourceCols =
+          java.util.Arrays.stream(rows.columns()).map(c -> col(quoted(c))).toArray(Column[]::new);
       List<Column> out = new ArrayList<>(List.of(sourceCols));
       out.add(col("_metadata.file_path").as(FILE));
       out.add(col("_metadata.row_index").plus(1).as(LINE));
@@ -113,7 +120,9 @@ public final class RawRecords {
     // from_json leaves the corrupt column null for a line that is not a JSON object at all.
     out.add(
         src.format() == SourceConfig.Format.JSON
-            ? when(col("__parsed").isNull(), col(TEXT)).otherwise(col("__parsed." + CORRUPT)).as(CORRUPT)
+            ? when(col("__parsed").isNull(), col(TEXT))
+                .otherwise(col("__parsed." + CORRUPT))
+                .as(CORRUPT)
             : col("__parsed." + CORRUPT).as(CORRUPT));
     return withTextHash(lines.withColumn("__parsed", parsed).select(out.toArray(Column[]::new)));
   }
@@ -135,9 +144,15 @@ public final class RawRecords {
             .agg(
                 org.apache.spark.sql.functions.bit_xor(col(TEXT_HASH)).as("x"),
                 count(lit(1)).as("n"))
-            .select(col(FILE), concat(lit("xxh64xor:"), lpad(org.apache.spark.sql.functions.hex(col("x")), 16, "0")), col("n"))
+            .select(
+                col(FILE),
+                concat(
+                    lit("xxh64xor:"), lpad(org.apache.spark.sql.functions.hex(col("x")), 16, "0")),
+                col("n"))
             .collectAsList()) {
-      stats.put(FileLedger.normalise(r.getString(0)), new FileLedger.FileStats(r.getString(1), r.getLong(2)));
+      stats.put(
+          FileLedger.normalise(r.getString(0)),
+          new FileLedger.FileStats(r.getString(1), r.getLong(2)));
     }
     return stats;
   }
@@ -196,9 +211,14 @@ public final class RawRecords {
                 "__before",
                 coalesce(
                     sum("__n")
-                        .over(Window.partitionBy(FILE).orderBy("__block").rowsBetween(Window.unboundedPreceding(), -1)),
+                        .over(
+                            Window.partitionBy(FILE)
+                                .orderBy("__block")
+                                .rowsBetween(Window.unboundedPreceding(), -1)),
                     lit(0L)));
-    return text.join(broadcast(splits), scala.jdk.javaapi.CollectionConverters.asScala(List.of(FILE, "__block")).toSeq())
+    return text.join(
+            broadcast(splits),
+            scala.jdk.javaapi.CollectionConverters.asScala(List.of(FILE, "__block")).toSeq())
         .select(
             col(FILE),
             col("__before").plus(col("__id")).minus(col("__first")).plus(1).as(LINE),
@@ -215,19 +235,32 @@ public final class RawRecords {
     for (String file : java.util.Arrays.stream(files).sorted().toList()) {
       String header = firstLine(spark, file, src.encoding());
       if (header == null) continue;
-      List<String> actual = CsvHeader.split(header, src.delimiter().charAt(0), src.quote().charAt(0));
+      List<String> actual =
+          CsvHeader.split(header, src.delimiter().charAt(0), src.quote().charAt(0));
       if (expected == null) {
         expected = actual;
         expectedFrom = "the header of " + file;
       } else if (!expected.equals(actual)) {
-        throw new JobFailure("File " + file + " has header " + actual + ", expected " + expected + " (from " + expectedFrom + ").");
+        throw new JobFailure(
+            "File "
+                + file
+                + " has header "
+                + actual
+                + ", expected "
+                + expected
+                + " (from "
+                + expectedFrom
+                + ").");
       }
     }
-    if (expected == null) throw new JobFailure("No header line in the " + src.kind().sourceName + " files.");
+    if (expected == null)
+      throw new JobFailure("No header line in the " + src.kind().sourceName + " files.");
     return expected;
   }
 
-  /** Line 1 of a file as the text source reads it (compressed files decompressed), null when empty. */
+  /**
+   * Line 1 of a file as the text source reads it (compressed files decompressed), null when empty.
+   */
   private static String firstLine(SparkSession spark, String file, String encoding) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path path = new Path(file);
@@ -235,7 +268,8 @@ public final class RawRecords {
       CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
       InputStream in = path.getFileSystem(conf).open(path);
       if (codec != null) in = codec.createInputStream(in);
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, Charset.forName(encoding)))) {
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(in, Charset.forName(encoding)))) {
         return reader.readLine();
       }
     } catch (IOException e) {

@@ -42,12 +42,28 @@ public record SourceConfig(
 
   static final Set<String> KEYS =
       Set.of(
-          "path", "format", "header", "delimiter", "quote", "encoding", "columns", "timestamp-format",
-          "date-format", "time-zone", "currency", "required", "mapping");
+          "path",
+          "format",
+          "header",
+          "delimiter",
+          "quote",
+          "encoding",
+          "columns",
+          "timestamp-format",
+          "date-format",
+          "time-zone",
+          "currency",
+          "required",
+          "mapping");
 
-  /** Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding. */
+  /**
+   * Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding.
+   */
   static final Set<String> ENCODINGS =
-      Set.of(StandardCharsets.UTF_8.name(), StandardCharsets.ISO_8859_1.name(), StandardCharsets.US_ASCII.name());
+      Set.of(
+          StandardCharsets.UTF_8.name(),
+          StandardCharsets.ISO_8859_1.name(),
+          StandardCharsets.US_ASCII.name());
 
   /** Binds {@code sources.<kind>}; {@code sources} is the reader for clientele.ingest.sources. */
   public static SourceConfig from(Settings sources, SourceKind kind) {
@@ -57,24 +73,29 @@ public record SourceConfig(
         throw s.error(key, "unknown source setting; allowed: " + new TreeSet<>(KEYS) + ".");
       }
     }
-    Format format = Format.valueOf(s.oneOf("format", Set.of("csv", "json", "parquet")).toUpperCase());
+    Format format =
+        Format.valueOf(s.oneOf("format", Set.of("csv", "json", "parquet")).toUpperCase());
     String delimiter = s.string("delimiter");
-    if (delimiter.length() != 1) throw s.error("delimiter", "must be one character, got '" + delimiter + "'.");
+    if (delimiter.length() != 1)
+      throw s.error("delimiter", "must be one character, got '" + delimiter + "'.");
     String quote = s.string("quote");
     if (quote.length() != 1) throw s.error("quote", "must be one character, got '" + quote + "'.");
     String encoding = s.string("encoding").toUpperCase(java.util.Locale.ROOT);
     if (!ENCODINGS.contains(encoding)) {
-      throw s.error("encoding", "must be one of " + new TreeSet<>(ENCODINGS) + ", got '" + encoding + "'.");
+      throw s.error(
+          "encoding", "must be one of " + new TreeSet<>(ENCODINGS) + ", got '" + encoding + "'.");
     }
     List<String> columns = s.has("columns") ? List.copyOf(s.strings("columns")) : null;
     if (format == Format.JSON && columns == null) {
-      throw s.error("columns", "must list the JSON fields to read (an explicit schema) for format json.");
+      throw s.error(
+          "columns", "must list the JSON fields to read (an explicit schema) for format json.");
     }
     ZoneId zone;
     try {
       zone = ZoneId.of(s.string("time-zone"));
     } catch (DateTimeException e) {
-      throw s.error("time-zone", "must be a time zone id like UTC or Europe/London: " + e.getMessage());
+      throw s.error(
+          "time-zone", "must be a time zone id like UTC or Europe/London: " + e.getMessage());
     }
     Map<String, String> mapping = s.stringMap("mapping");
     Set<String> mappable = new TreeSet<>();
@@ -82,7 +103,9 @@ public record SourceConfig(
     for (Map.Entry<String, String> m : mapping.entrySet()) {
       String key = "mapping." + m.getKey();
       if (!mappable.contains(m.getKey())) {
-        throw s.error(key, "is not a canonical column of " + kind.sourceName + "; allowed: " + mappable + ".");
+        throw s.error(
+            key,
+            "is not a canonical column of " + kind.sourceName + "; allowed: " + mappable + ".");
       }
       try {
         CatalystSqlParser$.MODULE$.parseExpression(m.getValue());

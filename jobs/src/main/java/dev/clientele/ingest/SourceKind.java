@@ -53,17 +53,23 @@ public enum SourceKind {
 
   /** Silver columns that are bookkeeping, not content: excluded when comparing duplicates. */
   static final Set<String> NOT_CONTENT =
-      Set.of(TransactionsColumns.INGEST_RUN_ID, TransactionsColumns.SOURCE_FILE, TransactionsColumns.TXN_DATE);
+      Set.of(
+          TransactionsColumns.INGEST_RUN_ID,
+          TransactionsColumns.SOURCE_FILE,
+          TransactionsColumns.TXN_DATE);
 
   public final String sourceName;
   public final Table table;
   public final StructType schema;
+
   /** Identity of a record: the same key with other content is a duplicate_conflict. */
   public final List<String> key;
+
   /** Column checked for future_timestamp, or null. */
   public final String eventTime;
 
-  SourceKind(String sourceName, Table table, StructType schema, List<String> key, String eventTime) {
+  SourceKind(
+      String sourceName, Table table, StructType schema, List<String> key, String eventTime) {
     this.sourceName = sourceName;
     this.table = table;
     this.schema = schema;
@@ -73,7 +79,9 @@ public enum SourceKind {
 
   /** Canonical columns a mapping produces (the schema minus what ingest fills). */
   public List<StructField> mappedFields() {
-    return Arrays.stream(schema.fields()).filter(f -> !FILLED_BY_INGEST.contains(f.name())).toList();
+    return Arrays.stream(schema.fields())
+        .filter(f -> !FILLED_BY_INGEST.contains(f.name()))
+        .toList();
   }
 
   /** Columns whose values decide whether two records with one key are the same record. */

@@ -34,14 +34,17 @@ public record SourceResult(
   }
 
   public SourceResult withStatus(String newStatus, String newNote) {
-    return new SourceResult(kind, newStatus, files, read, accepted, quarantined, duplicate, topReasons, newNote);
+    return new SourceResult(
+        kind, newStatus, files, read, accepted, quarantined, duplicate, topReasons, newNote);
   }
 
   /** The per-source table printed at the end of a run. */
   public static String table(List<SourceResult> results) {
     StringBuilder out = new StringBuilder();
     String format = "%-13s %6s %10s %10s %12s %10s  %s%n";
-    out.append(String.format(format, "source", "files", "read", "accepted", "quarantined", "duplicate", "status"));
+    out.append(
+        String.format(
+            format, "source", "files", "read", "accepted", "quarantined", "duplicate", "status"));
     for (SourceResult r : results) {
       out.append(
           String.format(

@@ -25,9 +25,9 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Every validation rule of ingest, in one place: adds {@link #REASONS}, the array of reason codes
- * of a mapped record (empty = valid), one row per input record. A record may carry several codes;
- * a record that could not be split into fields carries only {@link #MALFORMED_RECORD}.
- * Returns and cancellations (negative quantities) are valid records.
+ * of a mapped record (empty = valid), one row per input record. A record may carry several codes; a
+ * record that could not be split into fields carries only {@link #MALFORMED_RECORD}. Returns and
+ * cancellations (negative quantities) are valid records.
  */
 public final class ValidationRules {
   /** Reason codes of the current record; empty when it is valid. */
@@ -35,23 +35,35 @@ public final class ValidationRules {
 
   /** Wrong number of fields, unbalanced quotes, not a JSON object. */
   public static final String MALFORMED_RECORD = "malformed_record";
+
   /** No customer id (transactions: when rules.missing-customer-id = quarantine). */
   public static final String MISSING_CUSTOMER_ID = "missing_customer_id";
+
   /** A timestamp or date that does not parse with the source's format. */
   public static final String UNPARSEABLE_TIMESTAMP = "unparseable_timestamp";
+
   /** The event time is after the end of the as-of day plus the tolerance. */
   public static final String FUTURE_TIMESTAMP = "future_timestamp";
+
   /** Transactions: unit_price is zero or negative (returns have negative quantity, not price). */
   public static final String NON_POSITIVE_PRICE = "non_positive_price";
+
   /** The customer id is not in the customer source (when rules.unknown-customer = quarantine). */
   public static final String UNKNOWN_CUSTOMER = "unknown_customer";
+
   /** The record's key was already taken by a record with other content. Set by {@link Dedupe}. */
   public static final String DUPLICATE_CONFLICT = "duplicate_conflict";
+
   /** Prefix: a required column is empty, e.g. missing_required:ts. */
   public static final String MISSING_REQUIRED = "missing_required:";
+
   /** Prefix: a non-time value does not parse as its type, e.g. unparseable_value:quantity. */
   public static final String UNPARSEABLE_VALUE = "unparseable_value:";
-  /** Prefix: a value outside its allowed range, e.g. out_of_range:csat (1–5) or out_of_range:nps (0–10). */
+
+  /**
+   * Prefix: a value outside its allowed range, e.g. out_of_range:csat (1–5) or out_of_range:nps
+   * (0–10).
+   */
   public static final String OUT_OF_RANGE = "out_of_range:";
 
   private static final String UNKNOWN = "__unknown_customer";
@@ -63,41 +75,54 @@ public final class ValidationRules {
   /**
    * Every rule but the unknown-customer one, which needs the batch's customer ids first: adds
    * {@link #REASONS} as if the customer were known, and drops the mapping's raw input columns, so
-   * the result is what a batch caches (narrower than the mapped frame). {@link #withUnknownCustomers}
-   * then completes the reasons.
+   * the result is what a batch caches (narrower than the mapped frame). {@link
+   * #withUnknownCustomers} then completes the reasons.
    *
    * @param mapped the output of {@link ColumnMapping}
    * @param futureCutoff event times after this instant are in the future
    */
-  public static Dataset<Row> check(Dataset<Row> mapped, SourceKind kind, IngestRules rules, Instant futureCutoff) {
+  public static Dataset<Row> check(
+      Dataset<Row> mapped, SourceKind kind, IngestRules rules, Instant futureCutoff) {
     List<Column> checks = new ArrayList<>();
     List<String> present = Arrays.asList(mapped.columns());
     for (StructField f : kind.mappedFields()) {
       String c = f.name();
       String in = ColumnMapping.INPUT_PREFIX + c;
-      boolean isTime = f.dataType().sameType(DataTypes.TimestampType) || f.dataType().sameType(DataTypes.DateType);
+      boolean isTime =
+          f.dataType().sameType(DataTypes.TimestampType)
+              || f.dataType().sameType(DataTypes.DateType);
       if (present.contains(in)) {
         Column unparseable = col(in).isNotNull().and(col(c).isNull());
         checks.add(when(unparseable, lit(isTime ? UNPARSEABLE_TIMESTAMP : UNPARSEABLE_VALUE + c)));
       }
       if (c.equals(CustomersColumns.CUSTOMER_ID)) {
         boolean required = !f.nullable() || rules.quarantineMissingCustomerId();
-        if (required) checks.add(when(col(c).isNull().and(inputMissing(present, in)), lit(MISSING_CUSTOMER_ID)));
+        if (required)
+          checks.add(
+              when(col(c).isNull().and(inputMissing(present, in)), lit(MISSING_CUSTOMER_ID)));
       } else if (!f.nullable() && (present.contains(in) || !ColumnMapping.DERIVED.contains(c))) {
         checks.add(when(col(c).isNull().and(inputMissing(present, in)), lit(MISSING_REQUIRED + c)));
       }
     }
     if (kind.eventTime != null) {
-      checks.add(when(col(kind.eventTime).gt(lit(Timestamp.from(futureCutoff))), lit(FUTURE_TIMESTAMP)));
+      checks.add(
+          when(col(kind.eventTime).gt(lit(Timestamp.from(futureCutoff))), lit(FUTURE_TIMESTAMP)));
     }
     if (kind == SourceKind.TRANSACTIONS) {
       checks.add(when(col(TransactionsColumns.UNIT_PRICE).leq(0), lit(NON_POSITIVE_PRICE)));
     }
     if (kind == SourceKind.SURVEYS) {
-      checks.add(when(col(SurveysColumns.CSAT).lt(1).or(col(SurveysColumns.CSAT).gt(5)), lit(OUT_OF_RANGE + SurveysColumns.CSAT)));
-      checks.add(when(col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)), lit(OUT_OF_RANGE + SurveysColumns.NPS)));
+      checks.add(
+          when(
+              col(SurveysColumns.CSAT).lt(1).or(col(SurveysColumns.CSAT).gt(5)),
+              lit(OUT_OF_RANGE + SurveysColumns.CSAT)));
+      checks.add(
+          when(
+              col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)),
+              lit(OUT_OF_RANGE + SurveysColumns.NPS)));
     }
-    // The checks' reasons as a column of their own, built once per record: array_compact is evaluated
+    // The checks' reasons as a column of their own, built once per record: array_compact is
+    // evaluated
     // outside generated code, and the expressions below refer to the reasons several times.
     Column reasons = col(CHECKED);
     // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
@@ -106,38 +131,60 @@ public final class ValidationRules {
     Dataset<Row> out =
         mapped
             .withColumn(CHECKED, array_compact(array(checks.toArray(Column[]::new))))
-            .withColumn(REASONS, when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD))).otherwise(withDerived))
+            .withColumn(
+                REASONS,
+                when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD)))
+                    .otherwise(withDerived))
             // Whether the only reason is a missing derived column: unknown_customer replaces it.
-            .withColumn(DERIVED_ONLY, col(RawRecords.CORRUPT).isNull().and(size(reasons).equalTo(0)).and(size(withDerived).gt(0)))
+            .withColumn(
+                DERIVED_ONLY,
+                col(RawRecords.CORRUPT)
+                    .isNull()
+                    .and(size(reasons).equalTo(0))
+                    .and(size(withDerived).gt(0)))
             .drop(CHECKED);
     for (String c : out.columns()) if (c.startsWith(ColumnMapping.INPUT_PREFIX)) out = out.drop(c);
     return out;
   }
 
   /**
-   * Completes {@link #REASONS} of a frame from {@link #check} with {@link #UNKNOWN_CUSTOMER}, appended
-   * after the other reasons of a record that could be split into fields.
+   * Completes {@link #REASONS} of a frame from {@link #check} with {@link #UNKNOWN_CUSTOMER},
+   * appended after the other reasons of a record that could be split into fields.
    *
-   * @param knownCustomers one column {@code customer_id} of every known customer, or null to skip the
-   *     unknown-customer rule (no customer source, or rules.unknown-customer = accept)
+   * @param knownCustomers one column {@code customer_id} of every known customer, or null to skip
+   *     the unknown-customer rule (no customer source, or rules.unknown-customer = accept)
    * @param smallSide materialises the batch's unknown customer ids (usually few) and returns them
    *     ready to join, broadcast when small enough, so the batch itself is never shuffled
    */
   public static Dataset<Row> withUnknownCustomers(
-      Dataset<Row> checked, SourceKind kind, Dataset<Row> knownCustomers, UnaryOperator<Dataset<Row>> smallSide) {
+      Dataset<Row> checked,
+      SourceKind kind,
+      Dataset<Row> knownCustomers,
+      UnaryOperator<Dataset<Row>> smallSide) {
     if (knownCustomers == null || kind == SourceKind.CUSTOMERS) return checked.drop(DERIVED_ONLY);
     Dataset<Row> ids =
-        checked.select(col(CustomersColumns.CUSTOMER_ID).as("__unknown_id")).where(col("__unknown_id").isNotNull()).distinct();
+        checked
+            .select(col(CustomersColumns.CUSTOMER_ID).as("__unknown_id"))
+            .where(col("__unknown_id").isNotNull())
+            .distinct();
     Dataset<Row> unknown =
         smallSide.apply(
-            ids.join(knownCustomers, ids.col("__unknown_id").equalTo(knownCustomers.col(CustomersColumns.CUSTOMER_ID)), "left_anti")
+            ids.join(
+                    knownCustomers,
+                    ids.col("__unknown_id")
+                        .equalTo(knownCustomers.col(CustomersColumns.CUSTOMER_ID)),
+                    "left_anti")
                 .withColumn(UNKNOWN, lit(true)));
-    Column others = when(col(DERIVED_ONLY), array().cast(DataTypes.createArrayType(DataTypes.StringType))).otherwise(col(REASONS));
+    Column others =
+        when(col(DERIVED_ONLY), array().cast(DataTypes.createArrayType(DataTypes.StringType)))
+            .otherwise(col(REASONS));
     return checked
         .join(unknown, col(CustomersColumns.CUSTOMER_ID).equalTo(col("__unknown_id")), "left")
         .withColumn(
             REASONS,
-            when(col(UNKNOWN).isNotNull().and(col(RawRecords.CORRUPT).isNull()), concat(others, array(lit(UNKNOWN_CUSTOMER))))
+            when(
+                    col(UNKNOWN).isNotNull().and(col(RawRecords.CORRUPT).isNull()),
+                    concat(others, array(lit(UNKNOWN_CUSTOMER))))
                 .otherwise(col(REASONS)))
         .drop("__unknown_id", UNKNOWN, DERIVED_ONLY);
   }
@@ -151,9 +198,13 @@ public final class ValidationRules {
     Column result = reasons;
     for (StructField f : kind.mappedFields()) {
       String c = f.name();
-      if (f.nullable() || present.contains(ColumnMapping.INPUT_PREFIX + c) || !ColumnMapping.DERIVED.contains(c)) continue;
+      if (f.nullable()
+          || present.contains(ColumnMapping.INPUT_PREFIX + c)
+          || !ColumnMapping.DERIVED.contains(c)) continue;
       // Not from input: derived by a default. Report only when nothing else explains it.
-      result = when(col(c).isNull().and(size(reasons).equalTo(0)), array(lit(MISSING_REQUIRED + c))).otherwise(result);
+      result =
+          when(col(c).isNull().and(size(reasons).equalTo(0)), array(lit(MISSING_REQUIRED + c)))
+              .otherwise(result);
     }
     return result;
   }

@@ -41,7 +41,8 @@ public final class PipelineCommand extends JobCommand {
   @Option(
       names = "--input",
       paramLabel = "SOURCE=PATH",
-      description = "Read an ingest source from this directory or glob instead of its configured path (repeatable).")
+      description =
+          "Read an ingest source from this directory or glob instead of its configured path (repeatable).")
   List<String> inputs = new ArrayList<>();
 
   @Override
@@ -70,20 +71,44 @@ public final class PipelineCommand extends JobCommand {
     SatisfactionRules satisfaction = SatisfactionRules.from(config.at("clientele.satisfaction"));
     List<PipelineJob.Stage> before =
         List.of(
-            new PipelineJob.Stage("ingest", new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv)), null),
-            new PipelineJob.Stage("features", new FeaturesJob(FeatureRules.from(config.at("clientele"))), Table.CUSTOMER_FEATURES));
+            new PipelineJob.Stage(
+                "ingest",
+                new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv)),
+                null),
+            new PipelineJob.Stage(
+                "features",
+                new FeaturesJob(FeatureRules.from(config.at("clientele"))),
+                Table.CUSTOMER_FEATURES));
     List<PipelineJob.Stage> parallel = new ArrayList<>();
-    parallel.add(new PipelineJob.Stage("segment", new SegmentJob(SegmentRules.from(config.at("clientele"))), Table.CUSTOMER_SEGMENTS));
-    parallel.add(new PipelineJob.Stage("value", new ValueJob(ValueRules.from(config.at("clientele"))), Table.CUSTOMER_VALUES));
-    parallel.add(new PipelineJob.Stage("satisfaction", new SatisfactionJob(satisfaction, false), Table.CUSTOMER_SATISFACTION));
+    parallel.add(
+        new PipelineJob.Stage(
+            "segment",
+            new SegmentJob(SegmentRules.from(config.at("clientele"))),
+            Table.CUSTOMER_SEGMENTS));
+    parallel.add(
+        new PipelineJob.Stage(
+            "value", new ValueJob(ValueRules.from(config.at("clientele"))), Table.CUSTOMER_VALUES));
+    parallel.add(
+        new PipelineJob.Stage(
+            "satisfaction", new SatisfactionJob(satisfaction, false), Table.CUSTOMER_SATISFACTION));
     if (config.at("clientele.pipeline").bool("clusters")) {
-      parallel.add(new PipelineJob.Stage("clusters", new ClustersJob(ClusterRules.from(config.at("clientele.clusters"))), Table.CUSTOMER_CLUSTERS));
+      parallel.add(
+          new PipelineJob.Stage(
+              "clusters",
+              new ClustersJob(ClusterRules.from(config.at("clientele.clusters"))),
+              Table.CUSTOMER_CLUSTERS));
     }
     if (config.at("clientele.pipeline").bool("clv")) {
-      parallel.add(new PipelineJob.Stage("clv", new ClvJob(ClvRules.from(config.at("clientele.clv"))), Table.CUSTOMER_CLV));
+      parallel.add(
+          new PipelineJob.Stage(
+              "clv", new ClvJob(ClvRules.from(config.at("clientele.clv"))), Table.CUSTOMER_CLV));
     }
     List<PipelineJob.Stage> after =
-        List.of(new PipelineJob.Stage("publish", new PublishJob(PublishRules.from(config.at("clientele.publish")), satisfaction), Table.CUSTOMER_TIERS));
+        List.of(
+            new PipelineJob.Stage(
+                "publish",
+                new PublishJob(PublishRules.from(config.at("clientele.publish")), satisfaction),
+                Table.CUSTOMER_TIERS));
     return new PipelineJob(before, parallel, after);
   }
 }

@@ -35,7 +35,8 @@ public final class PipelineJob implements ClienteleJob {
 
   /**
    * Told when each phase starts and finishes: a sequential stage under its name, the concurrent
-   * stages together as one phase named "segment+value+..." (the benchmark samples memory per phase).
+   * stages together as one phase named "segment+value+..." (the benchmark samples memory per
+   * phase).
    */
   public interface PhaseListener {
     void started(String phase);
@@ -78,7 +79,8 @@ public final class PipelineJob implements ClienteleJob {
   @Override
   public void run(SparkSession spark, RunContext run) throws Exception {
     long started = System.nanoTime();
-    for (Stage stage : before) results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
+    for (Stage stage : before)
+      results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
     if (!parallel.isEmpty()) {
       String phase = String.join("+", parallel.stream().map(Stage::name).toList());
       results.addAll(inPhase(phase, () -> runConcurrently(spark, run, parallel)));
@@ -101,7 +103,8 @@ public final class PipelineJob implements ClienteleJob {
     }
   }
 
-  private static List<StageResult> runConcurrently(SparkSession spark, RunContext run, List<Stage> stages) {
+  private static List<StageResult> runConcurrently(
+      SparkSession spark, RunContext run, List<Stage> stages) {
     Map<String, Callable<StageResult>> tasks = new LinkedHashMap<>();
     for (Stage stage : stages) tasks.put(stage.name(), () -> runStage(spark, run, stage));
     try {
@@ -111,7 +114,8 @@ public final class PipelineJob implements ClienteleJob {
     }
   }
 
-  private static StageResult runStage(SparkSession spark, RunContext run, Stage stage) throws Exception {
+  private static StageResult runStage(SparkSession spark, RunContext run, Stage stage)
+      throws Exception {
     LOG.info("Stage '{}' started", stage.name());
     long t0 = System.nanoTime();
     try {
@@ -123,20 +127,38 @@ public final class PipelineJob implements ClienteleJob {
     if (stage.output() != null && DeltaIO.exists(spark, run.tables().path(stage.output()))) {
       rows = DeltaIO.readSnapshot(spark, run.tables().path(stage.output()), run.asOf()).count();
     }
-    StageResult result = new StageResult(stage.name(), (System.nanoTime() - t0) / 1e9, rows, stage.output());
-    LOG.info("Stage '{}' finished in {}{}", stage.name(), JobRunner.elapsed(t0),
-        rows == null ? "" : String.format(Locale.ROOT, ": %,d rows in %s", rows, stage.output().tableName));
+    StageResult result =
+        new StageResult(stage.name(), (System.nanoTime() - t0) / 1e9, rows, stage.output());
+    LOG.info(
+        "Stage '{}' finished in {}{}",
+        stage.name(),
+        JobRunner.elapsed(t0),
+        rows == null
+            ? ""
+            : String.format(Locale.ROOT, ": %,d rows in %s", rows, stage.output().tableName));
     return result;
   }
 
   static String summary(RunContext run, List<StageResult> results, double totalSeconds) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Clientele pipeline %s, as of %s: done in %.1f s%n", run.runId(), run.asOf(), totalSeconds));
-    out.append(String.format(Locale.ROOT, "  %-14s %9s %12s  %s%n", "stage", "seconds", "rows", "table"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Clientele pipeline %s, as of %s: done in %.1f s%n",
+            run.runId(),
+            run.asOf(),
+            totalSeconds));
+    out.append(
+        String.format(Locale.ROOT, "  %-14s %9s %12s  %s%n", "stage", "seconds", "rows", "table"));
     for (StageResult r : results) {
-      out.append(String.format(Locale.ROOT, "  %-14s %9.1f %12s  %s%n", r.name(), r.seconds(),
-          r.rows() == null ? "-" : String.format(Locale.ROOT, "%,d", r.rows()),
-          r.output() == null ? "" : run.tables().path(r.output())));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-14s %9.1f %12s  %s%n",
+              r.name(),
+              r.seconds(),
+              r.rows() == null ? "-" : String.format(Locale.ROOT, "%,d", r.rows()),
+              r.output() == null ? "" : run.tables().path(r.output())));
     }
     return out.toString();
   }

@@ -49,7 +49,8 @@ public final class CustomerTiers {
       joined =
           joined.join(
               slim,
-              col("base." + AS_OF).equalTo(col(alias + "." + AS_OF))
+              col("base." + AS_OF)
+                  .equalTo(col(alias + "." + AS_OF))
                   .and(col("base." + CUSTOMER_ID).equalTo(col(alias + "." + CUSTOMER_ID))),
               "left");
       for (String c : fresh) select.add(col(alias + ".`" + c + "`"));

@@ -6,7 +6,9 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 
-/** Stores {@link GoldDocs} as Delta column comments; only columns whose comment differs are altered. */
+/**
+ * Stores {@link GoldDocs} as Delta column comments; only columns whose comment differs are altered.
+ */
 final class GoldComments {
   private GoldComments() {}
 
@@ -20,8 +22,13 @@ final class GoldComments {
         String current = field.getComment().isDefined() ? field.getComment().get() : null;
         if (wanted.equals(current)) continue;
         spark.sql(
-            "ALTER TABLE delta.`" + path + "` ALTER COLUMN `" + field.name() + "` COMMENT '"
-                + wanted.replace("\\", "\\\\").replace("'", "\\'") + "'");
+            "ALTER TABLE delta.`"
+                + path
+                + "` ALTER COLUMN `"
+                + field.name()
+                + "` COMMENT '"
+                + wanted.replace("\\", "\\\\").replace("'", "\\'")
+                + "'");
       }
     }
   }

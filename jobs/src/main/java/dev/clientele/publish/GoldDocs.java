@@ -26,7 +26,8 @@ public final class GoldDocs {
           "one row per customer per as_of; partitioned by as_of",
           cols(
               "as_of", "Date every value is computed as of (inclusive).",
-              "customer_id", "Customer id as delivered by the source system (pseudonymous: no name, email or phone).",
+              "customer_id",
+                  "Customer id as delivered by the source system (pseudonymous: no name, email or phone).",
               "age_band", "Age band from birth date at as_of (attribute segmentation).",
               "gender", "Gender as delivered, null when unknown.",
               "income_band", "Income band as delivered.",
@@ -40,12 +41,15 @@ public final class GoldDocs {
               "f_score", "Frequency score 1..N, high = frequent.",
               "m_score", "Monetary score 1..N, high = big spender.",
               "rfm_code", "The three scores as text, e.g. 545.",
-              "rfm_segment", "Named RFM segment from the configured R x F map (Champions ... Hibernating).",
-              "lifecycle_stage", "prospect, new, developing, stable, declining, churned or reactivated.",
+              "rfm_segment",
+                  "Named RFM segment from the configured R x F map (Champions ... Hibernating).",
+              "lifecycle_stage",
+                  "prospect, new, developing, stable, declining, churned or reactivated.",
               "activity_status", "active, dormant or lost, by recency.",
               "target_flag", "core, potential or non-target customer.",
               "preference_class", "brand-loyal, price-sensitive, category-explorer or none.",
-              "value_tier", "high / medium / low by 12-month net spend (top 20% / next 30% / rest; or the order-count bar); none for zero spend.",
+              "value_tier",
+                  "high / medium / low by 12-month net spend (top 20% / next 30% / rest; or the order-count bar); none for zero spend.",
               "abc_grade", "A / B / C key-customer grade by cumulative share of revenue.",
               "frequency_tier", "Three bands of order count.",
               "monetary_tier", "Three bands of net spend.",
@@ -53,14 +57,20 @@ public final class GoldDocs {
               "margin_tier", "Three bands of gross margin; unknown when costs are missing.",
               "membership_tier", "regular / silver / gold / diamond by cumulative net spend.",
               "points_balance", "Loyalty points balance at as_of (earned - reversed - expired).",
-              "satisfaction_band", "satisfied, neutral, dissatisfied or unknown (no survey or complaint).",
+              "satisfaction_band",
+                  "satisfied, neutral, dissatisfied or unknown (no survey or complaint).",
               "csat_mean", "Mean CSAT (1-5) of surveys in the satisfaction window.",
-              "nps_class", "promoter (9-10), passive (7-8) or detractor (0-6) of the latest NPS answer.",
-              "churn_risk", "Churn-risk score in [0,1] from interpretable signals (see churn_reasons).",
+              "nps_class",
+                  "promoter (9-10), passive (7-8) or detractor (0-6) of the latest NPS answer.",
+              "churn_risk",
+                  "Churn-risk score in [0,1] from interpretable signals (see churn_reasons).",
               "churn_flag", "True when churn_risk is at or above the configured bar.",
-              "churn_cause", "For churned customers: quality, service, price, delivery or competitor_unknown.",
-              "cluster_id", "Behavioural cluster, stable across refits; null when clustering did not run.",
-              "cluster_label", "Generated description of the cluster, e.g. 'high spend, low frequency'.",
+              "churn_cause",
+                  "For churned customers: quality, service, price, delivery or competitor_unknown.",
+              "cluster_id",
+                  "Behavioural cluster, stable across refits; null when clustering did not run.",
+              "cluster_label",
+                  "Generated description of the cluster, e.g. 'high spend, low frequency'.",
               "p_alive", "BG/NBD probability the customer is still active.",
               "expected_purchases_h", "BG/NBD expected purchases over the CLV horizon.",
               "expected_avg_spend", "Gamma-Gamma expected spend per purchase.",
@@ -73,7 +83,8 @@ public final class GoldDocs {
           "one row per as_of, dimension and label; partitioned by as_of",
           cols(
               "as_of", "Snapshot date.",
-              "dimension", "Label column (value_tier, rfm_segment, ...), attribute (region, ...), cross-tab 'a x b', or satisfaction_x_value.",
+              "dimension",
+                  "Label column (value_tier, rfm_segment, ...), attribute (region, ...), cross-tab 'a x b', or satisfaction_x_value.",
               "label", "The label; cross-tabs join their two labels with '|'.",
               "customers", "Customers with this label.",
               "customer_share", "customers / all customers of the dimension.",
@@ -83,7 +94,8 @@ public final class GoldDocs {
               "csat_mean", "Mean of the customers' CSAT means.",
               "nps", "(% promoters - % detractors) x 100 among customers with an NPS answer.",
               "churn_rate", "Share of customers with churn_flag.",
-              "is_priority", "satisfaction_x_value only: the cell is a configured priority (e.g. high value and dissatisfied)."));
+              "is_priority",
+                  "satisfaction_x_value only: the cell is a configured priority (e.g. high value and dissatisfied)."));
 
   public static final TableDoc TIER_HISTORY =
       new TableDoc(
@@ -95,7 +107,8 @@ public final class GoldDocs {
               "label", "The label held during the interval.",
               "reason", "The reason given when the interval opened.",
               "valid_from", "First published as_of with this label.",
-              "valid_to", "First published as_of after the interval (exclusive); null while current.",
+              "valid_to",
+                  "First published as_of after the interval (exclusive); null while current.",
               "is_current", "True for the interval holding at the latest published as_of."));
 
   public static final TableDoc TIER_TRANSITIONS =
@@ -135,7 +148,12 @@ public final class GoldDocs {
       columns[i++] =
           comment == null
               ? c
-              : c.as(field.name(), new org.apache.spark.sql.types.MetadataBuilder().withMetadata(field.metadata()).putString("comment", comment).build());
+              : c.as(
+                  field.name(),
+                  new org.apache.spark.sql.types.MetadataBuilder()
+                      .withMetadata(field.metadata())
+                      .putString("comment", comment)
+                      .build());
     }
     return frame.select(columns);
   }
@@ -143,12 +161,25 @@ public final class GoldDocs {
   /** docs/tables.md for the gold tables (kpi_monthly is documented in docs/kpis.md). */
   public static String markdown() {
     StringBuilder md = new StringBuilder("# Gold tables\n\n");
-    md.append("Generated from `GoldDocs` (the same text is stored as Delta column comments at publish).\n");
-    md.append("`kpi_monthly` is documented in [kpis.md](kpis.md). All tables live under `<warehouse>/gold/<table>` and in catalog database `clientele`.\n");
+    md.append(
+        "Generated from `GoldDocs` (the same text is stored as Delta column comments at publish).\n");
+    md.append(
+        "`kpi_monthly` is documented in [kpis.md](kpis.md). All tables live under `<warehouse>/gold/<table>` and in catalog database `clientele`.\n");
     for (TableDoc doc : ALL.values()) {
-      md.append("\n## ").append(doc.table().tableName).append("\n\nGrain: ").append(doc.grain()).append(".\n\n");
+      md.append("\n## ")
+          .append(doc.table().tableName)
+          .append("\n\nGrain: ")
+          .append(doc.grain())
+          .append(".\n\n");
       md.append("| column | meaning |\n|---|---|\n");
-      doc.columns().forEach((c, m) -> md.append("| `").append(c).append("` | ").append(m.replace("|", "\\|")).append(" |\n"));
+      doc.columns()
+          .forEach(
+              (c, m) ->
+                  md.append("| `")
+                      .append(c)
+                      .append("` | ")
+                      .append(m.replace("|", "\\|"))
+                      .append(" |\n"));
     }
     return md.toString();
   }

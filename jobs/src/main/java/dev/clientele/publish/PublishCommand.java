@@ -25,6 +25,7 @@ public final class PublishCommand extends JobCommand {
   @Override
   protected ClienteleJob bind(ClienteleConfig config) {
     return new PublishJob(
-        PublishRules.from(config.at("clientele.publish")), SatisfactionRules.from(config.at("clientele.satisfaction")));
+        PublishRules.from(config.at("clientele.publish")),
+        SatisfactionRules.from(config.at("clientele.satisfaction")));
   }
 }

@@ -3,14 +3,11 @@ package dev.clientele.publish;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.clientele.common.columns.ComplaintsColumns;
-import dev.clientele.common.columns.QuarantineColumns;
-import dev.clientele.common.columns.RunsColumns;
-import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
+import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
@@ -44,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * snapshot and the aggregate stages' snapshots, runs the quality gates, and only if all pass writes
  * {@code customer_tiers}, {@code segment_summary} and {@code kpi_monthly} (each one atomic Delta
  * commit replacing that as-of's snapshot), then brings {@code tier_history} and {@code
- * tier_transitions} up to date ({@link TierHistoryPublisher}), refreshes the reader manifests, registers the
- * tables in the catalog and writes the HTML run report. A failed gate publishes nothing; a crash
- * leaves each table at its previous complete version; a rerun for the same as-of replaces exactly
- * that snapshot. The runs table records each gold table's Delta version (for RESTORE).
+ * tier_transitions} up to date ({@link TierHistoryPublisher}), refreshes the reader manifests,
+ * registers the tables in the catalog and writes the HTML run report. A failed gate publishes
+ * nothing; a crash leaves each table at its previous complete version; a rerun for the same as-of
+ * replaces exactly that snapshot. The runs table records each gold table's Delta version (for
+ * RESTORE).
  */
 public final class PublishJob implements ClienteleJob {
   public static final String NAME = "publish";
@@ -79,7 +77,8 @@ public final class PublishJob implements ClienteleJob {
     Instant started = Instant.now();
     TableCatalog tables = run.tables();
     LocalDate asOf = run.asOf();
-    Dataset<Row> features = requiredSnapshot(spark, tables, Table.CUSTOMER_FEATURES, asOf, "features");
+    Dataset<Row> features =
+        requiredSnapshot(spark, tables, Table.CUSTOMER_FEATURES, asOf, "features");
     List<Dataset<Row>> stages = new ArrayList<>();
     stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_SEGMENTS, asOf, "segment"));
     stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_VALUES, asOf, "value"));
@@ -94,10 +93,13 @@ public final class PublishJob implements ClienteleJob {
     tiers.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long featureRows = features.count();
-      List<String> failures = QualityGates.check(tiers, featureRows, rules.dimensions(), rules.shareBounds());
+      List<String> failures =
+          QualityGates.check(tiers, featureRows, rules.dimensions(), rules.shareBounds());
       if (!failures.isEmpty()) {
         throw new JobFailure(
-            "quality gates failed for as-of " + asOf + ", nothing published (the previous snapshot stays):\n  - "
+            "quality gates failed for as-of "
+                + asOf
+                + ", nothing published (the previous snapshot stays):\n  - "
                 + String.join("\n  - ", failures));
       }
       LOG.info("Quality gates passed for {} customers; publishing as-of {}", featureRows, asOf);
@@ -107,28 +109,51 @@ public final class PublishJob implements ClienteleJob {
     }
   }
 
-  private void publish(SparkSession spark, RunContext run, Dataset<Row> tiers, Instant started, long customers) {
+  private void publish(
+      SparkSession spark, RunContext run, Dataset<Row> tiers, Instant started, long customers) {
     TableCatalog tables = run.tables();
     LocalDate asOf = run.asOf();
-    DeltaIO.replaceSnapshot(GoldDocs.withComments(tiers, Table.CUSTOMER_TIERS), tables.path(Table.CUSTOMER_TIERS), asOf);
+    DeltaIO.replaceSnapshot(
+        GoldDocs.withComments(tiers, Table.CUSTOMER_TIERS),
+        tables.path(Table.CUSTOMER_TIERS),
+        asOf);
     Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
 
     // The other gold tables depend only on customer_tiers: written concurrently, since each Delta
     // write is mostly fixed cost that leaves cores idle.
-    Dataset<Row> days = DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
-    Dataset<Row> surveys = DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
-    Dataset<Row> complaints = DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
-    Dataset<Row> kpiLabels = SatisfactionKpis.labelsFromColumns(satisfactionRules.kpi().dimensions(), List.of(published));
-    TierHistoryPublisher history = TierHistoryPublisher.of(spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf);
+    Dataset<Row> days =
+        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
+    Dataset<Row> surveys =
+        DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
+    Dataset<Row> complaints =
+        DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
+    Dataset<Row> kpiLabels =
+        SatisfactionKpis.labelsFromColumns(
+            satisfactionRules.kpi().dimensions(), List.of(published));
+    TierHistoryPublisher history =
+        TierHistoryPublisher.of(spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf);
     Map<String, Runnable> writes = new LinkedHashMap<>();
-    writes.put(Table.SEGMENT_SUMMARY.tableName, () -> DeltaIO.replaceSnapshot(
-        GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY), tables.path(Table.SEGMENT_SUMMARY), asOf));
-    writes.put(Table.KPI_MONTHLY.tableName, () -> DeltaIO.replaceSnapshot(
-        SatisfactionKpis.monthly(days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
-        tables.path(Table.KPI_MONTHLY),
-        asOf));
-    writes.put(Table.TIER_HISTORY.tableName, () -> history.publishHistory(tables.path(Table.TIER_HISTORY)));
-    writes.put(Table.TIER_TRANSITIONS.tableName, () -> history.publishTransitions(tables.path(Table.TIER_TRANSITIONS)));
+    writes.put(
+        Table.SEGMENT_SUMMARY.tableName,
+        () ->
+            DeltaIO.replaceSnapshot(
+                GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY),
+                tables.path(Table.SEGMENT_SUMMARY),
+                asOf));
+    writes.put(
+        Table.KPI_MONTHLY.tableName,
+        () ->
+            DeltaIO.replaceSnapshot(
+                SatisfactionKpis.monthly(
+                    days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
+                tables.path(Table.KPI_MONTHLY),
+                asOf));
+    writes.put(
+        Table.TIER_HISTORY.tableName,
+        () -> history.publishHistory(tables.path(Table.TIER_HISTORY)));
+    writes.put(
+        Table.TIER_TRANSITIONS.tableName,
+        () -> history.publishTransitions(tables.path(Table.TIER_TRANSITIONS)));
     Concurrently.run(spark, writes);
 
     ReaderManifests.refreshGold(spark, tables);
@@ -137,7 +162,13 @@ public final class PublishJob implements ClienteleJob {
     CatalogRegistration.registerAll(spark, tables);
 
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (Table gold : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS)) {
+    for (Table gold :
+        List.of(
+            Table.CUSTOMER_TIERS,
+            Table.SEGMENT_SUMMARY,
+            Table.KPI_MONTHLY,
+            Table.TIER_HISTORY,
+            Table.TIER_TRANSITIONS)) {
       versions.put(gold.tableName, DeltaIO.version(spark, tables.path(gold)));
     }
     String reportPath = rules.report() ? RunReports.write(spark, run, rules) : null;
@@ -146,13 +177,28 @@ public final class PublishJob implements ClienteleJob {
         run,
         List.of(
             new RunLog.Entry(
-                NAME, "succeeded", customers, customers, 0L, 0L, started, Instant.now(),
-                reportPath == null ? null : "report: " + reportPath, versions)));
-    LOG.info("Published as-of {}: {} customers; table versions {}{}", asOf, customers, versions,
+                NAME,
+                "succeeded",
+                customers,
+                customers,
+                0L,
+                0L,
+                started,
+                Instant.now(),
+                reportPath == null ? null : "report: " + reportPath,
+                versions)));
+    LOG.info(
+        "Published as-of {}: {} customers; table versions {}{}",
+        asOf,
+        customers,
+        versions,
         reportPath == null ? "" : "; report " + reportPath);
   }
 
-  /** segment_summary: label dimensions, attribute bands, cross-tabs, and the satisfaction x value matrix. */
+  /**
+   * segment_summary: label dimensions, attribute bands, cross-tabs, and the satisfaction x value
+   * matrix.
+   */
   Dataset<Row> segmentSummary(Dataset<Row> tiers, LocalDate asOf) {
     List<String> dimensions = new ArrayList<>(rules.dimensions());
     List<Column> extra = new ArrayList<>();
@@ -167,7 +213,12 @@ public final class PublishJob implements ClienteleJob {
       String b = pair.get(1);
       if (!columns.contains(a) || !columns.contains(b)) continue;
       String name = a + " x " + b;
-      extra.add(concat_ws("|", coalesce(col(a).cast("string"), lit("unknown")), coalesce(col(b).cast("string"), lit("unknown"))).as(name));
+      extra.add(
+          concat_ws(
+                  "|",
+                  coalesce(col(a).cast("string"), lit("unknown")),
+                  coalesce(col(b).cast("string"), lit("unknown")))
+              .as(name));
       dimensions.add(name);
     }
     List<Column> select = new ArrayList<>();
@@ -175,7 +226,9 @@ public final class PublishJob implements ClienteleJob {
     select.addAll(extra);
     Dataset<Row> summary =
         SegmentSummary.compute(tiers.select(select.toArray(Column[]::new)), dimensions)
-            .withColumn("dimension", org.apache.spark.sql.functions.regexp_replace(col("dimension"), "^attr_", ""))
+            .withColumn(
+                "dimension",
+                org.apache.spark.sql.functions.regexp_replace(col("dimension"), "^attr_", ""))
             .withColumn("is_priority", lit(null).cast("boolean"));
     Dataset<Row> cells = SatisfactionValueMatrix.cells(tiers, satisfactionRules.matrix());
     Dataset<Row> matrix =
@@ -190,14 +243,27 @@ public final class PublishJob implements ClienteleJob {
             lit(null).cast("decimal(18,2)").as(SegmentSummary.AOV),
             lit(null).cast("double").as(SegmentSummary.CSAT_MEAN),
             lit(null).cast("double").as(SegmentSummary.NPS),
-            org.apache.spark.sql.functions.when(col("customers").gt(0), col("churn_flagged").divide(col("customers")))
+            org.apache
+                .spark
+                .sql
+                .functions
+                .when(col("customers").gt(0), col("churn_flagged").divide(col("customers")))
                 .as(SegmentSummary.CHURN_RATE),
             col("is_priority"));
     return summary.unionByName(matrix);
   }
 
   private static Column[] baseColumns(Dataset<Row> features) {
-    List<String> wanted = List.of("as_of", "customer_id", "age_band", "gender", "income_band", "occupation", "region", "is_prospect");
+    List<String> wanted =
+        List.of(
+            "as_of",
+            "customer_id",
+            "age_band",
+            "gender",
+            "income_band",
+            "occupation",
+            "region",
+            "is_prospect");
     List<String> present = Arrays.asList(features.columns());
     return wanted.stream().filter(present::contains).map(c -> col(c)).toArray(Column[]::new);
   }
@@ -206,15 +272,25 @@ public final class PublishJob implements ClienteleJob {
     List<String> present = Arrays.asList(tiers.columns());
     Dataset<Row> out = tiers;
     for (Map.Entry<String, String> c : OPTIONAL_COLUMNS.entrySet()) {
-      if (!present.contains(c.getKey())) out = out.withColumn(c.getKey(), lit(null).cast(c.getValue()));
+      if (!present.contains(c.getKey()))
+        out = out.withColumn(c.getKey(), lit(null).cast(c.getValue()));
     }
     return out;
   }
 
-  private static Dataset<Row> requiredSnapshot(SparkSession spark, TableCatalog tables, Table table, LocalDate asOf, String job) {
+  private static Dataset<Row> requiredSnapshot(
+      SparkSession spark, TableCatalog tables, Table table, LocalDate asOf, String job) {
     String path = tables.path(table);
     if (!DeltaIO.exists(spark, path)) {
-      throw new JobFailure(table.tableName + " does not exist at " + path + "; run 'clientele " + job + " --as-of " + asOf + "' first.");
+      throw new JobFailure(
+          table.tableName
+              + " does not exist at "
+              + path
+              + "; run 'clientele "
+              + job
+              + " --as-of "
+              + asOf
+              + "' first.");
     }
     return DeltaIO.readSnapshot(spark, path, asOf);
   }

@@ -23,7 +23,9 @@ public record PublishRules(
     for (String pair : s.strings("cross-tabs")) {
       String[] parts = pair.split("\\s*,\\s*");
       if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-        throw s.error("cross-tabs", "each entry must be two column names separated by a comma, got '" + pair + "'.");
+        throw s.error(
+            "cross-tabs",
+            "each entry must be two column names separated by a comma, got '" + pair + "'.");
       }
       crossTabs.add(List.of(parts[0], parts[1]));
     }
@@ -33,13 +35,21 @@ public record PublishRules(
       for (String label : boundSettings.childKeys(dimension)) {
         String key = dimension + "." + label;
         List<Double> range = boundSettings.at(dimension).doubles(label);
-        if (range.size() != 2 || range.get(0) < 0 || range.get(1) > 1 || range.get(0) > range.get(1)) {
-          throw boundSettings.error(key, "must be [min, max] with 0 <= min <= max <= 1, got " + range + ".");
+        if (range.size() != 2
+            || range.get(0) < 0
+            || range.get(1) > 1
+            || range.get(0) > range.get(1)) {
+          throw boundSettings.error(
+              key, "must be [min, max] with 0 <= min <= max <= 1, got " + range + ".");
         }
         bounds.add(new QualityGates.ShareBound(dimension, label, range.get(0), range.get(1)));
       }
     }
     return new PublishRules(
-        List.copyOf(dimensions), List.copyOf(s.strings("attribute-dimensions")), List.copyOf(crossTabs), List.copyOf(bounds), s.bool("report"));
+        List.copyOf(dimensions),
+        List.copyOf(s.strings("attribute-dimensions")),
+        List.copyOf(crossTabs),
+        List.copyOf(bounds),
+        s.bool("report"));
   }
 }

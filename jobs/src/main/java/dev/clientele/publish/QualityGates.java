@@ -17,10 +17,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Checks a candidate {@code customer_tiers} snapshot before anything is published: row count
- * equals the feature table's, one row per customer, no null label in any dimension, each label's
- * share within its configured bounds, and no raw PII column. Works on one small aggregate (label
- * counts per dimension), never on per-customer rows at the driver.
+ * Checks a candidate {@code customer_tiers} snapshot before anything is published: row count equals
+ * the feature table's, one row per customer, no null label in any dimension, each label's share
+ * within its configured bounds, and no raw PII column. Works on one small aggregate (label counts
+ * per dimension), never on per-customer rows at the driver.
  */
 public final class QualityGates {
   /** Column names that would mean raw PII reached a published table. */
@@ -45,17 +45,28 @@ public final class QualityGates {
     List<String> failures = new ArrayList<>();
     for (String column : customerTiers.columns()) {
       if (PII_COLUMNS.contains(column.toLowerCase(Locale.ROOT))) {
-        failures.add("column '" + column + "' looks like raw PII; published tables hold only pseudonyms");
+        failures.add(
+            "column '" + column + "' looks like raw PII; published tables hold only pseudonyms");
       }
     }
-    List<String> missing = dimensions.stream().filter(d -> !Arrays.asList(customerTiers.columns()).contains(d)).toList();
+    List<String> missing =
+        dimensions.stream()
+            .filter(d -> !Arrays.asList(customerTiers.columns()).contains(d))
+            .toList();
     if (!missing.isEmpty()) {
       failures.add("label columns missing from customer_tiers: " + missing);
       return failures;
     }
     Row counts =
         customerTiers
-            .agg(count(lit(1)).as("rows"), org.apache.spark.sql.functions.count_distinct(col(TierLabelsColumns.CUSTOMER_ID)).as("customers"))
+            .agg(
+                count(lit(1)).as("rows"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .count_distinct(col(TierLabelsColumns.CUSTOMER_ID))
+                    .as("customers"))
             .head();
     long rows = counts.getLong(0);
     long customers = counts.getLong(1);
@@ -67,7 +78,10 @@ public final class QualityGates {
     }
     // label counts per dimension: at most a few hundred rows
     List<Row> labelCounts =
-        TierLabels.toLong(customerTiers, dimensions).groupBy(DIMENSION, LABEL).count().collectAsList();
+        TierLabels.toLong(customerTiers, dimensions)
+            .groupBy(DIMENSION, LABEL)
+            .count()
+            .collectAsList();
     Map<String, Map<String, Long>> byDimension = new TreeMap<>();
     for (Row r : labelCounts) {
       byDimension

@@ -4,8 +4,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Everything the run report shows, already aggregated to a few hundred numbers at most, so it can be
- * rendered on the driver. Lists keep the order they should be drawn in.
+ * Everything the run report shows, already aggregated to a few hundred numbers at most, so it can
+ * be rendered on the driver. Lists keep the order they should be drawn in.
  */
 public record ReportData(
     String runId,
@@ -30,5 +30,6 @@ public record ReportData(
   /** One monthly KPI value for the overall population. */
   public record KpiPoint(String month, String metric, Double value) {}
 
-  public record SourceCounts(String source, long read, long accepted, long quarantined, long duplicate) {}
+  public record SourceCounts(
+      String source, long read, long accepted, long quarantined, long duplicate) {}
 }

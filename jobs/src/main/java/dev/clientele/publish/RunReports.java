@@ -24,10 +24,18 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Gathers the run report's numbers with small aggregates over the published tables (label counts,
  * the RFM grid, overall monthly KPIs, quarantine reasons, this run's ingest counts) and writes the
- * HTML next to the tables: {@code <warehouse>/reports/<as_of>/<run_id>.html} and {@code latest.html}.
+ * HTML next to the tables: {@code <warehouse>/reports/<as_of>/<run_id>.html} and {@code
+ * latest.html}.
  */
 final class RunReports {
-  static final List<String> KPI_METRICS = List.of("repurchase_rate", "churn_rate", "reactivation_rate", "nps", "csat_mean", "complaints_per_1000_orders");
+  static final List<String> KPI_METRICS =
+      List.of(
+          "repurchase_rate",
+          "churn_rate",
+          "reactivation_rate",
+          "nps",
+          "csat_mean",
+          "complaints_per_1000_orders");
 
   private RunReports() {}
 
@@ -47,7 +55,12 @@ final class RunReports {
     long customers = valueTiers.stream().mapToLong(ReportData.Count::count).sum();
     List<ReportData.GridCell> grid = new ArrayList<>();
     int scores = 0;
-    for (Row r : tiers.where(col("r_score").isNotNull()).groupBy("r_score", "f_score").count().collectAsList()) {
+    for (Row r :
+        tiers
+            .where(col("r_score").isNotNull())
+            .groupBy("r_score", "f_score")
+            .count()
+            .collectAsList()) {
       int rs = ((Number) r.get(0)).intValue();
       int fs = ((Number) r.get(1)).intValue();
       scores = Math.max(scores, Math.max(rs, fs));
@@ -55,56 +68,109 @@ final class RunReports {
     }
     List<ReportData.Count> lifecycle = new ArrayList<>();
     List<ReportData.Count> stageCounts = counts(tiers, "lifecycle_stage");
-    for (String stage : List.of("prospect", "new", "developing", "stable", "reactivated", "declining", "churned")) {
+    for (String stage :
+        List.of("prospect", "new", "developing", "stable", "reactivated", "declining", "churned")) {
       stageCounts.stream().filter(c -> c.label().equals(stage)).forEach(lifecycle::add);
     }
     List<ReportData.Transition> transitions = new ArrayList<>();
     String transitionsPath = tables.path(Table.TIER_TRANSITIONS);
     if (DeltaIO.exists(spark, transitionsPath)) {
-      for (Row r : DeltaIO.read(spark, transitionsPath)
-          .where(col("as_of").equalTo(lit(Date.valueOf(run.asOf()))).and(col("from_label").notEqual(col("to_label"))))
-          .orderBy(col("dimension"), col("customers").desc(), col("from_label"), col("to_label"))
-          .limit(40)
-          .collectAsList()) {
-        transitions.add(new ReportData.Transition(r.getAs("dimension"), r.getAs("from_label"), r.getAs("to_label"), r.<Long>getAs("customers")));
+      for (Row r :
+          DeltaIO.read(spark, transitionsPath)
+              .where(
+                  col("as_of")
+                      .equalTo(lit(Date.valueOf(run.asOf())))
+                      .and(col("from_label").notEqual(col("to_label"))))
+              .orderBy(
+                  col("dimension"), col("customers").desc(), col("from_label"), col("to_label"))
+              .limit(40)
+              .collectAsList()) {
+        transitions.add(
+            new ReportData.Transition(
+                r.getAs("dimension"),
+                r.getAs("from_label"),
+                r.getAs("to_label"),
+                r.<Long>getAs("customers")));
       }
     }
     List<ReportData.KpiPoint> kpis = new ArrayList<>();
     Dataset<Row> overall =
-        DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), run.asOf()).where(col("dimension").equalTo("overall"));
+        DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), run.asOf())
+            .where(col("dimension").equalTo("overall"));
     for (Row r : overall.collectAsList()) {
       for (String metric : KPI_METRICS) {
         Object v = r.getAs(metric);
-        kpis.add(new ReportData.KpiPoint(String.valueOf(r.<Object>getAs("month")).substring(0, 7), metric, v == null ? null : ((Number) v).doubleValue()));
+        kpis.add(
+            new ReportData.KpiPoint(
+                String.valueOf(r.<Object>getAs("month")).substring(0, 7),
+                metric,
+                v == null ? null : ((Number) v).doubleValue()));
       }
     }
     List<ReportData.Count> quarantine = new ArrayList<>();
     String quarantinePath = tables.path(Table.QUARANTINE);
     if (DeltaIO.exists(spark, quarantinePath)) {
       Dataset<Row> q = DeltaIO.read(spark, quarantinePath);
-      for (Row r : q.select(explode(col("reasons")).as("reason")).groupBy("reason").agg(count(lit(1)).as("n"))
-          .orderBy(col("n").desc(), col("reason")).collectAsList()) {
+      for (Row r :
+          q.select(explode(col("reasons")).as("reason"))
+              .groupBy("reason")
+              .agg(count(lit(1)).as("n"))
+              .orderBy(col("n").desc(), col("reason"))
+              .collectAsList()) {
         quarantine.add(new ReportData.Count(r.getString(0), r.getLong(1)));
       }
     }
     List<ReportData.SourceCounts> sources = new ArrayList<>();
     String runsPath = tables.path(Table.RUNS);
     if (DeltaIO.exists(spark, runsPath)) {
-      for (Row r : DeltaIO.read(spark, runsPath)
-          .where(col("run_id").equalTo(run.runId()).and(col("job").equalTo("ingest")).or(
-              col("run_id").equalTo(run.runId()).and(col("records_quarantined").isNotNull()).and(col("records_read").isNotNull()).and(col("job").notEqual("publish"))))
-          .orderBy("source").collectAsList()) {
+      for (Row r :
+          DeltaIO.read(spark, runsPath)
+              .where(
+                  col("run_id")
+                      .equalTo(run.runId())
+                      .and(col("job").equalTo("ingest"))
+                      .or(
+                          col("run_id")
+                              .equalTo(run.runId())
+                              .and(col("records_quarantined").isNotNull())
+                              .and(col("records_read").isNotNull())
+                              .and(col("job").notEqual("publish"))))
+              .orderBy("source")
+              .collectAsList()) {
         if (r.isNullAt(r.fieldIndex("records_read"))) continue;
-        sources.add(new ReportData.SourceCounts(r.getAs("source"), r.<Long>getAs("records_read"), r.<Long>getAs("records_accepted"),
-            r.<Long>getAs("records_quarantined"), r.isNullAt(r.fieldIndex("records_duplicate")) ? 0L : r.<Long>getAs("records_duplicate")));
+        sources.add(
+            new ReportData.SourceCounts(
+                r.getAs("source"),
+                r.<Long>getAs("records_read"),
+                r.<Long>getAs("records_accepted"),
+                r.<Long>getAs("records_quarantined"),
+                r.isNullAt(r.fieldIndex("records_duplicate"))
+                    ? 0L
+                    : r.<Long>getAs("records_duplicate")));
       }
     }
-    return new ReportData(run.runId(), run.asOf(), customers, valueTiers, grid, scores, lifecycle, transitions, kpis, quarantine, sources);
+    return new ReportData(
+        run.runId(),
+        run.asOf(),
+        customers,
+        valueTiers,
+        grid,
+        scores,
+        lifecycle,
+        transitions,
+        kpis,
+        quarantine,
+        sources);
   }
 
   private static List<ReportData.Count> counts(Dataset<Row> tiers, String column) {
     List<ReportData.Count> out = new ArrayList<>();
-    for (Row r : tiers.groupBy(col(column).cast("string")).count().orderBy(col("count").desc()).collectAsList()) {
+    for (Row r :
+        tiers
+            .groupBy(col(column).cast("string"))
+            .count()
+            .orderBy(col("count").desc())
+            .collectAsList()) {
       out.add(new ReportData.Count(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1)));
     }
     return out;
@@ -118,7 +184,8 @@ final class RunReports {
         out.write(text.getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write the run report to " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write the run report to " + file + ": " + e.getMessage(), e);
     }
   }
 }

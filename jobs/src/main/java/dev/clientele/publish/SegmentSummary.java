@@ -39,8 +39,8 @@ public final class SegmentSummary {
   private SegmentSummary() {}
 
   /**
-   * @param customerTiers one as-of snapshot or several; needs as_of, customer_id, the dimensions and
-   *     optionally monetary, frequency, csat_mean, nps_class, churn_flag
+   * @param customerTiers one as-of snapshot or several; needs as_of, customer_id, the dimensions
+   *     and optionally monetary, frequency, csat_mean, nps_class, churn_flag
    */
   public static Dataset<Row> compute(Dataset<Row> customerTiers, List<String> dimensions) {
     Set<String> cols = new HashSet<>(Arrays.asList(customerTiers.columns()));
@@ -53,7 +53,8 @@ public final class SegmentSummary {
             orNull(cols, "csat_mean", "double").as("_csat"),
             orNull(cols, "nps_class", "string").as("_nps_class"),
             orNull(cols, "churn_flag", "boolean").as("_churn"));
-    Dataset<Row> labels = TierLabels.toLong(customerTiers, dimensions).drop(TierLabelsColumns.REASON);
+    Dataset<Row> labels =
+        TierLabels.toLong(customerTiers, dimensions).drop(TierLabelsColumns.REASON);
     Column promoters = sum(when(col("_nps_class").equalTo("promoter"), 1).otherwise(0));
     Column detractors = sum(when(col("_nps_class").equalTo("detractor"), 1).otherwise(0));
     Column answered = count(col("_nps_class"));
@@ -66,7 +67,9 @@ public final class SegmentSummary {
                 sum(col("_revenue")).as(REVENUE),
                 sum(col("_orders")).as("_orders"),
                 avg(col("_csat")).as(CSAT_MEAN),
-                when(answered.gt(0), bround(promoters.minus(detractors).multiply(100.0).divide(answered), 2))
+                when(
+                        answered.gt(0),
+                        bround(promoters.minus(detractors).multiply(100.0).divide(answered), 2))
                     .as(NPS),
                 avg(when(col("_churn"), 1.0).otherwise(0.0)).as(CHURN_RATE),
                 count(col("_churn")).as("_churn_known"));
@@ -79,8 +82,11 @@ public final class SegmentSummary {
         col(CUSTOMERS),
         bround(col(CUSTOMERS).divide(sum(col(CUSTOMERS)).over(byDimension)), 6).as(CUSTOMER_SHARE),
         col(REVENUE),
-        bround(col(REVENUE).divide(sum(col(REVENUE)).over(byDimension)).cast("double"), 6).as(REVENUE_SHARE),
-        when(col("_orders").gt(0), bround(col(REVENUE).divide(col("_orders")), 2).cast("decimal(18,2)"))
+        bround(col(REVENUE).divide(sum(col(REVENUE)).over(byDimension)).cast("double"), 6)
+            .as(REVENUE_SHARE),
+        when(
+                col("_orders").gt(0),
+                bround(col(REVENUE).divide(col("_orders")), 2).cast("decimal(18,2)"))
             .as(AOV),
         bround(col(CSAT_MEAN), 3).as(CSAT_MEAN),
         col(NPS),

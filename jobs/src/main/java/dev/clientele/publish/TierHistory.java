@@ -60,7 +60,8 @@ public final class TierHistory {
     Column previousLabel = lag(col(LABEL), 1).over(byCustomer);
     Column previousRank = lag(col(DATE_RANK), 1).over(byCustomer);
     Column opensInterval =
-        previousLabel.isNull()
+        previousLabel
+            .isNull()
             .or(previousLabel.notEqual(col(LABEL)))
             .or(previousRank.notEqual(col(DATE_RANK).minus(1)));
     Dataset<Row> intervals =
@@ -92,12 +93,14 @@ public final class TierHistory {
    * @param latest customer_tiers rows of the latest published date
    * @return customer_id, dimension, from_label, to_label
    */
-  public static Dataset<Row> changes(Dataset<Row> previous, Dataset<Row> latest, List<String> dimensions) {
+  public static Dataset<Row> changes(
+      Dataset<Row> previous, Dataset<Row> latest, List<String> dimensions) {
     List<Column> before = new ArrayList<>(List.of(col(CUSTOMER_ID)));
     before.addAll(TierLabels.labelsAs(dimensions, "_from_"));
     List<Column> after = new ArrayList<>(List.of(col(CUSTOMER_ID)));
     after.addAll(TierLabels.labelsAs(dimensions, "_to_"));
-    return previous.select(before.toArray(Column[]::new))
+    return previous
+        .select(before.toArray(Column[]::new))
         .join(latest.select(after.toArray(Column[]::new)), CUSTOMER_ID, "full_outer")
         .select(col(CUSTOMER_ID), TierLabels.pairs(dimensions, "_from_", "_to_"))
         .where(not(col(FROM_LABEL).eqNullSafe(col(TO_LABEL))));
@@ -108,7 +111,8 @@ public final class TierHistory {
    * replaces: each interval current until then carries on unless its label changed (it closes at
    * asOf), and asOf opens an interval for each label that changed or appeared. Only the changed
    * labels are joined, to the current intervals and to asOf's labels (for the reasons): broadcast
-   * (as {@code changes} usually is), neither large side is shuffled. Intervals closed before are untouched.
+   * (as {@code changes} usually is), neither large side is shuffled. Intervals closed before are
+   * untouched.
    *
    * @param current tier_history rows current at the previous published date (whatever their
    *     valid_to says: a rerun of asOf passes those it closed), whose labels are the {@code
@@ -118,16 +122,23 @@ public final class TierHistory {
    * @return tier_history rows: the current intervals after asOf and those closed at asOf
    */
   public static Dataset<Row> advance(
-      Dataset<Row> current, Dataset<Row> changes, Dataset<Row> latest, List<String> dimensions, LocalDate asOf) {
+      Dataset<Row> current,
+      Dataset<Row> changes,
+      Dataset<Row> latest,
+      List<String> dimensions,
+      LocalDate asOf) {
     Column day = lit(Date.valueOf(asOf));
     Dataset<Row> closing =
-        changes.where(col(FROM_LABEL).isNotNull()).select(col(CUSTOMER_ID), col(DIMENSION), lit(true).as("_closes"));
+        changes
+            .where(col(FROM_LABEL).isNotNull())
+            .select(col(CUSTOMER_ID), col(DIMENSION), lit(true).as("_closes"));
     Column closes = coalesce(col("_closes"), lit(false));
     Dataset<Row> held =
         current
             .join(closing, new String[] {CUSTOMER_ID, DIMENSION}, "left")
             .select(columns(when(closes, day).cast("date"), not(closes)));
-    Dataset<Row> reasons = TierLabels.toLong(latest, dimensions).select(CUSTOMER_ID, DIMENSION, REASON);
+    Dataset<Row> reasons =
+        TierLabels.toLong(latest, dimensions).select(CUSTOMER_ID, DIMENSION, REASON);
     Dataset<Row> opened =
         changes
             .where(col(TO_LABEL).isNotNull())
@@ -141,7 +152,13 @@ public final class TierHistory {
   /** The table's columns in order, with valid_to and is_current as given. */
   private static Column[] columns(Column validTo, Column isCurrent) {
     return new Column[] {
-      col(CUSTOMER_ID), col(DIMENSION), col(LABEL), col(REASON), col(VALID_FROM), validTo.as(VALID_TO), isCurrent.as(IS_CURRENT)
+      col(CUSTOMER_ID),
+      col(DIMENSION),
+      col(LABEL),
+      col(REASON),
+      col(VALID_FROM),
+      validTo.as(VALID_TO),
+      isCurrent.as(IS_CURRENT)
     };
   }
 }

@@ -19,9 +19,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Turns the wide {@code customer_tiers} into the long label format ({@link TierLabelsColumns}):
- * one row per customer, as-of and dimension, the reason taken from {@code <dimension>_reason}
- * when that column exists.
+ * Turns the wide {@code customer_tiers} into the long label format ({@link TierLabelsColumns}): one
+ * row per customer, as-of and dimension, the reason taken from {@code <dimension>_reason} when that
+ * column exists.
  */
 public final class TierLabels {
   public static final String REASON_SUFFIX = "_reason";
@@ -43,22 +43,21 @@ public final class TierLabels {
                             ? "CAST(`" + d + REASON_SUFFIX + "` AS STRING)"
                             : "CAST(NULL AS STRING)"))
             .collect(Collectors.joining(", "));
-    return customerTiers
-        .select(
-            col(AS_OF),
-            col(CUSTOMER_ID),
-            expr(
-                "stack("
-                    + dimensions.size()
-                    + ", "
-                    + pairs
-                    + ") AS ("
-                    + DIMENSION
-                    + ", "
-                    + LABEL
-                    + ", "
-                    + REASON
-                    + ")"));
+    return customerTiers.select(
+        col(AS_OF),
+        col(CUSTOMER_ID),
+        expr(
+            "stack("
+                + dimensions.size()
+                + ", "
+                + pairs
+                + ") AS ("
+                + DIMENSION
+                + ", "
+                + LABEL
+                + ", "
+                + REASON
+                + ")"));
   }
 
   /** Each dimension's label as a string column named {@code prefix} + the dimension's index. */
@@ -77,10 +76,24 @@ public final class TierLabels {
   static Column pairs(List<String> dimensions, String fromPrefix, String toPrefix) {
     StringBuilder stack = new StringBuilder("stack(" + dimensions.size());
     for (int i = 0; i < dimensions.size(); i++) {
-      stack.append(", '").append(dimensions.get(i).replace("'", "\\'")).append("', ")
-          .append(fromPrefix).append(i).append(", ").append(toPrefix).append(i);
+      stack
+          .append(", '")
+          .append(dimensions.get(i).replace("'", "\\'"))
+          .append("', ")
+          .append(fromPrefix)
+          .append(i)
+          .append(", ")
+          .append(toPrefix)
+          .append(i);
     }
-    stack.append(") AS (" + DIMENSION + ", " + TierTransitions.FROM_LABEL + ", " + TierTransitions.TO_LABEL + ")");
+    stack.append(
+        ") AS ("
+            + DIMENSION
+            + ", "
+            + TierTransitions.FROM_LABEL
+            + ", "
+            + TierTransitions.TO_LABEL
+            + ")");
     return expr(stack.toString());
   }
 }

@@ -9,8 +9,10 @@ public final class TierLabelsColumns {
 
   public static final String AS_OF = "as_of";
   public static final String CUSTOMER_ID = "customer_id";
+
   /** The label column's name in customer_tiers, e.g. value_tier. */
   public static final String DIMENSION = "dimension";
+
   public static final String LABEL = "label";
   public static final String REASON = "reason";
 }

@@ -44,13 +44,18 @@ public final class TierTransitions {
   public static Dataset<Row> fromSnapshots(Dataset<Row> tiers, List<String> dimensions) {
     Dataset<Row> dates = PublishedDates.ranked(tiers);
     Dataset<Row> ranked = tiers.join(broadcast(dates), AS_OF);
-    List<Column> before = new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).plus(1).as("_to_rank")));
+    List<Column> before =
+        new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).plus(1).as("_to_rank")));
     before.addAll(TierLabels.labelsAs(dimensions, "_from_"));
     List<Column> after = new ArrayList<>(List.of(col(CUSTOMER_ID), col(DATE_RANK).as("_to_rank")));
     after.addAll(TierLabels.labelsAs(dimensions, "_to_"));
     Dataset<Row> moves =
-        ranked.select(before.toArray(Column[]::new))
-            .join(ranked.select(after.toArray(Column[]::new)), new String[] {CUSTOMER_ID, "_to_rank"}, "full_outer")
+        ranked
+            .select(before.toArray(Column[]::new))
+            .join(
+                ranked.select(after.toArray(Column[]::new)),
+                new String[] {CUSTOMER_ID, "_to_rank"},
+                "full_outer")
             .select(col("_to_rank"), TierLabels.pairs(dimensions, "_from_", "_to_"))
             .where(col(FROM_LABEL).isNotNull().or(col(TO_LABEL).isNotNull()))
             .select(
@@ -59,7 +64,8 @@ public final class TierTransitions {
                 coalesce(col(FROM_LABEL), lit(NEW)).as(FROM_LABEL),
                 coalesce(col(TO_LABEL), lit(GONE)).as(TO_LABEL));
     Dataset<Row> toDates = dates.select(col(DATE_RANK).as("_to_rank"), col(AS_OF));
-    Dataset<Row> fromDates = dates.select(col(DATE_RANK).plus(1).as("_to_rank"), col(AS_OF).as(PREVIOUS_AS_OF));
+    Dataset<Row> fromDates =
+        dates.select(col(DATE_RANK).plus(1).as("_to_rank"), col(AS_OF).as(PREVIOUS_AS_OF));
     // Inner joins drop the pair "after the last date" and "before the first date".
     return moves
         .join(broadcast(toDates), "_to_rank")

@@ -6,7 +6,8 @@ package dev.clientele.sample;
  * they complain; {@link SampleGenerator} adds the group's product, discount and channel habits.
  */
 enum BehaviourGroup {
-  // label, share of customers, orders per year, mean lines per order, mean CSAT, complaints per order
+  // label, share of customers, orders per year, mean lines per order, mean CSAT, complaints per
+  // order
   FREQUENT_SMALL("frequent_small", 0.15, 26.0, 1.3, 4.0, 0.015),
   BIG_SPENDER("big_spender", 0.05, 3.0, 4.5, 4.2, 0.015),
   DISCOUNT_HUNTER("discount_hunter", 0.15, 10.0, 2.6, 3.5, 0.02),

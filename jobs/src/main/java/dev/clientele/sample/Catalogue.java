@@ -39,8 +39,10 @@ final class Catalogue {
   final long[] priceCents;
   final long[] costCents;
   final String[] productId;
+
   /** Product indexes of each category, cheapest first. */
   final int[][] byCategory;
+
   /** Product indexes of each brand. */
   final int[][] byBrand;
 
@@ -68,8 +70,7 @@ final class Catalogue {
     this.byBrand = new int[brandNames.length][];
     for (int b = 0; b < brandNames.length; b++) {
       int brand = b;
-      byBrand[b] =
-          IntStream.range(0, products).filter(p -> productBrand[p] == brand).toArray();
+      byBrand[b] = IntStream.range(0, products).filter(p -> productBrand[p] == brand).toArray();
     }
   }
 

@@ -66,7 +66,9 @@ final class CsvWriter implements Closeable {
     return line(text.toString());
   }
 
-  /** The value as a CSV field: quoted (with doubled quotes) only when it holds , " or a line break. */
+  /**
+   * The value as a CSV field: quoted (with doubled quotes) only when it holds , " or a line break.
+   */
   static String quote(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -23,8 +23,17 @@ final class CustomerBase {
 
   private static final String[] INCOME_BANDS = {"low", "lower_middle", "upper_middle", "high"};
   private static final String[] OCCUPATIONS = {
-    "professional", "manager", "clerical", "sales", "service", "technician", "self_employed",
-    "homemaker", "student", "retired", "unemployed"
+    "professional",
+    "manager",
+    "clerical",
+    "sales",
+    "service",
+    "technician",
+    "self_employed",
+    "homemaker",
+    "student",
+    "retired",
+    "unemployed"
   };
   private static final double[] OCCUPATION_WEIGHT = {20, 10, 12, 10, 12, 10, 8, 6, 4, 4, 4};
   private static final String[] FEMALE = {
@@ -37,23 +46,30 @@ final class CustomerBase {
   };
   private static final String[] SURNAMES = {
     "Smith", "Garcia", "Chen", "Kowalski", "Nguyen", "Muller", "Rossi", "Silva", "Kim", "Patel",
-    "Novak", "Okafor", "Jensen", "Dubois", "Tanaka", "Costa", "Fischer", "Haddad", "O'Brien", "Ivanova"
+    "Novak", "Okafor", "Jensen", "Dubois", "Tanaka", "Costa", "Fischer", "Haddad", "O'Brien",
+        "Ivanova"
   };
   private static final String[] DOMAINS = {"example.com", "example.org", "example.net"};
+
   /** Customers who signed up before the history may have done so up to three years earlier. */
   private static final int SIGNUP_LOOKBACK_DAYS = 3 * 365;
 
   final int count;
   final byte[] group;
+
   /** Purchase window, day indexes inclusive; empty (first > last) for prospects. */
   final int[] firstDay;
+
   final int[] lastDay;
+
   /** Expected orders relative to other customers, before scaling to the requested size. */
   final double[] intensity;
+
   final short[] homeStore;
   final short[] favouriteBrand;
   final byte[] channel;
   final String[] id;
+
   /** Rows written to customers.csv: one per customer plus attribute changes. */
   long rows;
 
@@ -76,9 +92,7 @@ final class CustomerBase {
 
   static final int STORES = REGIONS.length * STORES_PER_REGION;
   private static final String[] STORE_IDS =
-      IntStream.range(0, STORES)
-          .mapToObj(s -> Formats.id("S", s + 1L, 3))
-          .toArray(String[]::new);
+      IntStream.range(0, STORES).mapToObj(s -> Formats.id("S", s + 1L, 3)).toArray(String[]::new);
 
   static String storeId(int store) {
     return STORE_IDS[store];
@@ -93,7 +107,8 @@ final class CustomerBase {
       Path root, int customers, Seasonality calendar, Catalogue catalogue, SplittableRandom rng)
       throws IOException {
     CustomerBase base = new CustomerBase(customers);
-    try (CsvWriter rows = CsvWriter.open(root, SampleLayout.CUSTOMERS, SampleLayout.CUSTOMERS_HEADER);
+    try (CsvWriter rows =
+            CsvWriter.open(root, SampleLayout.CUSTOMERS, SampleLayout.CUSTOMERS_HEADER);
         CsvWriter groups =
             CsvWriter.open(
                 root, SampleLayout.CUSTOMER_GROUPS, SampleLayout.CUSTOMER_GROUPS_HEADER)) {
@@ -120,7 +135,9 @@ final class CustomerBase {
 
     int signup = purchaseWindow(i, g, days, rng);
     intensity[i] =
-        g.buys() ? g.ordersPerYear * Draws.factor(rng, 0.6) * (lastDay[i] - firstDay[i] + 1) / 365.0 : 0;
+        g.buys()
+            ? g.ordersPerYear * Draws.factor(rng, 0.6) * (lastDay[i] - firstDay[i] + 1) / 365.0
+            : 0;
 
     writeRows(i, g, region, signup, calendar, rng, rows);
   }
@@ -166,7 +183,9 @@ final class CustomerBase {
       throws IOException {
     LocalDate signupDate = calendar.date(0).plusDays(signup);
     String gender = Draws.chance(rng, 0.03) ? "" : Draws.chance(rng, 0.56) ? "F" : "M";
-    String first = Draws.pick(rng, gender.equals("F") || gender.isEmpty() && rng.nextBoolean() ? FEMALE : MALE);
+    String first =
+        Draws.pick(
+            rng, gender.equals("F") || gender.isEmpty() && rng.nextBoolean() ? FEMALE : MALE);
     String last = Draws.pick(rng, SURNAMES);
     // A few systems export "Last, First": a quoted field.
     String name = Draws.chance(rng, 0.02) ? last + ", " + first : first + " " + last;
@@ -180,7 +199,10 @@ final class CustomerBase {
     String phone =
         Draws.chance(rng, 0.06)
             ? ""
-            : "+1-555-" + Formats.id("", rng.nextInt(1000), 3) + "-" + Formats.id("", rng.nextInt(10000), 4);
+            : "+1-555-"
+                + Formats.id("", rng.nextInt(1000), 3)
+                + "-"
+                + Formats.id("", rng.nextInt(10000), 4);
     int age = age(g, rng);
     LocalDate birth = calendar.date(calendar.days()).minusYears(age).minusDays(rng.nextInt(365));
     String birthText = Draws.chance(rng, 0.03) ? "" : birth.toString();
@@ -188,22 +210,41 @@ final class CustomerBase {
     String occupation = occupation(age, rng);
     String updated = signupDate + " " + time(rng);
     rows.row(
-        id[i], name, email, phone, birthText, gender, INCOME_BANDS[income], occupation,
-        REGIONS[region], signupDate.toString(), updated);
+        id[i],
+        name,
+        email,
+        phone,
+        birthText,
+        gender,
+        INCOME_BANDS[income],
+        occupation,
+        REGIONS[region],
+        signupDate.toString(),
+        updated);
 
     // About 5% later changed region or income: a second row with a later updated_at.
     int changeFrom = Math.max(0, signup + 30);
     if (Draws.chance(rng, 0.05) && changeFrom < calendar.days()) {
       int changeDay = Draws.between(rng, changeFrom, calendar.days() - 1);
       boolean moved = Draws.chance(rng, 0.7);
-      int newRegion = moved ? (region + 1 + rng.nextInt(REGIONS.length - 1)) % REGIONS.length : region;
+      int newRegion =
+          moved ? (region + 1 + rng.nextInt(REGIONS.length - 1)) % REGIONS.length : region;
       int newIncome =
           !moved || Draws.chance(rng, 0.3)
               ? (income + 1 + rng.nextInt(INCOME_BANDS.length - 1)) % INCOME_BANDS.length
               : income;
       rows.row(
-          id[i], name, email, phone, birthText, gender, INCOME_BANDS[newIncome], occupation,
-          REGIONS[newRegion], signupDate.toString(), calendar.dateText(changeDay) + " " + time(rng));
+          id[i],
+          name,
+          email,
+          phone,
+          birthText,
+          gender,
+          INCOME_BANDS[newIncome],
+          occupation,
+          REGIONS[newRegion],
+          signupDate.toString(),
+          calendar.dateText(changeDay) + " " + time(rng));
     }
   }
 

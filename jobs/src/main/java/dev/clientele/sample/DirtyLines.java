@@ -56,7 +56,10 @@ final class DirtyLines implements Closeable {
     "%s 25:61:00", "2025-02-30 10:15:00", "2026-13-01 09:00:00", "not-a-date", "0000-00-00 00:00:00"
   };
   private static final String[] GARBAGE = {
-    "#ERR upstream record truncated", "~~~~~~~~", "NULL", "<html><body>502 Bad Gateway</body></html>"
+    "#ERR upstream record truncated",
+    "~~~~~~~~",
+    "NULL",
+    "<html><body>502 Bad Gateway</body></html>"
   };
   private static final int RECENT = 4096;
 
@@ -87,7 +90,8 @@ final class DirtyLines implements Closeable {
     this.customers = customers;
     this.endDate = endDate;
     this.rng = rng;
-    this.records = CsvWriter.open(root, SampleLayout.DIRTY_RECORDS, SampleLayout.DIRTY_RECORDS_HEADER);
+    this.records =
+        CsvWriter.open(root, SampleLayout.DIRTY_RECORDS, SampleLayout.DIRTY_RECORDS_HEADER);
   }
 
   /** Writes one generated line to {@code file}: clean, corrupted, or after a dirty duplicate. */
@@ -123,8 +127,13 @@ final class DirtyLines implements Closeable {
     Order.Line l = source.line;
     int quantity = l.quantity + (l.quantity > 0 ? 1 : -1);
     return format.text(
-        source.order, source.lineNo, l, format.customerId(source.order), format.ts(source.order),
-        quantity, l.unitPrice);
+        source.order,
+        source.lineNo,
+        l,
+        format.customerId(source.order),
+        format.ts(source.order),
+        quantity,
+        l.unitPrice);
   }
 
   private String corrupt(Kind kind, Order order, int lineNo, Order.Line line) {
@@ -137,10 +146,10 @@ final class DirtyLines implements Closeable {
       case FUTURE_TIMESTAMP ->
           format.text(order, lineNo, line, customer, futureTime(ts), line.quantity, line.unitPrice);
       case NEGATIVE_PRICE ->
-          format.text(order, lineNo, line, customer, ts, line.quantity, -Math.max(1, line.unitPrice));
-      case UNKNOWN_CUSTOMER ->
           format.text(
-              order, lineNo, line, unknownCustomer(), ts, line.quantity, line.unitPrice);
+              order, lineNo, line, customer, ts, line.quantity, -Math.max(1, line.unitPrice));
+      case UNKNOWN_CUSTOMER ->
+          format.text(order, lineNo, line, unknownCustomer(), ts, line.quantity, line.unitPrice);
       case MISSING_CUSTOMER_ID ->
           format.text(order, lineNo, line, "", ts, line.quantity, line.unitPrice);
       default -> throw new IllegalStateException("not a corrupting kind: " + kind);

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 
 /**
  * Surveys (about one per ten sales, CSAT 1–5 and NPS 0–10 around the customer group's mean) and
- * complaints (about one per fifty sales, more from lapsing customers; resolved after hours to weeks,
- * about 5% never resolved). Nothing is dated on or after the end date: a survey that would be is
- * not written, a complaint resolved after it is still open.
+ * complaints (about one per fifty sales, more from lapsing customers; resolved after hours to
+ * weeks, about 5% never resolved). Nothing is dated on or after the end date: a survey that would
+ * be is not written, a complaint resolved after it is still open.
  */
 final class Feedback implements Closeable {
   private static final double SURVEY_RATE = 0.10;

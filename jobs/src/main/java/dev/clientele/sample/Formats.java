@@ -1,6 +1,8 @@
 package dev.clientele.sample;
 
-/** Fast, locale-free text for ids, money and times: the generator writes tens of millions of them. */
+/**
+ * Fast, locale-free text for ids, money and times: the generator writes tens of millions of them.
+ */
 final class Formats {
   private Formats() {}
 

@@ -9,16 +9,27 @@ final class Order {
   final int day;
   final int secondOfDay;
   final int channel;
+
   /** Store index, or -1 for web and app. */
   final int store;
+
   /** The sale a return reverses; null on a sale. */
   final Order original;
+
   final Line[] lines;
   String id;
+
   /** The formatted timestamp, made once for all lines. */
   String ts;
 
-  Order(int customer, int day, int secondOfDay, int channel, int store, Order original, Line[] lines) {
+  Order(
+      int customer,
+      int day,
+      int secondOfDay,
+      int channel,
+      int store,
+      Order original,
+      Line[] lines) {
     this.customer = customer;
     this.day = day;
     this.secondOfDay = secondOfDay;
@@ -32,7 +43,9 @@ final class Order {
     return original != null;
   }
 
-  /** One line; amounts in cents. A return line has negative quantity and names the line it reverses. */
+  /**
+   * One line; amounts in cents. A return line has negative quantity and names the line it reverses.
+   */
   static final class Line {
     final int product;
     final int quantity;
@@ -40,6 +53,7 @@ final class Order {
     final long discount;
     final long unitCost;
     final Line original;
+
     /** Set when the line was written dirty in place of its clean self: no return may reverse it. */
     boolean dirty;
 

@@ -31,7 +31,9 @@ public record SampleConfig(
   /** Order ids have nine digits. */
   static final long MAX_TRANSACTIONS = 999_999_999L;
 
-  /** Lapsing customers fall silent 120 to 180 days before the end, after at least 60 active days. */
+  /**
+   * Lapsing customers fall silent 120 to 180 days before the end, after at least 60 active days.
+   */
   static final int MIN_DAYS = 250;
 
   /** Binds and validates {@code clientele.sample}; errors name the key and where it was set. */

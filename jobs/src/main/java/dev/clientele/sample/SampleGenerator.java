@@ -29,6 +29,7 @@ import java.util.SplittableRandom;
 public final class SampleGenerator {
   /** Return lines per sale line, so returns are about 3% of all lines. */
   static final double RETURN_RATIO = 0.03 / 0.97;
+
   private static final int RETURN_WITHIN_DAYS = 21;
   private static final int MAX_LINES_PER_ORDER = 12;
   private static final double PREFERRED_CHANNEL = 0.75;
@@ -99,7 +100,8 @@ public final class SampleGenerator {
     SplittableRandom dirtyDraws = seed.split();
     SplittableRandom feedbackDraws = seed.split();
 
-    SampleGenerator generator = new SampleGenerator(root, catalogue, calendar, customers, purchases);
+    SampleGenerator generator =
+        new SampleGenerator(root, catalogue, calendar, customers, purchases);
     LineFormat format = new LineFormat(catalogue, customers, calendar);
     long lineCount;
     long dirtyCount;
@@ -107,7 +109,12 @@ public final class SampleGenerator {
     long complaints;
     try (DirtyLines lines =
             new DirtyLines(
-                root, config.dirtyShare(), format, config.customers(), config.endDate(), dirtyDraws);
+                root,
+                config.dirtyShare(),
+                format,
+                config.customers(),
+                config.endDate(),
+                dirtyDraws);
         Feedback feedback = new Feedback(root, calendar, customers, feedbackDraws)) {
       generator.planOrders(targetSaleLines(config));
       for (int d = 0; d < generator.days; d++) {
@@ -192,8 +199,8 @@ public final class SampleGenerator {
 
   /**
    * The day of the customer's next order: the smallest of the {@code remaining} order positions
-   * still to come, drawn uniformly over the seasonal weight of their purchase window, so the
-   * days come out in order without storing them.
+   * still to come, drawn uniformly over the seasonal weight of their purchase window, so the days
+   * come out in order without storing them.
    */
   private int nextOrderDay(int c) {
     int left = remaining[c]--;
@@ -245,7 +252,9 @@ public final class SampleGenerator {
     int store =
         channel != CustomerBase.STORE
             ? -1
-            : Draws.chance(rng, HOME_STORE) ? customers.homeStore[c] : rng.nextInt(CustomerBase.STORES);
+            : Draws.chance(rng, HOME_STORE)
+                ? customers.homeStore[c]
+                : rng.nextInt(CustomerBase.STORES);
     Order.Line[] lines = new Order.Line[Draws.atLeastOne(rng, g.meanLines, MAX_LINES_PER_ORDER)];
     boolean promo = calendar.isPromo(day);
     for (int i = 0; i < lines.length; i++) {
@@ -253,7 +262,8 @@ public final class SampleGenerator {
       int quantity = quantity(g);
       long price = catalogue.priceCents[product];
       long discount = Math.round(quantity * price * discountRate(g, promo));
-      lines[i] = new Order.Line(product, quantity, price, discount, catalogue.costCents[product], null);
+      lines[i] =
+          new Order.Line(product, quantity, price, discount, catalogue.costCents[product], null);
     }
     return new Order(c, day, secondOfDay(channel), channel, store, null, lines);
   }
@@ -312,8 +322,7 @@ public final class SampleGenerator {
               : Draws.between(rng, 1, line.quantity - 1);
       long discount = Math.round((double) line.discount * quantity / line.quantity);
       back.add(
-          new Order.Line(
-              line.product, -quantity, line.unitPrice, discount, line.unitCost, line));
+          new Order.Line(line.product, -quantity, line.unitPrice, discount, line.unitCost, line));
     }
     if (back.isEmpty()) return;
     int day = sale.day + 1 + rng.nextInt(RETURN_WITHIN_DAYS);
@@ -341,7 +350,8 @@ public final class SampleGenerator {
       Order.Line[] clean =
           Arrays.stream(r.lines).filter(l -> !l.original.dirty).toArray(Order.Line[]::new);
       if (clean.length > 0) {
-        kept.add(new Order(r.customer, r.day, r.secondOfDay, r.channel, r.store, r.original, clean));
+        kept.add(
+            new Order(r.customer, r.day, r.secondOfDay, r.channel, r.store, r.original, clean));
       }
     }
     return kept;
@@ -349,16 +359,16 @@ public final class SampleGenerator {
 
   // ---- writing a day ----
 
-  /** Sorts the day's orders by time, numbers them, writes their lines, then feedback and returns. */
+  /**
+   * Sorts the day's orders by time, numbers them, writes their lines, then feedback and returns.
+   */
   private void writeDay(int day, List<Order> due, DirtyLines lines, Feedback feedback)
       throws IOException {
     if (due.isEmpty()) return;
     due.sort(Comparator.comparingInt(o -> o.secondOfDay)); // stable: ties keep generation order
     try (CsvWriter file =
         CsvWriter.open(
-            root,
-            SampleLayout.dayFile(calendar.dateText(day)),
-            SampleLayout.TRANSACTIONS_HEADER)) {
+            root, SampleLayout.dayFile(calendar.dateText(day)), SampleLayout.TRANSACTIONS_HEADER)) {
       for (Order order : due) {
         order.id = Formats.id("O", ++lastOrderNumber, 9);
         for (int i = 0; i < order.lines.length; i++) {

@@ -34,8 +34,8 @@ import org.apache.spark.sql.Row;
  *
  * <ul>
  *   <li>{@code overdue}: 0 while days since the last purchase are at most the customer's own mean
- *       gap between purchase days (or {@code single-purchase-gap-days} with one purchase day), rising
- *       linearly to 1 at {@code overdue-factor} × that gap; reason when it reaches 1;
+ *       gap between purchase days (or {@code single-purchase-gap-days} with one purchase day),
+ *       rising linearly to 1 at {@code overdue-factor} × that gap; reason when it reaches 1;
  *   <li>{@code spend_falling}: (spend previous 90 days − spend last 90 days) / spend previous 90
  *       days, clipped to [0,1], 0 without earlier spend; reason at {@code spend-drop-bar};
  *   <li>{@code visits_falling}: the same on order counts; reason at {@code visit-drop-bar};
@@ -91,15 +91,21 @@ public final class ChurnRisk {
             col(FeaturesColumns.ORDERS_LAST_90D),
             col(FeaturesColumns.ORDERS_PREV_90D));
     Dataset<Row> joined =
-        facts.join(f, col(CustomerSatisfactionColumns.CUSTOMER_ID).equalTo(col("f_customer_id")), "left");
+        facts.join(
+            f, col(CustomerSatisfactionColumns.CUSTOMER_ID).equalTo(col("f_customer_id")), "left");
 
     Column recentStart = lit(Date.valueOf(asOf.minusDays(churn.recentDays() - 1L)));
     Column recency = col(FeaturesColumns.RECENCY_DAYS).cast("double");
-    Column gap = coalesce(col(FeaturesColumns.MEAN_GAP_DAYS).cast("double"), lit((double) churn.singlePurchaseGapDays()));
+    Column gap =
+        coalesce(
+            col(FeaturesColumns.MEAN_GAP_DAYS).cast("double"),
+            lit((double) churn.singlePurchaseGapDays()));
     Column overdue =
         clip01(try_divide(recency.minus(gap), gap.multiply(churn.overdueFactor() - 1.0)));
-    Column spendFalling = drop(col(FeaturesColumns.SPEND_PREV_90D), col(FeaturesColumns.SPEND_LAST_90D));
-    Column visitsFalling = drop(col(FeaturesColumns.ORDERS_PREV_90D), col(FeaturesColumns.ORDERS_LAST_90D));
+    Column spendFalling =
+        drop(col(FeaturesColumns.SPEND_PREV_90D), col(FeaturesColumns.SPEND_LAST_90D));
+    Column visitsFalling =
+        drop(col(FeaturesColumns.ORDERS_PREV_90D), col(FeaturesColumns.ORDERS_LAST_90D));
     Column recentComplaint =
         indicator(col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE).geq(recentStart));
     Column detractor =
@@ -119,7 +125,8 @@ public final class ChurnRisk {
             .withColumn(SIGNALS.get(4), when(scored, detractor))
             .withColumn(SIGNALS.get(5), when(scored, unresolved));
 
-    Column isChurned = coalesce(col(FeaturesColumns.RECENCY_DAYS).geq(churn.horizonDays()), lit(false));
+    Column isChurned =
+        coalesce(col(FeaturesColumns.RECENCY_DAYS).geq(churn.horizonDays()), lit(false));
     Column lastComplaintCategory = col(CustomerSatisfactionColumns.LAST_COMPLAINT_CATEGORY);
     Column complaintRelevant =
         col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE)
@@ -135,7 +142,8 @@ public final class ChurnRisk {
                     lit("complaint:"),
                     lastComplaintCategory,
                     lit("@"),
-                    date_format(col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE), "yyyy-MM-dd")))
+                    date_format(
+                        col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE), "yyyy-MM-dd")))
             .when(
                 isChurned,
                 concat(lit("no_complaint:last_nps="), col(CustomerSatisfactionColumns.NPS_CLASS)));
@@ -145,7 +153,8 @@ public final class ChurnRisk {
     out.add(signalMap().as(CustomerSatisfactionColumns.CHURN_SIGNALS));
     Column risk = riskScore(churn);
     out.add(risk.as(CustomerSatisfactionColumns.CHURN_RISK));
-    out.add(coalesce(risk.geq(churn.flagAt()), lit(false)).as(CustomerSatisfactionColumns.CHURN_FLAG));
+    out.add(
+        coalesce(risk.geq(churn.flagAt()), lit(false)).as(CustomerSatisfactionColumns.CHURN_FLAG));
     out.add(reasons(churn).as(CustomerSatisfactionColumns.CHURN_REASONS));
     out.add(isChurned.as(CustomerSatisfactionColumns.IS_CHURNED));
     out.add(cause.as(CustomerSatisfactionColumns.CHURN_CAUSE));
@@ -167,7 +176,9 @@ public final class ChurnRisk {
     return when(col(SIGNALS.get(0)).isNotNull(), round(clip01(sum), 4));
   }
 
-  /** Reason codes of the signals with weight > 0 that reached their bar, in {@link #SIGNALS} order. */
+  /**
+   * Reason codes of the signals with weight > 0 that reached their bar, in {@link #SIGNALS} order.
+   */
   static Column reasons(SatisfactionRules.Churn churn) {
     List<Column> codes = new ArrayList<>();
     for (String s : SIGNALS) {

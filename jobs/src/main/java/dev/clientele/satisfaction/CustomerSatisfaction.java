@@ -27,21 +27,22 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Per-customer survey and complaint facts and the satisfaction band, as of a date. Output grain: one
- * row per customer of the {@code customer_features} snapshot (prospects included), with the columns
- * of {@link CustomerSatisfactionColumns} up to {@code satisfaction_band_reason}. Only events on or
- * before the as-of date count, so a rerun for a past date gives the same answer.
+ * Per-customer survey and complaint facts and the satisfaction band, as of a date. Output grain:
+ * one row per customer of the {@code customer_features} snapshot (prospects included), with the
+ * columns of {@link CustomerSatisfactionColumns} up to {@code satisfaction_band_reason}. Only
+ * events on or before the as-of date count, so a rerun for a past date gives the same answer.
  *
  * <p>The band is the first matching rule, in this order (bars from {@link SatisfactionRules.Band}):
  * {@code unknown} (no CSAT or NPS answer in the window, no complaint in the window and none open);
  * {@code dissatisfied} (an open complaint; complaints in the window at or above the bar; last NPS
  * answer a detractor; CSAT mean at or below the bar); {@code satisfied} (CSAT mean at or above the
- * bar; last NPS answer a promoter); {@code neutral} otherwise. Empty survey and complaint frames (no
- * source configured) give {@code unknown} for everyone.
+ * bar; last NPS answer a promoter); {@code neutral} otherwise. Empty survey and complaint frames
+ * (no source configured) give {@code unknown} for everyone.
  */
 public final class CustomerSatisfaction {
   /** Every band, in the order BI tools should list them. */
-  public static final List<String> BANDS = List.of("satisfied", "neutral", "dissatisfied", "unknown");
+  public static final List<String> BANDS =
+      List.of("satisfied", "neutral", "dissatisfied", "unknown");
 
   private CustomerSatisfaction() {}
 
@@ -76,13 +77,12 @@ public final class CustomerSatisfaction {
                 count(lit(1)).as(CustomerSatisfactionColumns.SURVEY_COUNT),
                 avg(col(SurveysColumns.CSAT)).as(CustomerSatisfactionColumns.CSAT_MEAN),
                 // Latest NPS answer; ties on the timestamp broken by survey id so reruns agree.
-                max(
-                        when(
-                            col(SurveysColumns.NPS).isNotNull(),
-                            struct(
-                                col(SurveysColumns.ANSWERED_AT).as("at"),
-                                col(SurveysColumns.SURVEY_ID).as("id"),
-                                col(SurveysColumns.NPS).as("nps"))))
+                max(when(
+                        col(SurveysColumns.NPS).isNotNull(),
+                        struct(
+                            col(SurveysColumns.ANSWERED_AT).as("at"),
+                            col(SurveysColumns.SURVEY_ID).as("id"),
+                            col(SurveysColumns.NPS).as("nps"))))
                     .as("last_answer"));
 
     Column opened = to_date(col(ComplaintsColumns.OPENED_AT));
@@ -97,13 +97,13 @@ public final class CustomerSatisfaction {
                 count(when(inWindow, lit(1))).as(CustomerSatisfactionColumns.COMPLAINT_COUNT),
                 count(when(resolvedByAsOf.unary_$bang(), lit(1)))
                     .as(CustomerSatisfactionColumns.OPEN_COMPLAINTS),
-                max(
-                        struct(
-                            col(ComplaintsColumns.OPENED_AT).as("at"),
-                            col(ComplaintsColumns.COMPLAINT_ID).as("id"),
-                            col(ComplaintsColumns.CATEGORY).as("category")))
+                max(struct(
+                        col(ComplaintsColumns.OPENED_AT).as("at"),
+                        col(ComplaintsColumns.COMPLAINT_ID).as("id"),
+                        col(ComplaintsColumns.CATEGORY).as("category")))
                     .as("last_complaint"),
-                // Exact median: Spark's percentile interpolates linearly between the two middle values.
+                // Exact median: Spark's percentile interpolates linearly between the two middle
+                // values.
                 percentile(when(inWindow.and(resolvedByAsOf), resolutionHours()), lit(0.5))
                     .as(CustomerSatisfactionColumns.MEDIAN_RESOLUTION_HOURS));
 
@@ -111,7 +111,10 @@ public final class CustomerSatisfaction {
         features
             .select(col(FeaturesColumns.CUSTOMER_ID), col(FeaturesColumns.ORDER_COUNT))
             .join(answers, col(FeaturesColumns.CUSTOMER_ID).equalTo(col("s_customer_id")), "left")
-            .join(complaintFacts, col(FeaturesColumns.CUSTOMER_ID).equalTo(col("c_customer_id")), "left");
+            .join(
+                complaintFacts,
+                col(FeaturesColumns.CUSTOMER_ID).equalTo(col("c_customer_id")),
+                "left");
 
     Column surveyCount = coalesce(col(CustomerSatisfactionColumns.SURVEY_COUNT), lit(0L));
     Column complaintCount = coalesce(col(CustomerSatisfactionColumns.COMPLAINT_COUNT), lit(0L));

@@ -1,8 +1,8 @@
 package dev.clientele.satisfaction;
 
 import dev.clientele.common.columns.ComplaintsColumns;
-import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
+import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
@@ -68,25 +68,46 @@ public final class SatisfactionJob implements ClienteleJob {
       RunLog.record(
           spark,
           context,
-          List.of(new RunLog.Entry(NAME, "failed", null, null, null, null, started, Instant.now(), e.getMessage(), null)));
+          List.of(
+              new RunLog.Entry(
+                  NAME,
+                  "failed",
+                  null,
+                  null,
+                  null,
+                  null,
+                  started,
+                  Instant.now(),
+                  e.getMessage(),
+                  null)));
       throw e;
     }
   }
 
-  private List<RunLog.Entry> compute(SparkSession spark, TableCatalog tables, LocalDate asOf, Instant started) {
+  private List<RunLog.Entry> compute(
+      SparkSession spark, TableCatalog tables, LocalDate asOf, Instant started) {
     String featuresPath = tables.path(Table.CUSTOMER_FEATURES);
     if (!DeltaIO.exists(spark, featuresPath)) {
       throw new JobFailure(
-          "Table customer_features does not exist at " + featuresPath + "; run 'clientele features --as-of " + asOf + "' first.");
+          "Table customer_features does not exist at "
+              + featuresPath
+              + "; run 'clientele features --as-of "
+              + asOf
+              + "' first.");
     }
     Dataset<Row> features = DeltaIO.readSnapshot(spark, featuresPath, asOf);
     if (features.isEmpty()) {
       throw new JobFailure(
-          "customer_features has no snapshot for as-of " + asOf + "; run 'clientele features --as-of " + asOf + "' first.");
+          "customer_features has no snapshot for as-of "
+              + asOf
+              + "; run 'clientele features --as-of "
+              + asOf
+              + "' first.");
     }
     Dataset<Row> surveys = optional(spark, tables, Table.SURVEYS, SurveysColumns.SCHEMA);
     Dataset<Row> complaints = optional(spark, tables, Table.COMPLAINTS, ComplaintsColumns.SCHEMA);
-    Dataset<Row> days = DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
+    Dataset<Row> days =
+        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
 
     Dataset<Row> facts = CustomerSatisfaction.facts(features, surveys, complaints, rules, asOf);
     Dataset<Row> assessed = ChurnRisk.assess(features, facts, rules, asOf);
@@ -98,8 +119,17 @@ public final class SatisfactionJob implements ClienteleJob {
     Instant satisfactionDone = Instant.now();
     RunLog.Entry satisfactionEntry =
         new RunLog.Entry(
-            Table.CUSTOMER_SATISFACTION.tableName, "succeeded", null, customers, null, null, started, satisfactionDone,
-            surveysNote(surveys, complaints), Map.of(Table.CUSTOMER_SATISFACTION.tableName, DeltaIO.version(spark, satisfactionPath)));
+            Table.CUSTOMER_SATISFACTION.tableName,
+            "succeeded",
+            null,
+            customers,
+            null,
+            null,
+            started,
+            satisfactionDone,
+            surveysNote(surveys, complaints),
+            Map.of(
+                Table.CUSTOMER_SATISFACTION.tableName, DeltaIO.version(spark, satisfactionPath)));
     if (!writeKpis) return List.of(satisfactionEntry);
 
     // Labels: the published tiers when they exist, then this job's own output, then the features.
@@ -127,7 +157,14 @@ public final class SatisfactionJob implements ClienteleJob {
     return List.of(
         satisfactionEntry,
         new RunLog.Entry(
-            Table.KPI_MONTHLY.tableName, "succeeded", null, kpiRows, null, null, satisfactionDone, Instant.now(),
+            Table.KPI_MONTHLY.tableName,
+            "succeeded",
+            null,
+            kpiRows,
+            null,
+            null,
+            satisfactionDone,
+            Instant.now(),
             missing.isEmpty() ? null : "dimensions without labels: " + missing,
             Map.of(Table.KPI_MONTHLY.tableName, DeltaIO.version(spark, kpiPath))));
   }
@@ -139,7 +176,11 @@ public final class SatisfactionJob implements ClienteleJob {
   }
 
   /** A silver table that exists only when its source is configured: empty when absent. */
-  private static Dataset<Row> optional(SparkSession spark, TableCatalog tables, Table table, org.apache.spark.sql.types.StructType schema) {
+  private static Dataset<Row> optional(
+      SparkSession spark,
+      TableCatalog tables,
+      Table table,
+      org.apache.spark.sql.types.StructType schema) {
     String path = tables.path(table);
     if (!DeltaIO.exists(spark, path)) {
       LOG.info("Table {} does not exist (no source configured): read as empty.", table.tableName);

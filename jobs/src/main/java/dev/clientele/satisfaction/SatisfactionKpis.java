@@ -5,10 +5,9 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
@@ -23,6 +22,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -32,9 +32,9 @@ import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.ComplaintsColumns;
+import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.KpiMonthlyColumns;
 import dev.clientele.common.columns.SurveysColumns;
-import dev.clientele.common.columns.CustomerDaysColumns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,28 +49,30 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * Monthly KPIs ({@code kpi_monthly}): one row per calendar month, dimension and label, plus dimension
- * {@value #OVERALL} with label {@value #ALL} over every customer. Months run from the first month
- * holding any transaction, survey or complaint up to the as-of month; every label of the labels
- * frame gets every month, with 0 counts where nothing happened and null rates where the base is 0.
- * Only events on or before the as-of date count. Customers are grouped by the label they have in
- * the labels frame (columns customer_id, dimension, label; one label per customer and dimension; a
- * null label counts as {@code unknown}), the same label for every month.
+ * Monthly KPIs ({@code kpi_monthly}): one row per calendar month, dimension and label, plus
+ * dimension {@value #OVERALL} with label {@value #ALL} over every customer. Months run from the
+ * first month holding any transaction, survey or complaint up to the as-of month; every label of
+ * the labels frame gets every month, with 0 counts where nothing happened and null rates where the
+ * base is 0. Only events on or before the as-of date count. Customers are grouped by the label they
+ * have in the labels frame (columns customer_id, dimension, label; one label per customer and
+ * dimension; a null label counts as {@code unknown}), the same label for every month.
  *
  * <p>Definitions (also in {@code docs/kpis.md}); a purchase is a non-return transaction line, a
- * purchase day a date with one, H = {@code churn.horizon-days}, W = {@code kpi.repurchase-window-days}:
+ * purchase day a date with one, H = {@code churn.horizon-days}, W = {@code
+ * kpi.repurchase-window-days}:
  *
  * <ul>
- *   <li><b>active customers</b>: customers with a purchase in the month; returns alone do not count.
- *   <li><b>repurchase rate</b>: of the month's buyers whose first purchase day f in the month has f +
- *       W on or before as-of (window fully observed), the share with another purchase day in (f, f +
- *       W] (in the month or later).
+ *   <li><b>active customers</b>: customers with a purchase in the month; returns alone do not
+ *       count.
+ *   <li><b>repurchase rate</b>: of the month's buyers whose first purchase day f in the month has f
+ *       + W on or before as-of (window fully observed), the share with another purchase day in (f,
+ *       f + W] (in the month or later).
  *   <li><b>churned at a date e</b>: bought at least once up to e and no purchase day in (e − H, e].
- *       <b>churn rate</b> of month m: of customers not churned at the end of month m − 1 who had bought
- *       by then ({@code churn_base}), the share churned at the end of m (the as-of date for the
- *       as-of month).
- *   <li><b>reactivation rate</b>: of customers churned at the end of m − 1, the share with a purchase
- *       in m.
+ *       <b>churn rate</b> of month m: of customers not churned at the end of month m − 1 who had
+ *       bought by then ({@code churn_base}), the share churned at the end of m (the as-of date for
+ *       the as-of month).
+ *   <li><b>reactivation rate</b>: of customers churned at the end of m − 1, the share with a
+ *       purchase in m.
  *   <li><b>CSAT mean</b>, <b>NPS</b> = (promoters 9–10 − detractors 0–6) / NPS answers × 100, over
  *       survey answers given in the month.
  *   <li><b>complaints per 1,000 orders</b>: complaints opened in the month / purchase orders in the
@@ -117,7 +119,9 @@ public final class SatisfactionKpis {
             col(CustomerDaysColumns.CUSTOMER_ID).as(CUSTOMER_ID),
             trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH))
         .agg(
-            sum(size(col(CustomerDaysColumns.ORDER_CHANNELS))).cast("long").as(KpiMonthlyColumns.ORDERS),
+            sum(size(col(CustomerDaysColumns.ORDER_CHANNELS)))
+                .cast("long")
+                .as(KpiMonthlyColumns.ORDERS),
             sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS));
   }
 
@@ -136,7 +140,8 @@ public final class SatisfactionKpis {
             .unionByName(complaintEvents(complaints, asOf))
             .where(col(MONTH).leq(lit(asOfMonth)))
             .drop(HOURS);
-    // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in the
+    // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in
+    // the
     // main aggregation it would force Spark's sort-based fallback over every exploded event row.
     Dataset<Row> resolutions =
         complaintEvents(complaints, asOf)
@@ -153,7 +158,9 @@ public final class SatisfactionKpis {
     Dataset<Row> labelsByCustomer =
         customerLabels
             .groupBy(CUSTOMER_ID)
-            .agg(collect_list(struct(col(KpiMonthlyColumns.DIMENSION), col(KpiMonthlyColumns.LABEL))).as(LABELS));
+            .agg(
+                collect_list(struct(col(KpiMonthlyColumns.DIMENSION), col(KpiMonthlyColumns.LABEL)))
+                    .as(LABELS));
     Dataset<Row> byLabel =
         byLabel(events, labelsByCustomer)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
@@ -163,7 +170,8 @@ public final class SatisfactionKpis {
                 sum(KpiMonthlyColumns.REPURCHASE_BASE).as(KpiMonthlyColumns.REPURCHASE_BASE),
                 sum(KpiMonthlyColumns.REPURCHASERS).as(KpiMonthlyColumns.REPURCHASERS),
                 sum(KpiMonthlyColumns.CHURNED_CUSTOMERS).as(KpiMonthlyColumns.CHURNED_CUSTOMERS),
-                sum(KpiMonthlyColumns.REACTIVATED_CUSTOMERS).as(KpiMonthlyColumns.REACTIVATED_CUSTOMERS),
+                sum(KpiMonthlyColumns.REACTIVATED_CUSTOMERS)
+                    .as(KpiMonthlyColumns.REACTIVATED_CUSTOMERS),
                 sum(BASE_DELTA).as(BASE_DELTA),
                 sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA),
                 count(col(CSAT)).as(KpiMonthlyColumns.CSAT_ANSWERS),
@@ -189,7 +197,10 @@ public final class SatisfactionKpis {
                     .as(MONTH));
     Dataset<Row> spine =
         months
-            .crossJoin(customerLabels.select(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL).distinct())
+            .crossJoin(
+                customerLabels
+                    .select(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
+                    .distinct())
             .unionByName(
                 months
                     .withColumn(KpiMonthlyColumns.DIMENSION, lit(OVERALL))
@@ -260,7 +271,8 @@ public final class SatisfactionKpis {
    * from the first of {@code sources} that has a column of that name (label = its value as text).
    * Dimensions no source has are left out; {@link #missingDimensions} names them.
    */
-  public static Dataset<Row> labelsFromColumns(List<String> dimensions, List<Dataset<Row>> sources) {
+  public static Dataset<Row> labelsFromColumns(
+      List<String> dimensions, List<Dataset<Row>> sources) {
     // Dimensions grouped by the source they come from, so each source is scanned once.
     Map<Dataset<Row>, List<Column>> labelsBySource = new LinkedHashMap<>();
     for (String dimension : dimensions) {
@@ -280,12 +292,16 @@ public final class SatisfactionKpis {
       Dataset<Row> one =
           e.getKey()
               .select(col(CUSTOMER_ID), explode(array(e.getValue().toArray(Column[]::new))).as("l"))
-              .select(col(CUSTOMER_ID), col("l." + KpiMonthlyColumns.DIMENSION), col("l." + KpiMonthlyColumns.LABEL));
+              .select(
+                  col(CUSTOMER_ID),
+                  col("l." + KpiMonthlyColumns.DIMENSION),
+                  col("l." + KpiMonthlyColumns.LABEL));
       out = out == null ? one : out.unionByName(one);
     }
     if (out == null) {
       // No dimension available: an empty frame of the right shape, derived from the first source.
-      return sources.get(0)
+      return sources
+          .get(0)
           .select(
               col(CUSTOMER_ID),
               lit(OVERALL).as(KpiMonthlyColumns.DIMENSION),
@@ -296,7 +312,8 @@ public final class SatisfactionKpis {
   }
 
   /** The dimensions none of {@code sources} has a column for. */
-  public static List<String> missingDimensions(List<String> dimensions, List<Dataset<Row>> sources) {
+  public static List<String> missingDimensions(
+      List<String> dimensions, List<Dataset<Row>> sources) {
     return dimensions.stream()
         .filter(d -> sources.stream().noneMatch(s -> Arrays.asList(s.columns()).contains(d)))
         .toList();
@@ -307,7 +324,11 @@ public final class SatisfactionKpis {
    * under overall/all; customers without labels count in overall only.
    */
   private static Dataset<Row> byLabel(Dataset<Row> rows, Dataset<Row> labelsByCustomer) {
-    Column overall = array(struct(lit(OVERALL).as(KpiMonthlyColumns.DIMENSION), lit(ALL).as(KpiMonthlyColumns.LABEL)));
+    Column overall =
+        array(
+            struct(
+                lit(OVERALL).as(KpiMonthlyColumns.DIMENSION),
+                lit(ALL).as(KpiMonthlyColumns.LABEL)));
     Column all = when(col(LABELS).isNull(), overall).otherwise(concat(col(LABELS), overall));
     return rows.join(labelsByCustomer, new String[] {CUSTOMER_ID}, "left")
         .withColumn("l", explode(all))
@@ -325,7 +346,8 @@ public final class SatisfactionKpis {
   private static Dataset<Row> firstMonths(
       Dataset<Row> customerDays, Dataset<Row> surveys, Dataset<Row> complaints, LocalDate asOf) {
     Dataset<Row> purchaseMonths =
-        purchaseDays(customerDays, asOf).select(trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH));
+        purchaseDays(customerDays, asOf)
+            .select(trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH));
     return purchaseMonths
         .unionByName(surveyEvents(surveys, asOf).select(MONTH))
         .unionByName(complaintEvents(complaints, asOf).select(MONTH))
@@ -334,7 +356,8 @@ public final class SatisfactionKpis {
 
   private static Dataset<Row> purchaseDays(Dataset<Row> customerDays, LocalDate asOf) {
     return customerDays.where(
-        col(CustomerDaysColumns.PURCHASE).and(col(CustomerDaysColumns.TXN_DATE).leq(lit(Date.valueOf(asOf)))));
+        col(CustomerDaysColumns.PURCHASE)
+            .and(col(CustomerDaysColumns.TXN_DATE).leq(lit(Date.valueOf(asOf)))));
   }
 
   /** NPS = (promoters − detractors) / answers × 100, unrounded. */
@@ -344,11 +367,12 @@ public final class SatisfactionKpis {
 
   /**
    * Per customer-month purchase row, the events it implies, exploded: the month itself (active,
-   * orders, repurchase, reactivation), the next month (entering the churn base when a spell starts),
-   * the churn month, the month after it (leaving the churn base, entering the reactivation base) and
-   * the month after a reactivation (leaving the reactivation base).
+   * orders, repurchase, reactivation), the next month (entering the churn base when a spell
+   * starts), the churn month, the month after it (leaving the churn base, entering the reactivation
+   * base) and the month after a reactivation (leaving the reactivation base).
    */
-  static Dataset<Row> activityEvents(Dataset<Row> customerMonths, SatisfactionRules rules, LocalDate asOf) {
+  static Dataset<Row> activityEvents(
+      Dataset<Row> customerMonths, SatisfactionRules rules, LocalDate asOf) {
     int window = rules.kpi().repurchaseWindowDays();
     int horizon = rules.churn().horizonDays();
     WindowSpec byCustomer = Window.partitionBy(CUSTOMER_ID).orderBy(MONTH);
@@ -363,7 +387,8 @@ public final class SatisfactionKpis {
     Column eligible = windowEnd.leq(lit(Date.valueOf(asOf)));
     Column nextPurchase = coalesce(second, nextFirst);
     Column repurchased = eligible.and(coalesce(nextPurchase.leq(windowEnd), lit(false)));
-    // Churned at the end of the previous month: its last purchase is H or more days before that end.
+    // Churned at the end of the previous month: its last purchase is H or more days before that
+    // end.
     Column reactivated =
         prevLast.isNotNull().and(date_add(prevLast, horizon).leq(date_sub(month, 1)));
     Column spellStart = prevLast.isNull().or(reactivated);
@@ -376,14 +401,64 @@ public final class SatisfactionKpis {
 
     Column events =
         array(
-            event(month, flag(lit(true)), col(KpiMonthlyColumns.ORDERS), flag(eligible), flag(repurchased),
-                flag(reactivated), lit(0L), lit(0L), lit(0L)),
-            when(spellStart, event(add_months(month, 1), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(1L), lit(0L))),
-            when(churns, event(churnMonth, lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(1L), lit(0L), lit(0L))),
-            when(churns, event(add_months(churnMonth, 1), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(-1L), lit(1L))),
+            event(
+                month,
+                flag(lit(true)),
+                col(KpiMonthlyColumns.ORDERS),
+                flag(eligible),
+                flag(repurchased),
+                flag(reactivated),
+                lit(0L),
+                lit(0L),
+                lit(0L)),
+            when(
+                spellStart,
+                event(
+                    add_months(month, 1),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(1L),
+                    lit(0L))),
+            when(
+                churns,
+                event(
+                    churnMonth,
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(1L),
+                    lit(0L),
+                    lit(0L))),
+            when(
+                churns,
+                event(
+                    add_months(churnMonth, 1),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(-1L),
+                    lit(1L))),
             when(
                 churns.and(nextFirst.isNotNull()),
-                event(add_months(trunc(nextFirst, "month"), 1), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L), lit(-1L))));
+                event(
+                    add_months(trunc(nextFirst, "month"), 1),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(0L),
+                    lit(-1L))));
 
     return customerMonths
         .withColumn("prev_last", lag(last, 1).over(byCustomer))
@@ -420,7 +495,10 @@ public final class SatisfactionKpis {
     Column resolved = to_date(col(ComplaintsColumns.RESOLVED_AT));
     Column both =
         array(
-            struct(trunc(opened, "month").as(MONTH), lit(1L).as("n"), lit(null).cast("double").as("h")),
+            struct(
+                trunc(opened, "month").as(MONTH),
+                lit(1L).as("n"),
+                lit(null).cast("double").as("h")),
             when(
                 resolved.isNotNull().and(resolved.leq(asOfDate)),
                 struct(
@@ -432,7 +510,11 @@ public final class SatisfactionKpis {
             .where(opened.leq(asOfDate))
             .select(col(ComplaintsColumns.CUSTOMER_ID).as(CUSTOMER_ID), explode(both).as("e"))
             .where(col("e").isNotNull())
-            .select(col(CUSTOMER_ID), col("e." + MONTH).as(MONTH), col("e.n").as("n"), col("e.h").as("h"));
+            .select(
+                col(CUSTOMER_ID),
+                col("e." + MONTH).as(MONTH),
+                col("e.n").as("n"),
+                col("e.h").as("h"));
     return noActivity(exploded)
         .withColumn(CSAT, lit(null).cast("int"))
         .withColumn(NPS_ANSWER, lit(null).cast("int"))
@@ -469,10 +551,20 @@ public final class SatisfactionKpis {
       Column churned,
       Column baseDelta,
       Column reactivationBaseDelta) {
-    Column[] values = {active, orders, repurchaseBase, repurchasers, reactivated, churned, baseDelta, reactivationBaseDelta};
+    Column[] values = {
+      active,
+      orders,
+      repurchaseBase,
+      repurchasers,
+      reactivated,
+      churned,
+      baseDelta,
+      reactivationBaseDelta
+    };
     Column[] fields = new Column[values.length + 1];
     fields[0] = month.as(MONTH);
-    for (int i = 0; i < values.length; i++) fields[i + 1] = values[i].cast("long").as(ACTIVITY_COUNTS[i]);
+    for (int i = 0; i < values.length; i++)
+      fields[i + 1] = values[i].cast("long").as(ACTIVITY_COUNTS[i]);
     return struct(fields);
   }
 

@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The rules of the {@code satisfaction} job, bound once from {@code clientele.satisfaction.*} (every
- * key documented in {@code reference.conf}) and validated before Spark starts.
+ * The rules of the {@code satisfaction} job, bound once from {@code clientele.satisfaction.*}
+ * (every key documented in {@code reference.conf}) and validated before Spark starts.
  */
-public record SatisfactionRules(
-    int windowDays, Band band, Churn churn, Kpi kpi, Matrix matrix) {
+public record SatisfactionRules(int windowDays, Band band, Churn churn, Kpi kpi, Matrix matrix) {
 
   /** Satisfaction band bars; see {@link CustomerSatisfaction} for the rule order. */
-  public record Band(double satisfiedCsatMin, double dissatisfiedCsatMax, int dissatisfiedComplaints) {
+  public record Band(
+      double satisfiedCsatMin, double dissatisfiedCsatMax, int dissatisfiedComplaints) {
     public Band {
       if (dissatisfiedCsatMax >= satisfiedCsatMin) {
-        throw new IllegalArgumentException("dissatisfied-csat-max must be below satisfied-csat-min");
+        throw new IllegalArgumentException(
+            "dissatisfied-csat-max must be below satisfied-csat-min");
       }
     }
   }
@@ -64,7 +65,10 @@ public record SatisfactionRules(
     }
   }
 
-  /** Binds and validates {@code clientele.satisfaction}; pass {@code config.at("clientele.satisfaction")}. */
+  /**
+   * Binds and validates {@code clientele.satisfaction}; pass {@code
+   * config.at("clientele.satisfaction")}.
+   */
   public static SatisfactionRules from(Settings s) {
     int windowDays = s.intBetween("window-days", 1, 36_500);
 
@@ -74,14 +78,23 @@ public record SatisfactionRules(
     if (dissatisfied >= satisfied) {
       throw b.error(
           "dissatisfied-csat-max",
-          "must be below clientele.satisfaction.band.satisfied-csat-min (" + satisfied + "), got " + dissatisfied + ".");
+          "must be below clientele.satisfaction.band.satisfied-csat-min ("
+              + satisfied
+              + "), got "
+              + dissatisfied
+              + ".");
     }
-    Band band = new Band(satisfied, dissatisfied, b.intBetween("dissatisfied-complaints", 1, 1_000_000));
+    Band band =
+        new Band(satisfied, dissatisfied, b.intBetween("dissatisfied-complaints", 1, 1_000_000));
 
     Settings c = s.at("churn");
     double overdueFactor = c.doubleBetween("overdue-factor", 1.0, 1000);
     if (overdueFactor <= 1.0) {
-      throw c.error("overdue-factor", "must be greater than 1 (the ramp runs from 1 x to this many times the own gap), got " + overdueFactor + ".");
+      throw c.error(
+          "overdue-factor",
+          "must be greater than 1 (the ramp runs from 1 x to this many times the own gap), got "
+              + overdueFactor
+              + ".");
     }
     Churn churn =
         new Churn(
@@ -98,7 +111,13 @@ public record SatisfactionRules(
     List<String> dimensions = k.strings("dimensions");
     for (String d : dimensions) {
       if (d.isBlank() || d.equals(SatisfactionKpis.OVERALL)) {
-        throw k.error("dimensions", "must name label columns (not blank, not '" + SatisfactionKpis.OVERALL + "', which is always there), got " + dimensions + ".");
+        throw k.error(
+            "dimensions",
+            "must name label columns (not blank, not '"
+                + SatisfactionKpis.OVERALL
+                + "', which is always there), got "
+                + dimensions
+                + ".");
       }
     }
     if (Set.copyOf(dimensions).size() != dimensions.size()) {
@@ -110,7 +129,9 @@ public record SatisfactionRules(
     Matrix matrix = new Matrix(m.strings("priority-value-tiers"), m.strings("priority-bands"));
     for (String listed : matrix.priorityBands()) {
       if (!CustomerSatisfaction.BANDS.contains(listed)) {
-        throw m.error("priority-bands", "must list bands from " + CustomerSatisfaction.BANDS + ", got '" + listed + "'.");
+        throw m.error(
+            "priority-bands",
+            "must list bands from " + CustomerSatisfaction.BANDS + ", got '" + listed + "'.");
       }
     }
     return new SatisfactionRules(windowDays, band, churn, kpi, matrix);
@@ -121,14 +142,20 @@ public record SatisfactionRules(
     Map<String, Double> weights = new LinkedHashMap<>();
     for (String name : raw.keySet()) {
       if (!ChurnRisk.SIGNALS.contains(name)) {
-        throw churn.error("weights." + name, "is not a churn signal; allowed: " + ChurnRisk.SIGNALS + ".");
+        throw churn.error(
+            "weights." + name, "is not a churn signal; allowed: " + ChurnRisk.SIGNALS + ".");
       }
     }
     for (String signal : ChurnRisk.SIGNALS) {
-      weights.put(signal, raw.containsKey(signal) ? churn.doubleBetween("weights." + signal, 0, 1_000_000) : 0.0);
+      weights.put(
+          signal,
+          raw.containsKey(signal) ? churn.doubleBetween("weights." + signal, 0, 1_000_000) : 0.0);
     }
     if (weights.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
-      throw new ConfigError(churn.key("weights"), churn.origin("weights"), "at least one weight must be greater than 0.");
+      throw new ConfigError(
+          churn.key("weights"),
+          churn.origin("weights"),
+          "at least one weight must be greater than 0.");
     }
     return weights;
   }

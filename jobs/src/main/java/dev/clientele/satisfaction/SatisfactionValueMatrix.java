@@ -26,7 +26,8 @@ import org.apache.spark.sql.Row;
  * <p>Input: one row per customer with {@value #VALUE_TIER}, {@value #BAND}, {@value #CHURN_FLAG}
  * and {@value #NET_SPEND} (decimal); a null tier or band counts as {@code unknown}. Output columns:
  * dimension, label, value_tier, satisfaction_band, customers, share (of all customers, 4 decimals),
- * revenue (sum of net_spend, decimal(18,2)), churn_flagged (customers with churn_flag), is_priority.
+ * revenue (sum of net_spend, decimal(18,2)), churn_flagged (customers with churn_flag),
+ * is_priority.
  */
 public final class SatisfactionValueMatrix {
   public static final String DIMENSION = "satisfaction_x_value";
@@ -54,8 +55,7 @@ public final class SatisfactionValueMatrix {
     Column bands =
         org.apache.spark.sql.functions.array(
             CustomerSatisfaction.BANDS.stream().map(b -> lit(b)).toArray(Column[]::new));
-    Dataset<Row> grid =
-        labelled.select(VALUE_TIER).distinct().withColumn(BAND, explode(bands));
+    Dataset<Row> grid = labelled.select(VALUE_TIER).distinct().withColumn(BAND, explode(bands));
     Dataset<Row> total = counted.agg(sum(col("customers")).as("total_customers"));
     Column customers = coalesce(col("customers"), lit(0L));
     return grid.join(counted, new String[] {VALUE_TIER, BAND}, "left")
@@ -66,7 +66,8 @@ public final class SatisfactionValueMatrix {
             col(VALUE_TIER),
             col(BAND),
             customers.as("customers"),
-            round(try_divide(customers.cast("double"), col("total_customers").cast("double")), 4).as("share"),
+            round(try_divide(customers.cast("double"), col("total_customers").cast("double")), 4)
+                .as("share"),
             coalesce(col("revenue"), lit(0)).cast(Money.AMOUNT).as("revenue"),
             coalesce(col("churn_flagged"), lit(0L)).as("churn_flagged"),
             col(VALUE_TIER)

@@ -25,17 +25,18 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li><b>reactivated</b>: the purchase that ended a gap longer than the churn horizon is at most
  *       reactivated-days old;
  *   <li><b>new</b>: first purchase at most new-days old;
- *   <li><b>declining</b>: repeat buyer overdue (recency_days &gt; mean gap x overdue-factor), or spend
- *       falling (spend in the last trend window &lt; (1 - spend-drop-share) x the window before, which
- *       had spend), or a single purchase that was not repeated after the new period;
- *   <li><b>developing</b>: repeat buyer whose spend is rising (last trend window &gt; the one before);
+ *   <li><b>declining</b>: repeat buyer overdue (recency_days &gt; mean gap x overdue-factor), or
+ *       spend falling (spend in the last trend window &lt; (1 - spend-drop-share) x the window
+ *       before, which had spend), or a single purchase that was not repeated after the new period;
+ *   <li><b>developing</b>: repeat buyer whose spend is rising (last trend window &gt; the one
+ *       before);
  *   <li><b>stable</b>: the rest: repeat buyers on their own cadence.
  * </ol>
  *
- * <p>Activity: active when recency_days &lt;= active-days, dormant up to lost-days, lost beyond; none
- * for prospects. Target flag: core when active with mean R, F, M score &gt;= core-min-rfm-mean;
- * potential when not lost and (mean score &gt;= potential-min-rfm-mean or the stage is one of
- * potential-stages); non-target otherwise. Needs the RFM score columns.
+ * <p>Activity: active when recency_days &lt;= active-days, dormant up to lost-days, lost beyond;
+ * none for prospects. Target flag: core when active with mean R, F, M score &gt;=
+ * core-min-rfm-mean; potential when not lost and (mean score &gt;= potential-min-rfm-mean or the
+ * stage is one of potential-stages); non-target otherwise. Needs the RFM score columns.
  */
 public final class LifecycleStages {
   private LifecycleStages() {}
@@ -77,18 +78,24 @@ public final class LifecycleStages {
         when(prospect, lit("lifecycle_stage=prospect: no purchase up to as-of"))
             .when(
                 churned,
-                format_string("lifecycle_stage=churned: recency_days %d > churn horizon %d", recency, lit(l.churnHorizonDays())))
+                format_string(
+                    "lifecycle_stage=churned: recency_days %d > churn horizon %d",
+                    recency, lit(l.churnHorizonDays())))
             .when(
                 reactivated,
                 format_string(
                     "lifecycle_stage=reactivated: bought on %s after a gap over %d days, %d days ago <= %d",
-                    col(FeaturesColumns.REACTIVATED_ON).cast("string"), lit(l.churnHorizonDays()), reactivatedAgo,
+                    col(FeaturesColumns.REACTIVATED_ON).cast("string"),
+                    lit(l.churnHorizonDays()),
+                    reactivatedAgo,
                     lit(l.reactivatedDays())))
             .when(
                 isNew,
                 format_string(
                     "lifecycle_stage=new: first purchase %s, %d days ago <= %d",
-                    col(FeaturesColumns.FIRST_PURCHASE_DATE).cast("string"), firstAgo, lit(l.newDays())))
+                    col(FeaturesColumns.FIRST_PURCHASE_DATE).cast("string"),
+                    firstAgo,
+                    lit(l.newDays())))
             .when(
                 overdue,
                 format_string(
@@ -107,7 +114,8 @@ public final class LifecycleStages {
             .when(
                 rising,
                 format_string(
-                    "lifecycle_stage=developing: repeat buyer, spend_last_90d %.2f > spend_prev_90d %.2f", lastD, prevD))
+                    "lifecycle_stage=developing: repeat buyer, spend_last_90d %.2f > spend_prev_90d %.2f",
+                    lastD, prevD))
             .otherwise(
                 when(
                         meanGap.isNotNull(),
@@ -125,12 +133,16 @@ public final class LifecycleStages {
         when(prospect, lit("activity_status=none: no purchase up to as-of"))
             .when(
                 recency.leq(l.activeDays()),
-                format_string("activity_status=active: recency_days %d <= %d", recency, lit(l.activeDays())))
+                format_string(
+                    "activity_status=active: recency_days %d <= %d", recency, lit(l.activeDays())))
             .when(
                 recency.leq(l.lostDays()),
                 format_string(
-                    "activity_status=dormant: recency_days %d > %d and <= %d", recency, lit(l.activeDays()), lit(l.lostDays())))
-            .otherwise(format_string("activity_status=lost: recency_days %d > %d", recency, lit(l.lostDays())));
+                    "activity_status=dormant: recency_days %d > %d and <= %d",
+                    recency, lit(l.activeDays()), lit(l.lostDays())))
+            .otherwise(
+                format_string(
+                    "activity_status=lost: recency_days %d > %d", recency, lit(l.lostDays())));
 
     Dataset<Row> staged =
         scored
@@ -154,16 +166,23 @@ public final class LifecycleStages {
     Column byScore = notLost.and(mean.geq(t.potentialMinRfmMean()));
     Column byStage = notLost.and(stage.isin(t.potentialStages().toArray()));
     Column flag =
-        when(core, lit("core")).when(byScore.or(byStage), lit("potential")).otherwise(lit("non-target"));
+        when(core, lit("core"))
+            .when(byScore.or(byStage), lit("potential"))
+            .otherwise(lit("non-target"));
     Column reason =
         when(
                 core,
-                format_string("target_flag=core: active, mean RFM score %.2f >= %.2f", mean, lit(t.coreMinRfmMean())))
+                format_string(
+                    "target_flag=core: active, mean RFM score %.2f >= %.2f",
+                    mean, lit(t.coreMinRfmMean())))
             .when(
                 byScore,
                 format_string(
-                    "target_flag=potential: %s, mean RFM score %.2f >= %.2f", activity, mean, lit(t.potentialMinRfmMean())))
-            .when(byStage, format_string("target_flag=potential: %s, lifecycle_stage %s", activity, stage))
+                    "target_flag=potential: %s, mean RFM score %.2f >= %.2f",
+                    activity, mean, lit(t.potentialMinRfmMean())))
+            .when(
+                byStage,
+                format_string("target_flag=potential: %s, lifecycle_stage %s", activity, stage))
             .when(activity.equalTo("lost"), lit("target_flag=non-target: activity_status lost"))
             .otherwise(
                 format_string(

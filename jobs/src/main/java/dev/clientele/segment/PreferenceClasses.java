@@ -23,7 +23,8 @@ import org.apache.spark.sql.Row;
 public final class PreferenceClasses {
   private PreferenceClasses() {}
 
-  public static final List<String> CLASSES = List.of("brand-loyal", "price-sensitive", "category-explorer");
+  public static final List<String> CLASSES =
+      List.of("brand-loyal", "price-sensitive", "category-explorer");
 
   public static Dataset<Row> label(Dataset<Row> features, SegmentRules.PreferenceRules p) {
     Column orders = col(FeaturesColumns.ORDER_COUNT);
@@ -34,8 +35,12 @@ public final class PreferenceClasses {
     Column reason =
         format_string(
             "preference_class=none: top_brand_share %.4f < %.2f, discount_share %.4f < %.2f, category_count %d < %d",
-            coalesce(brandShare, lit(0.0)), lit(p.brandLoyalShare()), coalesce(discountShare, lit(0.0)),
-            lit(p.priceSensitiveShare()), categories, lit(p.explorerCategories()));
+            coalesce(brandShare, lit(0.0)),
+            lit(p.brandLoyalShare()),
+            coalesce(discountShare, lit(0.0)),
+            lit(p.priceSensitiveShare()),
+            categories,
+            lit(p.explorerCategories()));
     List<String> order = p.precedence();
     for (int i = order.size() - 1; i >= 0; i--) {
       String cls = order.get(i);
@@ -44,19 +49,24 @@ public final class PreferenceClasses {
       switch (cls) {
         case "brand-loyal" -> {
           passes = brandShare.geq(p.brandLoyalShare());
-          why = format_string(
-              "preference_class=brand-loyal: top_brand_share %.4f >= %.2f (%s)",
-              brandShare, lit(p.brandLoyalShare()), col(FeaturesColumns.TOP_BRAND));
+          why =
+              format_string(
+                  "preference_class=brand-loyal: top_brand_share %.4f >= %.2f (%s)",
+                  brandShare, lit(p.brandLoyalShare()), col(FeaturesColumns.TOP_BRAND));
         }
         case "price-sensitive" -> {
           passes = discountShare.geq(p.priceSensitiveShare());
-          why = format_string(
-              "preference_class=price-sensitive: discount_share %.4f >= %.2f", discountShare, lit(p.priceSensitiveShare()));
+          why =
+              format_string(
+                  "preference_class=price-sensitive: discount_share %.4f >= %.2f",
+                  discountShare, lit(p.priceSensitiveShare()));
         }
         case "category-explorer" -> {
           passes = categories.geq(p.explorerCategories());
-          why = format_string(
-              "preference_class=category-explorer: category_count %d >= %d", categories, lit(p.explorerCategories()));
+          why =
+              format_string(
+                  "preference_class=category-explorer: category_count %d >= %d",
+                  categories, lit(p.explorerCategories()));
         }
         default -> throw new IllegalArgumentException("unknown preference class " + cls);
       }
@@ -66,10 +76,14 @@ public final class PreferenceClasses {
     }
     Column few = orders.lt(p.minOrders());
     return features
-        .withColumn(CustomerSegmentsColumns.PREFERENCE_CLASS, when(few, lit("none")).otherwise(label))
+        .withColumn(
+            CustomerSegmentsColumns.PREFERENCE_CLASS, when(few, lit("none")).otherwise(label))
         .withColumn(
             CustomerSegmentsColumns.PREFERENCE_CLASS_REASON,
-            when(few, format_string("preference_class=none: order_count %d < %d", orders, lit(p.minOrders())))
+            when(
+                    few,
+                    format_string(
+                        "preference_class=none: order_count %d < %d", orders, lit(p.minOrders())))
                 .otherwise(reason));
   }
 }

@@ -21,13 +21,13 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * RFM values, scores, code and named segment, one row per customer.
  *
- * <p>R = recency_days, F = order_count in the window, M = net_spend in the window, over customers who
- * ever bought. Scores are 1..N: each value is compared with the N-1 exact quantile cut points of its
- * dimension ({@link Tiering#cutPoints}), score = 1 + the number of cuts strictly below the value
- * (for R: strictly above, so recent = high). <b>Ties by value share a score</b>, so the tie rule is
- * deterministic by construction and no customer-id order is needed; where many customers share a
- * value, score groups are uneven rather than arbitrary. The named segment is the first rule by
- * priority of the configured R x F grid that holds the customer's R and F (scaled to the grid).
+ * <p>R = recency_days, F = order_count in the window, M = net_spend in the window, over customers
+ * who ever bought. Scores are 1..N: each value is compared with the N-1 exact quantile cut points
+ * of its dimension ({@link Tiering#cutPoints}), score = 1 + the number of cuts strictly below the
+ * value (for R: strictly above, so recent = high). <b>Ties by value share a score</b>, so the tie
+ * rule is deterministic by construction and no customer-id order is needed; where many customers
+ * share a value, score groups are uneven rather than arbitrary. The named segment is the first rule
+ * by priority of the configured R x F grid that holds the customer's R and F (scaled to the grid).
  * Customers who never bought get no scores and the no-purchase segment.
  */
 public final class RfmScores {
@@ -52,11 +52,19 @@ public final class RfmScores {
         Tiering.equalShares(rules.scores()));
   }
 
-  /** Adds the RFM columns of {@link CustomerSegmentsColumns} to features joined with the cut frame. */
+  /**
+   * Adds the RFM columns of {@link CustomerSegmentsColumns} to features joined with the cut frame.
+   */
   public static Dataset<Row> score(Dataset<Row> withCuts, SegmentRules.RfmRules rules) {
-    Column r = Tiering.score(when(buyer(), col(FeaturesColumns.RECENCY_DAYS)), col(R_CUTS), Boundary.ABOVE, true);
-    Column f = Tiering.score(when(buyer(), col(FeaturesColumns.ORDER_COUNT)), col(F_CUTS), Boundary.ABOVE, false);
-    Column m = Tiering.score(when(buyer(), col(FeaturesColumns.NET_SPEND)), col(M_CUTS), Boundary.ABOVE, false);
+    Column r =
+        Tiering.score(
+            when(buyer(), col(FeaturesColumns.RECENCY_DAYS)), col(R_CUTS), Boundary.ABOVE, true);
+    Column f =
+        Tiering.score(
+            when(buyer(), col(FeaturesColumns.ORDER_COUNT)), col(F_CUTS), Boundary.ABOVE, false);
+    Column m =
+        Tiering.score(
+            when(buyer(), col(FeaturesColumns.NET_SPEND)), col(M_CUTS), Boundary.ABOVE, false);
     Dataset<Row> scored =
         withCuts
             .withColumn(CustomerSegmentsColumns.R_SCORE, r.cast(DataTypes.IntegerType))
@@ -65,7 +73,12 @@ public final class RfmScores {
     Column rs = col(CustomerSegmentsColumns.R_SCORE);
     Column fs = col(CustomerSegmentsColumns.F_SCORE);
     Column ms = col(CustomerSegmentsColumns.M_SCORE);
-    Column code = concat_ws(rules.scores() == 10 ? "-" : "", rs.cast("string"), fs.cast("string"), ms.cast("string"));
+    Column code =
+        concat_ws(
+            rules.scores() == 10 ? "-" : "",
+            rs.cast("string"),
+            fs.cast("string"),
+            ms.cast("string"));
     Column codeReason =
         concat(
             lit("rfm_code="),
@@ -74,7 +87,9 @@ public final class RfmScores {
             Tiering.intervalDescending(rs, col(R_CUTS)),
             format_string("; F%d order_count %d in ", fs, col(FeaturesColumns.ORDER_COUNT)),
             Tiering.interval(fs, col(F_CUTS), Boundary.ABOVE),
-            format_string("; M%d net_spend %.2f in ", ms, col(FeaturesColumns.NET_SPEND).cast(DataTypes.DoubleType)),
+            format_string(
+                "; M%d net_spend %.2f in ",
+                ms, col(FeaturesColumns.NET_SPEND).cast(DataTypes.DoubleType)),
             Tiering.interval(ms, col(M_CUTS), Boundary.ABOVE));
     Column rGrid = onGrid(rs, rules);
     Column fGrid = onGrid(fs, rules);
@@ -91,8 +106,15 @@ public final class RfmScores {
                   match,
                   format_string(
                       "rfm_segment=%s: R%d F%d on the 1-%d grid in r %d-%d, f %d-%d (priority %d)",
-                      lit(s.name()), rGrid, fGrid, lit(rules.gridScale()), lit(s.rMin()), lit(s.rMax()),
-                      lit(s.fMin()), lit(s.fMax()), lit(s.priority())))
+                      lit(s.name()),
+                      rGrid,
+                      fGrid,
+                      lit(rules.gridScale()),
+                      lit(s.rMin()),
+                      lit(s.rMax()),
+                      lit(s.fMin()),
+                      lit(s.fMax()),
+                      lit(s.priority())))
               .otherwise(segmentReason);
     }
     return scored
@@ -106,12 +128,14 @@ public final class RfmScores {
         .withColumn(
             CustomerSegmentsColumns.RFM_SEGMENT_REASON,
             when(buyer(), segmentReason)
-                .otherwise(lit("rfm_segment=" + rules.noPurchaseSegment() + ": no purchase up to as-of")));
+                .otherwise(
+                    lit("rfm_segment=" + rules.noPurchaseSegment() + ": no purchase up to as-of")));
   }
 
   /** A 1..N score on the 1..gridScale grid: ceil(score x gridScale / N). */
   private static Column onGrid(Column score, SegmentRules.RfmRules rules) {
     if (rules.gridScale() == rules.scores()) return score;
-    return ceil(score.multiply(rules.gridScale()).divide((double) rules.scores())).cast(DataTypes.IntegerType);
+    return ceil(score.multiply(rules.gridScale()).divide((double) rules.scores()))
+        .cast(DataTypes.IntegerType);
   }
 }

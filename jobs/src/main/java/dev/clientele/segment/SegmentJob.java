@@ -26,7 +26,8 @@ import org.apache.spark.storage.StorageLevel;
  * RfmScores#M_CUTS}), each as one replaced snapshot.
  */
 public final class SegmentJob implements ClienteleJob {
-  static final List<String> DIMENSIONS = List.of(RfmScores.R_CUTS, RfmScores.F_CUTS, RfmScores.M_CUTS);
+  static final List<String> DIMENSIONS =
+      List.of(RfmScores.R_CUTS, RfmScores.F_CUTS, RfmScores.M_CUTS);
 
   private final SegmentRules rules;
 
@@ -39,24 +40,30 @@ public final class SegmentJob implements ClienteleJob {
     return segments(features, RfmScores.cutPoints(features, rules.rfm()), rules);
   }
 
-  private static Dataset<Row> segments(Dataset<Row> features, Dataset<Row> rfmCuts, SegmentRules rules) {
+  private static Dataset<Row> segments(
+      Dataset<Row> features, Dataset<Row> rfmCuts, SegmentRules rules) {
     Dataset<Row> withCuts = Tiering.withCuts(features, rfmCuts);
     Dataset<Row> labelled =
         PreferenceClasses.label(
-            LifecycleStages.label(RfmScores.score(withCuts, rules.rfm()), rules), rules.preference());
+            LifecycleStages.label(RfmScores.score(withCuts, rules.rfm()), rules),
+            rules.preference());
     return labelled
         .withColumn(CustomerSegmentsColumns.FREQUENCY, col(FeaturesColumns.ORDER_COUNT))
         .withColumn(CustomerSegmentsColumns.MONETARY, col(FeaturesColumns.NET_SPEND))
         .select(
-            Arrays.stream(CustomerSegmentsColumns.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+            Arrays.stream(CustomerSegmentsColumns.SCHEMA.fieldNames())
+                .map(c -> col(c))
+                .toArray(Column[]::new));
   }
 
   /** {@code tier_cutpoints} rows (the RFM cut points) for the features of one as-of date. */
-  public static Dataset<Row> cutpoints(Dataset<Row> features, java.time.LocalDate asOf, SegmentRules rules) {
+  public static Dataset<Row> cutpoints(
+      Dataset<Row> features, java.time.LocalDate asOf, SegmentRules rules) {
     return cutpointRows(RfmScores.cutPoints(features, rules.rfm()), asOf, rules);
   }
 
-  private static Dataset<Row> cutpointRows(Dataset<Row> rfmCuts, java.time.LocalDate asOf, SegmentRules rules) {
+  private static Dataset<Row> cutpointRows(
+      Dataset<Row> rfmCuts, java.time.LocalDate asOf, SegmentRules rules) {
     List<String> names = Tiering.percentileNames(Tiering.equalShares(rules.rfm().scores()));
     return Tiering.cutPointRows(
         rfmCuts,
@@ -74,11 +81,17 @@ public final class SegmentJob implements ClienteleJob {
   public void run(SparkSession spark, RunContext run) {
     Instant started = Instant.now();
     Dataset<Row> features = FeaturesSnapshot.require(spark, run);
-    Dataset<Row> rfmCuts = RfmScores.cutPoints(features, rules.rfm()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rfmCuts =
+        RfmScores.cutPoints(features, rules.rfm()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       FeaturesSnapshot.publish(
-          spark, run, started, Table.CUSTOMER_SEGMENTS, segments(features, rfmCuts, rules),
-          cutpointRows(rfmCuts, run.asOf(), rules), DIMENSIONS);
+          spark,
+          run,
+          started,
+          Table.CUSTOMER_SEGMENTS,
+          segments(features, rfmCuts, rules),
+          cutpointRows(rfmCuts, run.asOf(), rules),
+          DIMENSIONS);
     } finally {
       rfmCuts.unpersist();
     }

@@ -19,20 +19,23 @@ public record SegmentRules(
     Settings s = clientele.at("segment");
     return new SegmentRules(
         RfmRules.from(s.at("rfm")),
-        LifecycleRules.from(s, clientele.at("features").intBetween("churn-horizon-days", 1, 36_500)),
+        LifecycleRules.from(
+            s, clientele.at("features").intBetween("churn-horizon-days", 1, 36_500)),
         TargetRules.from(s.at("target")),
         PreferenceRules.from(s.at("preference")));
   }
 
   /** One named cell range of the R x F grid. */
-  public record SegmentRule(String id, String name, int priority, int rMin, int rMax, int fMin, int fMax) {}
+  public record SegmentRule(
+      String id, String name, int priority, int rMin, int rMax, int fMin, int fMax) {}
 
   /**
    * @param scores N, the number of scores per dimension (3, 4, 5 or 10)
    * @param gridScale the scale the segment ranges are written in
    * @param segments the grid rules sorted by priority
    */
-  public record RfmRules(int scores, int gridScale, List<SegmentRule> segments, String noPurchaseSegment) {
+  public record RfmRules(
+      int scores, int gridScale, List<SegmentRule> segments, String noPurchaseSegment) {
     public RfmRules {
       segments = List.copyOf(segments);
     }
@@ -53,7 +56,8 @@ public record SegmentRules(
         Settings r = seg.at(id);
         int priority = r.intBetween("priority", 0, 1_000_000);
         if (!priorities.add(priority)) {
-          throw r.error("priority", "must be unique among segments, " + priority + " is used twice.");
+          throw r.error(
+              "priority", "must be unique among segments, " + priority + " is used twice.");
         }
         int[] rr = range(r, "r", scale);
         int[] ff = range(r, "f", scale);
@@ -63,10 +67,17 @@ public record SegmentRules(
       for (int r = 1; r <= scale; r++) {
         for (int f = 1; f <= scale; f++) {
           final int rr = r, ff = f;
-          if (rules.stream().noneMatch(x -> x.rMin() <= rr && rr <= x.rMax() && x.fMin() <= ff && ff <= x.fMax())) {
+          if (rules.stream()
+              .noneMatch(
+                  x -> x.rMin() <= rr && rr <= x.rMax() && x.fMin() <= ff && ff <= x.fMax())) {
             throw s.error(
                 "segments",
-                "no segment covers the cell R" + r + " F" + f + " of the 1.." + scale
+                "no segment covers the cell R"
+                    + r
+                    + " F"
+                    + f
+                    + " of the 1.."
+                    + scale
                     + " grid; every cell needs a segment so every customer gets exactly one.");
           }
         }
@@ -77,7 +88,8 @@ public record SegmentRules(
     private static int[] range(Settings r, String key, int scale) {
       List<Integer> v = r.ints(key);
       if (v.size() != 2 || v.get(0) < 1 || v.get(1) > scale || v.get(0) > v.get(1)) {
-        throw r.error(key, "must be [min, max] with 1 <= min <= max <= " + scale + ", got " + v + ".");
+        throw r.error(
+            key, "must be [min, max] with 1 <= min <= max <= " + scale + ", got " + v + ".");
       }
       return new int[] {v.get(0), v.get(1)};
     }
@@ -97,7 +109,8 @@ public record SegmentRules(
       int active = a.intBetween("active-days", 0, 36_500);
       int lost = a.intBetween("lost-days", 1, 36_500);
       if (lost <= active) {
-        throw a.error("lost-days", "must be greater than active-days (" + active + "), got " + lost + ".");
+        throw a.error(
+            "lost-days", "must be greater than active-days (" + active + "), got " + lost + ".");
       }
       return new LifecycleRules(
           churnHorizon,
@@ -110,7 +123,8 @@ public record SegmentRules(
     }
   }
 
-  public record TargetRules(double coreMinRfmMean, double potentialMinRfmMean, List<String> potentialStages) {
+  public record TargetRules(
+      double coreMinRfmMean, double potentialMinRfmMean, List<String> potentialStages) {
     public TargetRules {
       potentialStages = List.copyOf(potentialStages);
     }
@@ -119,12 +133,16 @@ public record SegmentRules(
       double core = t.doubleBetween("core-min-rfm-mean", 1, 10);
       double potential = t.doubleBetween("potential-min-rfm-mean", 1, 10);
       if (potential > core) {
-        throw t.error("potential-min-rfm-mean", "must not exceed core-min-rfm-mean (" + core + "), got " + potential + ".");
+        throw t.error(
+            "potential-min-rfm-mean",
+            "must not exceed core-min-rfm-mean (" + core + "), got " + potential + ".");
       }
       List<String> stages = t.strings("potential-stages");
       for (String stage : stages) {
         if (!LifecycleStages.STAGES.contains(stage)) {
-          throw t.error("potential-stages", "'" + stage + "' is not a lifecycle stage; allowed: " + LifecycleStages.STAGES + ".");
+          throw t.error(
+              "potential-stages",
+              "'" + stage + "' is not a lifecycle stage; allowed: " + LifecycleStages.STAGES + ".");
         }
       }
       return new TargetRules(core, potential, stages);
@@ -132,15 +150,22 @@ public record SegmentRules(
   }
 
   public record PreferenceRules(
-      int minOrders, double brandLoyalShare, double priceSensitiveShare, int explorerCategories, List<String> precedence) {
+      int minOrders,
+      double brandLoyalShare,
+      double priceSensitiveShare,
+      int explorerCategories,
+      List<String> precedence) {
     public PreferenceRules {
       precedence = List.copyOf(precedence);
     }
 
     static PreferenceRules from(Settings p) {
       List<String> order = p.strings("precedence");
-      if (order.size() != PreferenceClasses.CLASSES.size() || !new HashSet<>(order).equals(new HashSet<>(PreferenceClasses.CLASSES))) {
-        throw p.error("precedence", "must list each of " + PreferenceClasses.CLASSES + " once, got " + order + ".");
+      if (order.size() != PreferenceClasses.CLASSES.size()
+          || !new HashSet<>(order).equals(new HashSet<>(PreferenceClasses.CLASSES))) {
+        throw p.error(
+            "precedence",
+            "must list each of " + PreferenceClasses.CLASSES + " once, got " + order + ".");
       }
       return new PreferenceRules(
           p.intBetween("min-orders", 1, 1_000_000),
@@ -154,7 +179,8 @@ public record SegmentRules(
   /** A share strictly between 0 and 1. */
   static double openShare(Settings s, String key) {
     double v = s.doubleBetween(key, 0, 1);
-    if (v <= 0 || v >= 1) throw s.error(key, "must be a share strictly between 0 and 1, got " + v + ".");
+    if (v <= 0 || v >= 1)
+      throw s.error(key, "must be a share strictly between 0 and 1, got " + v + ".");
     return v;
   }
 }

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.flatten;
@@ -22,6 +21,7 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.TierCutpointsColumns;
@@ -40,8 +40,8 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <p><b>Tie rules.</b> Scores and bands from cut points depend on the value only, so <em>ties by
  * value share a score</em> (two customers with 3 orders always get the same F). Ranks ({@link
- * #rank}) are strict: by value descending, then customer id ascending, so the top 20% holds
- * exactly {@code ceil(0.2 x n)} customers and the customer id decides who is in at the boundary.
+ * #rank}) are strict: by value descending, then customer id ascending, so the top 20% holds exactly
+ * {@code ceil(0.2 x n)} customers and the customer id decides who is in at the boundary.
  */
 public final class Tiering {
   private Tiering() {}
@@ -82,20 +82,24 @@ public final class Tiering {
    * and compared cut the same number. Null when no row is eligible. Exact percentiles are
    * deterministic whatever the partitioning.
    */
-  public static Dataset<Row> cutPoints(Dataset<Row> rows, List<Measure> measures, double[] probabilities) {
+  public static Dataset<Row> cutPoints(
+      Dataset<Row> rows, List<Measure> measures, double[] probabilities) {
     Column[] probs = new Column[probabilities.length];
     for (int i = 0; i < probabilities.length; i++) probs[i] = lit(probabilities[i]);
     Column[] aggs = new Column[measures.size()];
     for (int i = 0; i < measures.size(); i++) {
       Measure m = measures.get(i);
       aggs[i] =
-          transform(percentile(m.value().cast(DataTypes.DoubleType), array(probs)), x -> round(x, 2))
+          transform(
+                  percentile(m.value().cast(DataTypes.DoubleType), array(probs)), x -> round(x, 2))
               .as(m.name());
     }
     return rows.agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length));
   }
 
-  /** Fixed cut points (configured thresholds) as an array column, shaped like {@link #cutPoints}'s. */
+  /**
+   * Fixed cut points (configured thresholds) as an array column, shaped like {@link #cutPoints}'s.
+   */
   public static Column fixedCuts(List<Double> thresholds) {
     Column[] values = new Column[thresholds.size()];
     for (int i = 0; i < values.length; i++) values[i] = lit(thresholds.get(i));
@@ -147,7 +151,8 @@ public final class Tiering {
     Column k = size(cuts);
     Column loIdx = k.minus(score).plus(1);
     Column lower = when(loIdx.geq(1), format_string("%.2f", try_element_at(cuts, loIdx)));
-    Column upper = when(loIdx.plus(1).leq(k), format_string("%.2f", try_element_at(cuts, loIdx.plus(1))));
+    Column upper =
+        when(loIdx.plus(1).leq(k), format_string("%.2f", try_element_at(cuts, loIdx.plus(1))));
     return concat(
         lit("["), coalesce(lower, lit("-inf")), lit(", "), coalesce(upper, lit("+inf")), lit(")"));
   }
@@ -155,7 +160,8 @@ public final class Tiering {
   /** Columns {@link #rank} adds, named with its prefix. */
   public record RankColumns(String rank, String running, String count, String total) {
     public static RankColumns of(String prefix) {
-      return new RankColumns(prefix + "_rank", prefix + "_running", prefix + "_n", prefix + "_total");
+      return new RankColumns(
+          prefix + "_rank", prefix + "_running", prefix + "_n", prefix + "_total");
     }
   }
 
@@ -168,25 +174,33 @@ public final class Tiering {
    * ranked rows and their total. Rows with a null value are not ranked (all four null).
    *
    * <p>How: approximate quantile edges split values into up to {@value #RANK_BUCKETS} ordered
-   * buckets (equal values always share a bucket); a window over the per-bucket counts (at most
-   * that many rows) gives how many rows and how much value lie in higher buckets, and a window
-   * partitioned by bucket ranks within it. The edges only decide where the work is split, never
-   * the result, so the rank is exact and deterministic even though the edges are approximate.
+   * buckets (equal values always share a bucket); a window over the per-bucket counts (at most that
+   * many rows) gives how many rows and how much value lie in higher buckets, and a window
+   * partitioned by bucket ranks within it. The edges only decide where the work is split, never the
+   * result, so the rank is exact and deterministic even though the edges are approximate.
    */
-  public static Dataset<Row> rank(Dataset<Row> rows, Column value, String idColumn, RankColumns out) {
+  public static Dataset<Row> rank(
+      Dataset<Row> rows, Column value, String idColumn, RankColumns out) {
     Column[] probs = new Column[RANK_BUCKETS - 1];
     for (int i = 1; i < RANK_BUCKETS; i++) probs[i - 1] = lit((double) i / RANK_BUCKETS);
     Dataset<Row> edges =
         rows.agg(
             // Ascending already for ascending probabilities; sorted again (once, on this one row)
             // because the bucket search below relies on it.
-            sort_array(array_compact(percentile_approx(value.cast(DataTypes.DoubleType), array(probs), lit(10000))))
+            sort_array(
+                    array_compact(
+                        percentile_approx(
+                            value.cast(DataTypes.DoubleType), array(probs), lit(10000))))
                 .as("_rank_edges"));
     String bucket = "_rank_bucket";
     String v = "_rank_value";
     // Bucket 0 holds the largest values: the bucket number counts the edges above the value.
     Dataset<Row> bucketed =
-        edgesAbove(rows.withColumn(v, value).crossJoin(broadcast(edges)), "_rank_edges", col(v), bucket)
+        edgesAbove(
+                rows.withColumn(v, value).crossJoin(broadcast(edges)),
+                "_rank_edges",
+                col(v),
+                bucket)
             .drop("_rank_edges");
     Dataset<Row> perBucket =
         bucketed
@@ -195,7 +209,9 @@ public final class Tiering {
             .agg(count(lit(1)).as("_bucket_rows"), sum(col(v)).as("_bucket_sum"));
     // At most RANK_BUCKETS rows: this unpartitioned window is over buckets, not customers.
     var above = Window.orderBy(bucket).rowsBetween(Window.unboundedPreceding(), -1);
-    var all = Window.orderBy(bucket).rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    var all =
+        Window.orderBy(bucket)
+            .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     Dataset<Row> offsets =
         perBucket.select(
             col(bucket).as("_offset_bucket"),
@@ -210,9 +226,11 @@ public final class Tiering {
             "_running_within",
             when(
                 col(v).isNotNull(),
-                sum(col(v)).over(within.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))))
+                sum(col(v))
+                    .over(within.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))))
         .join(broadcast(offsets), col(bucket).equalTo(col("_offset_bucket")), "left")
-        .withColumn(out.rank(), col("_rows_above").plus(col("_rank_within")).cast(DataTypes.LongType))
+        .withColumn(
+            out.rank(), col("_rows_above").plus(col("_rank_within")).cast(DataTypes.LongType))
         .withColumn(out.running(), col("_sum_above").plus(col("_running_within")))
         .drop(bucket, "_offset_bucket")
         .drop(v, "_rank_within", "_running_within", "_rows_above", "_sum_above");
@@ -224,10 +242,10 @@ public final class Tiering {
    * as in Spark's ordering; null when the value is null, 0 when the array is null.
    *
    * <p>A binary search unrolled into one column per halving step (k = how many edges are &lt;=
-   * value, the count above is size - k), not a higher-order {@code filter}: Spark interprets lambdas
-   * row by row, so filtering {@value #RANK_BUCKETS} edges cost a thousand interpreted comparisons
-   * per row where this is ~10 generated ones. Each step is its own projection (the optimizer does
-   * not inline a step that the next one reads three times), so the plan stays small.
+   * value, the count above is size - k), not a higher-order {@code filter}: Spark interprets
+   * lambdas row by row, so filtering {@value #RANK_BUCKETS} edges cost a thousand interpreted
+   * comparisons per row where this is ~10 generated ones. Each step is its own projection (the
+   * optimizer does not inline a step that the next one reads three times), so the plan stays small.
    */
   static Dataset<Row> edgesAbove(Dataset<Row> rows, String sortedEdges, Column value, String out) {
     String k = out + "_k";
@@ -237,7 +255,8 @@ public final class Tiering {
     for (int step = Integer.highestOneBit(RANK_BUCKETS); step >= 1; step /= 2) {
       Column next = col(k).plus(step);
       // Past the end try_element_at is null, so the step is not taken.
-      searched = searched.withColumn(k, when(try_element_at(edges, next).leq(v), next).otherwise(col(k)));
+      searched =
+          searched.withColumn(k, when(try_element_at(edges, next).leq(v), next).otherwise(col(k)));
     }
     return searched
         .withColumn(out, when(value.isNotNull(), coalesce(size(edges).minus(col(k)), lit(0))))

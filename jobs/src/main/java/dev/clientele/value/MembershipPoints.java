@@ -40,9 +40,9 @@ public final class MembershipPoints {
 
   /**
    * Points of one transaction line: {@code sign(amount) x floor(|amount| x rate x item multiplier x
-   * event multiplier)}. The item multiplier is the product's if configured, else the category's, else
-   * 1; the event multiplier is the largest of the bonus events covering the line's date, else 1. A
-   * return line (negative amount) reverses points the same way, at its own date. Exact decimal
+   * event multiplier)}. The item multiplier is the product's if configured, else the category's,
+   * else 1; the event multiplier is the largest of the bonus events covering the line's date, else
+   * 1. A return line (negative amount) reverses points the same way, at its own date. Exact decimal
    * arithmetic, so the sum is the same however lines are grouped.
    */
   public static Column linePoints(PointsRules rules) {
@@ -100,12 +100,21 @@ public final class MembershipPoints {
     Column discount = lit(tiers.get(0).discount());
     Column reason =
         tiers.size() == 1
-            ? format_string("membership_tier=%s: lifetime_net_spend %.2f, single tier", lit(tiers.get(0).name()), shown)
+            ? format_string(
+                "membership_tier=%s: lifetime_net_spend %.2f, single tier",
+                lit(tiers.get(0).name()), shown)
             : format_string(
                 "membership_tier=%s: lifetime_net_spend %.2f < %s %.2f",
-                lit(tiers.get(0).name()), shown, lit(tiers.get(1).name()), lit(tiers.get(1).minSpend().doubleValue()));
-    Column next = tiers.size() > 1 ? lit(tiers.get(1).name()) : lit(null).cast(DataTypes.StringType);
-    Column nextMin = tiers.size() > 1 ? lit(tiers.get(1).minSpend()).cast(Money.AMOUNT) : lit(null).cast(Money.AMOUNT);
+                lit(tiers.get(0).name()),
+                shown,
+                lit(tiers.get(1).name()),
+                lit(tiers.get(1).minSpend().doubleValue()));
+    Column next =
+        tiers.size() > 1 ? lit(tiers.get(1).name()) : lit(null).cast(DataTypes.StringType);
+    Column nextMin =
+        tiers.size() > 1
+            ? lit(tiers.get(1).minSpend()).cast(Money.AMOUNT)
+            : lit(null).cast(Money.AMOUNT);
     for (int i = 1; i < tiers.size(); i++) {
       MembershipRules.Tier t = tiers.get(i);
       Column reached = spend.geq(lit(t.minSpend()));
@@ -119,7 +128,9 @@ public final class MembershipPoints {
                       lit(t.name()), shown, lit(t.minSpend().doubleValue())))
               .otherwise(reason);
       boolean top = i == tiers.size() - 1;
-      next = when(reached, top ? lit(null).cast(DataTypes.StringType) : lit(tiers.get(i + 1).name())).otherwise(next);
+      next =
+          when(reached, top ? lit(null).cast(DataTypes.StringType) : lit(tiers.get(i + 1).name()))
+              .otherwise(next);
       nextMin =
           when(reached, (top ? lit(null) : lit(tiers.get(i + 1).minSpend())).cast(Money.AMOUNT))
               .otherwise(nextMin);

@@ -7,8 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Membership tiers ({@code clientele.value.membership.tiers}), sorted by ascending min-spend. Exactly
- * one tier starts at 0 and no two share a min-spend, so every customer has exactly one tier.
+ * Membership tiers ({@code clientele.value.membership.tiers}), sorted by ascending min-spend.
+ * Exactly one tier starts at 0 and no two share a min-spend, so every customer has exactly one
+ * tier.
  */
 public record MembershipRules(List<Tier> tiers) {
 
@@ -30,19 +31,32 @@ public record MembershipRules(List<Tier> tiers) {
       }
       Settings tier = t.at(name);
       BigDecimal min =
-          BigDecimal.valueOf(tier.doubleBetween("min-spend", 0, 1e15)).setScale(2, java.math.RoundingMode.HALF_UP);
+          BigDecimal.valueOf(tier.doubleBetween("min-spend", 0, 1e15))
+              .setScale(2, java.math.RoundingMode.HALF_UP);
       tiers.add(new Tier(name, min, tier.doubleBetween("discount", 0, 1)));
     }
     if (tiers.isEmpty()) throw s.error("tiers", "must declare at least one tier.");
     tiers.sort(Comparator.comparing(Tier::minSpend));
     if (tiers.get(0).minSpend().signum() != 0) {
-      throw s.error("tiers", "exactly one tier must have min-spend 0 so every customer has a tier; the lowest is "
-          + tiers.get(0).name() + " at " + tiers.get(0).minSpend() + ".");
+      throw s.error(
+          "tiers",
+          "exactly one tier must have min-spend 0 so every customer has a tier; the lowest is "
+              + tiers.get(0).name()
+              + " at "
+              + tiers.get(0).minSpend()
+              + ".");
     }
     for (int i = 1; i < tiers.size(); i++) {
       if (tiers.get(i).minSpend().compareTo(tiers.get(i - 1).minSpend()) == 0) {
-        throw s.error("tiers", "tiers " + tiers.get(i - 1).name() + " and " + tiers.get(i).name()
-            + " have the same min-spend " + tiers.get(i).minSpend() + "; thresholds must be strictly ascending.");
+        throw s.error(
+            "tiers",
+            "tiers "
+                + tiers.get(i - 1).name()
+                + " and "
+                + tiers.get(i).name()
+                + " have the same min-spend "
+                + tiers.get(i).minSpend()
+                + "; thresholds must be strictly ascending.");
       }
     }
     return new MembershipRules(tiers);

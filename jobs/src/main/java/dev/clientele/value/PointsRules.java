@@ -57,7 +57,9 @@ public record PointsRules(
       if (to.isBefore(from)) {
         throw e.error("to", "must not be before from (" + from + "), got " + to + ".");
       }
-      events.add(new BonusEvent(name, from, to, BigDecimal.valueOf(e.doubleBetween("multiplier", 0, 1000))));
+      events.add(
+          new BonusEvent(
+              name, from, to, BigDecimal.valueOf(e.doubleBetween("multiplier", 0, 1000))));
     }
     String md = s.string("expiry-month-day");
     MonthDay expiry;

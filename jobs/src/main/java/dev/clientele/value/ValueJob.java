@@ -17,10 +17,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The {@code value} job: reads the as-of snapshot of {@code customer_features} (never
- * transactions) and writes {@code customer_values} (one row per customer: value tier, ABC grade,
- * frequency / monetary / AOV / margin bands, membership tier and points, each label with a reason)
- * and its cut points to {@code tier_cutpoints}, each as one replaced snapshot.
+ * The {@code value} job: reads the as-of snapshot of {@code customer_features} (never transactions)
+ * and writes {@code customer_values} (one row per customer: value tier, ABC grade, frequency /
+ * monetary / AOV / margin bands, membership tier and points, each label with a reason) and its cut
+ * points to {@code tier_cutpoints}, each as one replaced snapshot.
  */
 public final class ValueJob implements ClienteleJob {
 
@@ -36,9 +36,12 @@ public final class ValueJob implements ClienteleJob {
   }
 
   private static Dataset<Row> valuesRanked(Dataset<Row> ranked, ValueRules rules) {
-    Dataset<Row> labelled = MembershipPoints.label(ValueTiers.labelRanked(ranked, rules), rules.membership());
+    Dataset<Row> labelled =
+        MembershipPoints.label(ValueTiers.labelRanked(ranked, rules), rules.membership());
     return labelled.select(
-        Arrays.stream(CustomerValuesColumns.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+        Arrays.stream(CustomerValuesColumns.SCHEMA.fieldNames())
+            .map(c -> col(c))
+            .toArray(Column[]::new));
   }
 
   /** {@code tier_cutpoints} rows of the value dimensions. */
@@ -54,11 +57,17 @@ public final class ValueJob implements ClienteleJob {
   public void run(SparkSession spark, RunContext run) {
     Instant started = Instant.now();
     Dataset<Row> features = FeaturesSnapshot.require(spark, run);
-    Dataset<Row> ranked = ValueTiers.ranked(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ranked =
+        ValueTiers.ranked(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       FeaturesSnapshot.publish(
-          spark, run, started, Table.CUSTOMER_VALUES, valuesRanked(ranked, rules),
-          ValueTiers.cutpointsRanked(ranked, run.asOf(), rules), ValueTiers.dimensions());
+          spark,
+          run,
+          started,
+          Table.CUSTOMER_VALUES,
+          valuesRanked(ranked, rules),
+          ValueTiers.cutpointsRanked(ranked, run.asOf(), rules),
+          ValueTiers.dimensions());
     } finally {
       ranked.unpersist();
     }

@@ -50,15 +50,19 @@ public record ValueRules(
       BigDecimal high = share(t, "high-share");
       BigDecimal medium = share(t, "medium-share");
       if (high.add(medium).compareTo(BigDecimal.ONE) > 0) {
-        throw t.error("medium-share", "high-share + medium-share must not exceed 1, got " + high + " + " + medium + ".");
+        throw t.error(
+            "medium-share",
+            "high-share + medium-share must not exceed 1, got " + high + " + " + medium + ".");
       }
       BigDecimal pHigh = share(t, "pareto-high-revenue-share");
       BigDecimal pMedium = share(t, "pareto-medium-revenue-share");
       if (pMedium.compareTo(pHigh) <= 0) {
         throw t.error(
-            "pareto-medium-revenue-share", "must be greater than pareto-high-revenue-share (" + pHigh + "), got " + pMedium + ".");
+            "pareto-medium-revenue-share",
+            "must be greater than pareto-high-revenue-share (" + pHigh + "), got " + pMedium + ".");
       }
-      return new TierRules(rule, high, medium, t.longAtLeast("high-order-count", 0), pHigh, pMedium);
+      return new TierRules(
+          rule, high, medium, t.longAtLeast("high-order-count", 0), pHigh, pMedium);
     }
   }
 
@@ -68,7 +72,9 @@ public record ValueRules(
       BigDecimal aShare = share(a, "a-revenue-share");
       BigDecimal bShare = share(a, "b-revenue-share");
       if (bShare.compareTo(aShare) <= 0) {
-        throw a.error("b-revenue-share", "must be greater than a-revenue-share (" + aShare + "), got " + bShare + ".");
+        throw a.error(
+            "b-revenue-share",
+            "must be greater than a-revenue-share (" + aShare + "), got " + bShare + ".");
       }
       return new AbcRules(aShare, bShare);
     }
@@ -87,7 +93,9 @@ public record ValueRules(
       String rule = b.oneOf("rule", Set.of(QUANTILE, FIXED));
       List<Double> t = b.doubles("thresholds");
       if (rule.equals(FIXED) && (t.size() != 2 || t.get(0) >= t.get(1))) {
-        throw b.error("thresholds", "with rule fixed must be [medium-from, high-from], ascending, got " + t + ".");
+        throw b.error(
+            "thresholds",
+            "with rule fixed must be [medium-from, high-from], ascending, got " + t + ".");
       }
       return new BandRule(rule, rule.equals(FIXED) ? t : List.of());
     }
@@ -96,7 +104,8 @@ public record ValueRules(
   /** A share strictly between 0 and 1, as an exact decimal. */
   static BigDecimal share(Settings s, String key) {
     double v = s.doubleBetween(key, 0, 1);
-    if (v <= 0 || v >= 1) throw s.error(key, "must be a share strictly between 0 and 1, got " + v + ".");
+    if (v <= 0 || v >= 1)
+      throw s.error(key, "must be a share strictly between 0 and 1, got " + v + ".");
     return new BigDecimal(Double.toString(v));
   }
 }

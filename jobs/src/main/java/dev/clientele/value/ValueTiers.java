@@ -26,9 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <p><b>Value tier</b> by window net spend. Spenders (net spend &gt; 0) are ranked by spend
  * descending, ties by customer id ({@link Tiering#rank}); n spenders. Rule {@code top-share}: high
- * when rank &lt;= ceil(high-share x n) or order_count &gt;= high-order-count, medium when rank &lt;=
- * ceil((high-share + medium-share) x n), else low. Rule {@code pareto}: with R = the spend of all
- * spenders ranked before the customer, high when R &lt; pareto-high-revenue-share x total (the
+ * when rank &lt;= ceil(high-share x n) or order_count &gt;= high-order-count, medium when rank
+ * &lt;= ceil((high-share + medium-share) x n), else low. Rule {@code pareto}: with R = the spend of
+ * all spenders ranked before the customer, high when R &lt; pareto-high-revenue-share x total (the
  * smallest set of top spenders covering that share), medium when R &lt; pareto-medium-revenue-share
  * x total, else low. Net spend &lt;= 0 is {@code none} in both. <b>ABC</b> uses the pareto scheme
  * with a/b-revenue-share. <b>Bands</b>: low / medium / high by the configured rule ({@link
@@ -87,17 +87,22 @@ public final class ValueTiers {
    * cost (exact percentiles and a global rank), so a caller needing both can build it once.
    */
   static Dataset<Row> ranked(Dataset<Row> features, ValueRules rules) {
-    Dataset<Row> quantileCuts =
-        Tiering.cutPoints(features, bandMeasures(), Tiering.equalShares(3));
+    Dataset<Row> quantileCuts = Tiering.cutPoints(features, bandMeasures(), Tiering.equalShares(3));
     for (String band : BANDS) {
       ValueRules.BandRule rule = bandRule(rules, band);
       Column cuts =
-          rule.rule().equals(ValueRules.BandRule.FIXED) ? Tiering.fixedCuts(rule.thresholds()) : col(band);
+          rule.rule().equals(ValueRules.BandRule.FIXED)
+              ? Tiering.fixedCuts(rule.thresholds())
+              : col(band);
       quantileCuts = quantileCuts.withColumn(cutColumn(band), cuts).drop(band);
     }
     Dataset<Row> ranked =
         Tiering.withCuts(
-            Tiering.rank(features, when(spender(), col(FeaturesColumns.NET_SPEND)), FeaturesColumns.CUSTOMER_ID, RANK),
+            Tiering.rank(
+                features,
+                when(spender(), col(FeaturesColumns.NET_SPEND)),
+                FeaturesColumns.CUSTOMER_ID,
+                RANK),
             quantileCuts);
     ValueRules.TierRules t = rules.tier();
     Column rank = col(RANK.rank());
@@ -122,7 +127,8 @@ public final class ValueTiers {
 
   /** ceil(share x n) in exact decimal arithmetic. */
   private static Column topCount(BigDecimal share, Column n) {
-    return ceil(n.cast(DataTypes.createDecimalType(20, 0)).multiply(lit(share))).cast(DataTypes.LongType);
+    return ceil(n.cast(DataTypes.createDecimalType(20, 0)).multiply(lit(share)))
+        .cast(DataTypes.LongType);
   }
 
   private static String percent(BigDecimal share) {
@@ -142,12 +148,17 @@ public final class ValueTiers {
     Column rank = col(RANK.rank());
     Column n = col(RANK.count());
     Column beforeShare =
-        col(RANK.running()).minus(col(FeaturesColumns.NET_SPEND)).cast(DataTypes.DoubleType)
-            .multiply(100.0).divide(col(RANK.total()).cast(DataTypes.DoubleType));
+        col(RANK.running())
+            .minus(col(FeaturesColumns.NET_SPEND))
+            .cast(DataTypes.DoubleType)
+            .multiply(100.0)
+            .divide(col(RANK.total()).cast(DataTypes.DoubleType));
     Column high = col(HIGH);
     Column medium = col(MEDIUM);
-    Column byOrders = lit(t.highOrderCount() > 0 && t.rule().equals(ValueRules.TierRules.TOP_SHARE))
-        .and(spender()).and(orders.geq(t.highOrderCount()));
+    Column byOrders =
+        lit(t.highOrderCount() > 0 && t.rule().equals(ValueRules.TierRules.TOP_SHARE))
+            .and(spender())
+            .and(orders.geq(t.highOrderCount()));
 
     Column tier =
         when(spender().equalTo(false), lit("none"))
@@ -163,14 +174,38 @@ public final class ValueTiers {
       String mp = percent(t.highShare().add(t.mediumShare()));
       tierReason =
           when(spender().equalTo(false), none)
-              .when(high, format_string("value_tier=high: net_spend %.2f rank %d of %d <= top " + hp + " (%d)", spend, rank, n, highN))
-              .when(byOrders, format_string("value_tier=high: order_count %d >= %d", orders, lit(t.highOrderCount())))
-              .when(medium, format_string("value_tier=medium: net_spend %.2f rank %d of %d <= top " + mp + " (%d)", spend, rank, n, medN))
-              .otherwise(format_string("value_tier=low: net_spend %.2f rank %d of %d > top " + mp + " (%d)", spend, rank, n, medN));
+              .when(
+                  high,
+                  format_string(
+                      "value_tier=high: net_spend %.2f rank %d of %d <= top " + hp + " (%d)",
+                      spend,
+                      rank,
+                      n,
+                      highN))
+              .when(
+                  byOrders,
+                  format_string(
+                      "value_tier=high: order_count %d >= %d", orders, lit(t.highOrderCount())))
+              .when(
+                  medium,
+                  format_string(
+                      "value_tier=medium: net_spend %.2f rank %d of %d <= top " + mp + " (%d)",
+                      spend,
+                      rank,
+                      n,
+                      medN))
+              .otherwise(
+                  format_string(
+                      "value_tier=low: net_spend %.2f rank %d of %d > top " + mp + " (%d)",
+                      spend,
+                      rank,
+                      n,
+                      medN));
     } else {
       String hp = percent(t.paretoHighShare());
       String mp = percent(t.paretoMediumShare());
-      String fmt = "value_tier=%s: net_spend %.2f rank %d, revenue of higher-ranked spenders %.2f%% ";
+      String fmt =
+          "value_tier=%s: net_spend %.2f rank %d, revenue of higher-ranked spenders %.2f%% ";
       tierReason =
           when(spender().equalTo(false), none)
               .when(high, format_string(fmt + "< " + hp, lit("high"), spend, rank, beforeShare))
@@ -179,7 +214,8 @@ public final class ValueTiers {
     }
     String ap = percent(rules.abc().aShare());
     String bp = percent(rules.abc().bShare());
-    String abcFmt = "abc_grade=%s: net_spend %.2f rank %d, revenue of higher-ranked spenders %.2f%% ";
+    String abcFmt =
+        "abc_grade=%s: net_spend %.2f rank %d, revenue of higher-ranked spenders %.2f%% ";
     Column grade =
         when(spender().equalTo(false), lit("none"))
             .when(col(GRADE_A), lit("A"))
@@ -187,8 +223,10 @@ public final class ValueTiers {
             .otherwise(lit("C"));
     Column gradeReason =
         when(spender().equalTo(false), format_string("abc_grade=none: net_spend %.2f <= 0", spend))
-            .when(col(GRADE_A), format_string(abcFmt + "< " + ap, lit("A"), spend, rank, beforeShare))
-            .when(col(GRADE_B), format_string(abcFmt + "< " + bp, lit("B"), spend, rank, beforeShare))
+            .when(
+                col(GRADE_A), format_string(abcFmt + "< " + ap, lit("A"), spend, rank, beforeShare))
+            .when(
+                col(GRADE_B), format_string(abcFmt + "< " + bp, lit("B"), spend, rank, beforeShare))
             .otherwise(format_string(abcFmt + ">= " + bp, lit("C"), spend, rank, beforeShare));
 
     Dataset<Row> out =
@@ -204,8 +242,10 @@ public final class ValueTiers {
     return out;
   }
 
-  private static Dataset<Row> band(Dataset<Row> frame, Tiering.Measure m, ValueRules.BandRule rule) {
-    Boundary boundary = rule.rule().equals(ValueRules.BandRule.FIXED) ? Boundary.FROM : Boundary.ABOVE;
+  private static Dataset<Row> band(
+      Dataset<Row> frame, Tiering.Measure m, ValueRules.BandRule rule) {
+    Boundary boundary =
+        rule.rule().equals(ValueRules.BandRule.FIXED) ? Boundary.FROM : Boundary.ABOVE;
     Column cuts = col(cutColumn(m.name()));
     Column score = Tiering.score(m.value(), cuts, boundary, false);
     String measure =
@@ -216,14 +256,22 @@ public final class ValueTiers {
           default -> FeaturesColumns.MARGIN;
         };
     Column label = lit(null).cast(DataTypes.StringType);
-    for (int i = BAND_LABELS.size(); i >= 1; i--) label = when(score.equalTo(i), lit(BAND_LABELS.get(i - 1))).otherwise(label);
+    for (int i = BAND_LABELS.size(); i >= 1; i--)
+      label = when(score.equalTo(i), lit(BAND_LABELS.get(i - 1))).otherwise(label);
     Column shown = format_string("%.2f", col(measure).cast(DataTypes.DoubleType));
     Column reason =
-        concat(lit(m.name() + "="), label, lit(": " + measure + " "), shown, lit(" in "), Tiering.interval(score, cuts, boundary),
+        concat(
+            lit(m.name() + "="),
+            label,
+            lit(": " + measure + " "),
+            shown,
+            lit(" in "),
+            Tiering.interval(score, cuts, boundary),
             lit(boundary == Boundary.ABOVE ? " (tertile cuts)" : " (fixed thresholds)"));
     Column ineligible =
         m.name().equals(MONETARY)
-            ? format_string(m.name() + "=none: net_spend %.2f <= 0", col(measure).cast(DataTypes.DoubleType))
+            ? format_string(
+                m.name() + "=none: net_spend %.2f <= 0", col(measure).cast(DataTypes.DoubleType))
             : lit(m.name() + "=none: no orders in the window");
     Column finalLabel = when(m.value().isNotNull(), label);
     Column finalReason = when(m.value().isNotNull(), reason);
@@ -232,13 +280,16 @@ public final class ValueTiers {
       finalLabel = finalLabel.otherwise(when(unknown, lit("unknown")).otherwise(lit("none")));
       finalReason =
           finalReason.otherwise(
-              when(unknown, lit("margin_tier=unknown: cost not known for every line in the window")).otherwise(ineligible));
+              when(unknown, lit("margin_tier=unknown: cost not known for every line in the window"))
+                  .otherwise(ineligible));
     } else {
       finalLabel = finalLabel.otherwise(lit("none"));
       finalReason = finalReason.otherwise(ineligible);
     }
     // Cut arrays of a band with no eligible customer are null: everyone is none/unknown then.
-    return frame.withColumn(m.name(), coalesceNone(finalLabel)).withColumn(m.name() + "_reason", finalReason);
+    return frame
+        .withColumn(m.name(), coalesceNone(finalLabel))
+        .withColumn(m.name() + "_reason", finalReason);
   }
 
   private static Column coalesceNone(Column label) {
@@ -250,12 +301,14 @@ public final class ValueTiers {
    * medium_from/high_from), the smallest spend that made high / medium / A / B by share, and the
    * membership thresholds.
    */
-  public static Dataset<Row> cutpoints(Dataset<Row> features, java.time.LocalDate asOf, ValueRules rules) {
+  public static Dataset<Row> cutpoints(
+      Dataset<Row> features, java.time.LocalDate asOf, ValueRules rules) {
     return cutpointsRanked(ranked(features, rules), asOf, rules);
   }
 
   /** {@link #cutpoints} from a frame {@link #ranked} built with the same rules. */
-  static Dataset<Row> cutpointsRanked(Dataset<Row> ranked, java.time.LocalDate asOf, ValueRules rules) {
+  static Dataset<Row> cutpointsRanked(
+      Dataset<Row> ranked, java.time.LocalDate asOf, ValueRules rules) {
     Column spend = col(FeaturesColumns.NET_SPEND);
     List<Column> aggs = new ArrayList<>();
     List<Tiering.CutArray> arrays = new ArrayList<>();
@@ -264,7 +317,11 @@ public final class ValueTiers {
       boolean fixed = bandRule(rules, band).rule().equals(ValueRules.BandRule.FIXED);
       arrays.add(
           new Tiering.CutArray(
-              cutColumn(band), band, fixed ? List.of("medium_from", "high_from") : Tiering.percentileNames(Tiering.equalShares(3))));
+              cutColumn(band),
+              band,
+              fixed
+                  ? List.of("medium_from", "high_from")
+                  : Tiering.percentileNames(Tiering.equalShares(3))));
     }
     aggs.add(min(when(col(HIGH), spend)).as("high_min"));
     aggs.add(min(when(col(MEDIUM), spend)).as("medium_min"));
@@ -272,19 +329,32 @@ public final class ValueTiers {
     aggs.add(min(when(col(GRADE_B), spend)).as("b_min"));
     aggs.add(max(col(RANK.count())).as("spenders"));
     aggs.add(max(col(RANK.total())).as("revenue"));
-    Dataset<Row> oneRow = ranked.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> oneRow =
+        ranked.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     List<Tiering.Cut> scalars = new ArrayList<>();
-    scalars.add(new Tiering.Cut(CustomerValuesColumns.VALUE_TIER, "high_min_net_spend", col("high_min")));
-    scalars.add(new Tiering.Cut(CustomerValuesColumns.VALUE_TIER, "medium_min_net_spend", col("medium_min")));
+    scalars.add(
+        new Tiering.Cut(CustomerValuesColumns.VALUE_TIER, "high_min_net_spend", col("high_min")));
+    scalars.add(
+        new Tiering.Cut(
+            CustomerValuesColumns.VALUE_TIER, "medium_min_net_spend", col("medium_min")));
     scalars.add(new Tiering.Cut(CustomerValuesColumns.VALUE_TIER, "spenders", col("spenders")));
     scalars.add(new Tiering.Cut(CustomerValuesColumns.VALUE_TIER, "revenue", col("revenue")));
-    if (rules.tier().rule().equals(ValueRules.TierRules.TOP_SHARE) && rules.tier().highOrderCount() > 0) {
-      scalars.add(new Tiering.Cut(CustomerValuesColumns.VALUE_TIER, "high_order_count", lit(rules.tier().highOrderCount())));
+    if (rules.tier().rule().equals(ValueRules.TierRules.TOP_SHARE)
+        && rules.tier().highOrderCount() > 0) {
+      scalars.add(
+          new Tiering.Cut(
+              CustomerValuesColumns.VALUE_TIER,
+              "high_order_count",
+              lit(rules.tier().highOrderCount())));
     }
     scalars.add(new Tiering.Cut(CustomerValuesColumns.ABC_GRADE, "a_min_net_spend", col("a_min")));
     scalars.add(new Tiering.Cut(CustomerValuesColumns.ABC_GRADE, "b_min_net_spend", col("b_min")));
     for (MembershipRules.Tier tier : rules.membership().tiers()) {
-      scalars.add(new Tiering.Cut(CustomerValuesColumns.MEMBERSHIP_TIER, tier.name() + "_min_spend", lit(tier.minSpend())));
+      scalars.add(
+          new Tiering.Cut(
+              CustomerValuesColumns.MEMBERSHIP_TIER,
+              tier.name() + "_min_spend",
+              lit(tier.minSpend())));
     }
     return Tiering.cutPointRows(oneRow, lit(java.sql.Date.valueOf(asOf)), arrays, scalars);
   }

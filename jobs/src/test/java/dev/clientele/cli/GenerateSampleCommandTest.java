@@ -35,7 +35,8 @@ class GenerateSampleCommandTest {
 
   @Test
   void badShorthandValueExitsTwoNamingTheKey() {
-    assertThat(run("generate-sample", "--dirty-share", "0.7", "--output", dir.toString())).isEqualTo(2);
+    assertThat(run("generate-sample", "--dirty-share", "0.7", "--output", dir.toString()))
+        .isEqualTo(2);
     assertThat(err.toString())
         .contains("'clientele.sample.dirty-share'")
         .contains("must be a number from 0.0 to 0.5, got 0.7.");
@@ -58,8 +59,19 @@ class GenerateSampleCommandTest {
     Path output = dir.resolve("raw data");
     int exit =
         run(
-            "generate-sample", "--output", output.toString(), "--customers", "40", "--transactions",
-            "2000", "--days", "300", "--as-of", "2026-03-01", "--seed", "5");
+            "generate-sample",
+            "--output",
+            output.toString(),
+            "--customers",
+            "40",
+            "--transactions",
+            "2000",
+            "--days",
+            "300",
+            "--as-of",
+            "2026-03-01",
+            "--seed",
+            "5");
     assertThat(err.toString()).isEmpty();
     assertThat(exit).isZero();
     assertThat(out.toString().lines()).hasSize(1);

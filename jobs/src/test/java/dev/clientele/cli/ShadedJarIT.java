@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class ShadedJarIT {
   private static Path shadedJar() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith("-shaded.jar")).toList();
+      List<Path> jars =
+          files.filter(p -> p.getFileName().toString().endsWith("-shaded.jar")).toList();
       assertThat(jars).as("shaded jar in jobs/target").hasSize(1);
       return jars.get(0);
     }
@@ -25,7 +26,8 @@ class ShadedJarIT {
   @Test
   void containsDeltaServiceRegistrationAndNoSparkClasses() throws IOException {
     try (JarFile jar = new JarFile(shadedJar().toFile())) {
-      var services = jar.getJarEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister");
+      var services =
+          jar.getJarEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister");
       assertThat(services).isNotNull();
       try (InputStream in = jar.getInputStream(services)) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
@@ -42,7 +44,8 @@ class ShadedJarIT {
       assertThat(jar.getJarEntry("org/apache/spark/sql/SparkSession.class")).isNull();
       assertThat(jar.getJarEntry("org/apache/hadoop/fs/FileSystem.class")).isNull();
       assertThat(jar.getJarEntry("scala/Option.class")).isNull();
-      assertThat(jar.stream().noneMatch(e -> e.getName().matches("META-INF/.*\\.(SF|DSA|RSA)"))).isTrue();
+      assertThat(jar.stream().noneMatch(e -> e.getName().matches("META-INF/.*\\.(SF|DSA|RSA)")))
+          .isTrue();
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo("dev.clientele.cli.Clientele");
     }

@@ -21,14 +21,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkTestExtension.class)
 class SqlCommandTest {
-  private static String run(SparkSession spark, TableCatalog tables, SqlCommand.Format format, String query) throws Exception {
+  private static String run(
+      SparkSession spark, TableCatalog tables, SqlCommand.Format format, String query)
+      throws Exception {
     SqlCommand command = new SqlCommand();
     command.queries = List.of(query);
     command.format = format;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     command.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     ClienteleConfig config = ClienteleConfig.load(null, List.of(), List.of());
-    command.bind(config).run(spark, new RunContext("r1", "sql", LocalDate.parse("2026-11-21"), config, tables));
+    command
+        .bind(config)
+        .run(spark, new RunContext("r1", "sql", LocalDate.parse("2026-11-21"), config, tables));
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
@@ -39,7 +43,8 @@ class SqlCommandTest {
         spark.sql(
             "SELECT * FROM VALUES ('c1', 'high', 1200.5D), ('c2', 'low', 3.0D), ('c3', 'low', NULL) AS t(customer_id, value_tier, monetary)"),
         tables.path(Table.CUSTOMER_TIERS));
-    String query = "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue FROM clientele.customer_tiers GROUP BY 1 ORDER BY 1";
+    String query =
+        "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue FROM clientele.customer_tiers GROUP BY 1 ORDER BY 1";
 
     assertThat(run(spark, tables, SqlCommand.Format.table, query))
         .isEqualTo(
@@ -60,7 +65,13 @@ class SqlCommandTest {
   @Test
   void badQueryIsAFailedRunWithSparksMessage(SparkSession spark) {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlbad").toString());
-    assertThatThrownBy(() -> run(spark, tables, SqlCommand.Format.table, "SELECT nope FROM clientele.no_such_table"))
+    assertThatThrownBy(
+            () ->
+                run(
+                    spark,
+                    tables,
+                    SqlCommand.Format.table,
+                    "SELECT nope FROM clientele.no_such_table"))
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("query failed:")
         .hasMessageContaining("no_such_table");

@@ -3,7 +3,9 @@ package dev.clientele.clusters;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Adjusted Rand index (Hubert &amp; Arabie 1985): 1 for identical partitions, ~0 for random ones. */
+/**
+ * Adjusted Rand index (Hubert &amp; Arabie 1985): 1 for identical partitions, ~0 for random ones.
+ */
 final class AdjustedRand {
   private AdjustedRand() {}
 

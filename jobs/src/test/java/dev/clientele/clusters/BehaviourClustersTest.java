@@ -27,7 +27,16 @@ class BehaviourClustersTest {
       new ClusterRules(
           List.of("net_spend", "order_count", "recency_days", "discount_share", "top_brand_share"),
           List.of("net_spend", "order_count", "recency_days"),
-          ClusterRules.KMEANS, 2, 6, 0.9, 50, 42L, 7, 4, 0.5, 3);
+          ClusterRules.KMEANS,
+          2,
+          6,
+          0.9,
+          50,
+          42L,
+          7,
+          4,
+          0.5,
+          3);
 
   static final StructType SCHEMA =
       new StructType()
@@ -47,7 +56,8 @@ class BehaviourClustersTest {
   };
 
   /** Hidden group of customer i is i % 4; multiplicative noise of relative size {@code noise}. */
-  static Dataset<Row> customers(SparkSession spark, int n, long seed, double noise, double jitter, long jitterSeed) {
+  static Dataset<Row> customers(
+      SparkSession spark, int n, long seed, double noise, double jitter, long jitterSeed) {
     Random rng = new Random(seed), wiggle = new Random(jitterSeed);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -59,7 +69,9 @@ class BehaviourClustersTest {
       rows.add(
           RowFactory.create(
               String.format("c%04d", i),
-              i % 37 == 5 ? null : new java.math.BigDecimal(v[0]).setScale(2, java.math.RoundingMode.HALF_UP),
+              i % 37 == 5
+                  ? null
+                  : new java.math.BigDecimal(v[0]).setScale(2, java.math.RoundingMode.HALF_UP),
               Math.max(1L, Math.round(v[1])),
               (int) Math.round(v[2]),
               Math.min(1.0, v[3]),
@@ -72,14 +84,16 @@ class BehaviourClustersTest {
   void hiddenGroupsAreRecoveredAndIdsSurviveARefitOnTheNextDaysData(SparkSession spark) {
     Dataset<Row> day1 = customers(spark, 480, 1L, 0.25, 0, 0).cache();
     BehaviourClusters.Fit fit = BehaviourClusters.fit(day1, RULES);
-    System.out.println("silhouettes by k: " + fit.silhouettes() + ", PCA components " + fit.pcaComponents());
+    System.out.println(
+        "silhouettes by k: " + fit.silhouettes() + ", PCA components " + fit.pcaComponents());
     assertThat(fit.k()).isEqualTo(4);
     assertThat(fit.silhouettes()).containsOnlyKeys(2, 3, 4, 5, 6);
     assertThat(fit.pcaComponents()).isBetween(1, 5);
     assertThat(fit.explainedVariance()).isGreaterThanOrEqualTo(0.9);
 
     int[] identity = {0, 1, 2, 3};
-    Map<String, Integer> first = clusters(BehaviourClusters.assign(day1, fit.model(), identity, RULES));
+    Map<String, Integer> first =
+        clusters(BehaviourClusters.assign(day1, fit.model(), identity, RULES));
     int[] truth = new int[480], found = new int[480];
     for (int i = 0; i < 480; i++) {
       truth[i] = i % 4;
@@ -91,12 +105,25 @@ class BehaviourClustersTest {
     // next day: every feature moves by ~1%, refit with another seed (raw indices may permute)
     Dataset<Row> day2 = customers(spark, 480, 1L, 0.25, 0.01, 99L).cache();
     ClusterRules reseeded =
-        new ClusterRules(RULES.features(), RULES.logFeatures(), RULES.algorithm(), 4, 4, RULES.pcaVarianceShare(),
-            RULES.maxIterations(), 7L, RULES.refitEveryDays(), RULES.fitPartitions(), RULES.profileThreshold(), RULES.labelTerms());
+        new ClusterRules(
+            RULES.features(),
+            RULES.logFeatures(),
+            RULES.algorithm(),
+            4,
+            4,
+            RULES.pcaVarianceShare(),
+            RULES.maxIterations(),
+            7L,
+            RULES.refitEveryDays(),
+            RULES.fitPartitions(),
+            RULES.profileThreshold(),
+            RULES.labelTerms());
     BehaviourClusters.Fit refit = BehaviourClusters.fit(day2, reseeded);
     int[] ids = BehaviourClusters.stableIds(day2, refit.model(), fit.model(), identity);
-    Map<String, Integer> second = clusters(BehaviourClusters.assign(day2, refit.model(), ids, RULES));
-    long kept = first.entrySet().stream().filter(e -> e.getValue().equals(second.get(e.getKey()))).count();
+    Map<String, Integer> second =
+        clusters(BehaviourClusters.assign(day2, refit.model(), ids, RULES));
+    long kept =
+        first.entrySet().stream().filter(e -> e.getValue().equals(second.get(e.getKey()))).count();
     assertThat(kept / 480.0).isGreaterThanOrEqualTo(0.9);
   }
 
@@ -113,13 +140,28 @@ class BehaviourClustersTest {
             AS t(customer_id, cluster_id, _d_net_spend, _l_net_spend, _d_order_count, _l_order_count, _d_top_brand_share, _i_top_brand_share)
             """);
     ClusterRules rules =
-        new ClusterRules(List.of("net_spend", "order_count", "top_brand_share"), List.of("net_spend", "order_count"),
-            ClusterRules.KMEANS, 2, 2, 0, 10, 1L, 7, 1, 0.5, 3);
-    List<Row> profiles = BehaviourClusters.profiles(assigned, rules).orderBy("cluster_id", "feature").collectAsList();
+        new ClusterRules(
+            List.of("net_spend", "order_count", "top_brand_share"),
+            List.of("net_spend", "order_count"),
+            ClusterRules.KMEANS,
+            2,
+            2,
+            0,
+            10,
+            1L,
+            7,
+            1,
+            0.5,
+            3);
+    List<Row> profiles =
+        BehaviourClusters.profiles(assigned, rules)
+            .orderBy("cluster_id", "feature")
+            .collectAsList();
     assertThat(profiles).hasSize(6);
     Row spend1 = profiles.get(0);
     assertThat(spend1.getInt(0)).isEqualTo(1);
-    // every feature is exactly one sd off the mean in a two-cluster split: strongest-first, ties by feature name
+    // every feature is exactly one sd off the mean in a two-cluster split: strongest-first, ties by
+    // feature name
     assertThat(spend1.getString(1)).isEqualTo("high spend, low frequency, brand-loyal");
     assertThat(spend1.getLong(2)).isEqualTo(2L);
     assertThat(spend1.getDouble(3)).isEqualTo(0.5);
@@ -127,17 +169,25 @@ class BehaviourClustersTest {
     assertThat(spend1.getDouble(5)).isEqualTo(1000.0);
     assertThat(spend1.getDouble(6)).isEqualTo(505.0);
     assertThat(spend1.getDouble(7)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
-    assertThat(profiles.get(3).getString(1)).isEqualTo("low spend, high frequency, brand-switching");
+    assertThat(profiles.get(3).getString(1))
+        .isEqualTo("low spend, high frequency, brand-switching");
     Map<String, String> labels = new HashMap<>();
-    for (Row r : BehaviourClusters.labelled(assigned.select("customer_id", "cluster_id"), BehaviourClusters.profiles(assigned, rules)).collectAsList()) {
+    for (Row r :
+        BehaviourClusters.labelled(
+                assigned.select("customer_id", "cluster_id"),
+                BehaviourClusters.profiles(assigned, rules))
+            .collectAsList()) {
       labels.put(r.getString(0), r.getString(2));
     }
-    assertThat(labels).containsEntry("a", "high spend, low frequency, brand-loyal").containsEntry("d", "low spend, high frequency, brand-switching");
+    assertThat(labels)
+        .containsEntry("a", "high spend, low frequency, brand-loyal")
+        .containsEntry("d", "low spend, high frequency, brand-switching");
   }
 
   static Map<String, Integer> clusters(Dataset<Row> assigned) {
     Map<String, Integer> out = new HashMap<>();
-    for (Row r : assigned.select("customer_id", "cluster_id").collectAsList()) out.put(r.getString(0), r.getInt(1));
+    for (Row r : assigned.select("customer_id", "cluster_id").collectAsList())
+      out.put(r.getString(0), r.getInt(1));
     return out;
   }
 }

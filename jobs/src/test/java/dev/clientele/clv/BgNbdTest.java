@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** Published CDNOW values (Fader, Hardie &amp; Lee 2005, weeks) and the math's internal consistency. */
+/**
+ * Published CDNOW values (Fader, Hardie &amp; Lee 2005, weeks) and the math's internal consistency.
+ */
 class BgNbdTest {
   static final BgNbd.Params PAPER_ROUNDED = new BgNbd.Params(0.243, 4.414, 0.793, 2.426);
-  static final BgNbd.Params PAPER_FIT = new BgNbd.Params(0.2425945, 4.4136019, 0.7929199, 2.4258881);
+  static final BgNbd.Params PAPER_FIT =
+      new BgNbd.Params(0.2425945, 4.4136019, 0.7929199, 2.4258881);
 
   @Test
   void conditionalExpectationAndPAliveMatchThePaperForItsExampleCustomer() {
@@ -33,7 +36,8 @@ class BgNbdTest {
 
   @Test
   void heavyBuyersNeitherOverflowNorLoseAlive() {
-    // x = 5000 repeat periods: Γ, powers and the hypergeometric terms all overflow outside log space.
+    // x = 5000 repeat periods: Γ, powers and the hypergeometric terms all overflow outside log
+    // space.
     double p = BgNbd.pAlive(PAPER_FIT, 5000, 5000, 5000.5);
     double e = BgNbd.conditionalExpectedPurchases(PAPER_FIT, 52, 5000, 5000, 5000.5);
     double ll = BgNbd.logLikelihood(PAPER_FIT, 5000, 5000, 5000.5);
@@ -47,8 +51,11 @@ class BgNbdTest {
   @Test
   void eulerTransformAgreesWithTheDirectSeries() {
     double x = 3, z = 0.6;
-    double direct = BgNbd.hyp2f1(PAPER_FIT.r() + x, PAPER_FIT.b() + x, PAPER_FIT.a() + PAPER_FIT.b() + x - 1, z);
-    double viaEuler = Math.pow(1 - z, PAPER_FIT.a() - 1 - PAPER_FIT.r() - x) * BgNbd.eulerHyp2f1(PAPER_FIT, x, z);
+    double direct =
+        BgNbd.hyp2f1(
+            PAPER_FIT.r() + x, PAPER_FIT.b() + x, PAPER_FIT.a() + PAPER_FIT.b() + x - 1, z);
+    double viaEuler =
+        Math.pow(1 - z, PAPER_FIT.a() - 1 - PAPER_FIT.r() - x) * BgNbd.eulerHyp2f1(PAPER_FIT, x, z);
     assertThat(viaEuler).isCloseTo(direct, within(1e-10 * direct));
   }
 
@@ -56,7 +63,9 @@ class BgNbdTest {
   void weightedLogLikelihoodSumsSingleCustomersAndItsGradientMatchesFiniteDifferences() {
     Triples data =
         new Triples(
-            new double[] {0, 1, 2, 7}, new double[] {0, 5.5, 30.43, 20}, new double[] {38.86, 30, 38.86, 21},
+            new double[] {0, 1, 2, 7},
+            new double[] {0, 5.5, 30.43, 20},
+            new double[] {38.86, 30, 38.86, 21},
             new double[] {10, 3, 1, 2});
     double expected = 0;
     for (int i = 0; i < data.size(); i++) {

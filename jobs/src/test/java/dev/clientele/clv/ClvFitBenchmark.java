@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Prints the BG/NBD + Gamma-Gamma fit's wall time as the customer count grows (not a test): once
- * identical triples are collapsed, the fitting table (week periods) saturates at the history's distinct (x, tx, T)
- * and the fit time stops growing with customers. Run with the test classpath:
+ * identical triples are collapsed, the fitting table (week periods) saturates at the history's
+ * distinct (x, tx, T) and the fit time stops growing with customers. Run with the test classpath:
  * {@code java -cp ... dev.clientele.clv.ClvFitBenchmark [max-customers]}.
  */
 public final class ClvFitBenchmark {
@@ -15,18 +15,26 @@ public final class ClvFitBenchmark {
 
   public static void main(String[] args) {
     int max = args.length > 0 ? Integer.parseInt(args[0]) : 1_280_000;
-    System.out.printf("%10s %10s %10s %12s %10s%n", "customers", "triples", "pairs", "collapse_ms", "fit_ms");
+    System.out.printf(
+        "%10s %10s %10s %12s %10s%n", "customers", "triples", "pairs", "collapse_ms", "fit_ms");
     for (int n = 20_000; n <= max; n *= 4) {
       List<ClvSimulation.Customer> customers =
-          ClvSimulation.simulate(ClvRecoveryTest.TRUE_BG, ClvRecoveryTest.TRUE_GG, n, 182, 546, 7L + n);
+          ClvSimulation.simulate(
+              ClvRecoveryTest.TRUE_BG, ClvRecoveryTest.TRUE_GG, n, 182, 546, 7L + n);
       long started = System.nanoTime();
       Triples triples = ClvSimulation.triples(customers, true);
-      SpendPairs spend = ClvSimulation.spendPairs(customers, ClvRecoveryTest.RULES.spendSignificantDigits());
+      SpendPairs spend =
+          ClvSimulation.spendPairs(customers, ClvRecoveryTest.RULES.spendSignificantDigits());
       long collapsed = System.nanoTime();
       ClvFit fit = ClvFitter.fit(triples, spend, WEEKS);
       System.out.printf(
           "%10d %10d %10d %12d %10d   %s%n",
-          n, triples.size(), spend.size(), (collapsed - started) / 1_000_000, fit.fitMillis(), fit.bgNbd());
+          n,
+          triples.size(),
+          spend.size(),
+          (collapsed - started) / 1_000_000,
+          fit.fitMillis(),
+          fit.bgNbd());
     }
   }
 }

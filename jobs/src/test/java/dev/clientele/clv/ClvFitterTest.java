@@ -17,7 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ClvFitterTest {
   static final ClvRules DAYS = ClvRecoveryTest.RULES;
 
-  /** c1 one-time buyer, c2 regular, c3 heavy but silent for long, c4 prospect, c5 repeat with a refund-only repeat spend. */
+  /**
+   * c1 one-time buyer, c2 regular, c3 heavy but silent for long, c4 prospect, c5 repeat with a
+   * refund-only repeat spend.
+   */
   static Dataset<Row> features(SparkSession spark) {
     return spark.sql(
         """
@@ -38,13 +41,16 @@ class ClvFitterTest {
     assertThat(values(byId.get("c2"))).containsExactly("c2", 11, 295, 315, 11, 41.5);
     assertThat(values(byId.get("c1"))).containsExactly("c1", 0, 0, 173, 0, null);
     ClvRules weeks = withPeriod("week");
-    assertThat(values(byId(ClvFitter.summary(features(spark), weeks)).get("c2"))).containsExactly("c2", 5, 42, 45, 11, 41.5);
+    assertThat(values(byId(ClvFitter.summary(features(spark), weeks)).get("c2")))
+        .containsExactly("c2", 5, 42, 45, 11, 41.5);
   }
 
   @Test
-  void spendPairsKeepRepeatCustomersWithPositiveSpendRoundedToSignificantDigits(SparkSession spark) {
+  void spendPairsKeepRepeatCustomersWithPositiveSpendRoundedToSignificantDigits(
+      SparkSession spark) {
     Dataset<Row> summary =
-        spark.sql("SELECT * FROM VALUES ('a', 2, 0, 0, 2, 41.549), ('b', 2, 0, 0, 2, 41.55), ('c', 2, 0, 0, 2, 0.0), ('d', 0, 0, 0, 0, CAST(NULL AS DOUBLE)), ('e', 3, 0, 0, 3, 1234.5) AS t(customer_id, x, tx, t, spend_x, mean_spend)");
+        spark.sql(
+            "SELECT * FROM VALUES ('a', 2, 0, 0, 2, 41.549), ('b', 2, 0, 0, 2, 41.55), ('c', 2, 0, 0, 2, 0.0), ('d', 0, 0, 0, 0, CAST(NULL AS DOUBLE)), ('e', 3, 0, 0, 3, 1234.5) AS t(customer_id, x, tx, t, spend_x, mean_spend)");
     List<Row> rows = ClvFitter.spendPairs(summary, DAYS).orderBy("spend_x").collectAsList();
     assertThat(rows).hasSize(2);
     assertThat(values(rows.get(0))).containsExactly(2, 41.5, 2L);
@@ -56,26 +62,45 @@ class ClvFitterTest {
     BgNbd.Params bg = new BgNbd.Params(0.243, 30.898, 0.793, 2.426);
     GammaGamma.Params gg = new GammaGamma.Params(6.25, 3.74, 15.44);
     ClvFit fit = new ClvFit(ClvFit.FITTED, null, 4, 2, 4, 2, bg, null, gg, null, 0);
-    Map<String, Row> scores = byId(ClvFitter.score(ClvFitter.summary(features(spark), DAYS), fit, DAYS));
+    Map<String, Row> scores =
+        byId(ClvFitter.score(ClvFitter.summary(features(spark), DAYS), fit, DAYS));
     assertThat(scores).containsOnlyKeys("c1", "c2", "c3", "c5");
 
     Row c2 = scores.get("c2");
     assertThat(c2.getDouble(1)).isCloseTo(BgNbd.pAlive(bg, 11, 295, 315), within(1e-12));
-    assertThat(c2.getDouble(2)).isCloseTo(BgNbd.conditionalExpectedPurchases(bg, 365, 11, 295, 315), within(1e-9));
-    assertThat(c2.getDouble(3)).isCloseTo(GammaGamma.conditionalExpectedAverageSpend(gg, 11, 41.5), within(1e-9));
-    assertThat(c2.getDouble(4)).isCloseTo(discountedClv(bg, gg, 11, 295, 315, 41.5, 11), within(1e-8));
+    assertThat(c2.getDouble(2))
+        .isCloseTo(BgNbd.conditionalExpectedPurchases(bg, 365, 11, 295, 315), within(1e-9));
+    assertThat(c2.getDouble(3))
+        .isCloseTo(GammaGamma.conditionalExpectedAverageSpend(gg, 11, 41.5), within(1e-9));
+    assertThat(c2.getDouble(4))
+        .isCloseTo(discountedClv(bg, gg, 11, 295, 315, 41.5, 11), within(1e-8));
 
     Row c1 = scores.get("c1");
     assertThat(c1.getDouble(1)).isEqualTo(1.0);
-    assertThat(c1.getDouble(3)).isCloseTo(GammaGamma.populationMean(gg), within(1e-9)).isCloseTo(35.22, within(0.005));
+    assertThat(c1.getDouble(3))
+        .isCloseTo(GammaGamma.populationMean(gg), within(1e-9))
+        .isCloseTo(35.22, within(0.005));
     // a negative repeat mean gets the population mean, not a negative spend
-    assertThat(scores.get("c5").getDouble(3)).isCloseTo(GammaGamma.populationMean(gg), within(1e-9));
+    assertThat(scores.get("c5").getDouble(3))
+        .isCloseTo(GammaGamma.populationMean(gg), within(1e-9));
     // thirty purchase days then 293 silent days: nearly certainly gone
-    assertThat(scores.get("c3").getDouble(1)).isCloseTo(BgNbd.pAlive(bg, 29, 68, 361), within(1e-12)).isLessThan(0.01);
+    assertThat(scores.get("c3").getDouble(1))
+        .isCloseTo(BgNbd.pAlive(bg, 29, 68, 361), within(1e-12))
+        .isLessThan(0.01);
   }
 
-  /** CLV by the definition: spend × Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) / 1.1^(t_k / 365), 12 monthly steps. */
-  static double discountedClv(BgNbd.Params bg, GammaGamma.Params gg, double x, double tx, double t, double m, double spendX) {
+  /**
+   * CLV by the definition: spend × Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) / 1.1^(t_k / 365), 12 monthly
+   * steps.
+   */
+  static double discountedClv(
+      BgNbd.Params bg,
+      GammaGamma.Params gg,
+      double x,
+      double tx,
+      double t,
+      double m,
+      double spendX) {
     double total = 0, previous = 0;
     for (int k = 1; k <= 12; k++) {
       double e = BgNbd.conditionalExpectedPurchases(bg, 365.0 * k / 12, x, tx, t);
@@ -87,16 +112,28 @@ class ClvFitterTest {
 
   @Test
   void theGateSkipsWithTheReason() {
-    Triples t = new Triples(new double[] {0, 1}, new double[] {0, 10}, new double[] {100, 100}, new double[] {50, 150});
+    Triples t =
+        new Triples(
+            new double[] {0, 1},
+            new double[] {0, 10},
+            new double[] {100, 100},
+            new double[] {50, 150});
     SpendPairs s = new SpendPairs(new double[] {1}, new double[] {20}, new double[] {150});
     ClvFit fit = ClvFitter.fit(t, s, DAYS);
     assertThat(fit.status()).isEqualTo(ClvFit.SKIPPED);
     assertThat(fit.reason())
-        .isEqualTo("too few repeat customers with positive spend: 150, clientele.clv.min-repeat-customers needs 200");
+        .isEqualTo(
+            "too few repeat customers with positive spend: 150, clientele.clv.min-repeat-customers needs 200");
     SpendPairs enough = new SpendPairs(new double[] {1}, new double[] {20}, new double[] {200});
-    Triples shortHistory = new Triples(new double[] {0, 1}, new double[] {0, 10}, new double[] {89, 60}, new double[] {50, 200});
+    Triples shortHistory =
+        new Triples(
+            new double[] {0, 1},
+            new double[] {0, 10},
+            new double[] {89, 60},
+            new double[] {50, 200});
     assertThat(ClvFitter.fit(shortHistory, enough, DAYS).reason())
-        .isEqualTo("history too short: the longest customer history is 89 days, clientele.clv.min-history-days needs 90");
+        .isEqualTo(
+            "history too short: the longest customer history is 89 days, clientele.clv.min-history-days needs 90");
   }
 
   @Test
@@ -104,20 +141,35 @@ class ClvFitterTest {
     Dataset<Row> scores =
         spark.sql(
             "SELECT * FROM VALUES ('a', 100.0), ('b', 90.0), ('c', 80.0), ('d', 80.0), ('e', 50.0), ('f', 40.0), ('g', 30.0), ('h', 20.0), ('i', 0.0), ('j', -1.0) AS t(customer_id, clv)");
-    long[] cuts = ClvTiers.cutBins(ClvTiers.histogram(scores, "clv").collectAsList(), List.of(0.2, 0.3, 0.5));
+    long[] cuts =
+        ClvTiers.cutBins(ClvTiers.histogram(scores, "clv").collectAsList(), List.of(0.2, 0.3, 0.5));
     Map<String, String> tiers =
-        ClvTiers.withTiers(scores, "clv", cuts, List.of("high", "medium", "low"), "tier").collectAsList().stream()
+        ClvTiers.withTiers(scores, "clv", cuts, List.of("high", "medium", "low"), "tier")
+            .collectAsList()
+            .stream()
             .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(2)));
     // top 20% = a, b; next 30% = c, d (tied) and e; the rest low
     assertThat(tiers)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("a", "high", "b", "high", "c", "medium", "d", "medium", "e", "medium", "f", "low", "g", "low", "h", "low", "i", "low", "j", "low"));
+            Map.of(
+                "a", "high", "b", "high", "c", "medium", "d", "medium", "e", "medium", "f", "low",
+                "g", "low", "h", "low", "i", "low", "j", "low"));
   }
 
   static ClvRules withPeriod(String period) {
     ClvRules r = DAYS;
-    return new ClvRules(period, r.horizonDays(), r.annualDiscountRate(), r.discountSteps(), r.minRepeatCustomers(), r.minHistoryDays(),
-        r.spendSignificantDigits(), r.maxFitRows(), r.maxEvaluations(), r.tierLabels(), r.tierShares());
+    return new ClvRules(
+        period,
+        r.horizonDays(),
+        r.annualDiscountRate(),
+        r.discountSteps(),
+        r.minRepeatCustomers(),
+        r.minHistoryDays(),
+        r.spendSignificantDigits(),
+        r.maxFitRows(),
+        r.maxEvaluations(),
+        r.tierLabels(),
+        r.tierShares());
   }
 
   static Map<String, Row> byId(Dataset<Row> frame) {
@@ -129,5 +181,4 @@ class ClvFitterTest {
     for (int i = 0; i < row.length(); i++) out.add(row.get(i));
     return out;
   }
-
 }

@@ -24,7 +24,8 @@ final class ClvSimulation {
   private ClvSimulation() {}
 
   /**
-   * @param minTDays shortest observation, in days (first purchases spread uniformly between the two)
+   * @param minTDays shortest observation, in days (first purchases spread uniformly between the
+   *     two)
    */
   static List<Customer> simulate(
       BgNbd.Params bg, GammaGamma.Params gg, int customers, int minTDays, int maxTDays, long seed) {
@@ -60,7 +61,9 @@ final class ClvSimulation {
     return out;
   }
 
-  /** Marsaglia–Tsang via a fresh distribution would be slow per call; commons' sampler with a scale. */
+  /**
+   * Marsaglia–Tsang via a fresh distribution would be slow per call; commons' sampler with a scale.
+   */
   private static double gammaSample(RandomGenerator rng, double shape, double scale) {
     return new GammaDistribution(rng, shape, scale, 1e-9).sample();
   }
@@ -70,7 +73,10 @@ final class ClvSimulation {
     return triples(customers, false);
   }
 
-  /** Identical (x, tx, T) collapsed with counts, in whole days or whole weeks from the first purchase. */
+  /**
+   * Identical (x, tx, T) collapsed with counts, in whole days or whole weeks from the first
+   * purchase.
+   */
   static Triples triples(List<Customer> customers, boolean weeks) {
     Map<List<Integer>, Integer> counts = new LinkedHashMap<>();
     for (Customer c : customers) {

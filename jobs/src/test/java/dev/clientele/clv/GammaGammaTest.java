@@ -28,7 +28,11 @@ class GammaGammaTest {
 
   @Test
   void gradientMatchesFiniteDifferences() {
-    SpendPairs data = new SpendPairs(new double[] {1, 2, 5, 30}, new double[] {12.5, 40, 33.3, 80}, new double[] {4, 2, 1, 1});
+    SpendPairs data =
+        new SpendPairs(
+            new double[] {1, 2, 5, 30},
+            new double[] {12.5, 40, 33.3, 80},
+            new double[] {4, 2, 1, 1});
     double[] gradient = new double[3];
     GammaGamma.logLikelihood(PAPER, data, gradient);
     double[] logP = BgNbdTest.log(PAPER.toArray());
@@ -44,7 +48,8 @@ class GammaGammaTest {
       assertThat(gradient[k]).isCloseTo(numeric, within(1e-5));
     }
     double single = 0;
-    for (int i = 0; i < data.size(); i++) single += data.weight[i] * GammaGamma.logLikelihood(PAPER, data.x[i], data.meanSpend[i]);
+    for (int i = 0; i < data.size(); i++)
+      single += data.weight[i] * GammaGamma.logLikelihood(PAPER, data.x[i], data.meanSpend[i]);
     assertThat(GammaGamma.logLikelihood(PAPER, data, null)).isCloseTo(single, within(1e-9));
   }
 }

@@ -25,7 +25,8 @@ class ExportSettingsTest {
   @TempDir Path dir;
 
   private static ExportSettings bind(String... overrides) {
-    return ExportSettings.from(ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.export"));
+    return ExportSettings.from(
+        ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.export"));
   }
 
   private static String bindError(String... overrides) {
@@ -47,11 +48,20 @@ class ExportSettingsTest {
                 "CLIENTELE_PG_USER",
                 "CLIENTELE_PG_PASSWORD",
                 null,
-                List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS),
+                List.of(
+                    Table.CUSTOMER_TIERS,
+                    Table.SEGMENT_SUMMARY,
+                    Table.KPI_MONTHLY,
+                    Table.TIER_HISTORY,
+                    Table.TIER_TRANSITIONS),
                 10_000,
                 4));
     ExportSettings custom =
-        bind(URL, "export.schema=bi", "export.tables=[TIER_HISTORY, customer_tiers, tier_history]", "export.batch-size=500",
+        bind(
+            URL,
+            "export.schema=bi",
+            "export.tables=[TIER_HISTORY, customer_tiers, tier_history]",
+            "export.batch-size=500",
             "export.password-file=/run/secrets/pg");
     assertThat(custom.schema()).isEqualTo("bi");
     assertThat(custom.tables()).containsExactly(Table.TIER_HISTORY, Table.CUSTOMER_TIERS);
@@ -77,27 +87,35 @@ class ExportSettingsTest {
                 + "use export.password-env or export.password-file.")
         .doesNotContain("hunter2");
     assertThat(bindError(URL, "export.schema=Bad-Name"))
-        .endsWith("must be a lower-case identifier (letters, digits, underscores; at most 40), got 'Bad-Name'.");
+        .endsWith(
+            "must be a lower-case identifier (letters, digits, underscores; at most 40), got 'Bad-Name'.");
     assertThat(bindError(URL, "export.tables=[customer_tiers, transactions]"))
         .endsWith(
             "names unknown gold table 'transactions'; allowed: "
                 + "[customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
     assertThat(bindError(URL, "export.tables=[]"))
-        .endsWith("must name at least one of [customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
-    assertThat(bindError(URL, "export.batch-size=0")).endsWith("must be a whole number from 1 to 1000000, got 0.");
+        .endsWith(
+            "must name at least one of [customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
+    assertThat(bindError(URL, "export.batch-size=0"))
+        .endsWith("must be a whole number from 1 to 1000000, got 0.");
     assertThat(bindError(URL, "export.password-env=\"PG PASS\""))
-        .endsWith("must be the name of an environment variable (letters, digits, underscores), got 'PG PASS'.");
+        .endsWith(
+            "must be the name of an environment variable (letters, digits, underscores), got 'PG PASS'.");
   }
 
   /** The line of a key in reference.conf, so the expected origin does not break when lines move. */
   private static String reference(String key) {
-    return ClienteleConfig.load(null, List.of(), List.of()).at("clientele.export").origin(key).replaceAll(".*@ ", "");
+    return ClienteleConfig.load(null, List.of(), List.of())
+        .at("clientele.export")
+        .origin(key)
+        .replaceAll(".*@ ", "");
   }
 
   @Test
   void credentialsComeFromTheEnvironmentOrAFileAndNeverPrint() throws IOException {
     ExportSettings settings = bind(URL);
-    Map<String, String> env = Map.of("CLIENTELE_PG_USER", "bi_loader", "CLIENTELE_PG_PASSWORD", "from-env");
+    Map<String, String> env =
+        Map.of("CLIENTELE_PG_USER", "bi_loader", "CLIENTELE_PG_PASSWORD", "from-env");
     PostgresCredentials fromEnv = PostgresCredentials.resolve(settings, env::get);
     assertThat(fromEnv).isEqualTo(new PostgresCredentials("bi_loader", "from-env"));
     assertThat(fromEnv.toString()).isEqualTo("PostgresCredentials[user=bi_loader, password=****]");
@@ -106,16 +124,21 @@ class ExportSettingsTest {
     ExportSettings withFile = bind(URL, "export.password-file=\"" + secret + "\"");
     assertThat(PostgresCredentials.resolve(withFile, env::get).password()).isEqualTo("from-file");
 
-    assertThatThrownBy(() -> PostgresCredentials.resolve(settings, Map.of("CLIENTELE_PG_USER", "bi")::get))
+    assertThatThrownBy(
+            () -> PostgresCredentials.resolve(settings, Map.of("CLIENTELE_PG_USER", "bi")::get))
         .isInstanceOf(ConfigError.class)
         .hasMessage(
             "Config key 'clientele.export.password-env': names environment variable CLIENTELE_PG_PASSWORD, "
                 + "which is not set (or set export.password-file).");
     assertThatThrownBy(() -> PostgresCredentials.resolve(settings, Map.<String, String>of()::get))
-        .hasMessage("Config key 'clientele.export.user-env': names environment variable CLIENTELE_PG_USER, which is not set.");
+        .hasMessage(
+            "Config key 'clientele.export.user-env': names environment variable CLIENTELE_PG_USER, which is not set.");
     ExportSettings missingFile = bind(URL, "export.password-file=\"" + dir.resolve("nope") + "\"");
     assertThatThrownBy(() -> PostgresCredentials.resolve(missingFile, env::get))
-        .hasMessageStartingWith("Config key 'clientele.export.password-file': names " + dir.resolve("nope") + ", which cannot be read");
+        .hasMessageStartingWith(
+            "Config key 'clientele.export.password-file': names "
+                + dir.resolve("nope")
+                + ", which cannot be read");
   }
 
   @Test
@@ -136,23 +159,33 @@ class ExportSettingsTest {
   @Test
   void sparkTypesMapToExactPostgresTypes() {
     assertThat(PostgresTypes.postgresType(DataTypes.StringType)).isEqualTo("text");
-    assertThat(PostgresTypes.postgresType(DataTypes.createDecimalType(18, 2))).isEqualTo("numeric(18,2)");
+    assertThat(PostgresTypes.postgresType(DataTypes.createDecimalType(18, 2)))
+        .isEqualTo("numeric(18,2)");
     assertThat(PostgresTypes.postgresType(DataTypes.DateType)).isEqualTo("date");
     assertThat(PostgresTypes.postgresType(DataTypes.TimestampType)).isEqualTo("timestamptz");
     assertThat(PostgresTypes.postgresType(DataTypes.TimestampNTZType)).isEqualTo("timestamp");
     assertThat(PostgresTypes.postgresType(DataTypes.ShortType)).isEqualTo("smallint");
-    assertThat(PostgresTypes.postgresType(DataTypes.createArrayType(DataTypes.StringType))).isEqualTo("text[]");
-    assertThat(PostgresTypes.postgresType(DataTypes.createArrayType(DataTypes.createDecimalType(18, 2))))
+    assertThat(PostgresTypes.postgresType(DataTypes.createArrayType(DataTypes.StringType)))
+        .isEqualTo("text[]");
+    assertThat(
+            PostgresTypes.postgresType(
+                DataTypes.createArrayType(DataTypes.createDecimalType(18, 2))))
         .isEqualTo("numeric(18,2)[]");
-    assertThat(PostgresTypes.postgresType(DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType)))
+    assertThat(
+            PostgresTypes.postgresType(
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType)))
         .isEqualTo("jsonb");
-    assertThat(PostgresTypes.postgresType(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType))))
+    assertThat(
+            PostgresTypes.postgresType(
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType))))
         .isEqualTo("jsonb");
     StructType schema =
         new StructType()
             .add("as_of", DataTypes.DateType)
             .add("customer_id", DataTypes.StringType, false)
-            .add(new StructField("monetary", DataTypes.createDecimalType(18, 2), true, Metadata.empty()))
+            .add(
+                new StructField(
+                    "monetary", DataTypes.createDecimalType(18, 2), true, Metadata.empty()))
             .add("p_alive", DataTypes.DoubleType)
             .add("churn_flag", DataTypes.BooleanType)
             .add("frequency", DataTypes.LongType)

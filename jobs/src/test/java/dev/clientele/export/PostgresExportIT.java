@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,13 +38,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkTestExtension.class)
 class PostgresExportIT {
   private static final LocalDate AS_OF = LocalDate.parse("2026-11-21");
-  private static final PostgresCredentials CREDENTIALS = new PostgresCredentials("postgres", "not-logged-s3cret");
+  private static final PostgresCredentials CREDENTIALS =
+      new PostgresCredentials("postgres", "not-logged-s3cret");
   private static final StructType TIERS =
       new StructType()
           .add("as_of", DataTypes.DateType)
           .add("customer_id", DataTypes.StringType)
-          .add(new StructField("monetary", DataTypes.createDecimalType(18, 2), true, org.apache.spark.sql.types.Metadata.empty())
-              .withComment("12-month spend, exact"))
+          .add(
+              new StructField(
+                      "monetary",
+                      DataTypes.createDecimalType(18, 2),
+                      true,
+                      org.apache.spark.sql.types.Metadata.empty())
+                  .withComment("12-month spend, exact"))
           .add("value_tier", DataTypes.StringType)
           .add("churn_flag", DataTypes.BooleanType)
           .add("reasons", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
@@ -84,7 +89,9 @@ class PostgresExportIT {
         new BigDecimal(monetary),
         tier,
         churn,
-        scala.collection.immutable.Map$.MODULE$.<String, String>empty().updated("value_tier", "top_share_20"),
+        scala.collection.immutable.Map$.MODULE$
+            .<String, String>empty()
+            .updated("value_tier", "top_share_20"),
         scala.jdk.javaapi.CollectionConverters.asScala(List.of("vip", tier)).toSeq());
   }
 
@@ -92,12 +99,14 @@ class PostgresExportIT {
     return RowFactory.create(Date.valueOf(AS_OF), "value_tier", label, customers);
   }
 
-  private static void writeGold(SparkSession spark, TableCatalog tables, Table table, StructType schema, Row... rows) {
+  private static void writeGold(
+      SparkSession spark, TableCatalog tables, Table table, StructType schema, Row... rows) {
     Dataset<Row> frame = spark.createDataFrame(List.of(rows), schema);
     DeltaIO.overwrite(frame, tables.path(table), "as_of");
   }
 
-  private static void export(SparkSession spark, TableCatalog tables, PostgresExport job) throws SQLException {
+  private static void export(SparkSession spark, TableCatalog tables, PostgresExport job)
+      throws SQLException {
     ClienteleConfig config = ClienteleConfig.load(null, List.of(), List.of());
     job.run(spark, new RunContext("run-test", "export", AS_OF, config, tables));
   }
@@ -112,79 +121,146 @@ class PostgresExportIT {
   }
 
   private static List<String> tablesIn(String schema) throws SQLException {
-    return query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema + "' ORDER BY 1");
+    return query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+            + schema
+            + "' ORDER BY 1");
   }
 
   private static List<String> tiers(String schema) throws SQLException {
-    return query("SELECT customer_id, monetary, value_tier, churn_flag FROM " + schema + ".customer_tiers ORDER BY 1");
+    return query(
+        "SELECT customer_id, monetary, value_tier, churn_flag FROM "
+            + schema
+            + ".customer_tiers ORDER BY 1");
   }
 
   @Test
-  void secondExportReplacesTheFirstExactlyAndReadersSeeOldTablesUntilTheSwap(SparkSession spark) throws SQLException {
-    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "export-twice").toString());
-    writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c1", "120.50", "high", false), tier("c2", "3.00", "low", true));
+  void secondExportReplacesTheFirstExactlyAndReadersSeeOldTablesUntilTheSwap(SparkSession spark)
+      throws SQLException {
+    TableCatalog tables =
+        new TableCatalog(SparkTestExtension.freshDir(spark, "export-twice").toString());
+    writeGold(
+        spark,
+        tables,
+        Table.CUSTOMER_TIERS,
+        TIERS,
+        tier("c1", "120.50", "high", false),
+        tier("c2", "3.00", "low", true));
     writeGold(spark, tables, Table.SEGMENT_SUMMARY, SUMMARY, summary("high", 1), summary("low", 1));
     // tier_history was never published: skipped, the others exported.
-    export(spark, tables, new PostgresExport(
-        settings("bi_twice", Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.TIER_HISTORY), CREDENTIALS, List.of()));
+    export(
+        spark,
+        tables,
+        new PostgresExport(
+            settings("bi_twice", Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.TIER_HISTORY),
+            CREDENTIALS,
+            List.of()));
 
     assertThat(tablesIn("bi_twice")).containsExactly("customer_tiers", "segment_summary");
     assertThat(tiers("bi_twice")).containsExactly("c1|120.50|high|false", "c2|3.00|low|true");
-    assertThat(query("SELECT as_of, reasons ->> 'value_tier', tags FROM bi_twice.customer_tiers WHERE customer_id = 'c1'"))
+    assertThat(
+            query(
+                "SELECT as_of, reasons ->> 'value_tier', tags FROM bi_twice.customer_tiers WHERE customer_id = 'c1'"))
         .containsExactly("2026-11-21|top_share_20|{vip,high}");
-    assertThat(query(
-            "SELECT column_name, data_type, coalesce(numeric_precision || ',' || numeric_scale, '') "
-                + "FROM information_schema.columns WHERE table_schema = 'bi_twice' AND table_name = 'customer_tiers' ORDER BY ordinal_position"))
+    assertThat(
+            query(
+                "SELECT column_name, data_type, coalesce(numeric_precision || ',' || numeric_scale, '') "
+                    + "FROM information_schema.columns WHERE table_schema = 'bi_twice' AND table_name = 'customer_tiers' ORDER BY ordinal_position"))
         .containsExactly(
-            "as_of|date|", "customer_id|text|", "monetary|numeric|18,2", "value_tier|text|", "churn_flag|boolean|",
-            "reasons|jsonb|", "tags|ARRAY|");
+            "as_of|date|",
+            "customer_id|text|",
+            "monetary|numeric|18,2",
+            "value_tier|text|",
+            "churn_flag|boolean|",
+            "reasons|jsonb|",
+            "tags|ARRAY|");
     assertThat(query("SELECT col_description('bi_twice.customer_tiers'::regclass, 3)"))
         .containsExactly("12-month spend, exact");
-    assertThat(query("SELECT obj_description('bi_twice.customer_tiers'::regclass, 'pg_class')").get(0))
-        .startsWith("Clientele gold table customer_tiers: Delta version 0 of " + tables.path(Table.CUSTOMER_TIERS))
+    assertThat(
+            query("SELECT obj_description('bi_twice.customer_tiers'::regclass, 'pg_class')").get(0))
+        .startsWith(
+            "Clientele gold table customer_tiers: Delta version 0 of "
+                + tables.path(Table.CUSTOMER_TIERS))
         .contains("exported by run run-test");
 
-    writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS,
-        tier("c1", "99.99", "medium", false), tier("c3", "5000.00", "high", false), tier("c4", "0.01", "low", false));
-    writeGold(spark, tables, Table.SEGMENT_SUMMARY, SUMMARY, summary("high", 1), summary("medium", 1), summary("low", 1));
+    writeGold(
+        spark,
+        tables,
+        Table.CUSTOMER_TIERS,
+        TIERS,
+        tier("c1", "99.99", "medium", false),
+        tier("c3", "5000.00", "high", false),
+        tier("c4", "0.01", "low", false));
+    writeGold(
+        spark,
+        tables,
+        Table.SEGMENT_SUMMARY,
+        SUMMARY,
+        summary("high", 1),
+        summary("medium", 1),
+        summary("low", 1));
     List<String> seenMidExport = new ArrayList<>();
-    Runnable readWhileStaged = () -> {
-      try {
-        seenMidExport.addAll(tiers("bi_twice"));
-        seenMidExport.addAll(tablesIn("bi_twice"));
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    };
-    export(spark, tables, new PostgresExport(
-        settings("bi_twice", Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY), CREDENTIALS, List.of(), readWhileStaged));
+    Runnable readWhileStaged =
+        () -> {
+          try {
+            seenMidExport.addAll(tiers("bi_twice"));
+            seenMidExport.addAll(tablesIn("bi_twice"));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    export(
+        spark,
+        tables,
+        new PostgresExport(
+            settings("bi_twice", Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY),
+            CREDENTIALS,
+            List.of(),
+            readWhileStaged));
 
     assertThat(seenMidExport)
         .containsExactly(
-            "c1|120.50|high|false", "c2|3.00|low|true",
-            "customer_tiers", "customer_tiers__staging", "segment_summary", "segment_summary__staging");
+            "c1|120.50|high|false",
+            "c2|3.00|low|true",
+            "customer_tiers",
+            "customer_tiers__staging",
+            "segment_summary",
+            "segment_summary__staging");
     assertThat(tablesIn("bi_twice")).containsExactly("customer_tiers", "segment_summary");
-    assertThat(tiers("bi_twice")).containsExactly("c1|99.99|medium|false", "c3|5000.00|high|false", "c4|0.01|low|false");
+    assertThat(tiers("bi_twice"))
+        .containsExactly("c1|99.99|medium|false", "c3|5000.00|high|false", "c4|0.01|low|false");
     assertThat(query("SELECT label, customers FROM bi_twice.segment_summary ORDER BY 1"))
         .containsExactly("high|1", "low|1", "medium|1");
-    assertThat(query("SELECT obj_description('bi_twice.customer_tiers'::regclass, 'pg_class')").get(0))
+    assertThat(
+            query("SELECT obj_description('bi_twice.customer_tiers'::regclass, 'pg_class')").get(0))
         .contains("Delta version 1 of");
   }
 
   @Test
-  void aRowTheDatabaseRejectsMidLoadLeavesTheOldTablesAndNoStaging(SparkSession spark) throws SQLException {
-    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "export-badrow").toString());
+  void aRowTheDatabaseRejectsMidLoadLeavesTheOldTablesAndNoStaging(SparkSession spark)
+      throws SQLException {
+    TableCatalog tables =
+        new TableCatalog(SparkTestExtension.freshDir(spark, "export-badrow").toString());
     writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c1", "120.50", "high", false));
     writeGold(spark, tables, Table.SEGMENT_SUMMARY, SUMMARY, summary("high", 1));
     ExportSettings settings = settings("bi_badrow", Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY);
     export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of()));
 
-    // customer_tiers stages fine; segment_summary carries a NUL byte, which PostgreSQL text refuses.
+    // customer_tiers stages fine; segment_summary carries a NUL byte, which PostgreSQL text
+    // refuses.
     writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c9", "1.00", "low", false));
-    writeGold(spark, tables, Table.SEGMENT_SUMMARY, SUMMARY, summary("ok", 1), summary("bad\u0000label", 2));
-    assertThatThrownBy(() -> export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of())))
+    writeGold(
+        spark,
+        tables,
+        Table.SEGMENT_SUMMARY,
+        SUMMARY,
+        summary("ok", 1),
+        summary("bad\u0000label", 2));
+    assertThatThrownBy(
+            () -> export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of())))
         .isInstanceOf(JobFailure.class)
-        .hasMessageStartingWith("export to PostgreSQL schema 'bi_badrow' failed while loading segment_summary: ")
+        .hasMessageStartingWith(
+            "export to PostgreSQL schema 'bi_badrow' failed while loading segment_summary: ")
         .hasMessageContaining("invalid byte sequence for encoding \"UTF8\": 0x00")
         .hasMessageEndingWith("(the previously exported tables are unchanged)")
         .message()
@@ -192,21 +268,27 @@ class PostgresExportIT {
 
     assertThat(tablesIn("bi_badrow")).containsExactly("customer_tiers", "segment_summary");
     assertThat(tiers("bi_badrow")).containsExactly("c1|120.50|high|false");
-    assertThat(query("SELECT label, customers FROM bi_badrow.segment_summary")).containsExactly("high|1");
+    assertThat(query("SELECT label, customers FROM bi_badrow.segment_summary"))
+        .containsExactly("high|1");
   }
 
   @Test
-  void aFailureBetweenStagingAndSwapLeavesTheOldTablesAndNoStaging(SparkSession spark) throws SQLException {
-    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "export-hook").toString());
+  void aFailureBetweenStagingAndSwapLeavesTheOldTablesAndNoStaging(SparkSession spark)
+      throws SQLException {
+    TableCatalog tables =
+        new TableCatalog(SparkTestExtension.freshDir(spark, "export-hook").toString());
     writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c1", "120.50", "high", false));
     ExportSettings settings = settings("bi_hook", Table.CUSTOMER_TIERS);
     export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of()));
 
     writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c2", "7.00", "low", true));
-    Runnable crash = () -> {
-      throw new IllegalStateException("injected crash before the swap");
-    };
-    assertThatThrownBy(() -> export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of(), crash)))
+    Runnable crash =
+        () -> {
+          throw new IllegalStateException("injected crash before the swap");
+        };
+    assertThatThrownBy(
+            () ->
+                export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of(), crash)))
         .isInstanceOf(JobFailure.class)
         .hasMessage(
             "export to PostgreSQL schema 'bi_hook' failed while swapping the tables in: injected crash before the swap "
@@ -220,18 +302,38 @@ class PostgresExportIT {
   }
 
   @Test
-  void aRequestedTableThatWasNeverPublishedFailsBeforeAnythingIsLoaded(SparkSession spark) throws SQLException {
-    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "export-missing").toString());
+  void aRequestedTableThatWasNeverPublishedFailsBeforeAnythingIsLoaded(SparkSession spark)
+      throws SQLException {
+    TableCatalog tables =
+        new TableCatalog(SparkTestExtension.freshDir(spark, "export-missing").toString());
     writeGold(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c1", "120.50", "high", false));
     ExportSettings settings = settings("bi_missing", Table.CUSTOMER_TIERS);
-    assertThatThrownBy(() -> export(spark, tables,
-            new PostgresExport(settings, CREDENTIALS, List.of(Table.CUSTOMER_TIERS, Table.KPI_MONTHLY))))
+    assertThatThrownBy(
+            () ->
+                export(
+                    spark,
+                    tables,
+                    new PostgresExport(
+                        settings, CREDENTIALS, List.of(Table.CUSTOMER_TIERS, Table.KPI_MONTHLY))))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("cannot export kpi_monthly (" + tables.path(Table.KPI_MONTHLY) + "): not published yet; nothing was exported.");
-    assertThatThrownBy(() -> export(spark, tables,
-            new PostgresExport(settings("bi_missing", Table.TIER_HISTORY, Table.KPI_MONTHLY), CREDENTIALS, List.of())))
+        .hasMessage(
+            "cannot export kpi_monthly ("
+                + tables.path(Table.KPI_MONTHLY)
+                + "): not published yet; nothing was exported.");
+    assertThatThrownBy(
+            () ->
+                export(
+                    spark,
+                    tables,
+                    new PostgresExport(
+                        settings("bi_missing", Table.TIER_HISTORY, Table.KPI_MONTHLY),
+                        CREDENTIALS,
+                        List.of())))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("nothing to export: none of [tier_history, kpi_monthly] has been published under " + tables.warehouse() + ".");
+        .hasMessage(
+            "nothing to export: none of [tier_history, kpi_monthly] has been published under "
+                + tables.warehouse()
+                + ".");
     assertThat(tablesIn("bi_missing")).isEmpty();
   }
 }

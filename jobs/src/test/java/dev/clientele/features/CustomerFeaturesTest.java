@@ -29,7 +29,8 @@ class CustomerFeaturesTest {
   static SparkSession spark;
 
   static FeatureRules rules(String... overrides) {
-    return FeatureRules.from(ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele"));
+    return FeatureRules.from(
+        ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele"));
   }
 
   @BeforeAll
@@ -39,10 +40,22 @@ class CustomerFeaturesTest {
         Fixtures.transactions(
             spark,
             // C1: two window orders, one return, one order outside the window, one after as-of.
-            line("C1", "O1", "2026-11-01", "100.00").brand("B1").category("C1").discount("10.00").cost("50"),
+            line("C1", "O1", "2026-11-01", "100.00")
+                .brand("B1")
+                .category("C1")
+                .discount("10.00")
+                .cost("50"),
             line("C1", "O1", "2026-11-01", "50.00").lineNo(2).brand("B2").category("C2").cost("20"),
-            line("C1", "O2", "2026-10-02", "30.00").brand("B1").category("C1").cost("10").channel("store"),
-            line("C1", "R1", "2026-11-10", "20.00").brand("B2").category("C2").cost("20").asReturn(),
+            line("C1", "O2", "2026-10-02", "30.00")
+                .brand("B1")
+                .category("C1")
+                .cost("10")
+                .channel("store"),
+            line("C1", "R1", "2026-11-10", "20.00")
+                .brand("B2")
+                .category("C2")
+                .cost("20")
+                .asReturn(),
             line("C1", "O3", "2025-06-01", "200.00").cost("1"),
             line("C1", "O4", "2026-11-25", "999.00").cost("1"),
             // C3: only a return.
@@ -57,7 +70,8 @@ class CustomerFeaturesTest {
             customer("C3", null, null, null),
             customer("C5", "2000-01-01", "F", "2026-11-22"));
     List<Row> rows = CustomerFeatures.compute(txns, customers, AS_OF, rules()).collectAsList();
-    byCustomer = rows.stream().collect(Collectors.toMap(r -> r.getAs(FeaturesColumns.CUSTOMER_ID), r -> r));
+    byCustomer =
+        rows.stream().collect(Collectors.toMap(r -> r.getAs(FeaturesColumns.CUSTOMER_ID), r -> r));
   }
 
   static Object get(String customer, String column) {
@@ -89,7 +103,8 @@ class CustomerFeaturesTest {
 
   @Test
   void buyerActivityCountsWindowLifetimeAndReturns() {
-    assertThat(get("C1", FeaturesColumns.FIRST_PURCHASE_DATE)).isEqualTo(Date.valueOf("2025-06-01"));
+    assertThat(get("C1", FeaturesColumns.FIRST_PURCHASE_DATE))
+        .isEqualTo(Date.valueOf("2025-06-01"));
     assertThat(get("C1", FeaturesColumns.LAST_PURCHASE_DATE)).isEqualTo(Date.valueOf("2026-11-01"));
     assertThat(get("C1", FeaturesColumns.RECENCY_DAYS)).isEqualTo(20);
     assertThat(get("C1", FeaturesColumns.ORDER_COUNT)).isEqualTo(2L);
@@ -106,7 +121,8 @@ class CustomerFeaturesTest {
 
   @Test
   void predictedValueInputsCountPurchaseDaysWeeksAndRepeatSpend() {
-    // C1 bought on 2025-06-01 (week 0), 2026-10-02 (day 488, week 69) and 2026-11-01 (day 518, week 74);
+    // C1 bought on 2025-06-01 (week 0), 2026-10-02 (day 488, week 69) and 2026-11-01 (day 518, week
+    // 74);
     // the return day is no purchase day and the order after as-of is not seen.
     assertThat(get("C1", FeaturesColumns.LIFETIME_PURCHASE_DAYS)).isEqualTo(3L);
     assertThat(get("C1", FeaturesColumns.PURCHASE_WEEKS)).isEqualTo(3L);
@@ -141,7 +157,8 @@ class CustomerFeaturesTest {
     assertThat(get("C1", FeaturesColumns.TOP_BRAND_SHARE)).isEqualTo(0.7222); // 130 / 180
     assertThat(get("C1", FeaturesColumns.DISCOUNT_SHARE)).isEqualTo(0.0526); // 10 / 190
     assertThat(get("C1", FeaturesColumns.CATEGORY_COUNT)).isEqualTo(2L);
-    scala.collection.Map<String, Double> mix = byCustomer.get("C1").getAs(FeaturesColumns.CHANNEL_MIX);
+    scala.collection.Map<String, Double> mix =
+        byCustomer.get("C1").getAs(FeaturesColumns.CHANNEL_MIX);
     assertThat(new TreeMap<>(scala.jdk.javaapi.CollectionConverters.asJava(mix)))
         .containsExactlyEntriesOf(new TreeMap<>(Map.of("store", 0.5, "web", 0.5)));
     assertThat(get("C1", FeaturesColumns.MARGIN)).isEqualTo(money("100.00"));
@@ -205,7 +222,8 @@ class CustomerFeaturesTest {
             line("W", "B", "2026-11-11", "2.00"),
             line("W", "C", "2026-11-22", "4.00"));
     Row w =
-        CustomerFeatures.compute(txns, Fixtures.customers(spark), AS_OF, rules("features.window-days=10"))
+        CustomerFeatures.compute(
+                txns, Fixtures.customers(spark), AS_OF, rules("features.window-days=10"))
             .first();
     assertThat((Long) w.getAs(FeaturesColumns.ORDER_COUNT)).isEqualTo(1L);
     assertThat((BigDecimal) w.getAs(FeaturesColumns.NET_SPEND)).isEqualTo(money("1.00"));
@@ -213,11 +231,16 @@ class CustomerFeaturesTest {
     // A gap of exactly the horizon is not a churn; one day more is.
     Dataset<Row> gaps =
         Fixtures.transactions(
-            spark, line("G", "A", "2026-01-01", "1.00"), line("G", "B", "2026-01-11", "1.00"),
-            line("H", "A", "2026-01-01", "1.00"), line("H", "B", "2026-01-12", "1.00"));
+            spark,
+            line("G", "A", "2026-01-01", "1.00"),
+            line("G", "B", "2026-01-11", "1.00"),
+            line("H", "A", "2026-01-01", "1.00"),
+            line("H", "B", "2026-01-12", "1.00"));
     Map<String, Row> g =
-        CustomerFeatures.compute(gaps, Fixtures.customers(spark), AS_OF, rules("features.churn-horizon-days=10"))
-            .collectAsList().stream()
+        CustomerFeatures.compute(
+                gaps, Fixtures.customers(spark), AS_OF, rules("features.churn-horizon-days=10"))
+            .collectAsList()
+            .stream()
             .collect(Collectors.toMap(r -> r.getAs(FeaturesColumns.CUSTOMER_ID), r -> r));
     assertThat((Boolean) g.get("G").getAs(FeaturesColumns.WAS_CHURNED_BEFORE)).isFalse();
     assertThat((Boolean) g.get("H").getAs(FeaturesColumns.WAS_CHURNED_BEFORE)).isTrue();
@@ -226,7 +249,8 @@ class CustomerFeaturesTest {
   @Test
   void emptyInputGivesEmptyOutput() {
     Dataset<Row> out =
-        CustomerFeatures.compute(Fixtures.transactions(spark), Fixtures.customers(spark), AS_OF, rules());
+        CustomerFeatures.compute(
+            Fixtures.transactions(spark), Fixtures.customers(spark), AS_OF, rules());
     assertThat(out.count()).isZero();
   }
 
@@ -237,7 +261,9 @@ class CustomerFeaturesTest {
     String custPath = dir.resolve("customers").toString();
     DeltaIO.overwrite(
         Fixtures.transactions(
-            spark, line("C1", "O1", "2026-11-01", "1.00"), line("C2", "O2", "2026-11-02", "2.00").asReturn()),
+            spark,
+            line("C1", "O1", "2026-11-01", "1.00"),
+            line("C2", "O2", "2026-11-02", "2.00").asReturn()),
         txnPath);
     DeltaIO.overwrite(Fixtures.customers(spark, customer("C3", null, null, null)), custPath);
     Dataset<Row> out =
@@ -245,7 +271,11 @@ class CustomerFeaturesTest {
             DeltaIO.read(spark, txnPath), DeltaIO.read(spark, custPath), AS_OF, rules());
     assertThat(out.count()).isEqualTo(3);
     List<String> scanned = PlanScans.scannedRoots(out);
-    assertThat(scanned.stream().filter(p -> p.endsWith("/transactions")).count()).as(scanned.toString()).isEqualTo(1);
-    assertThat(scanned.stream().filter(p -> p.endsWith("/customers")).count()).as(scanned.toString()).isEqualTo(1);
+    assertThat(scanned.stream().filter(p -> p.endsWith("/transactions")).count())
+        .as(scanned.toString())
+        .isEqualTo(1);
+    assertThat(scanned.stream().filter(p -> p.endsWith("/customers")).count())
+        .as(scanned.toString())
+        .isEqualTo(1);
   }
 }

@@ -11,7 +11,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
-/** Literal customer_features rows for segment and value tests; defaults are a quiet one-order buyer. */
+/**
+ * Literal customer_features rows for segment and value tests; defaults are a quiet one-order buyer.
+ */
 public final class FeatureRows {
   public static final LocalDate AS_OF = LocalDate.parse("2026-11-21");
 
@@ -33,8 +35,13 @@ public final class FeatureRows {
     set(FeaturesColumns.CATEGORY_COUNT, 1L);
     set(FeaturesColumns.RETURN_AMOUNT, new BigDecimal("0.00"));
     set(FeaturesColumns.WAS_CHURNED_BEFORE, false);
-    for (String a : List.of(FeaturesColumns.AGE_BAND, FeaturesColumns.GENDER, FeaturesColumns.INCOME_BAND,
-        FeaturesColumns.OCCUPATION, FeaturesColumns.REGION)) {
+    for (String a :
+        List.of(
+            FeaturesColumns.AGE_BAND,
+            FeaturesColumns.GENDER,
+            FeaturesColumns.INCOME_BAND,
+            FeaturesColumns.OCCUPATION,
+            FeaturesColumns.REGION)) {
       set(a, "unknown");
     }
     set(FeaturesColumns.IS_PROSPECT, false);
@@ -69,7 +76,9 @@ public final class FeatureRows {
     return this;
   }
 
-  /** Last purchase this many days before as-of; also the first purchase unless {@link #firstAgo}. */
+  /**
+   * Last purchase this many days before as-of; also the first purchase unless {@link #firstAgo}.
+   */
   public FeatureRows recency(int days) {
     set(FeaturesColumns.RECENCY_DAYS, days);
     set(FeaturesColumns.LAST_PURCHASE_DATE, Date.valueOf(AS_OF.minusDays(days)));

@@ -17,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
 public final class Fixtures {
   private Fixtures() {}
 
-  /** A transaction line builder; defaults: one unit, no discount, cost unknown, web, not a return. */
+  /**
+   * A transaction line builder; defaults: one unit, no discount, cost unknown, web, not a return.
+   */
   public static final class Line {
     String customer;
     String order;
@@ -34,15 +36,50 @@ public final class Fixtures {
     boolean isReturn;
     String run = "run-1";
 
-    public Line product(String p) { product = p; return this; }
-    public Line brand(String b) { brand = b; return this; }
-    public Line category(String c) { category = c; return this; }
-    public Line quantity(double q) { quantity = q; return this; }
-    public Line discount(String d) { discount = new BigDecimal(d); return this; }
-    public Line cost(String c) { unitCost = c == null ? null : new BigDecimal(c); return this; }
-    public Line channel(String c) { channel = c; return this; }
-    public Line lineNo(int n) { lineNo = n; return this; }
-    public Line run(String r) { run = r; return this; }
+    public Line product(String p) {
+      product = p;
+      return this;
+    }
+
+    public Line brand(String b) {
+      brand = b;
+      return this;
+    }
+
+    public Line category(String c) {
+      category = c;
+      return this;
+    }
+
+    public Line quantity(double q) {
+      quantity = q;
+      return this;
+    }
+
+    public Line discount(String d) {
+      discount = new BigDecimal(d);
+      return this;
+    }
+
+    public Line cost(String c) {
+      unitCost = c == null ? null : new BigDecimal(c);
+      return this;
+    }
+
+    public Line channel(String c) {
+      channel = c;
+      return this;
+    }
+
+    public Line lineNo(int n) {
+      lineNo = n;
+      return this;
+    }
+
+    public Line run(String r) {
+      run = r;
+      return this;
+    }
 
     /** A return of this many money units, as a negative line in its own order. */
     public Line asReturn() {
@@ -53,8 +90,11 @@ public final class Fixtures {
     }
 
     Row row() {
-      BigDecimal unitPrice = amount.add(isReturn ? discount.negate() : discount).abs()
-          .divide(BigDecimal.valueOf(Math.abs(quantity)), 4, java.math.RoundingMode.HALF_UP);
+      BigDecimal unitPrice =
+          amount
+              .add(isReturn ? discount.negate() : discount)
+              .abs()
+              .divide(BigDecimal.valueOf(Math.abs(quantity)), 4, java.math.RoundingMode.HALF_UP);
       return RowFactory.create(
           order + ":" + lineNo,
           order,

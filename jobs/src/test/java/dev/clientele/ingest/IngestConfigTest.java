@@ -15,14 +15,19 @@ class IngestConfigTest {
   private static IngestConfig bind(String... overrides) {
     List<String> all = new ArrayList<>(List.of("clientele.ingest.pii.dev-key-allowed=true"));
     all.addAll(List.of(overrides));
-    return IngestConfig.from(ClienteleConfig.load((Path) null, List.of(), all).at("clientele.ingest"), k -> null);
+    return IngestConfig.from(
+        ClienteleConfig.load((Path) null, List.of(), all).at("clientele.ingest"), k -> null);
   }
 
   @Test
   void defaultsReadTheGeneratorLayoutWithTransactionsRequired() {
     IngestConfig c = bind();
     assertThat(c.sources().keySet())
-        .containsExactly(SourceKind.CUSTOMERS, SourceKind.TRANSACTIONS, SourceKind.SURVEYS, SourceKind.COMPLAINTS);
+        .containsExactly(
+            SourceKind.CUSTOMERS,
+            SourceKind.TRANSACTIONS,
+            SourceKind.SURVEYS,
+            SourceKind.COMPLAINTS);
     SourceConfig t = c.sources().get(SourceKind.TRANSACTIONS);
     assertThat(t.path()).isEqualTo("./data/raw/transactions");
     assertThat(t.required()).isTrue();
@@ -35,7 +40,8 @@ class IngestConfigTest {
 
   @Test
   void aSourceSetToNullIsOff() {
-    assertThat(bind("clientele.ingest.sources.surveys=null").sources()).doesNotContainKey(SourceKind.SURVEYS);
+    assertThat(bind("clientele.ingest.sources.surveys=null").sources())
+        .doesNotContainKey(SourceKind.SURVEYS);
   }
 
   @Test
@@ -46,11 +52,14 @@ class IngestConfigTest {
         .hasMessageContaining("unknown source setting");
     assertThatThrownBy(() -> bind("clientele.ingest.sources.orders.path=x"))
         .hasMessageStartingWith("Config key 'clientele.ingest.sources.orders'")
-        .hasMessageEndingWith("unknown source; the sources are customers, transactions, surveys, complaints.");
-    assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.mapping.amount=\"Quantity *\""))
+        .hasMessageEndingWith(
+            "unknown source; the sources are customers, transactions, surveys, complaints.");
+    assertThatThrownBy(
+            () -> bind("clientele.ingest.sources.transactions.mapping.amount=\"Quantity *\""))
         .hasMessageStartingWith("Config key 'clientele.ingest.sources.transactions.mapping.amount'")
         .hasMessageContaining("is not a valid SQL expression");
-    assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.mapping.price=\"UnitPrice\""))
+    assertThatThrownBy(
+            () -> bind("clientele.ingest.sources.transactions.mapping.price=\"UnitPrice\""))
         .hasMessageContaining("is not a canonical column of transactions");
     assertThatThrownBy(() -> bind("clientele.ingest.sources.transactions.encoding=\"UTF-16\""))
         .hasMessageContaining("must be one of [ISO-8859-1, US-ASCII, UTF-8], got 'UTF-16'");
@@ -62,11 +71,15 @@ class IngestConfigTest {
   void inputOptionOverridesASourcePath() {
     assertThat(dev.clientele.cli.IngestCommandAccess.pathOverride("transactions=/data/pos dir"))
         .isEqualTo("clientele.ingest.sources.transactions.path=\"/data/pos dir\"");
-    assertThat(bind(dev.clientele.cli.IngestCommandAccess.pathOverride("transactions=/data/pos dir"))
-            .sources().get(SourceKind.TRANSACTIONS).path())
+    assertThat(
+            bind(dev.clientele.cli.IngestCommandAccess.pathOverride("transactions=/data/pos dir"))
+                .sources()
+                .get(SourceKind.TRANSACTIONS)
+                .path())
         .isEqualTo("/data/pos dir");
     assertThatThrownBy(() -> dev.clientele.cli.IngestCommandAccess.pathOverride("orders=/x"))
         .isInstanceOf(ConfigError.class)
-        .hasMessage("--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, got 'orders=/x'.");
+        .hasMessage(
+            "--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, got 'orders=/x'.");
   }
 }

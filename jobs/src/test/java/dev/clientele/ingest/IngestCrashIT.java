@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,19 +34,24 @@ class IngestCrashIT {
     } finally {
       child.destroyForcibly().waitFor();
     }
-    assertThat(crashed.exists(Table.INGEST_FILES)).as("killed before the ledger was written").isFalse();
+    assertThat(crashed.exists(Table.INGEST_FILES))
+        .as("killed before the ledger was written")
+        .isFalse();
 
     crashed.ingest();
 
     IngestFixture clean = new IngestFixture(spark, "clean");
     clean.overrides.removeIf(o -> o.startsWith("clientele.ingest.sources."));
-    crashed.overrides.stream().filter(o -> o.startsWith("clientele.ingest.sources.")).forEach(clean.overrides::add);
+    crashed.overrides.stream()
+        .filter(o -> o.startsWith("clientele.ingest.sources."))
+        .forEach(clean.overrides::add);
     clean.ingest();
 
     assertThat(crashed.content(Table.TRANSACTIONS, "ingest_run_id"))
         .hasSize(clean.content(Table.TRANSACTIONS).size())
         .isEqualTo(clean.content(Table.TRANSACTIONS, "ingest_run_id"));
-    assertThat(crashed.content(Table.CUSTOMERS, "ingest_run_id")).isEqualTo(clean.content(Table.CUSTOMERS, "ingest_run_id"));
+    assertThat(crashed.content(Table.CUSTOMERS, "ingest_run_id"))
+        .isEqualTo(clean.content(Table.CUSTOMERS, "ingest_run_id"));
     assertThat(crashed.content(Table.CUSTOMER_HISTORY, "ingest_run_id"))
         .isEqualTo(clean.content(Table.CUSTOMER_HISTORY, "ingest_run_id"));
     assertThat(crashed.content(Table.QUARANTINE, "run_id", "quarantined_at"))
@@ -58,15 +62,29 @@ class IngestCrashIT {
   }
 
   private static List<String> counts(IngestFixture f) {
-    return f.table(Table.RUNS)
-        .selectExpr("source", "status", "records_read", "records_accepted", "records_quarantined", "records_duplicate")
-        .collectAsList().stream().map(Row::toString).sorted().toList();
+    return f
+        .table(Table.RUNS)
+        .selectExpr(
+            "source",
+            "status",
+            "records_read",
+            "records_accepted",
+            "records_quarantined",
+            "records_duplicate")
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
   }
 
   private static void writeSample(IngestFixture f) {
     List<String> customers = new ArrayList<>(List.of(IngestFixture.CUSTOMER_HEADER));
     for (int c = 1; c <= 40; c++) {
-      customers.add(String.format("C%03d,Name %d,c%d@example.com,,1980-01-01,F,high,,north,2024-01-01,2024-01-01", c, c, c));
+      customers.add(
+          String.format(
+              "C%03d,Name %d,c%d@example.com,,1980-01-01,F,high,,north,2024-01-01,2024-01-01",
+              c, c, c));
     }
     f.write("customers", "customers.csv", customers.toArray(String[]::new));
     for (int day = 1; day <= 3; day++) {
@@ -74,8 +92,10 @@ class IngestCrashIT {
       for (int i = 1; i <= 60; i++) {
         String customer = i % 17 == 0 ? "C999" : String.format("C%03d", 1 + (i * 7 + day) % 40);
         String price = i % 23 == 0 ? "0.00" : (10 + i % 5) + ".50";
-        lines.add(String.format("O%d%03d,1,%s,2026-11-%02d 10:%02d:00,P%d,B%d,cat%d,%d,%s,0,,web,,",
-            day, i, customer, 10 + day, i % 60, i % 9, i % 4, i % 3, 1 + i % 3, price));
+        lines.add(
+            String.format(
+                "O%d%03d,1,%s,2026-11-%02d 10:%02d:00,P%d,B%d,cat%d,%d,%s,0,,web,,",
+                day, i, customer, 10 + day, i % 60, i % 9, i % 4, i % 3, 1 + i % 3, price));
       }
       lines.add(lines.get(5)); // an exact duplicate line
       lines.add("garbage");
@@ -84,23 +104,32 @@ class IngestCrashIT {
   }
 
   private static Process startChild(IngestFixture f) throws Exception {
-    List<String> args = new ArrayList<>(List.of("ingest", "--as-of", IngestFixture.AS_OF.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("ingest", "--as-of", IngestFixture.AS_OF.toString()));
     for (String o : f.overrides) {
       args.add("--set");
       args.add(o);
     }
-    args.addAll(List.of("--set", "clientele.spark.master=\"local[2]\"", "--set", "clientele.spark.shuffle-partitions=2"));
+    args.addAll(
+        List.of(
+            "--set",
+            "clientele.spark.master=\"local[2]\"",
+            "--set",
+            "clientele.spark.shuffle-partitions=2"));
     return ChildJvm.start(f.root, "dev.clientele.cli.Clientele", args);
   }
 
   private static boolean anyCommit(Path warehouse) {
     if (!Files.isDirectory(warehouse)) return false;
     try (Stream<Path> files = Files.walk(warehouse)) {
-      return files.anyMatch(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("_delta_log")
-          && p.getFileName().toString().endsWith(".json") && p.toFile().length() > 0);
+      return files.anyMatch(
+          p ->
+              p.getParent() != null
+                  && p.getParent().getFileName().toString().equals("_delta_log")
+                  && p.getFileName().toString().endsWith(".json")
+                  && p.toFile().length() > 0);
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
       return false; // the tree changed under the walk: look again on the next poll
     }
   }
-
 }

@@ -20,7 +20,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** A temp folder with raw source files and a warehouse, and a way to run ingest over them in-process. */
+/**
+ * A temp folder with raw source files and a warehouse, and a way to run ingest over them
+ * in-process.
+ */
 final class IngestFixture {
   static final LocalDate AS_OF = LocalDate.of(2026, 11, 21);
   static final String TXN_HEADER =
@@ -42,7 +45,12 @@ final class IngestFixture {
     this.warehouse = root.resolve("warehouse");
     overrides.add("clientele.warehouse=\"" + warehouse + "\"");
     for (SourceKind k : SourceKind.values()) {
-      overrides.add("clientele.ingest.sources." + k.sourceName + ".path=\"" + raw.resolve(k.sourceName) + "\"");
+      overrides.add(
+          "clientele.ingest.sources."
+              + k.sourceName
+              + ".path=\""
+              + raw.resolve(k.sourceName)
+              + "\"");
     }
     overrides.add("clientele.ingest.pii.dev-key-allowed=true");
     overrides.add("clientele.ingest.rules.max-reject-rate=1.0");
@@ -58,7 +66,10 @@ final class IngestFixture {
     Path path = raw.resolve(source).resolve(file);
     try {
       Files.createDirectories(path.getParent());
-      Files.writeString(path, Arrays.stream(lines).map(l -> l + "\n").collect(Collectors.joining()), StandardCharsets.UTF_8);
+      Files.writeString(
+          path,
+          Arrays.stream(lines).map(l -> l + "\n").collect(Collectors.joining()),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -108,7 +119,10 @@ final class IngestFixture {
         .toList();
   }
 
-  /** Rows rendered as strings (columns in order, run-id columns dropped), sorted: for equality of tables. */
+  /**
+   * Rows rendered as strings (columns in order, run-id columns dropped), sorted: for equality of
+   * tables.
+   */
   List<String> content(Table table, String... drop) {
     Dataset<Row> t = table(table);
     for (String c : drop) t = t.drop(c);

@@ -32,7 +32,8 @@ class IngestJobTest {
     "O6,1,C1,2026-11-22 00:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 8 end of as-of day: accepted
     "O7,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,0.00,0,,web,,", // 9 zero price
     "O8,1,C9,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 10 unknown customer
-    "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,2,10.00,1.00,5.00,store,S01,", // 11 exact duplicate of 2
+    "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,2,10.00,1.00,5.00,store,S01,", // 11 exact duplicate of
+    // 2
     "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,3,10.00,1.00,5.00,store,S01,", // 12 conflict with 2
     ",1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 13 no order id
     "O9,1,,not a time,P1,B1,shoes,1,-5.00,0,,web,,", // 14 three reasons
@@ -64,9 +65,18 @@ class IngestJobTest {
     assertThat(malformed.<String>getAs("run_id")).isEqualTo(runId);
 
     assertThat(
-            f.table(Table.TRANSACTIONS)
-                .selectExpr("txn_id", "customer_id", "cast(ts as string)", "cast(txn_date as string)",
-                    "quantity", "cast(amount as string)", "cast(discount as string)", "is_return", "original_order_id")
+            f
+                .table(Table.TRANSACTIONS)
+                .selectExpr(
+                    "txn_id",
+                    "customer_id",
+                    "cast(ts as string)",
+                    "cast(txn_date as string)",
+                    "quantity",
+                    "cast(amount as string)",
+                    "cast(discount as string)",
+                    "is_return",
+                    "original_order_id")
                 .orderBy("txn_id")
                 .collectAsList()
                 .stream()
@@ -77,9 +87,21 @@ class IngestJobTest {
             "[O6:1,C1,2026-11-22 00:00:00,2026-11-22,1.0,10.00,0.00,false,null]");
 
     List<Row> runs = f.table(Table.RUNS).orderBy("source").collectAsList();
-    assertThat(runs.stream().map(r -> r.getAs("source") + " " + r.getAs("status") + " read=" + r.getAs("records_read")
-            + " accepted=" + r.getAs("records_accepted") + " quarantined=" + r.getAs("records_quarantined")
-            + " duplicate=" + r.getAs("records_duplicate")))
+    assertThat(
+            runs.stream()
+                .map(
+                    r ->
+                        r.getAs("source")
+                            + " "
+                            + r.getAs("status")
+                            + " read="
+                            + r.getAs("records_read")
+                            + " accepted="
+                            + r.getAs("records_accepted")
+                            + " quarantined="
+                            + r.getAs("records_quarantined")
+                            + " duplicate="
+                            + r.getAs("records_duplicate")))
         .containsExactly(
             "complaints skipped read=0 accepted=0 quarantined=0 duplicate=0",
             "customers succeeded read=2 accepted=2 quarantined=0 duplicate=0",
@@ -90,7 +112,8 @@ class IngestJobTest {
 
   @Test
   void rejectRateOverTheCeilingFailsAfterQuarantineBeforeSilver(SparkSession spark) {
-    IngestFixture f = new IngestFixture(spark, "ceiling").set("clientele.ingest.rules.max-reject-rate=0.5");
+    IngestFixture f =
+        new IngestFixture(spark, "ceiling").set("clientele.ingest.rules.max-reject-rate=0.5");
     f.write("customers", "customers.csv", CUSTOMERS);
     f.write("transactions", "2026-11-20.csv", TRANSACTIONS);
 
@@ -104,7 +127,8 @@ class IngestJobTest {
     assertThat(f.exists(Table.TRANSACTIONS)).isFalse();
     assertThat(f.exists(Table.CUSTOMERS)).isFalse();
     assertThat(f.exists(Table.INGEST_FILES)).isFalse();
-    assertThat(f.table(Table.RUNS).where("source = 'transactions'").first().<String>getAs("status")).isEqualTo("failed");
+    assertThat(f.table(Table.RUNS).where("source = 'transactions'").first().<String>getAs("status"))
+        .isEqualTo("failed");
   }
 
   @Test
@@ -118,64 +142,100 @@ class IngestJobTest {
     List<String> customers = f.content(Table.CUSTOMERS);
     List<String> history = f.content(Table.CUSTOMER_HISTORY);
     long[] versions = {
-      f.version(Table.TRANSACTIONS), f.version(Table.QUARANTINE), f.version(Table.CUSTOMERS),
-      f.version(Table.CUSTOMER_HISTORY), f.version(Table.INGEST_FILES)
+      f.version(Table.TRANSACTIONS),
+      f.version(Table.QUARANTINE),
+      f.version(Table.CUSTOMERS),
+      f.version(Table.CUSTOMER_HISTORY),
+      f.version(Table.INGEST_FILES)
     };
 
     f.ingest();
-    assertThat(new long[] {
-          f.version(Table.TRANSACTIONS), f.version(Table.QUARANTINE), f.version(Table.CUSTOMERS),
-          f.version(Table.CUSTOMER_HISTORY), f.version(Table.INGEST_FILES)
-        })
+    assertThat(
+            new long[] {
+              f.version(Table.TRANSACTIONS),
+              f.version(Table.QUARANTINE),
+              f.version(Table.CUSTOMERS),
+              f.version(Table.CUSTOMER_HISTORY),
+              f.version(Table.INGEST_FILES)
+            })
         .containsExactly(versions);
     assertThat(f.content(Table.TRANSACTIONS)).isEqualTo(transactions);
     assertThat(f.content(Table.QUARANTINE)).isEqualTo(quarantine);
     assertThat(f.content(Table.CUSTOMERS)).isEqualTo(customers);
     assertThat(f.content(Table.CUSTOMER_HISTORY)).isEqualTo(history);
 
-    // A new day's file: one new line, one exact copy of an earlier file's line, one conflict with it;
+    // A new day's file: one new line, one exact copy of an earlier file's line, one conflict with
+    // it;
     // and an attribute change of C1 (a later version).
-    f.write("transactions", "2026-11-21.csv",
+    f.write(
+        "transactions",
+        "2026-11-21.csv",
         IngestFixture.TXN_HEADER,
         "O11,1,C2,2026-11-21 09:00:00,P2,B2,bags,1,30.00,0,,app,,",
         "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,2,10.00,1.00,5.00,store,S01,",
         "O2,1,C2,2026-11-20 11:00:00,P1,B1,shoes,-2,10.00,1.00,5.00,web,,O1");
-    f.write("customers", "customers-2.csv",
+    f.write(
+        "customers",
+        "customers-2.csv",
         IngestFixture.CUSTOMER_HEADER,
         "C1,Ann Lee,ann@new.example.com,+44 1,1980-02-03,F,high,doctor,west,2024-01-01,2026-06-01");
     f.ingest();
     assertThat(f.table(Table.TRANSACTIONS).count()).isEqualTo(4);
     assertThat(f.quarantine("transactions")).hasSize(11).contains("4 [duplicate_conflict]");
-    Row last = f.table(Table.RUNS).where("source = 'transactions'").orderBy(org.apache.spark.sql.functions.col("started_at").desc()).first();
-    assertThat(List.of(last.<Long>getAs("records_read"), last.<Long>getAs("records_accepted"),
-            last.<Long>getAs("records_quarantined"), last.<Long>getAs("records_duplicate")))
+    Row last =
+        f.table(Table.RUNS)
+            .where("source = 'transactions'")
+            .orderBy(org.apache.spark.sql.functions.col("started_at").desc())
+            .first();
+    assertThat(
+            List.of(
+                last.<Long>getAs("records_read"),
+                last.<Long>getAs("records_accepted"),
+                last.<Long>getAs("records_quarantined"),
+                last.<Long>getAs("records_duplicate")))
         .containsExactly(3L, 1L, 1L, 1L);
-    assertThat(f.table(Table.CUSTOMERS).where("customer_id = 'C1'").first().<String>getAs("region")).isEqualTo("west");
-    assertThat(f.table(Table.CUSTOMER_HISTORY)
-            .where("customer_id = 'C1'")
-            .orderBy("valid_from")
-            .selectExpr("region", "cast(valid_from as string)", "cast(valid_to as string)")
-            .collectAsList().stream().map(Row::toString))
-        .containsExactly("[north,2024-01-01 00:00:00,2026-06-01 00:00:00]", "[west,2026-06-01 00:00:00,null]");
+    assertThat(f.table(Table.CUSTOMERS).where("customer_id = 'C1'").first().<String>getAs("region"))
+        .isEqualTo("west");
+    assertThat(
+            f
+                .table(Table.CUSTOMER_HISTORY)
+                .where("customer_id = 'C1'")
+                .orderBy("valid_from")
+                .selectExpr("region", "cast(valid_from as string)", "cast(valid_to as string)")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
+        .containsExactly(
+            "[north,2024-01-01 00:00:00,2026-06-01 00:00:00]", "[west,2026-06-01 00:00:00,null]");
     assertThat(f.table(Table.INGEST_FILES).count()).isEqualTo(4);
   }
 
   @Test
   void withoutCustomerFilesCustomersAreDerivedFromTheLogAndPiiIsPseudonymised(SparkSession spark) {
     IngestFixture f = new IngestFixture(spark, "derived");
-    f.write("transactions", "2026-11-20.csv",
+    f.write(
+        "transactions",
+        "2026-11-20.csv",
         IngestFixture.TXN_HEADER,
         "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,2,10.00,1.00,5.00,store,S01,",
         "O8,1,C9,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,");
     f.ingest();
-    assertThat(f.table(Table.CUSTOMERS).selectExpr("customer_id", "is_derived", "region").orderBy("customer_id")
-            .collectAsList().stream().map(Row::toString))
+    assertThat(
+            f
+                .table(Table.CUSTOMERS)
+                .selectExpr("customer_id", "is_derived", "region")
+                .orderBy("customer_id")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
         .containsExactly("[C1,true,null]", "[C9,true,null]");
     assertThat(f.exists(Table.QUARANTINE)).isTrue();
     assertThat(f.table(Table.QUARANTINE).count()).isZero();
 
     // Now customer files arrive: C1's attributes replace its derived row; PII only as pseudonyms.
-    f.write("customers", "customers.csv",
+    f.write(
+        "customers",
+        "customers.csv",
         IngestFixture.CUSTOMER_HEADER,
         "C1,Ann Lee,ann@example.com,+44 1,1980-02-03,F,high,nurse,north,2024-01-01,2024-01-01",
         "C3,Cy Doe,cy@example.com,,not-a-date,M,low,,south,2024-01-01,2024-01-01",
@@ -185,9 +245,19 @@ class IngestJobTest {
     assertThat(c1.<Boolean>getAs("is_derived")).isFalse();
     assertThat(c1.<String>getAs("email_hash"))
         .isEqualTo(PseudonymizerTest.hmacHex(PiiKey.DEV_KEY, "ann@example.com"));
-    assertThat(f.table(Table.CUSTOMERS).where("customer_id = 'C9'").first().<Boolean>getAs("is_derived")).isTrue();
-    assertThat(f.quarantine("customers")).containsExactly("3 [unparseable_timestamp]", "4 [malformed_record]");
-    List<Row> raws = f.table(Table.QUARANTINE).where("source = 'customers'").orderBy("record_number").collectAsList();
+    assertThat(
+            f.table(Table.CUSTOMERS)
+                .where("customer_id = 'C9'")
+                .first()
+                .<Boolean>getAs("is_derived"))
+        .isTrue();
+    assertThat(f.quarantine("customers"))
+        .containsExactly("3 [unparseable_timestamp]", "4 [malformed_record]");
+    List<Row> raws =
+        f.table(Table.QUARANTINE)
+            .where("source = 'customers'")
+            .orderBy("record_number")
+            .collectAsList();
     assertThat(raws.get(0).<String>getAs("raw"))
         .doesNotContain("Cy Doe", "cy@example.com")
         .contains("\"name\":\"" + PseudonymizerTest.hmacHex(PiiKey.DEV_KEY, "Cy Doe") + "\"")
@@ -199,8 +269,11 @@ class IngestJobTest {
   void onlineRetailExampleMapsCancellationsMissingAndFloatCustomerIds(SparkSession spark) {
     IngestFixture f = new IngestFixture(spark, "retail");
     f.confFiles.add(java.nio.file.Path.of("../conf/examples/online-retail.conf"));
-    f.overrides.removeIf(o -> o.startsWith("clientele.ingest.sources.") && !o.contains(".transactions."));
-    f.write("transactions", "online_retail.csv",
+    f.overrides.removeIf(
+        o -> o.startsWith("clientele.ingest.sources.") && !o.contains(".transactions."));
+    f.write(
+        "transactions",
+        "online_retail.csv",
         "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
         "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850.0,United Kingdom",
         "536365,71053,\"SET 7 BABUSHKA NESTING BOXES, RED\",2,12/1/2010 8:26,3.39,17850,United Kingdom",
@@ -209,22 +282,47 @@ class IngestJobTest {
         "536544,21773,DECORATIVE ROSE BATHROOM BOTTLE,1,12/1/2010 14:32,2.51,,United Kingdom",
         "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850.0,United Kingdom");
     f.ingest();
-    assertThat(f.table(Table.TRANSACTIONS)
-            .selectExpr("txn_id", "order_id", "customer_id", "cast(ts as string)", "cast(txn_date as string)",
-                "product_id", "quantity", "cast(unit_price as string)", "cast(amount as string)", "is_return", "currency")
-            .orderBy("txn_id").collectAsList().stream().map(Row::toString))
+    assertThat(
+            f
+                .table(Table.TRANSACTIONS)
+                .selectExpr(
+                    "txn_id",
+                    "order_id",
+                    "customer_id",
+                    "cast(ts as string)",
+                    "cast(txn_date as string)",
+                    "product_id",
+                    "quantity",
+                    "cast(unit_price as string)",
+                    "cast(amount as string)",
+                    "is_return",
+                    "currency")
+                .orderBy("txn_id")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
         .containsExactly(
             "[536365:71053:2:3.39,536365,17850,2010-12-01 08:26:00,2010-12-01,71053,2.0,3.3900,6.78,false,GBP]",
             "[536365:85123A:6:2.55,536365,17850,2010-12-01 08:26:00,2010-12-01,85123A,6.0,2.5500,15.30,false,GBP]",
             "[C536379:D:-1:27.50,C536379,14527,2010-12-01 09:41:00,2010-12-01,D,-1.0,27.5000,-27.50,true,GBP]");
     assertThat(f.quarantine("transactions"))
         .containsExactly("5 [missing_customer_id, non_positive_price]", "6 [missing_customer_id]");
-    assertThat(f.table(Table.CUSTOMERS).selectExpr("customer_id", "is_derived").orderBy("customer_id")
-            .collectAsList().stream().map(Row::toString))
+    assertThat(
+            f
+                .table(Table.CUSTOMERS)
+                .selectExpr("customer_id", "is_derived")
+                .orderBy("customer_id")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
         .containsExactly("[14527,true]", "[17850,true]");
     Row run = f.table(Table.RUNS).where("source = 'transactions'").first();
-    assertThat(List.of(run.<Long>getAs("records_read"), run.<Long>getAs("records_accepted"),
-            run.<Long>getAs("records_quarantined"), run.<Long>getAs("records_duplicate")))
+    assertThat(
+            List.of(
+                run.<Long>getAs("records_read"),
+                run.<Long>getAs("records_accepted"),
+                run.<Long>getAs("records_quarantined"),
+                run.<Long>getAs("records_duplicate")))
         .containsExactly(6L, 3L, 2L, 1L);
   }
 }

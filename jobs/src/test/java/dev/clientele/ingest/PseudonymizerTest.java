@@ -43,11 +43,14 @@ class PseudonymizerTest {
 
   @Test
   void equalsJavaHmacSha256ForShortAndLongKeysAndUnicode(SparkSession spark) {
-    String longKey = "k".repeat(100); // longer than the 64-byte block: hashed first, as RFC 2104 says
+    String longKey =
+        "k".repeat(100); // longer than the 64-byte block: hashed first, as RFC 2104 says
     for (String key : List.of("a-secret-of-16-chars", longKey)) {
       PiiKey piiKey = PiiKey.from(pii("key-env=K"), Map.of("K", key)::get);
       List<Row> rows =
-          spark.createDataset(List.of("ann@example.com", " Zoë Ünal ", ""), Encoders.STRING()).toDF("v")
+          spark
+              .createDataset(List.of("ann@example.com", " Zoë Ünal ", ""), Encoders.STRING())
+              .toDF("v")
               .select(Pseudonymizer.hmacSha256(org.apache.spark.sql.functions.col("v"), piiKey))
               .collectAsList();
       assertThat(rows.get(0).getString(0)).isEqualTo(hmacHex(key, "ann@example.com"));
@@ -61,9 +64,10 @@ class PseudonymizerTest {
     assertThatThrownBy(() -> PiiKey.from(pii(), k -> null))
         .isInstanceOf(ConfigError.class)
         .hasMessageStartingWith("Config key 'clientele.ingest.pii.key-env' (")
-        .hasMessageEndingWith("): no PII key: set the environment variable CLIENTELE_PII_KEY or clientele.ingest.pii.key-file "
-            + "to a secret of at least 16 characters (for generated sample data only, "
-            + "clientele.ingest.pii.dev-key-allowed = true).");
+        .hasMessageEndingWith(
+            "): no PII key: set the environment variable CLIENTELE_PII_KEY or clientele.ingest.pii.key-file "
+                + "to a secret of at least 16 characters (for generated sample data only, "
+                + "clientele.ingest.pii.dev-key-allowed = true).");
     assertThatThrownBy(() -> PiiKey.from(pii("key-env=K"), Map.of("K", "too-short")::get))
         .isInstanceOf(ConfigError.class)
         .hasMessageEndingWith("the key from environment variable K is shorter than 16 characters.");
@@ -76,10 +80,16 @@ class PseudonymizerTest {
     Path file = Files.writeString(dir.resolve("key"), "  file-secret-0123456789\n");
     PiiKey fromFile = PiiKey.from(pii("key-file=\"" + file + "\""), k -> null);
     assertThat(fromFile.isDevKey()).isFalse();
-    assertThat(fromFile.toString()).isEqualTo("PiiKey(from key file " + file + ", ****)").doesNotContain("file-secret");
+    assertThat(fromFile.toString())
+        .isEqualTo("PiiKey(from key file " + file + ", ****)")
+        .doesNotContain("file-secret");
     assertThat(PiiKey.from(pii("dev-key-allowed=true"), k -> null).isDevKey()).isTrue();
     // The environment variable wins over the file.
-    assertThat(PiiKey.from(pii("key-file=\"" + file + "\"", "key-env=K"), Map.of("K", "env-secret-0123456789")::get).toString())
+    assertThat(
+            PiiKey.from(
+                    pii("key-file=\"" + file + "\"", "key-env=K"),
+                    Map.of("K", "env-secret-0123456789")::get)
+                .toString())
         .isEqualTo("PiiKey(from environment variable K, ****)");
   }
 }

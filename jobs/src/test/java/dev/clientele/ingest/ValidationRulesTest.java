@@ -38,28 +38,39 @@ class ValidationRulesTest {
     IngestConfig config = f.ingestConfig();
     SourceConfig src = config.sources().get(SourceKind.TRANSACTIONS);
     Dataset<Row> records = RawRecords.read(spark, src, List.of(file.toString()));
-    Dataset<Row> redacted = RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
+    Dataset<Row> redacted =
+        RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
     Dataset<Row> checked =
         IngestJob.lenient(
             spark,
-            () -> ValidationRules.check(
-                ColumnMapping.apply(redacted, src, config.pii()),
-                SourceKind.TRANSACTIONS,
-                config.rules(),
-                config.rules().futureCutoff(IngestFixture.AS_OF)));
+            () ->
+                ValidationRules.check(
+                    ColumnMapping.apply(redacted, src, config.pii()),
+                    SourceKind.TRANSACTIONS,
+                    config.rules(),
+                    config.rules().futureCutoff(IngestFixture.AS_OF)));
     assertThat(checked.columns()).noneMatch(c -> c.startsWith(ColumnMapping.INPUT_PREFIX));
     // The reasons of the checks are built once per record: array_compact runs outside generated
     // code, so each expression that repeated it cost a full evaluation of every check.
-    String plan = checked.queryExecution().executedPlan().treeString(true, false, Integer.MAX_VALUE, false, false);
+    String plan =
+        checked
+            .queryExecution()
+            .executedPlan()
+            .treeString(true, false, Integer.MAX_VALUE, false, false);
     assertThat(plan.split("lambdafunction\\(", -1).length - 1).isEqualTo(1);
 
     Dataset<Row> known = spark.createDataset(List.of("C1"), Encoders.STRING()).toDF("customer_id");
     Dataset<Row> validated =
-        ValidationRules.withUnknownCustomers(checked, SourceKind.TRANSACTIONS, known, UnaryOperator.identity());
+        ValidationRules.withUnknownCustomers(
+            checked, SourceKind.TRANSACTIONS, known, UnaryOperator.identity());
 
     assertThat(
             validated.orderBy(RawRecords.LINE).collectAsList().stream()
-                .map(r -> r.getAs(RawRecords.LINE) + " " + r.getList(r.fieldIndex(ValidationRules.REASONS)))
+                .map(
+                    r ->
+                        r.getAs(RawRecords.LINE)
+                            + " "
+                            + r.getList(r.fieldIndex(ValidationRules.REASONS)))
                 .toList())
         .containsExactly(
             "2 []",
@@ -72,15 +83,23 @@ class ValidationRulesTest {
   @Test
   void headersAreCheckedFileByFile(SparkSession spark) {
     IngestFixture f = new IngestFixture(spark, "headers");
-    Path first = f.write("transactions", "a.csv", IngestFixture.TXN_HEADER, "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,");
+    Path first =
+        f.write(
+            "transactions",
+            "a.csv",
+            IngestFixture.TXN_HEADER,
+            "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,");
     Path second = f.write("transactions", "b.csv", "order_id,customer_id", "O2,C1");
     Path empty = f.write("transactions", "c.csv");
     SourceConfig src = f.ingestConfig().sources().get(SourceKind.TRANSACTIONS);
 
-    assertThat(RawRecords.read(spark, src, List.of(first.toString(), empty.toString())).count()).isEqualTo(1);
-    assertThatThrownBy(() -> RawRecords.read(spark, src, List.of(first.toString(), second.toString())))
+    assertThat(RawRecords.read(spark, src, List.of(first.toString(), empty.toString())).count())
+        .isEqualTo(1);
+    assertThatThrownBy(
+            () -> RawRecords.read(spark, src, List.of(first.toString(), second.toString())))
         .isInstanceOf(JobFailure.class)
-        .hasMessageStartingWith("File " + second + " has header [order_id, customer_id], expected [order_id, line_no,");
+        .hasMessageStartingWith(
+            "File " + second + " has header [order_id, customer_id], expected [order_id, line_no,");
     assertThatThrownBy(() -> RawRecords.read(spark, src, List.of(empty.toString())))
         .isInstanceOf(JobFailure.class)
         .hasMessage("No header line in the transactions files.");

@@ -27,11 +27,16 @@ class LocalClusterIT {
   @Test
   void pipelineRunsOnSeparateExecutorJvms(SparkSession spark) throws Exception {
     Path sparkHome = Path.of("target", "spark-home").toAbsolutePath();
-    assertThat(sparkHome.resolve("jars")).as("assembled by the pre-integration-test phase").isDirectory();
+    assertThat(sparkHome.resolve("jars"))
+        .as("assembled by the pre-integration-test phase")
+        .isDirectory();
     Path root = SparkTestExtension.freshDir(spark, "local-cluster");
-    // A smaller sample than PipelineIT's: here the point is executors in other JVMs, not the labels.
-    List<String> smaller = List.of("sample.customers=150", "sample.transactions=4000", "sample.days=250");
-    PipelineIT.sampleConfig(root, smaller.toArray(String[]::new)); // writes the sample under root/raw
+    // A smaller sample than PipelineIT's: here the point is executors in other JVMs, not the
+    // labels.
+    List<String> smaller =
+        List.of("sample.customers=150", "sample.transactions=4000", "sample.days=250");
+    PipelineIT.sampleConfig(
+        root, smaller.toArray(String[]::new)); // writes the sample under root/raw
 
     String classpath = System.getProperty("java.class.path");
     String executorFlags = String.join(" ", ChildJvm.sparkFlags());
@@ -42,14 +47,19 @@ class LocalClusterIT {
       args.add("--set");
       args.add(o);
     }
-    args.addAll(List.of(
-        "--set", "spark.master=\"local-cluster[2,1,1024]\"",
-        "--set", "spark.shuffle-partitions=4",
-        "--set", "spark.conf.\"spark.executor.extraClassPath\"=\"" + classpath + "\"",
-        "--set", "spark.conf.\"spark.executor.extraJavaOptions\"=\"" + executorFlags + "\"",
-        "--set", "spark.conf.\"spark.executor.memory\"=\"1g\""));
-    Process child = ChildJvm.start(root, "dev.clientele.cli.Clientele", args, java.util.Map.of(
-        "SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.13"));
+    args.addAll(
+        List.of(
+            "--set", "spark.master=\"local-cluster[2,1,1024]\"",
+            "--set", "spark.shuffle-partitions=4",
+            "--set", "spark.conf.\"spark.executor.extraClassPath\"=\"" + classpath + "\"",
+            "--set", "spark.conf.\"spark.executor.extraJavaOptions\"=\"" + executorFlags + "\"",
+            "--set", "spark.conf.\"spark.executor.memory\"=\"1g\""));
+    Process child =
+        ChildJvm.start(
+            root,
+            "dev.clientele.cli.Clientele",
+            args,
+            java.util.Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.13"));
     boolean finished = child.waitFor(20, TimeUnit.MINUTES);
     if (!finished) child.destroyForcibly().waitFor();
     String log = Files.readString(root.resolve("child.log"));
@@ -59,8 +69,14 @@ class LocalClusterIT {
 
     TableCatalog tables = new TableCatalog(root.resolve("warehouse").toString());
     long customers = DeltaIO.read(spark, tables.path(Table.CUSTOMERS)).count();
-    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), PipelineIT.DAY2).count()).isEqualTo(customers);
-    assertThat(DeltaIO.read(spark, tables.path(Table.CUSTOMER_TIERS)).where(col("value_tier").isNull()).count()).isZero();
+    assertThat(
+            DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), PipelineIT.DAY2).count())
+        .isEqualTo(customers);
+    assertThat(
+            DeltaIO.read(spark, tables.path(Table.CUSTOMER_TIERS))
+                .where(col("value_tier").isNull())
+                .count())
+        .isZero();
   }
 
   private static String tail(String log) {

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Raw sample files to published gold tables for two consecutive as-of dates, in the shared
- * session: every gold table present, counts reconcile, one customer_tiers row per customer and
- * as-of, history and transitions non-empty, and a rerun of the same date changes nothing.
+ * Raw sample files to published gold tables for two consecutive as-of dates, in the shared session:
+ * every gold table present, counts reconcile, one customer_tiers row per customer and as-of,
+ * history and transitions non-empty, and a rerun of the same date changes nothing.
  */
 @ExtendWith(SparkTestExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -86,7 +86,13 @@ class PipelineIT {
 
   @Test
   void everyGoldTableIsPublishedWithOneRowPerCustomerAndAsOf(SparkSession spark) {
-    for (Table gold : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS)) {
+    for (Table gold :
+        List.of(
+            Table.CUSTOMER_TIERS,
+            Table.SEGMENT_SUMMARY,
+            Table.KPI_MONTHLY,
+            Table.TIER_HISTORY,
+            Table.TIER_TRANSITIONS)) {
       assertThat(read(spark, gold).isEmpty()).as(gold.tableName).isFalse();
     }
     Dataset<Row> tiers = read(spark, Table.CUSTOMER_TIERS);
@@ -95,12 +101,20 @@ class PipelineIT {
       Dataset<Row> snapshot = tiers.where(col("as_of").equalTo(java.sql.Date.valueOf(day)));
       assertThat(snapshot.count()).isEqualTo(customers);
       assertThat(snapshot.select("customer_id").distinct().count()).isEqualTo(customers);
-      assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), day).count()).isEqualTo(customers);
+      assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), day).count())
+          .isEqualTo(customers);
     }
-    for (String label : List.of("rfm_segment", "value_tier", "lifecycle_stage", "membership_tier", "satisfaction_band")) {
+    for (String label :
+        List.of(
+            "rfm_segment",
+            "value_tier",
+            "lifecycle_stage",
+            "membership_tier",
+            "satisfaction_band")) {
       assertThat(tiers.where(col(label).isNull()).count()).as(label).isZero();
     }
-    assertThat(tiers.columns()).contains("cluster_id", "p_alive", "clv_h", "churn_risk", "points_balance");
+    assertThat(tiers.columns())
+        .contains("cluster_id", "p_alive", "clv_h", "churn_risk", "points_balance");
     // Column documentation travels with the table, for every catalog and BI tool.
     assertThat(tiers.schema().apply("value_tier").getComment().get())
         .isEqualTo(dev.clientele.publish.GoldDocs.CUSTOMER_TIERS.columns().get("value_tier"));
@@ -109,8 +123,13 @@ class PipelineIT {
   @Test
   void ingestCountsReconcilePerSource(SparkSession spark) {
     List<Row> ingest =
-        read(spark, Table.RUNS).where(col("job").equalTo("pipeline").and(col("records_read").isNotNull())
-            .and(col("source").isin("transactions", "customers", "surveys", "complaints"))).collectAsList();
+        read(spark, Table.RUNS)
+            .where(
+                col("job")
+                    .equalTo("pipeline")
+                    .and(col("records_read").isNotNull())
+                    .and(col("source").isin("transactions", "customers", "surveys", "complaints")))
+            .collectAsList();
     assertThat(ingest).isNotEmpty();
     for (Row r : ingest) {
       long read = r.getAs("records_read");
@@ -126,7 +145,12 @@ class PipelineIT {
     Dataset<Row> transitions = read(spark, Table.TIER_TRANSITIONS);
     assertThat(transitions.select("as_of").distinct().collectAsList()).hasSize(1);
     long customers = read(spark, Table.CUSTOMERS).count();
-    long valueTierMoves = transitions.where(col("dimension").equalTo("value_tier")).agg(org.apache.spark.sql.functions.sum("customers")).head().getLong(0);
+    long valueTierMoves =
+        transitions
+            .where(col("dimension").equalTo("value_tier"))
+            .agg(org.apache.spark.sql.functions.sum("customers"))
+            .head()
+            .getLong(0);
     assertThat(valueTierMoves).isEqualTo(customers);
     Dataset<Row> current = read(spark, Table.TIER_HISTORY).where(col("is_current"));
     assertThat(current.where(col("dimension").equalTo("value_tier")).count()).isEqualTo(customers);
@@ -136,18 +160,27 @@ class PipelineIT {
   @Test
   void hiddenBehaviourGroupsShowUpInTheLabels(SparkSession spark) {
     Dataset<Row> groups =
-        spark.read().option("header", "true").csv(sampleRoot.resolve("raw/ground_truth/customer_groups.csv").toString());
+        spark
+            .read()
+            .option("header", "true")
+            .csv(sampleRoot.resolve("raw/ground_truth/customer_groups.csv").toString());
     Dataset<Row> day2 =
-        DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), DAY2).join(groups, "customer_id");
+        DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), DAY2)
+            .join(groups, "customer_id");
     assertThat(day2.count()).isEqualTo(groups.count());
-    // Bars sit below the rates measured on this seed (300 customers, so a group has 8 to 105 members).
+    // Bars sit below the rates measured on this seed (300 customers, so a group has 8 to 105
+    // members).
     assertThat(rate(day2, "prospect", "lifecycle_stage = 'prospect'")).isEqualTo(1.0);
-    assertThat(rate(day2, "lapsing", "lifecycle_stage IN ('declining', 'churned')")).isGreaterThanOrEqualTo(0.9);
+    assertThat(rate(day2, "lapsing", "lifecycle_stage IN ('declining', 'churned')"))
+        .isGreaterThanOrEqualTo(0.9);
     assertThat(rate(day2, "lapsing", "activity_status <> 'active'")).isGreaterThanOrEqualTo(0.9);
     assertThat(rate(day2, "frequent_small", "f_score >= 4")).isGreaterThanOrEqualTo(0.75);
-    assertThat(rate(day2, "discount_hunter", "preference_class = 'price-sensitive'")).isGreaterThanOrEqualTo(0.8);
-    assertThat(rate(day2, "brand_loyal", "preference_class = 'brand-loyal'")).isGreaterThanOrEqualTo(0.55);
-    // Value separates the groups: big spenders are high value far more often than occasional buyers.
+    assertThat(rate(day2, "discount_hunter", "preference_class = 'price-sensitive'"))
+        .isGreaterThanOrEqualTo(0.8);
+    assertThat(rate(day2, "brand_loyal", "preference_class = 'brand-loyal'"))
+        .isGreaterThanOrEqualTo(0.55);
+    // Value separates the groups: big spenders are high value far more often than occasional
+    // buyers.
     assertThat(rate(day2, "big_spender", "value_tier = 'high'")).isGreaterThanOrEqualTo(0.45);
     assertThat(rate(day2, "occasional", "value_tier = 'high'")).isLessThan(0.1);
     assertThat(rate(day2, "occasional", "f_score >= 4")).isLessThan(0.1);
@@ -166,25 +199,41 @@ class PipelineIT {
   @Test
   void kpiRowsForEveryMonthAndDimension(SparkSession spark) {
     Dataset<Row> kpis = DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), DAY2);
-    Row span = DeltaIO.read(spark, tables.path(Table.TRANSACTIONS))
-        .agg(org.apache.spark.sql.functions.min("txn_date"), org.apache.spark.sql.functions.max("txn_date")).head();
+    Row span =
+        DeltaIO.read(spark, tables.path(Table.TRANSACTIONS))
+            .agg(
+                org.apache.spark.sql.functions.min("txn_date"),
+                org.apache.spark.sql.functions.max("txn_date"))
+            .head();
     LocalDate first = span.getDate(0).toLocalDate().withDayOfMonth(1);
     long months = java.time.temporal.ChronoUnit.MONTHS.between(first, DAY2.withDayOfMonth(1)) + 1;
-    List<String> dimensions = new ArrayList<>(config.at("clientele.satisfaction.kpi").strings("dimensions"));
+    List<String> dimensions =
+        new ArrayList<>(config.at("clientele.satisfaction.kpi").strings("dimensions"));
     dimensions.add("overall");
     for (String dimension : dimensions) {
       Dataset<Row> rows = kpis.where(col("dimension").equalTo(dimension));
       assertThat(rows.select("month").distinct().count()).as(dimension).isEqualTo(months);
       long labels = rows.select("label").distinct().count();
-      assertThat(rows.count()).as(dimension + ": every label in every month").isEqualTo(months * labels);
+      assertThat(rows.count())
+          .as(dimension + ": every label in every month")
+          .isEqualTo(months * labels);
     }
   }
 
   @Test
   void summaryShowsEveryStage() {
     for (PipelineJob run : runs) {
-      assertThat(run.results()).extracting(PipelineJob.StageResult::name)
-          .containsExactly("ingest", "features", "segment", "value", "satisfaction", "clusters", "clv", "publish");
+      assertThat(run.results())
+          .extracting(PipelineJob.StageResult::name)
+          .containsExactly(
+              "ingest",
+              "features",
+              "segment",
+              "value",
+              "satisfaction",
+              "clusters",
+              "clv",
+              "publish");
     }
   }
 
@@ -199,7 +248,8 @@ class PipelineIT {
     crashOverrides.set(0, "warehouse=\"" + root.resolve("warehouse") + "\"");
     ClienteleConfig crashConfig = ClienteleConfig.load(null, List.of(), crashOverrides);
     TableCatalog crashTables = new TableCatalog(root.resolve("warehouse").toString());
-    PipelineCommand.build(crashConfig).run(spark, new RunContext("crash-" + DAY1, "pipeline", DAY1, crashConfig, crashTables));
+    PipelineCommand.build(crashConfig)
+        .run(spark, new RunContext("crash-" + DAY1, "pipeline", DAY1, crashConfig, crashTables));
     Path tiersPath = Path.of(crashTables.path(Table.CUSTOMER_TIERS));
     long tiersCommits = ChildJvm.commits(tiersPath);
     List<String> day1Before = sorted(DeltaIO.read(spark, crashTables.path(Table.CUSTOMER_TIERS)));
@@ -209,18 +259,31 @@ class PipelineIT {
       args.add("--set");
       args.add(o);
     }
-    args.addAll(List.of("--set", "spark.master=\"local[2]\"", "--set", "spark.shuffle-partitions=2"));
+    args.addAll(
+        List.of("--set", "spark.master=\"local[2]\"", "--set", "spark.shuffle-partitions=2"));
     Process child = ChildJvm.start(root, "dev.clientele.cli.Clientele", args);
-    boolean killedMidPublish = ChildJvm.killWhen(child, () -> ChildJvm.commits(tiersPath) > tiersCommits, 10);
-    assertThat(killedMidPublish).as("child killed after its customer_tiers commit; log in " + root.resolve("child.log")).isTrue();
+    boolean killedMidPublish =
+        ChildJvm.killWhen(child, () -> ChildJvm.commits(tiersPath) > tiersCommits, 10);
+    assertThat(killedMidPublish)
+        .as("child killed after its customer_tiers commit; log in " + root.resolve("child.log"))
+        .isTrue();
 
     // What a reader sees now: day 1 untouched and complete, day 2 either absent or complete.
-    assertThat(sorted(DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY1))).isEqualTo(day1Before);
-    long day2Rows = DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY2).count();
+    assertThat(sorted(DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY1)))
+        .isEqualTo(day1Before);
+    long day2Rows =
+        DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY2).count();
     assertThat(day2Rows).isIn(0L, (long) day1Before.size());
 
-    PipelineCommand.build(crashConfig).run(spark, new RunContext("rerun-" + DAY2, "pipeline", DAY2, crashConfig, crashTables));
-    for (Table gold : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_HISTORY, Table.TIER_TRANSITIONS)) {
+    PipelineCommand.build(crashConfig)
+        .run(spark, new RunContext("rerun-" + DAY2, "pipeline", DAY2, crashConfig, crashTables));
+    for (Table gold :
+        List.of(
+            Table.CUSTOMER_TIERS,
+            Table.SEGMENT_SUMMARY,
+            Table.KPI_MONTHLY,
+            Table.TIER_HISTORY,
+            Table.TIER_TRANSITIONS)) {
       assertThat(sorted(DeltaIO.read(spark, crashTables.path(gold))))
           .as(gold.tableName)
           .isEqualTo(sorted(DeltaIO.read(spark, tables.path(gold))));
@@ -229,9 +292,21 @@ class PipelineIT {
 
   /** Rows as sorted JSON strings: an order-free, exact comparison of whole (small) tables. */
   static List<String> sorted(Dataset<Row> table) {
-    return table.select(org.apache.spark.sql.functions.to_json(org.apache.spark.sql.functions.struct(
-            java.util.Arrays.stream(table.columns()).map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new))).as("j"))
-        .orderBy("j").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    return table
+        .select(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .to_json(
+                    org.apache.spark.sql.functions.struct(
+                        java.util.Arrays.stream(table.columns())
+                            .map(c -> col("`" + c + "`"))
+                            .toArray(org.apache.spark.sql.Column[]::new)))
+                .as("j"))
+        .orderBy("j")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
   }
 
   @Test

@@ -21,7 +21,8 @@ class GoldDocsTest {
       Files.writeString(DOC, generated, StandardCharsets.UTF_8);
     }
     assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
-        .as("docs/tables.md is stale: run mvn -pl jobs -am test -Dtest=GoldDocsTest -Dclientele.generate.docs=true")
+        .as(
+            "docs/tables.md is stale: run mvn -pl jobs -am test -Dtest=GoldDocsTest -Dclientele.generate.docs=true")
         .isEqualTo(generated);
   }
 
@@ -29,9 +30,28 @@ class GoldDocsTest {
   void everyColumnTheIssueRequiresIsDocumented() {
     assertThat(GoldDocs.CUSTOMER_TIERS.columns().keySet())
         .contains(
-            "as_of", "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score",
-            "rfm_segment", "value_tier", "abc_grade", "lifecycle_stage", "activity_status", "membership_tier",
-            "points_balance", "preference_class", "satisfaction_band", "churn_risk", "churn_flag", "churn_cause",
-            "cluster_id", "p_alive", "clv_h");
+            "as_of",
+            "customer_id",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "rfm_segment",
+            "value_tier",
+            "abc_grade",
+            "lifecycle_stage",
+            "activity_status",
+            "membership_tier",
+            "points_balance",
+            "preference_class",
+            "satisfaction_band",
+            "churn_risk",
+            "churn_flag",
+            "churn_cause",
+            "cluster_id",
+            "p_alive",
+            "clv_h");
   }
 }

@@ -44,7 +44,8 @@ class QualityGatesTest {
             .withColumn("email", org.apache.spark.sql.functions.lit("a@b.c"))
             .withColumn(
                 "lifecycle_stage",
-                org.apache.spark.sql.functions.expr("CASE WHEN customer_id = 'c2' THEN NULL ELSE lifecycle_stage END"));
+                org.apache.spark.sql.functions.expr(
+                    "CASE WHEN customer_id = 'c2' THEN NULL ELSE lifecycle_stage END"));
     assertThat(
             QualityGates.check(
                 bad,
@@ -72,7 +73,8 @@ class QualityGatesTest {
               (DATE'2026-11-21', 'lifecycle_stage', 'declining', 1L, 0.25D, CAST(10.00 AS DECIMAL(28,2)), 0.00885D, CAST(10.00 AS DECIMAL(18,2)), 2.0D, -100.00D, 1.0D)
             AS t(as_of, dimension, label, customers, customer_share, revenue, revenue_share, aov, csat_mean, nps, churn_rate)
             """);
-    assertThatDataset(SegmentSummary.compute(tiers(spark), List.of("value_tier", "lifecycle_stage")))
+    assertThatDataset(
+            SegmentSummary.compute(tiers(spark), List.of("value_tier", "lifecycle_stage")))
         .withTolerance(1e-6)
         .isEqualTo(expected);
   }

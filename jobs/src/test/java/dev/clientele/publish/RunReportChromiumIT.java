@@ -30,15 +30,30 @@ class RunReportChromiumIT {
     Path png = dir.resolve("shot.png");
     Process p =
         new ProcessBuilder(
-                chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + dir.resolve("profile"), "--window-size=1100,1600",
-                "--screenshot=" + png, html.toUri().toString())
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + dir.resolve("profile"),
+                "--window-size=1100,1600",
+                "--screenshot=" + png,
+                html.toUri().toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("chromium.log").toFile())
             .start();
     assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-    assertThat(Files.exists(png)).as("screenshot written; log: %s", Files.exists(dir.resolve("chromium.log")) ? Files.readString(dir.resolve("chromium.log")) : "").isTrue();
+    assertThat(Files.exists(png))
+        .as(
+            "screenshot written; log: %s",
+            Files.exists(dir.resolve("chromium.log"))
+                ? Files.readString(dir.resolve("chromium.log"))
+                : "")
+        .isTrue();
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(1100);
     // Drawn content: the bar colours of the value-tier chart appear somewhere on the page.

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * tier_history and tier_transitions kept up to date publish by publish equal the tables computed
  * from every snapshot, whichever way each publish took: incremental for the next date and a rerun,
- * a rebuild of history for a backfill, and a rebuild of both after a publish that never reached them.
+ * a rebuild of history for a backfill, and a rebuild of both after a publish that never reached
+ * them.
  */
 @ExtendWith(SparkTestExtension.class)
 class TierHistoryPublisherTest {
@@ -50,11 +51,24 @@ class TierHistoryPublisherTest {
     for (String c : customers) {
       String[] f = c.split(" ");
       if (values.length() > 0) values.append(", ");
-      values.append("(DATE'").append(day).append("', '").append(f[0]).append("', '").append(f[1])
-          .append("', 'why ").append(f[1]).append(" on ").append(day).append("', '").append(f[2]).append("')");
+      values
+          .append("(DATE'")
+          .append(day)
+          .append("', '")
+          .append(f[0])
+          .append("', '")
+          .append(f[1])
+          .append("', 'why ")
+          .append(f[1])
+          .append(" on ")
+          .append(day)
+          .append("', '")
+          .append(f[2])
+          .append("')");
     }
     return spark.sql(
-        "SELECT * FROM VALUES " + values
+        "SELECT * FROM VALUES "
+            + values
             + " AS t(as_of, customer_id, value_tier, value_tier_reason, lifecycle_stage)");
   }
 
@@ -72,9 +86,19 @@ class TierHistoryPublisherTest {
   /** Both tables equal their computation from every snapshot; returns the two commit notes. */
   private List<String> assertMatchesFullComputation(SparkSession spark) {
     Dataset<Row> labels = TierLabels.toLong(DeltaIO.read(spark, tiers()), DIMENSIONS);
-    assertThatDataset(DeltaIO.read(spark, history()).select("customer_id", "dimension", "label", "reason", "valid_from", "valid_to", "is_current"))
+    assertThatDataset(
+            DeltaIO.read(spark, history())
+                .select(
+                    "customer_id",
+                    "dimension",
+                    "label",
+                    "reason",
+                    "valid_from",
+                    "valid_to",
+                    "is_current"))
         .isEqualTo(TierHistory.fromSnapshots(labels));
-    assertThatDataset(DeltaIO.read(spark, transitions())).isEqualTo(TierTransitions.fromSnapshots(DeltaIO.read(spark, tiers()), DIMENSIONS));
+    assertThatDataset(DeltaIO.read(spark, transitions()))
+        .isEqualTo(TierTransitions.fromSnapshots(DeltaIO.read(spark, tiers()), DIMENSIONS));
     return List.of(DeltaIO.latestNote(spark, history()), DeltaIO.latestNote(spark, transitions()));
   }
 
@@ -82,18 +106,30 @@ class TierHistoryPublisherTest {
   void everyWayOfPublishingGivesTheTablesOfAFullComputation(SparkSession spark) {
     publish(spark, D1, "c1 high stable", "c2 low stable", "c3 low new");
     assertThat(assertMatchesFullComputation(spark))
-        .allSatisfy(note -> assertThat(note).contains("covers 1 published dates through 2026-11-19").endsWith("(rebuilt)"));
+        .allSatisfy(
+            note ->
+                assertThat(note)
+                    .contains("covers 1 published dates through 2026-11-19")
+                    .endsWith("(rebuilt)"));
 
     publish(spark, D2, "c1 high stable", "c2 medium stable", "c4 low new");
-    assertThat(assertMatchesFullComputation(spark)).allSatisfy(note -> assertThat(note).endsWith("(incremental)"));
+    assertThat(assertMatchesFullComputation(spark))
+        .allSatisfy(note -> assertThat(note).endsWith("(incremental)"));
 
     publish(spark, D3, "c1 medium stable", "c2 medium lapsing", "c3 low new", "c4 low stable");
     assertThat(assertMatchesFullComputation(spark))
-        .allSatisfy(note -> assertThat(note).contains("covers 3 published dates through 2026-11-21").endsWith("(incremental)"));
-    assertThatDataset(DeltaIO.read(spark, history()).where("customer_id = 'c1' AND dimension = 'value_tier'")
-            .select("label", "reason", "valid_from", "valid_to", "is_current"))
-        .isEqualTo(spark.sql(
-            """
+        .allSatisfy(
+            note ->
+                assertThat(note)
+                    .contains("covers 3 published dates through 2026-11-21")
+                    .endsWith("(incremental)"));
+    assertThatDataset(
+            DeltaIO.read(spark, history())
+                .where("customer_id = 'c1' AND dimension = 'value_tier'")
+                .select("label", "reason", "valid_from", "valid_to", "is_current"))
+        .isEqualTo(
+            spark.sql(
+                """
             SELECT * FROM VALUES
               ('high', 'why high on 2026-11-19', DATE'2026-11-19', DATE'2026-11-21', false),
               ('medium', 'why medium on 2026-11-21', DATE'2026-11-21', CAST(NULL AS DATE), true)
@@ -102,13 +138,21 @@ class TierHistoryPublisherTest {
 
     // A rerun of the latest date with other labels undoes what the first run of it wrote.
     publish(spark, D3, "c1 high stable", "c2 medium stable", "c4 high stable");
-    assertThat(assertMatchesFullComputation(spark)).allSatisfy(note -> assertThat(note).endsWith("(incremental)"));
-    assertThat(DeltaIO.read(spark, history()).where("customer_id = 'c1' AND dimension = 'value_tier'").count()).isEqualTo(1);
+    assertThat(assertMatchesFullComputation(spark))
+        .allSatisfy(note -> assertThat(note).endsWith("(incremental)"));
+    assertThat(
+            DeltaIO.read(spark, history())
+                .where("customer_id = 'c1' AND dimension = 'value_tier'")
+                .count())
+        .isEqualTo(1);
 
-    // A backfill before the first date: history is rebuilt, transitions recompute the moves into D0 and D1.
+    // A backfill before the first date: history is rebuilt, transitions recompute the moves into D0
+    // and D1.
     publish(spark, D0, "c1 low new", "c2 low new");
     List<String> notes = assertMatchesFullComputation(spark);
-    assertThat(notes.get(0)).contains("covers 4 published dates through 2026-11-21").endsWith("(rebuilt)");
+    assertThat(notes.get(0))
+        .contains("covers 4 published dates through 2026-11-21")
+        .endsWith("(rebuilt)");
     assertThat(notes.get(1)).endsWith("(incremental)");
 
     // D4 reached customer_tiers but its publish crashed before history and transitions: the next
@@ -116,24 +160,47 @@ class TierHistoryPublisherTest {
     writeTiers(spark, D4, "c1 low stable");
     publish(spark, D5, "c1 low stable", "c5 high new");
     assertThat(assertMatchesFullComputation(spark))
-        .allSatisfy(note -> assertThat(note).contains("covers 6 published dates through 2026-11-23").endsWith("(rebuilt)"));
+        .allSatisfy(
+            note ->
+                assertThat(note)
+                    .contains("covers 6 published dates through 2026-11-23")
+                    .endsWith("(rebuilt)"));
   }
 
   @Test
   void coverageNeedsTheExactSetOfDates(SparkSession spark) {
-    TierHistoryPublisher publisher = new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D2, List.of(D1, D2, D3));
+    TierHistoryPublisher publisher =
+        new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D2, List.of(D1, D2, D3));
     String all = publisher.note("tier_history");
-    String withoutD2 = new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D3, List.of(D1, D3)).note("tier_history");
-    String withoutD1 = new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D3, List.of(D2, D3)).note("tier_history");
-    assertThat(all).isEqualTo("clientele tier_history: covers 3 published dates through 2026-11-21 (digest "
-        + TierHistoryPublisher.digest(List.of(D1, D2, D3), DIMENSIONS) + ")");
+    String withoutD2 =
+        new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D3, List.of(D1, D3))
+            .note("tier_history");
+    String withoutD1 =
+        new TierHistoryPublisher(spark, tiers(), DIMENSIONS, D3, List.of(D2, D3))
+            .note("tier_history");
+    assertThat(all)
+        .isEqualTo(
+            "clientele tier_history: covers 3 published dates through 2026-11-21 (digest "
+                + TierHistoryPublisher.digest(List.of(D1, D2, D3), DIMENSIONS)
+                + ")");
     assertThat(publisher.coversAllButAsOf(all + " (incremental)")).isTrue();
     assertThat(publisher.coversAllButAsOf(withoutD2)).isTrue();
     // Same count and last date, a different date missing: not covered.
     assertThat(publisher.coversAllButAsOf(withoutD1)).isFalse();
     // The same dates with other dimensions: not covered (their history would differ).
-    assertThat(new TierHistoryPublisher(spark, tiers(), List.of("value_tier"), D2, List.of(D1, D2, D3)).coversAllButAsOf(all)).isFalse();
-    assertThat(new TierHistoryPublisher(spark, tiers(), List.of("lifecycle_stage", "value_tier"), D2, List.of(D1, D2, D3)).coversAllButAsOf(all)).isTrue();
+    assertThat(
+            new TierHistoryPublisher(spark, tiers(), List.of("value_tier"), D2, List.of(D1, D2, D3))
+                .coversAllButAsOf(all))
+        .isFalse();
+    assertThat(
+            new TierHistoryPublisher(
+                    spark,
+                    tiers(),
+                    List.of("lifecycle_stage", "value_tier"),
+                    D2,
+                    List.of(D1, D2, D3))
+                .coversAllButAsOf(all))
+        .isTrue();
     assertThat(publisher.coversAllButAsOf(null)).isFalse();
     assertThat(publisher.coversAllButAsOf("written by hand")).isFalse();
   }

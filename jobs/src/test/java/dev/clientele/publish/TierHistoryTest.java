@@ -31,16 +31,26 @@ class TierHistoryTest {
         .withColumnRenamed("lifecycle_stage_label", "lifecycle_stage");
   }
 
-  /** Moves the history of the dates before asOf on to asOf, as publish does, the changes broadcast. */
+  /**
+   * Moves the history of the dates before asOf on to asOf, as publish does, the changes broadcast.
+   */
   private static Dataset<Row> advance(Dataset<Row> labels, String previous, String asOf) {
-    Dataset<Row> current = local(TierHistory.fromSnapshots(labels.where("as_of < DATE'" + asOf + "'")).where("is_current"));
+    Dataset<Row> current =
+        local(
+            TierHistory.fromSnapshots(labels.where("as_of < DATE'" + asOf + "'"))
+                .where("is_current"));
     Dataset<Row> tiers = wide(labels);
     Dataset<Row> latest = local(tiers.where("as_of = DATE'" + asOf + "'"));
-    Dataset<Row> changes = local(TierHistory.changes(tiers.where("as_of = DATE'" + previous + "'"), latest, DIMENSIONS));
-    return TierHistory.advance(current, broadcast(changes), latest, DIMENSIONS, LocalDate.parse(asOf));
+    Dataset<Row> changes =
+        local(
+            TierHistory.changes(tiers.where("as_of = DATE'" + previous + "'"), latest, DIMENSIONS));
+    return TierHistory.advance(
+        current, broadcast(changes), latest, DIMENSIONS, LocalDate.parse(asOf));
   }
 
-  /** The frame's rows as a local relation, so a plan built on it shows only what is built on top. */
+  /**
+   * The frame's rows as a local relation, so a plan built on it shows only what is built on top.
+   */
   private static Dataset<Row> local(Dataset<Row> frame) {
     return frame.sparkSession().createDataFrame(frame.collectAsList(), frame.schema());
   }
@@ -96,15 +106,19 @@ class TierHistoryTest {
               ('c3', 'value_tier', CAST(NULL AS STRING), 'low')
             AS t(customer_id, dimension, from_label, to_label)
             """);
-    assertThatDataset(TierHistory.changes(tiers.where("as_of = DATE'2026-11-20'"), tiers.where("as_of = DATE'2026-11-21'"), DIMENSIONS))
+    assertThatDataset(
+            TierHistory.changes(
+                tiers.where("as_of = DATE'2026-11-20'"),
+                tiers.where("as_of = DATE'2026-11-21'"),
+                DIMENSIONS))
         .isEqualTo(expected);
   }
 
   /**
-   * Moving the history of the first two dates on to the third gives the same intervals as the
-   * full computation: c1 closes high and opens medium, c2 opens, c3 (absent on 11-20) opens again,
-   * the unchanged lifecycle interval carries on, and the interval closed before is not returned.
-   * The opened intervals take asOf's reasons.
+   * Moving the history of the first two dates on to the third gives the same intervals as the full
+   * computation: c1 closes high and opens medium, c2 opens, c3 (absent on 11-20) opens again, the
+   * unchanged lifecycle interval carries on, and the interval closed before is not returned. The
+   * opened intervals take asOf's reasons.
    */
   @Test
   void advancingByTheLatestDateMatchesTheFullComputation(SparkSession spark) {
@@ -122,8 +136,10 @@ class TierHistoryTest {
             AS t(customer_id, dimension, label, reason, valid_from, valid_to, is_current)
             """);
     assertThatDataset(advanced).isEqualTo(expected);
-    Dataset<Row> closedBefore = TierHistory.fromSnapshots(labels.where("as_of < DATE'2026-11-21'")).where("NOT is_current");
-    assertThatDataset(advanced.unionByName(closedBefore)).isEqualTo(TierHistory.fromSnapshots(labels));
+    Dataset<Row> closedBefore =
+        TierHistory.fromSnapshots(labels.where("as_of < DATE'2026-11-21'")).where("NOT is_current");
+    assertThatDataset(advanced.unionByName(closedBefore))
+        .isEqualTo(TierHistory.fromSnapshots(labels));
   }
 
   /**
@@ -136,8 +152,15 @@ class TierHistoryTest {
     String before = spark.conf().get(key);
     spark.conf().set(key, "-1");
     try {
-      String plan = advance(labels(spark), "2026-11-20", "2026-11-21").queryExecution().executedPlan().toString();
-      assertThat(plan).doesNotContain("SortMergeJoin").doesNotContain("ShuffledHashJoin").doesNotContain("Exchange hashpartitioning");
+      String plan =
+          advance(labels(spark), "2026-11-20", "2026-11-21")
+              .queryExecution()
+              .executedPlan()
+              .toString();
+      assertThat(plan)
+          .doesNotContain("SortMergeJoin")
+          .doesNotContain("ShuffledHashJoin")
+          .doesNotContain("Exchange hashpartitioning");
       assertThat(plan.split("BroadcastHashJoin", -1)).hasSize(3);
     } finally {
       spark.conf().set(key, before);
@@ -180,7 +203,8 @@ class TierHistoryTest {
               (DATE'2026-11-21', DATE'2026-11-20', 'lifecycle_stage', 'stable', 'stable', 1L)
             AS t(as_of, previous_as_of, dimension, from_label, to_label, customers)
             """);
-    assertThatDataset(TierTransitions.fromSnapshots(wide(labels(spark)), DIMENSIONS)).isEqualTo(expected);
+    assertThatDataset(TierTransitions.fromSnapshots(wide(labels(spark)), DIMENSIONS))
+        .isEqualTo(expected);
   }
 
   /**

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class SampleConfigTest {
   private static SampleConfig bind(String... overrides) {
-    return SampleConfig.from(ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.sample"));
+    return SampleConfig.from(
+        ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.sample"));
   }
 
   @Test

@@ -41,6 +41,7 @@ final class SampleFiles {
   final Path root;
   final List<String> dayFiles;
   final List<TxnLine> lines = new ArrayList<>();
+
   /** "file:line" → kind. */
   final Map<String, String> dirty = new LinkedHashMap<>();
 

@@ -38,8 +38,14 @@ class SampleGeneratorTest {
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
   static final Set<String> KINDS =
       Set.of(
-          "malformed", "bad_timestamp", "future_timestamp", "negative_price", "unknown_customer",
-          "missing_customer_id", "exact_duplicate", "conflicting_duplicate");
+          "malformed",
+          "bad_timestamp",
+          "future_timestamp",
+          "negative_price",
+          "unknown_customer",
+          "missing_customer_id",
+          "exact_duplicate",
+          "conflicting_duplicate");
 
   @TempDir static Path dir;
   static SampleSummary summary;
@@ -67,7 +73,8 @@ class SampleGeneratorTest {
 
   @Test
   void sameSeedGivesByteIdenticalFilesAndAnotherSeedDoesNot() throws IOException {
-    // A shorter history than the shared sample keeps the three runs quick; sizes do not matter here.
+    // A shorter history than the shared sample keeps the three runs quick; sizes do not matter
+    // here.
     Map<String, byte[]> first = contents(generateSmall("same1", 7));
     Map<String, byte[]> second = contents(generateSmall("same2", 7));
     assertThat(second.keySet()).isEqualTo(first.keySet()).hasSizeGreaterThan(250);
@@ -76,7 +83,8 @@ class SampleGeneratorTest {
     }
 
     Map<String, byte[]> third = contents(generateSmall("other", 8));
-    for (String file : List.of("customers/customers.csv", "surveys/surveys.csv", "transactions/2026-06-01.csv")) {
+    for (String file :
+        List.of("customers/customers.csv", "surveys/surveys.csv", "transactions/2026-06-01.csv")) {
       assertThat(third.get(file)).as(file).isNotNull().isNotEqualTo(first.get(file));
     }
   }
@@ -156,7 +164,8 @@ class SampleGeneratorTest {
       TxnLine l = sample.lines.get(i);
       byKey.put(l.key(), l);
       firstSeen.putIfAbsent(l.text(), i);
-      if (l.fields().size() == 14) firstKey.putIfAbsent(l.get(ORDER_ID) + "/" + l.get(LINE_NO), l.text());
+      if (l.fields().size() == 14)
+        firstKey.putIfAbsent(l.get(ORDER_ID) + "/" + l.get(LINE_NO), l.text());
     }
     Map<String, Integer> position = new HashMap<>();
     for (int i = 0; i < sample.lines.size(); i++) position.put(sample.lines.get(i).key(), i);
@@ -203,7 +212,9 @@ class SampleGeneratorTest {
       assertThat(Integer.parseInt(l.get(QUANTITY))).isNotZero();
       assertThat(new BigDecimal(l.get(UNIT_PRICE))).isPositive();
       assertThat(new BigDecimal(l.get(DISCOUNT))).isNotNegative();
-      assertThat(new BigDecimal(l.get(UNIT_COST))).isPositive().isLessThan(new BigDecimal(l.get(UNIT_PRICE)));
+      assertThat(new BigDecimal(l.get(UNIT_COST)))
+          .isPositive()
+          .isLessThan(new BigDecimal(l.get(UNIT_PRICE)));
       assertThat(l.get(CHANNEL)).isIn("store", "web", "app");
       if (l.get(CHANNEL).equals("store")) assertThat(l.get(STORE_ID)).matches("S\\d{3}");
       else assertThat(l.get(STORE_ID)).isEmpty();
@@ -234,7 +245,8 @@ class SampleGeneratorTest {
         clean.stream()
             .filter(l -> l.get(ORIGINAL_ORDER_ID).isEmpty())
             .collect(groupingBy(l -> l.get(ORDER_ID)));
-    List<TxnLine> returns = clean.stream().filter(l -> !l.get(ORIGINAL_ORDER_ID).isEmpty()).toList();
+    List<TxnLine> returns =
+        clean.stream().filter(l -> !l.get(ORIGINAL_ORDER_ID).isEmpty()).toList();
     assertThat((double) returns.size() / sample.lines.size()).isBetween(0.02, 0.04);
     for (TxnLine r : returns) {
       List<TxnLine> sale = salesByOrder.get(r.get(ORIGINAL_ORDER_ID));
@@ -264,8 +276,13 @@ class SampleGeneratorTest {
     assertThat(groups.get(299).get(0)).isEqualTo("C0000300");
     assertThat(Set.copyOf(groupOf.values()))
         .containsExactlyInAnyOrder(
-            "frequent_small", "big_spender", "discount_hunter", "brand_loyal", "lapsing",
-            "occasional", "prospect");
+            "frequent_small",
+            "big_spender",
+            "discount_hunter",
+            "brand_loyal",
+            "lapsing",
+            "occasional",
+            "prospect");
     assertThat(customerIds).isEqualTo(groupOf.keySet());
   }
 
@@ -280,12 +297,14 @@ class SampleGeneratorTest {
       assertThat(row.get(5)).isIn("F", "M", "");
       assertThat(row.get(8)).isIn((Object[]) CustomerBase.REGIONS);
       assertThat(LocalDate.parse(row.get(9))).isBefore(END);
-      assertThat(LocalDateTime.parse(row.get(10), TIME).toLocalDate()).isAfterOrEqualTo(LocalDate.parse(row.get(9)));
+      assertThat(LocalDateTime.parse(row.get(10), TIME).toLocalDate())
+          .isAfterOrEqualTo(LocalDate.parse(row.get(9)));
       List<String> earlier = first.putIfAbsent(row.get(0), row);
       if (earlier != null) {
         changes++;
         assertThat(row.get(10)).isGreaterThan(earlier.get(10));
-        assertThat(row.get(8).equals(earlier.get(8)) && row.get(6).equals(earlier.get(6))).isFalse();
+        assertThat(row.get(8).equals(earlier.get(8)) && row.get(6).equals(earlier.get(6)))
+            .isFalse();
         assertThat(row.subList(0, 6)).isEqualTo(earlier.subList(0, 6));
       }
     }
@@ -299,10 +318,13 @@ class SampleGeneratorTest {
   @Test
   void customersSignUpBeforeTheirFirstPurchase() throws IOException {
     Map<String, String> signup = new HashMap<>();
-    for (List<String> row : sample.rows("customers/customers.csv")) signup.put(row.get(0), row.get(9));
+    for (List<String> row : sample.rows("customers/customers.csv"))
+      signup.put(row.get(0), row.get(9));
     Map<String, String> firstPurchase = new TreeMap<>();
-    for (TxnLine l : sample.cleanLines()) firstPurchase.merge(l.get(CUSTOMER_ID), l.get(TS), (a, b) -> a.compareTo(b) <= 0 ? a : b);
-    firstPurchase.forEach((c, ts) -> assertThat(signup.get(c)).as(c).isLessThan(ts.substring(0, 10)));
+    for (TxnLine l : sample.cleanLines())
+      firstPurchase.merge(l.get(CUSTOMER_ID), l.get(TS), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    firstPurchase.forEach(
+        (c, ts) -> assertThat(signup.get(c)).as(c).isLessThan(ts.substring(0, 10)));
   }
 
   @Test
@@ -316,8 +338,12 @@ class SampleGeneratorTest {
   void bigSpendersOrdersAreWorthMoreThanThreeTimesFrequentSmallOnes() {
     Map<String, Double> meanOrderValue =
         saleOrderValues().entrySet().stream()
-            .collect(groupingBy(e -> groupOf.get(e.getKey().split("/")[0]), averagingDouble(Map.Entry::getValue)));
-    assertThat(meanOrderValue.get("big_spender")).isGreaterThan(3 * meanOrderValue.get("frequent_small"));
+            .collect(
+                groupingBy(
+                    e -> groupOf.get(e.getKey().split("/")[0]),
+                    averagingDouble(Map.Entry::getValue)));
+    assertThat(meanOrderValue.get("big_spender"))
+        .isGreaterThan(3 * meanOrderValue.get("frequent_small"));
   }
 
   @Test
@@ -334,31 +360,38 @@ class SampleGeneratorTest {
   void lapsingCustomersBuyEarlyButNotInTheLast90Days() {
     String cutoff = END.minusDays(90).toString();
     List<TxnLine> lapsing =
-        sample.cleanLines().stream().filter(l -> groupOf.get(l.get(CUSTOMER_ID)).equals("lapsing")).toList();
+        sample.cleanLines().stream()
+            .filter(l -> groupOf.get(l.get(CUSTOMER_ID)).equals("lapsing"))
+            .toList();
     assertThat(lapsing).isNotEmpty();
     assertThat(lapsing).allMatch(l -> l.get(TS).compareTo(cutoff) < 0);
     // Everyone else is still buying in those 90 days.
-    assertThat(sample.cleanLines().stream().filter(l -> l.get(TS).compareTo(cutoff) >= 0)).hasSizeGreaterThan(1500);
+    assertThat(sample.cleanLines().stream().filter(l -> l.get(TS).compareTo(cutoff) >= 0))
+        .hasSizeGreaterThan(1500);
   }
 
   @Test
   void discountHuntersMostlyBuyDiscountedAndBrandLoyalistsStickToOneBrand() {
     Map<String, Double> discountedShare =
-        sales().collect(
-            groupingBy(
-                l -> groupOf.get(l.get(CUSTOMER_ID)),
-                averagingDouble(l -> new BigDecimal(l.get(DISCOUNT)).signum() > 0 ? 1 : 0)));
+        sales()
+            .collect(
+                groupingBy(
+                    l -> groupOf.get(l.get(CUSTOMER_ID)),
+                    averagingDouble(l -> new BigDecimal(l.get(DISCOUNT)).signum() > 0 ? 1 : 0)));
     assertThat(discountedShare.get("discount_hunter")).isGreaterThan(0.5);
     assertThat(discountedShare.get("occasional")).isLessThan(0.25);
 
     Map<String, Map<String, Long>> brandsOfLoyalists =
         sales()
             .filter(l -> groupOf.get(l.get(CUSTOMER_ID)).equals("brand_loyal"))
-            .collect(groupingBy(l -> l.get(CUSTOMER_ID), groupingBy(l -> l.get(BRAND), counting())));
+            .collect(
+                groupingBy(l -> l.get(CUSTOMER_ID), groupingBy(l -> l.get(BRAND), counting())));
     double meanTopShare =
         brandsOfLoyalists.values().stream()
-            .mapToDouble(m -> (double) m.values().stream().mapToLong(x -> x).max().orElse(0)
-                / m.values().stream().mapToLong(x -> x).sum())
+            .mapToDouble(
+                m ->
+                    (double) m.values().stream().mapToLong(x -> x).max().orElse(0)
+                        / m.values().stream().mapToLong(x -> x).sum())
             .average()
             .orElse(0);
     assertThat(meanTopShare).isGreaterThan(0.6);
@@ -367,12 +400,17 @@ class SampleGeneratorTest {
   @Test
   void moreIsBoughtInDecemberAndAtWeekends() {
     Map<LocalDate, Long> perDay =
-        sales().collect(groupingBy(l -> LocalDate.parse(l.get(TS).substring(0, 10)), TreeMap::new, counting()));
+        sales()
+            .collect(
+                groupingBy(
+                    l -> LocalDate.parse(l.get(TS).substring(0, 10)), TreeMap::new, counting()));
     double december = meanPerDay(perDay, d -> d.getMonthValue() == 12);
     double spring = meanPerDay(perDay, d -> d.getMonthValue() >= 3 && d.getMonthValue() <= 9);
     assertThat(december).isGreaterThan(1.25 * spring);
-    double weekend = meanPerDay(perDay, d -> d.getDayOfWeek().getValue() >= DayOfWeek.SATURDAY.getValue());
-    double midweek = meanPerDay(perDay, d -> d.getDayOfWeek().getValue() <= DayOfWeek.THURSDAY.getValue());
+    double weekend =
+        meanPerDay(perDay, d -> d.getDayOfWeek().getValue() >= DayOfWeek.SATURDAY.getValue());
+    double midweek =
+        meanPerDay(perDay, d -> d.getDayOfWeek().getValue() <= DayOfWeek.THURSDAY.getValue());
     assertThat(weekend).isGreaterThan(1.2 * midweek);
   }
 
@@ -394,7 +432,10 @@ class SampleGeneratorTest {
     Map<Boolean, Double> csat =
         surveys.stream()
             .filter(s -> !s.get(4).isEmpty())
-            .collect(groupingBy(s -> groupOf.get(s.get(1)).equals("lapsing"), averagingDouble(s -> Integer.parseInt(s.get(4)))));
+            .collect(
+                groupingBy(
+                    s -> groupOf.get(s.get(1)).equals("lapsing"),
+                    averagingDouble(s -> Integer.parseInt(s.get(4)))));
     assertThat(csat.get(true)).isLessThan(csat.get(false) - 0.8);
   }
 
@@ -425,7 +466,8 @@ class SampleGeneratorTest {
     assertThat((double) full.transactionLines()).isCloseTo(500_000, within(10_000.0));
     assertThat((double) full.dirtyLines()).isCloseTo(full.transactionLines() * 0.01, within(1.0));
     Set<String> kinds;
-    try (Stream<String> records = Files.lines(out.resolve("ground_truth/dirty_records.csv")).skip(1)) {
+    try (Stream<String> records =
+        Files.lines(out.resolve("ground_truth/dirty_records.csv")).skip(1)) {
       kinds = records.map(r -> r.substring(r.lastIndexOf(',') + 1)).collect(toSet());
     }
     assertThat(kinds).isEqualTo(KINDS);
@@ -452,7 +494,11 @@ class SampleGeneratorTest {
   }
 
   private static double meanPerDay(Map<LocalDate, Long> perDay, Predicate<LocalDate> which) {
-    return perDay.entrySet().stream().filter(e -> which.test(e.getKey())).mapToLong(Map.Entry::getValue).average().orElse(0);
+    return perDay.entrySet().stream()
+        .filter(e -> which.test(e.getKey()))
+        .mapToLong(Map.Entry::getValue)
+        .average()
+        .orElse(0);
   }
 
   private static boolean parsesAsTimestamp(String text) {

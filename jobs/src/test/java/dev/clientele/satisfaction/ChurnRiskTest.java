@@ -35,7 +35,8 @@ class ChurnRiskTest {
   static final LocalDate AS_OF = LocalDate.parse("2026-06-30");
   final SatisfactionRules rules = Fixtures.rules();
 
-  Dataset<Row> assess(Dataset<Row> features, Dataset<Row> surveys, Dataset<Row> complaints, SatisfactionRules r) {
+  Dataset<Row> assess(
+      Dataset<Row> features, Dataset<Row> surveys, Dataset<Row> complaints, SatisfactionRules r) {
     Dataset<Row> facts = CustomerSatisfaction.facts(features, surveys, complaints, r, AS_OF);
     return ChurnRisk.assess(features, facts, r, AS_OF);
   }
@@ -71,12 +72,21 @@ class ChurnRiskTest {
     assertThat(assessed.columns()).containsExactly(CustomerSatisfactionColumns.SCHEMA.fieldNames());
     for (StructField expected : CustomerSatisfactionColumns.SCHEMA.fields()) {
       assertThat(assessed.schema().apply(expected.name()).dataType().sameType(expected.dataType()))
-          .as("type of %s: %s", expected.name(), assessed.schema().apply(expected.name()).dataType())
+          .as(
+              "type of %s: %s",
+              expected.name(), assessed.schema().apply(expected.name()).dataType())
           .isTrue();
     }
     List<String> all = ChurnRisk.SIGNALS;
     assertThatDataset(
-            assessed.select("customer_id", "churn_risk", "churn_flag", "churn_reasons", "is_churned", "churn_cause", "churn_cause_reason"))
+            assessed.select(
+                "customer_id",
+                "churn_risk",
+                "churn_flag",
+                "churn_reasons",
+                "is_churned",
+                "churn_cause",
+                "churn_cause_reason"))
         .containsExactlyRows(
             List.of(
                 row("R1", 0.0, false, List.of(), false, null, null),
@@ -85,32 +95,95 @@ class ChurnRiskTest {
                 // (3×0.5 + 2×0.4) / 11: both below their reason bars
                 row("R3", 0.2091, false, List.of(), false, null, null),
                 // one purchase day: gap 90, (200−90)/90 ≥ 1
-                row("R4", 0.2727, false, List.of("overdue"), true, "quality", "complaint:quality@2025-11-01"),
-                row("R5", 0.2727, false, List.of("overdue"), true, "competitor_unknown", "no_complaint:last_nps=unknown"),
-                row("R6", 0.2727, false, List.of("overdue"), true, "competitor_unknown", "complaint:other@2025-08-01"),
+                row(
+                    "R4",
+                    0.2727,
+                    false,
+                    List.of("overdue"),
+                    true,
+                    "quality",
+                    "complaint:quality@2025-11-01"),
+                row(
+                    "R5",
+                    0.2727,
+                    false,
+                    List.of("overdue"),
+                    true,
+                    "competitor_unknown",
+                    "no_complaint:last_nps=unknown"),
+                row(
+                    "R6",
+                    0.2727,
+                    false,
+                    List.of("overdue"),
+                    true,
+                    "competitor_unknown",
+                    "complaint:other@2025-08-01"),
                 row("R7", null, false, List.of(), false, null, null),
-                row("R8", 0.2727, false, List.of("overdue"), true, "competitor_unknown", "no_complaint:last_nps=unknown"),
+                row(
+                    "R8",
+                    0.2727,
+                    false,
+                    List.of("overdue"),
+                    true,
+                    "competitor_unknown",
+                    "no_complaint:last_nps=unknown"),
                 // exactly at the 180-day horizon: churned; one day less: not
-                row("R9", 0.2182, false, List.of(), true, "competitor_unknown", "no_complaint:last_nps=unknown"),
+                row(
+                    "R9",
+                    0.2182,
+                    false,
+                    List.of(),
+                    true,
+                    "competitor_unknown",
+                    "no_complaint:last_nps=unknown"),
                 row("R10", 0.2155, false, List.of(), false, null, null),
                 // (3 + 2 + 0.5) / 11 = 0.5 exactly at flag-at; visits fell by exactly the 0.5 bar
-                row("R11", 0.5, true, List.of("overdue", "spend_falling", "visits_falling"), false, null, null)));
+                row(
+                    "R11",
+                    0.5,
+                    true,
+                    List.of("overdue", "spend_falling", "visits_falling"),
+                    false,
+                    null,
+                    null)));
 
     Map<String, Double> r2 = signals(assessed, "R2");
     assertThat(r2)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("overdue", 1.0, "spend_falling", 0.8, "visits_falling", 0.75,
-                "recent_complaint", 1.0, "detractor", 1.0, "unresolved_complaint", 1.0));
-    assertThat(assessed.where(col("customer_id").equalTo("R7")).select("churn_signals").head().isNullAt(0)).isTrue();
+            Map.of(
+                "overdue",
+                1.0,
+                "spend_falling",
+                0.8,
+                "visits_falling",
+                0.75,
+                "recent_complaint",
+                1.0,
+                "detractor",
+                1.0,
+                "unresolved_complaint",
+                1.0));
+    assertThat(
+            assessed
+                .where(col("customer_id").equalTo("R7"))
+                .select("churn_signals")
+                .head()
+                .isNullAt(0))
+        .isTrue();
   }
 
   @Test
   void zeroWeightSignalsGiveNoReasonAndDoNotCount(SparkSession spark) {
     SatisfactionRules r =
-        Fixtures.rules("satisfaction.churn.weights.overdue=0", "satisfaction.churn.weights.spend_falling=1");
-    Dataset<Row> features = features(spark, feature("X", AS_OF, 2, 60, 20.0, "0.00", "100.00", 2, 2));
+        Fixtures.rules(
+            "satisfaction.churn.weights.overdue=0", "satisfaction.churn.weights.spend_falling=1");
+    Dataset<Row> features =
+        features(spark, feature("X", AS_OF, 2, 60, 20.0, "0.00", "100.00", 2, 2));
     // weights 0,1,1,2,1,2 (total 7): spend fell by 1.0
-    assertThatDataset(assess(features, surveys(spark), complaints(spark), r).select("churn_risk", "churn_reasons"))
+    assertThatDataset(
+            assess(features, surveys(spark), complaints(spark), r)
+                .select("churn_risk", "churn_reasons"))
         .containsExactlyRows(List.of(row(0.1429, List.of("spend_falling"))));
   }
 
@@ -131,10 +204,16 @@ class ChurnRiskTest {
       weightSets.add(Fixtures.rules(overrides.toArray(String[]::new)));
     }
     List<StructField> fields = new ArrayList<>();
-    fields.add(new StructField("pair", DataTypes.IntegerType, false, org.apache.spark.sql.types.Metadata.empty()));
-    fields.add(new StructField("raised", DataTypes.BooleanType, false, org.apache.spark.sql.types.Metadata.empty()));
+    fields.add(
+        new StructField(
+            "pair", DataTypes.IntegerType, false, org.apache.spark.sql.types.Metadata.empty()));
+    fields.add(
+        new StructField(
+            "raised", DataTypes.BooleanType, false, org.apache.spark.sql.types.Metadata.empty()));
     for (String s : ChurnRisk.SIGNALS) {
-      fields.add(new StructField(s, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()));
+      fields.add(
+          new StructField(
+              s, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()));
     }
     List<Row> rows = new ArrayList<>();
     int pair = 0;
@@ -142,7 +221,10 @@ class ChurnRiskTest {
       double[] base = new double[ChurnRisk.SIGNALS.size()];
       for (int j = 0; j < base.length; j++) {
         // binary signals are 0 or 1; graded ones anywhere in [0,1], sometimes exactly at an end
-        base[j] = j >= 3 ? random.nextInt(2) : random.nextInt(5) == 0 ? random.nextInt(2) : random.nextDouble();
+        base[j] =
+            j >= 3
+                ? random.nextInt(2)
+                : random.nextInt(5) == 0 ? random.nextInt(2) : random.nextDouble();
       }
       for (int j = 0; j < base.length; j++) {
         double[] up = base.clone();
@@ -152,17 +234,23 @@ class ChurnRiskTest {
         pair++;
       }
     }
-    Dataset<Row> frame = spark.createDataFrame(rows, new StructType(fields.toArray(StructField[]::new)));
+    Dataset<Row> frame =
+        spark.createDataFrame(rows, new StructType(fields.toArray(StructField[]::new)));
     for (SatisfactionRules r : weightSets) {
       Map<Integer, double[]> scores = new HashMap<>();
-      for (Row s : frame.select(col("pair"), col("raised"), ChurnRisk.riskScore(r.churn()).as("risk")).collectAsList()) {
+      for (Row s :
+          frame
+              .select(col("pair"), col("raised"), ChurnRisk.riskScore(r.churn()).as("risk"))
+              .collectAsList()) {
         double[] both = scores.computeIfAbsent(s.getInt(0), p -> new double[2]);
         both[s.getBoolean(1) ? 1 : 0] = s.getDouble(2);
       }
       assertThat(scores).hasSize(pair);
       scores.forEach(
           (p, both) -> {
-            assertThat(both[1]).as("pair %d under weights %s", p, r.churn().weights()).isGreaterThanOrEqualTo(both[0]);
+            assertThat(both[1])
+                .as("pair %d under weights %s", p, r.churn().weights())
+                .isGreaterThanOrEqualTo(both[0]);
             assertThat(both[0]).isBetween(0.0, 1.0);
             assertThat(both[1]).isBetween(0.0, 1.0);
           });
@@ -194,16 +282,23 @@ class ChurnRiskTest {
       if (random.nextBoolean()) {
         LocalDate opened = AS_OF.minusDays(random.nextInt(900));
         complaintRows.add(
-            complaint("k" + i, id, opened.toString(), random.nextBoolean() ? null : opened.plusDays(1).toString(),
+            complaint(
+                "k" + i,
+                id,
+                opened.toString(),
+                random.nextBoolean() ? null : opened.plusDays(1).toString(),
                 categories[random.nextInt(categories.length)]));
       }
     }
     Dataset<Row> complaints = complaints(spark, complaintRows.toArray(Row[]::new));
-    Dataset<Row> a = assess(features(spark, before.toArray(Row[]::new)), surveys(spark), complaints, rules);
-    Dataset<Row> b = assess(features(spark, later.toArray(Row[]::new)), surveys(spark), complaints, rules);
+    Dataset<Row> a =
+        assess(features(spark, before.toArray(Row[]::new)), surveys(spark), complaints, rules);
+    Dataset<Row> b =
+        assess(features(spark, later.toArray(Row[]::new)), surveys(spark), complaints, rules);
 
     Map<String, Double> riskBefore = new HashMap<>();
-    for (Row r : a.select("customer_id", "churn_risk").collectAsList()) riskBefore.put(r.getString(0), (Double) r.get(1));
+    for (Row r : a.select("customer_id", "churn_risk").collectAsList())
+      riskBefore.put(r.getString(0), (Double) r.get(1));
     for (Row r : b.select("customer_id", "churn_risk").collectAsList()) {
       Double was = riskBefore.get(r.getString(0));
       if (was != null) assertThat((Double) r.get(1)).as(r.getString(0)).isGreaterThanOrEqualTo(was);

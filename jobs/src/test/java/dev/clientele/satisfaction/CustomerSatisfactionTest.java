@@ -31,8 +31,18 @@ class CustomerSatisfactionTest {
   }
 
   static Dataset<Row> tenFeatures(SparkSession spark) {
-    return features(spark, f("P1", 2), f("P2", 1), f("P3", 4), f("P4", 1), f("P5", 1), f("P6", 1),
-        f("P7", 1), f("P8", 0), f("P9", 1), f("P10", 2));
+    return features(
+        spark,
+        f("P1", 2),
+        f("P2", 1),
+        f("P3", 4),
+        f("P4", 1),
+        f("P5", 1),
+        f("P6", 1),
+        f("P7", 1),
+        f("P8", 0),
+        f("P9", 1),
+        f("P10", 2));
   }
 
   /** Ten customers, one per band rule, plus events outside the window and after as-of. */
@@ -60,7 +70,8 @@ class CustomerSatisfactionTest {
             complaint("c3", "P3", "2026-03-01 08:00:00", "2026-03-01 10:00:00", "quality"),
             complaint("c4", "P3", "2026-04-01 08:00:00", "2026-04-01 13:00:00", "price"),
             complaint("c5", "P3", "2025-01-01", "2025-01-02", "quality"), // before the window
-            complaint("c9", "P9", "2026-06-20", "2026-07-05", "quality"), // resolved after as-of: open
+            complaint(
+                "c9", "P9", "2026-06-20", "2026-07-05", "quality"), // resolved after as-of: open
             complaint("c10", "P10", "2026-01-10 00:00:00", "2026-01-10 06:00:00", "quality"));
 
     return CustomerSatisfaction.facts(features, surveys, complaints, rules, AS_OF);
@@ -79,16 +90,166 @@ class CustomerSatisfactionTest {
     assertThatDataset(facts)
         .containsExactlyRows(
             List.of(
-                row("P1", d, 2, 4.5, 10, date("2026-03-01"), "promoter", 0, 0, null, null, null, 0.0, "satisfied", "satisfied:csat_mean>=4.0"),
-                row("P2", d, 0, null, null, null, "unknown", 2, 1, "delivery", date("2026-06-01"), 30.0, 2.0, "dissatisfied", "dissatisfied:open_complaint"),
-                row("P3", d, 0, null, null, null, "unknown", 2, 0, "price", date("2026-04-01"), 3.5, 0.5, "dissatisfied", "dissatisfied:complaints>=2"),
-                row("P4", d, 1, 4.0, 6, date("2026-05-05"), "detractor", 0, 0, null, null, null, 0.0, "dissatisfied", "dissatisfied:last_nps_detractor"),
-                row("P5", d, 1, 2.0, null, null, "unknown", 0, 0, null, null, null, 0.0, "dissatisfied", "dissatisfied:csat_mean<=2.5"),
-                row("P6", d, 1, 3.0, 9, date("2026-05-05"), "promoter", 0, 0, null, null, null, 0.0, "satisfied", "satisfied:last_nps_promoter"),
-                row("P7", d, 2, 3.0, 8, date("2026-04-01"), "passive", 0, 0, null, null, null, 0.0, "neutral", "neutral:between_bars"),
-                row("P8", d, 0, null, null, null, "unknown", 0, 0, null, null, null, null, "unknown", "unknown:no_answers_or_complaints"),
-                row("P9", d, 0, null, null, null, "unknown", 1, 1, "quality", date("2026-06-20"), null, 1.0, "dissatisfied", "dissatisfied:open_complaint"),
-                row("P10", d, 0, null, null, null, "unknown", 1, 0, "quality", date("2026-01-10"), 6.0, 0.5, "neutral", "neutral:between_bars")));
+                row(
+                    "P1",
+                    d,
+                    2,
+                    4.5,
+                    10,
+                    date("2026-03-01"),
+                    "promoter",
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    0.0,
+                    "satisfied",
+                    "satisfied:csat_mean>=4.0"),
+                row(
+                    "P2",
+                    d,
+                    0,
+                    null,
+                    null,
+                    null,
+                    "unknown",
+                    2,
+                    1,
+                    "delivery",
+                    date("2026-06-01"),
+                    30.0,
+                    2.0,
+                    "dissatisfied",
+                    "dissatisfied:open_complaint"),
+                row(
+                    "P3",
+                    d,
+                    0,
+                    null,
+                    null,
+                    null,
+                    "unknown",
+                    2,
+                    0,
+                    "price",
+                    date("2026-04-01"),
+                    3.5,
+                    0.5,
+                    "dissatisfied",
+                    "dissatisfied:complaints>=2"),
+                row(
+                    "P4",
+                    d,
+                    1,
+                    4.0,
+                    6,
+                    date("2026-05-05"),
+                    "detractor",
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    0.0,
+                    "dissatisfied",
+                    "dissatisfied:last_nps_detractor"),
+                row(
+                    "P5",
+                    d,
+                    1,
+                    2.0,
+                    null,
+                    null,
+                    "unknown",
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    0.0,
+                    "dissatisfied",
+                    "dissatisfied:csat_mean<=2.5"),
+                row(
+                    "P6",
+                    d,
+                    1,
+                    3.0,
+                    9,
+                    date("2026-05-05"),
+                    "promoter",
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    0.0,
+                    "satisfied",
+                    "satisfied:last_nps_promoter"),
+                row(
+                    "P7",
+                    d,
+                    2,
+                    3.0,
+                    8,
+                    date("2026-04-01"),
+                    "passive",
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    0.0,
+                    "neutral",
+                    "neutral:between_bars"),
+                row(
+                    "P8",
+                    d,
+                    0,
+                    null,
+                    null,
+                    null,
+                    "unknown",
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "unknown",
+                    "unknown:no_answers_or_complaints"),
+                row(
+                    "P9",
+                    d,
+                    0,
+                    null,
+                    null,
+                    null,
+                    "unknown",
+                    1,
+                    1,
+                    "quality",
+                    date("2026-06-20"),
+                    null,
+                    1.0,
+                    "dissatisfied",
+                    "dissatisfied:open_complaint"),
+                row(
+                    "P10",
+                    d,
+                    0,
+                    null,
+                    null,
+                    null,
+                    "unknown",
+                    1,
+                    0,
+                    "quality",
+                    date("2026-01-10"),
+                    6.0,
+                    0.5,
+                    "neutral",
+                    "neutral:between_bars")));
   }
 
   @Test
@@ -97,7 +258,13 @@ class CustomerSatisfactionTest {
     Dataset<Row> facts =
         CustomerSatisfaction.facts(features, surveys(spark), complaints(spark), rules, AS_OF);
     assertThatDataset(
-            facts.select("customer_id", "survey_count", "complaint_count", "nps_class", "satisfaction_band", "satisfaction_band_reason"))
+            facts.select(
+                "customer_id",
+                "survey_count",
+                "complaint_count",
+                "nps_class",
+                "satisfaction_band",
+                "satisfaction_band_reason"))
         .containsExactlyRows(
             List.of(
                 row("A", 0, 0, "unknown", "unknown", "unknown:no_answers_or_complaints"),
@@ -107,8 +274,11 @@ class CustomerSatisfactionTest {
   @Test
   void bandBarsAreInclusiveAndConfigurable(SparkSession spark) {
     SatisfactionRules strict =
-        Fixtures.rules("satisfaction.band.satisfied-csat-min=4.5", "satisfaction.band.dissatisfied-csat-max=3.0");
-    Dataset<Row> features = features(spark, f("AT45", 1), f("BELOW45", 1), f("AT3", 1), f("ABOVE3", 1));
+        Fixtures.rules(
+            "satisfaction.band.satisfied-csat-min=4.5",
+            "satisfaction.band.dissatisfied-csat-max=3.0");
+    Dataset<Row> features =
+        features(spark, f("AT45", 1), f("BELOW45", 1), f("AT3", 1), f("ABOVE3", 1));
     Dataset<Row> surveys =
         surveys(
             spark,
@@ -137,8 +307,7 @@ class CustomerSatisfactionTest {
       Dataset<Row> oneFrame = literalFacts(spark);
       List<Row> one = ChurnRisk.assess(tenFeatures(spark), oneFrame, rules, AS_OF).collectAsList();
       spark.conf().set("spark.sql.shuffle.partitions", "8");
-      Dataset<Row> eight =
-          ChurnRisk.assess(tenFeatures(spark), literalFacts(spark), rules, AS_OF);
+      Dataset<Row> eight = ChurnRisk.assess(tenFeatures(spark), literalFacts(spark), rules, AS_OF);
       assertThat(one).hasSize(10);
       assertThatDataset(eight).isEqualTo(spark.createDataFrame(one, eight.schema()));
     } finally {

@@ -46,9 +46,17 @@ final class Fixtures {
     return spark.createDataFrame(List.of(rows), SurveysColumns.SCHEMA);
   }
 
-  static Row complaint(String id, String customer, String openedAt, String resolvedAt, String category) {
+  static Row complaint(
+      String id, String customer, String openedAt, String resolvedAt, String category) {
     return RowFactory.create(
-        id, customer, null, ts(openedAt), resolvedAt == null ? null : ts(resolvedAt), category, "low", "run-1");
+        id,
+        customer,
+        null,
+        ts(openedAt),
+        resolvedAt == null ? null : ts(resolvedAt),
+        category,
+        "low",
+        "run-1");
   }
 
   static Dataset<Row> complaints(SparkSession spark, Row... rows) {
@@ -59,9 +67,27 @@ final class Fixtures {
   static Row line(String order, String customer, String day, boolean isReturn) {
     BigDecimal amount = new BigDecimal(isReturn ? "-10.00" : "10.00");
     return RowFactory.create(
-        order + ":1", order, 1, customer, ts(day), date(day), "P1", "B1", "cat", isReturn ? -1.0 : 1.0,
-        new BigDecimal("10.0000"), new BigDecimal("0.00"), amount, null, "EUR", "web", null, isReturn,
-        isReturn ? "O-orig" : null, "f.csv", "run-1");
+        order + ":1",
+        order,
+        1,
+        customer,
+        ts(day),
+        date(day),
+        "P1",
+        "B1",
+        "cat",
+        isReturn ? -1.0 : 1.0,
+        new BigDecimal("10.0000"),
+        new BigDecimal("0.00"),
+        amount,
+        null,
+        "EUR",
+        "web",
+        null,
+        isReturn,
+        isReturn ? "O-orig" : null,
+        "f.csv",
+        "run-1");
   }
 
   /** customer_days of some lines, as the features stage keeps them (default points rules). */
@@ -69,7 +95,8 @@ final class Fixtures {
     return dev.clientele.features.CustomerDays.compute(
         transactions,
         dev.clientele.value.PointsRules.from(
-            dev.clientele.common.config.ClienteleConfig.load(null, List.of(), List.of()).at("clientele.value.points")));
+            dev.clientele.common.config.ClienteleConfig.load(null, List.of(), List.of())
+                .at("clientele.value.points")));
   }
 
   static Dataset<Row> transactions(SparkSession spark, Row... rows) {
@@ -96,17 +123,33 @@ final class Fixtures {
           });
 
   /**
-   * A feature row as of {@code asOf}: recency null makes a prospect; last purchase date derives from
-   * recency.
+   * A feature row as of {@code asOf}: recency null makes a prospect; last purchase date derives
+   * from recency.
    */
   static Row feature(
-      String customer, LocalDate asOf, long orders, Integer recency, Double meanGap,
-      String spendLast, String spendPrev, long ordersLast, long ordersPrev) {
+      String customer,
+      LocalDate asOf,
+      long orders,
+      Integer recency,
+      Double meanGap,
+      String spendLast,
+      String spendPrev,
+      long ordersLast,
+      long ordersPrev) {
     return RowFactory.create(
-        customer, Date.valueOf(asOf), orders, recency, meanGap,
+        customer,
+        Date.valueOf(asOf),
+        orders,
+        recency,
+        meanGap,
         recency == null ? null : Date.valueOf(asOf.minusDays(recency)),
-        new BigDecimal(spendLast), new BigDecimal(spendPrev), ordersLast, ordersPrev,
-        recency == null, "north", new BigDecimal(spendLast));
+        new BigDecimal(spendLast),
+        new BigDecimal(spendPrev),
+        ordersLast,
+        ordersPrev,
+        recency == null,
+        "north",
+        new BigDecimal(spendLast));
   }
 
   static Dataset<Row> features(SparkSession spark, Row... rows) {
@@ -116,7 +159,9 @@ final class Fixtures {
   static final StructType LABELS =
       new StructType(
           new StructField[] {
-            f("customer_id", DataTypes.StringType), f("dimension", DataTypes.StringType), f("label", DataTypes.StringType)
+            f("customer_id", DataTypes.StringType),
+            f("dimension", DataTypes.StringType),
+            f("label", DataTypes.StringType)
           });
 
   static Row label(String customer, String dimension, String label) {

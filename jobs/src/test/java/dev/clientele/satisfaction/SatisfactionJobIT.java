@@ -16,7 +16,6 @@ import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import dev.clientele.testing.SparkTestExtension;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,10 @@ class SatisfactionJobIT {
   static final LocalDate AS_OF = LocalDate.parse("2026-06-30");
 
   RunContext context(String warehouse) {
-    ClienteleConfig config = ClienteleConfig.load(null, List.of(), List.of("warehouse=\"" + warehouse + "\""));
-    return new RunContext(RunContext.newRunId(), SatisfactionJob.NAME, AS_OF, config, new TableCatalog(warehouse));
+    ClienteleConfig config =
+        ClienteleConfig.load(null, List.of(), List.of("warehouse=\"" + warehouse + "\""));
+    return new RunContext(
+        RunContext.newRunId(), SatisfactionJob.NAME, AS_OF, config, new TableCatalog(warehouse));
   }
 
   @Test
@@ -64,8 +65,16 @@ class SatisfactionJobIT {
 
     job.run(spark, context(warehouse));
 
-    Dataset<Row> satisfaction = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_SATISFACTION), AS_OF);
-    assertThatDataset(satisfaction.select("customer_id", "satisfaction_band", "churn_risk", "churn_flag", "is_churned", "churn_cause"))
+    Dataset<Row> satisfaction =
+        DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_SATISFACTION), AS_OF);
+    assertThatDataset(
+            satisfaction.select(
+                "customer_id",
+                "satisfaction_band",
+                "churn_risk",
+                "churn_flag",
+                "is_churned",
+                "churn_cause"))
         .containsExactlyRows(
             List.of(
                 Arrays.asList("A", "unknown", 0.0, false, false, null),
@@ -80,7 +89,9 @@ class SatisfactionJobIT {
     // December 2025 to June 2026: 7 months for every label; value_tier etc. have no source yet.
     assertThat(monthsPerLabel)
         .isEqualTo(Map.of("overall/all", 7L, "region/north", 7L, "satisfaction_band/unknown", 7L));
-    assertThatDataset(kpis.where(col("dimension").equalTo("overall")).select("month", "active_customers", "nps", "csat_answers"))
+    assertThatDataset(
+            kpis.where(col("dimension").equalTo("overall"))
+                .select("month", "active_customers", "nps", "csat_answers"))
         .containsExactlyRows(
             List.of(
                 Arrays.asList(Fixtures.date("2025-12-01"), 1, null, 0),
@@ -95,22 +106,41 @@ class SatisfactionJobIT {
     assertThatDataset(runs.select("job", "source", "status", "records_accepted", "message"))
         .containsExactlyRows(
             List.of(
-                Arrays.asList("satisfaction", "customer_satisfaction", "succeeded", 3, "no survey or complaint data: every satisfaction band is unknown"),
-                Arrays.asList("satisfaction", "kpi_monthly", "succeeded", 21, "dimensions without labels: [value_tier, rfm_segment, lifecycle_stage, membership_tier]")));
+                Arrays.asList(
+                    "satisfaction",
+                    "customer_satisfaction",
+                    "succeeded",
+                    3,
+                    "no survey or complaint data: every satisfaction band is unknown"),
+                Arrays.asList(
+                    "satisfaction",
+                    "kpi_monthly",
+                    "succeeded",
+                    21,
+                    "dimensions without labels: [value_tier, rfm_segment, lifecycle_stage, membership_tier]")));
 
     // A survey source appears; the rerun for the same date replaces both snapshots.
     DeltaIO.overwrite(
-        Fixtures.surveys(spark, survey("s1", "A", "2026-06-01", 5, 10)), tables.path(Table.SURVEYS));
+        Fixtures.surveys(spark, survey("s1", "A", "2026-06-01", 5, 10)),
+        tables.path(Table.SURVEYS));
     job.run(spark, context(warehouse));
 
     Dataset<Row> again = DeltaIO.read(spark, tables.path(Table.CUSTOMER_SATISFACTION));
     assertThatDataset(again.select("customer_id", "satisfaction_band"))
         .containsExactlyRows(
-            List.of(Arrays.asList("A", "satisfied"), Arrays.asList("B", "unknown"), Arrays.asList("P", "unknown")));
+            List.of(
+                Arrays.asList("A", "satisfied"),
+                Arrays.asList("B", "unknown"),
+                Arrays.asList("P", "unknown")));
     Dataset<Row> kpisAgain = DeltaIO.read(spark, tables.path(Table.KPI_MONTHLY));
-    assertThat(kpisAgain.count()).isEqualTo(7L * 4); // satisfaction_band now has satisfied and unknown
+    assertThat(kpisAgain.count())
+        .isEqualTo(7L * 4); // satisfaction_band now has satisfied and unknown
     assertThatDataset(
-            kpisAgain.where(col("dimension").equalTo("overall").and(col("month").equalTo(Fixtures.date("2026-06-01"))))
+            kpisAgain
+                .where(
+                    col("dimension")
+                        .equalTo("overall")
+                        .and(col("month").equalTo(Fixtures.date("2026-06-01"))))
                 .select("csat_answers", "csat_mean", "nps"))
         .containsExactlyRows(List.of(Arrays.asList(1, 5.0, 100.0)));
   }
@@ -122,8 +152,12 @@ class SatisfactionJobIT {
     assertThatThrownBy(() -> job.run(spark, context(warehouse)))
         .isInstanceOf(JobFailure.class)
         .hasMessage(
-            "Table customer_features does not exist at " + warehouse + "/silver/customer_features; run 'clientele features --as-of 2026-06-30' first.");
-    assertThatDataset(DeltaIO.read(spark, new TableCatalog(warehouse).path(Table.RUNS)).select("source", "status"))
+            "Table customer_features does not exist at "
+                + warehouse
+                + "/silver/customer_features; run 'clientele features --as-of 2026-06-30' first.");
+    assertThatDataset(
+            DeltaIO.read(spark, new TableCatalog(warehouse).path(Table.RUNS))
+                .select("source", "status"))
         .containsExactlyRows(List.of(Arrays.asList("satisfaction", "failed")));
   }
 }

@@ -32,9 +32,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkTestExtension.class)
 class SatisfactionKpisTest {
   static final String[] ACTIVITY = {
-    "month", "dimension", "label", "active_customers", "orders", "repurchase_base", "repurchasers",
-    "repurchase_rate", "churn_base", "churned_customers", "churn_rate", "reactivation_base",
-    "reactivated_customers", "reactivation_rate"
+    "month",
+    "dimension",
+    "label",
+    "active_customers",
+    "orders",
+    "repurchase_base",
+    "repurchasers",
+    "repurchase_rate",
+    "churn_base",
+    "churned_customers",
+    "churn_rate",
+    "reactivation_base",
+    "reactivated_customers",
+    "reactivation_rate"
   };
 
   /**
@@ -60,7 +71,8 @@ class SatisfactionKpisTest {
 
   static final LocalDate AS_OF = LocalDate.parse("2026-06-30");
   final SatisfactionRules rules =
-      Fixtures.rules("satisfaction.churn.horizon-days=60", "satisfaction.kpi.repurchase-window-days=30");
+      Fixtures.rules(
+          "satisfaction.churn.horizon-days=60", "satisfaction.kpi.repurchase-window-days=30");
 
   Dataset<Row> historyKpis(SparkSession spark) {
     Dataset<Row> labels =
@@ -72,7 +84,8 @@ class SatisfactionKpisTest {
             label("C", "value_tier", "low"),
             label("C", "region", "south"),
             label("A", "region", null));
-    return SatisfactionKpis.monthly(days(history(spark)), surveys(spark), complaints(spark), labels, rules, AS_OF);
+    return SatisfactionKpis.monthly(
+        days(history(spark)), surveys(spark), complaints(spark), labels, rules, AS_OF);
   }
 
   @Test
@@ -80,7 +93,23 @@ class SatisfactionKpisTest {
     Dataset<Row> kpis = historyKpis(spark);
 
     assertThat(kpis.count()).isEqualTo(6 * 5);
-    assertThatDataset(kpis.where(col("dimension").isin("overall", "value_tier")).select(col("month"), col("dimension"), col("label"), col("active_customers"), col("orders"), col("repurchase_base"), col("repurchasers"), col("repurchase_rate"), col("churn_base"), col("churned_customers"), col("churn_rate"), col("reactivation_base"), col("reactivated_customers"), col("reactivation_rate")))
+    assertThatDataset(
+            kpis.where(col("dimension").isin("overall", "value_tier"))
+                .select(
+                    col("month"),
+                    col("dimension"),
+                    col("label"),
+                    col("active_customers"),
+                    col("orders"),
+                    col("repurchase_base"),
+                    col("repurchasers"),
+                    col("repurchase_rate"),
+                    col("churn_base"),
+                    col("churned_customers"),
+                    col("churn_rate"),
+                    col("reactivation_base"),
+                    col("reactivated_customers"),
+                    col("reactivation_rate")))
         .containsExactlyRows(
             List.of(
                 r("2026-01-01", "overall", "all", 2, 3, 2, 1, 0.5, 0, 0, null, 0, 0, null),
@@ -102,10 +131,16 @@ class SatisfactionKpisTest {
                 r("2026-05-01", "value_tier", "low", 1, 1, 1, 0, 0.0, 0, 0, null, 1, 1, 1.0),
                 r("2026-06-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 0, 0.0, 0, 0, null)));
     // C's label has only a return behind it: present every month, all zeros, rates undefined.
-    assertThatDataset(kpis.where(col("label").equalTo("south")).select("active_customers", "orders", "churn_base", "reactivation_base", "churn_rate"))
+    assertThatDataset(
+            kpis.where(col("label").equalTo("south"))
+                .select(
+                    "active_customers", "orders", "churn_base", "reactivation_base", "churn_rate"))
         .containsExactlyRows(List.of(z(), z(), z(), z(), z(), z()));
     // A null label counts as 'unknown'.
-    assertThat(kpis.where(col("dimension").equalTo("region").and(col("label").equalTo("unknown"))).count()).isEqualTo(6);
+    assertThat(
+            kpis.where(col("dimension").equalTo("region").and(col("label").equalTo("unknown")))
+                .count())
+        .isEqualTo(6);
   }
 
   @Test
@@ -138,8 +173,21 @@ class SatisfactionKpisTest {
             line("G1", "G", "2026-03-05", false),
             line("G2", "G", "2026-03-05", false)); // 03-05 + 30 is after as-of: not in the base
     Dataset<Row> kpis =
-        SatisfactionKpis.monthly(days(tx), surveys(spark), complaints(spark), labels(spark), rules, LocalDate.parse("2026-03-31"));
-    assertThatDataset(kpis.select("month", "active_customers", "orders", "repurchase_base", "repurchasers", "repurchase_rate"))
+        SatisfactionKpis.monthly(
+            days(tx),
+            surveys(spark),
+            complaints(spark),
+            labels(spark),
+            rules,
+            LocalDate.parse("2026-03-31"));
+    assertThatDataset(
+            kpis.select(
+                "month",
+                "active_customers",
+                "orders",
+                "repurchase_base",
+                "repurchasers",
+                "repurchase_rate"))
         .containsExactlyRows(
             List.of(
                 Arrays.asList(date("2026-01-01"), 3, 5, 3, 1, 0.3333),
@@ -150,7 +198,8 @@ class SatisfactionKpisTest {
   @Test
   void npsIsPromotersMinusDetractorsPercentToTwoDecimals(SparkSession spark) {
     List<Row> answers = new ArrayList<>();
-    for (int nps = 0; nps <= 10; nps++) answers.add(survey("m" + nps, "X", "2026-03-15", null, nps));
+    for (int nps = 0; nps <= 10; nps++)
+      answers.add(survey("m" + nps, "X", "2026-03-15", null, nps));
     answers.add(survey("c1", "X", "2026-03-16", 5, null));
     answers.add(survey("c2", "X", "2026-03-16", 4, null));
     answers.add(survey("c3", "Y", "2026-03-16", 4, null));
@@ -159,9 +208,21 @@ class SatisfactionKpisTest {
     for (int i = 0; i < 80; i++) answers.add(survey("d" + i, "Y", "2026-04-02", null, i % 7));
     Dataset<Row> kpis =
         SatisfactionKpis.monthly(
-            days(transactions(spark)), surveys(spark, answers.toArray(Row[]::new)), complaints(spark), labels(spark),
-            rules, LocalDate.parse("2026-04-15"));
-    assertThatDataset(kpis.select("month", "csat_answers", "csat_mean", "nps_answers", "promoters", "detractors", "nps"))
+            days(transactions(spark)),
+            surveys(spark, answers.toArray(Row[]::new)),
+            complaints(spark),
+            labels(spark),
+            rules,
+            LocalDate.parse("2026-04-15"));
+    assertThatDataset(
+            kpis.select(
+                "month",
+                "csat_answers",
+                "csat_mean",
+                "nps_answers",
+                "promoters",
+                "detractors",
+                "nps"))
         .containsExactlyRows(
             List.of(
                 Arrays.asList(date("2026-03-01"), 3, 4.33, 11, 2, 7, -45.45),
@@ -190,19 +251,35 @@ class SatisfactionKpisTest {
             complaint("k9", "A", "2026-04-03 00:00:00", "2026-04-03 05:00:00", "quality"),
             complaint("k10", "A", "2026-04-04 00:00:00", "2026-04-04 11:00:00", "quality"),
             complaint("k11", "A", "2026-04-20 00:00:00", null, "quality"), // still open
-            complaint("k12", "B", "2026-05-30 00:00:00", "2026-06-02 00:00:00", "quality")); // resolved after as-of
+            complaint(
+                "k12",
+                "B",
+                "2026-05-30 00:00:00",
+                "2026-06-02 00:00:00",
+                "quality")); // resolved after as-of
     List<Row> lines = new ArrayList<>();
     lines.add(line("F1", "A", "2026-02-10", false));
-    for (int i = 0; i < 8; i++) lines.add(line("M" + i, i % 2 == 0 ? "A" : "B", "2026-03-1" + i, false));
+    for (int i = 0; i < 8; i++)
+      lines.add(line("M" + i, i % 2 == 0 ? "A" : "B", "2026-03-1" + i, false));
     lines.add(line("Y1", "A", "2026-05-05", false));
     lines.add(line("Y2", "B", "2026-05-06", false));
     Dataset<Row> kpis =
         SatisfactionKpis.monthly(
-            days(transactions(spark, lines.toArray(Row[]::new))), surveys(spark), complaints, labels(spark), rules,
+            days(transactions(spark, lines.toArray(Row[]::new))),
+            surveys(spark),
+            complaints,
+            labels(spark),
+            rules,
             LocalDate.parse("2026-05-31"));
     assertThatDataset(
-            kpis.select("month", "orders", "complaints", "complaints_per_1000_orders", "resolved_complaints",
-                "resolution_hours_median", "resolution_hours_p90"))
+            kpis.select(
+                "month",
+                "orders",
+                "complaints",
+                "complaints_per_1000_orders",
+                "resolved_complaints",
+                "resolution_hours_median",
+                "resolution_hours_p90"))
         .containsExactlyRows(
             List.of(
                 Arrays.asList(date("2026-02-01"), 1, 1, 1000.0, 0, null, null),
@@ -212,13 +289,14 @@ class SatisfactionKpisTest {
   }
 
   /**
-   * Per label, every measure is over that label's own rows: A (high, north) and B (high, south) have
-   * labels in two dimensions, C (low) in one, D in none (overall only). CSAT for high is the mean of
-   * its three answers, 13 / 3 = 4.33 (not the 4.5 of A's and B's means); hours for high [1, 2, 4,
-   * 10] → median 3, p90 8.2; north [1, 2] → 1.5, 1.9; south [4, 10] → 7, 9.4.
+   * Per label, every measure is over that label's own rows: A (high, north) and B (high, south)
+   * have labels in two dimensions, C (low) in one, D in none (overall only). CSAT for high is the
+   * mean of its three answers, 13 / 3 = 4.33 (not the 4.5 of A's and B's means); hours for high [1,
+   * 2, 4, 10] → median 3, p90 8.2; north [1, 2] → 1.5, 1.9; south [4, 10] → 7, 9.4.
    */
   @Test
-  void eachLabelAggregatesOnlyItsCustomersAndCustomersWithoutLabelsCountInOverall(SparkSession spark) {
+  void eachLabelAggregatesOnlyItsCustomersAndCustomersWithoutLabelsCountInOverall(
+      SparkSession spark) {
     Dataset<Row> surveys =
         surveys(
             spark,
@@ -245,10 +323,23 @@ class SatisfactionKpisTest {
             label("B", "region", "south"),
             label("C", "value_tier", "low"));
     Dataset<Row> kpis =
-        SatisfactionKpis.monthly(days(transactions(spark)), surveys, complaints, labels, rules, LocalDate.parse("2026-03-31"));
+        SatisfactionKpis.monthly(
+            days(transactions(spark)),
+            surveys,
+            complaints,
+            labels,
+            rules,
+            LocalDate.parse("2026-03-31"));
     assertThatDataset(
-            kpis.select("dimension", "label", "csat_answers", "csat_mean", "complaints", "resolved_complaints",
-                "resolution_hours_median", "resolution_hours_p90"))
+            kpis.select(
+                "dimension",
+                "label",
+                "csat_answers",
+                "csat_mean",
+                "complaints",
+                "resolved_complaints",
+                "resolution_hours_median",
+                "resolution_hours_p90"))
         .containsExactlyRows(
             List.of(
                 Arrays.asList("overall", "all", 5, 3.2, 6, 6, 7.0, 28.0),
@@ -261,7 +352,9 @@ class SatisfactionKpisTest {
   /** Property on literal data: every month from the first with data to as-of, for every label. */
   @Test
   void everyMonthIsPresentForEveryLabelOfEveryDimension(SparkSession spark) {
-    Dataset<Row> tx = transactions(spark, line("O1", "A", "2026-01-15", false), line("O2", "B", "2026-03-01", false));
+    Dataset<Row> tx =
+        transactions(
+            spark, line("O1", "A", "2026-01-15", false), line("O2", "B", "2026-03-01", false));
     Dataset<Row> surveys = surveys(spark, survey("s1", "A", "2025-11-20", 4, 9));
     Dataset<Row> labels =
         labels(
@@ -271,26 +364,57 @@ class SatisfactionKpisTest {
             label("A", "region", "north"),
             label("B", "region", "north"),
             label("Q", "lifecycle_stage", "prospect"));
-    Dataset<Row> kpis = SatisfactionKpis.monthly(days(tx), surveys, complaints(spark), labels, rules, LocalDate.parse("2026-03-10"));
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            days(tx), surveys, complaints(spark), labels, rules, LocalDate.parse("2026-03-10"));
 
     Map<String, List<String>> monthsByLabel = new TreeMap<>();
-    for (Row r : kpis.select("dimension", "label", "month").orderBy("dimension", "label", "month").collectAsList()) {
-      monthsByLabel.computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new ArrayList<>()).add(r.get(2).toString());
+    for (Row r :
+        kpis.select("dimension", "label", "month")
+            .orderBy("dimension", "label", "month")
+            .collectAsList()) {
+      monthsByLabel
+          .computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new ArrayList<>())
+          .add(r.get(2).toString());
     }
-    List<String> months = List.of("2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01");
+    List<String> months =
+        List.of("2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01");
     assertThat(monthsByLabel)
-        .containsOnlyKeys("overall/all", "value_tier/high", "value_tier/low", "region/north", "lifecycle_stage/prospect");
+        .containsOnlyKeys(
+            "overall/all",
+            "value_tier/high",
+            "value_tier/low",
+            "region/north",
+            "lifecycle_stage/prospect");
     monthsByLabel.forEach((key, list) -> assertThat(list).as(key).isEqualTo(months));
     // December has no data at all: zeros, and undefined rates are null.
-    assertThatDataset(kpis.where(col("month").equalTo(date("2025-12-01")).and(col("dimension").equalTo("overall")))
-            .select("active_customers", "orders", "csat_answers", "nps_answers", "complaints", "repurchase_rate", "nps", "csat_mean"))
+    assertThatDataset(
+            kpis.where(
+                    col("month")
+                        .equalTo(date("2025-12-01"))
+                        .and(col("dimension").equalTo("overall")))
+                .select(
+                    "active_customers",
+                    "orders",
+                    "csat_answers",
+                    "nps_answers",
+                    "complaints",
+                    "repurchase_rate",
+                    "nps",
+                    "csat_mean"))
         .containsExactlyRows(List.of(Arrays.asList(0, 0, 0, 0, 0, null, null, null)));
   }
 
   @Test
   void emptyInputsGiveAnEmptyTableNotAFailure(SparkSession spark) {
     Dataset<Row> kpis =
-        SatisfactionKpis.monthly(days(transactions(spark)), surveys(spark), complaints(spark), labels(spark), rules, AS_OF);
+        SatisfactionKpis.monthly(
+            days(transactions(spark)),
+            surveys(spark),
+            complaints(spark),
+            labels(spark),
+            rules,
+            AS_OF);
     assertThat(kpis.count()).isZero();
   }
 

@@ -23,11 +23,28 @@ class SatisfactionRulesTest {
     assertThat(r.churn().flagAt()).isEqualTo(0.5);
     assertThat(r.churn().weights())
         .isEqualTo(
-            Map.of("overdue", 3.0, "spend_falling", 2.0, "visits_falling", 1.0, "recent_complaint", 2.0,
-                "detractor", 1.0, "unresolved_complaint", 2.0));
+            Map.of(
+                "overdue",
+                3.0,
+                "spend_falling",
+                2.0,
+                "visits_falling",
+                1.0,
+                "recent_complaint",
+                2.0,
+                "detractor",
+                1.0,
+                "unresolved_complaint",
+                2.0));
     assertThat(r.kpi().repurchaseWindowDays()).isEqualTo(30);
     assertThat(r.kpi().dimensions())
-        .containsExactly("value_tier", "rfm_segment", "lifecycle_stage", "membership_tier", "region", "satisfaction_band");
+        .containsExactly(
+            "value_tier",
+            "rfm_segment",
+            "lifecycle_stage",
+            "membership_tier",
+            "region",
+            "satisfaction_band");
     assertThat(r.matrix().priorityValueTiers()).containsExactly("high");
     assertThat(r.matrix().priorityBands()).containsExactly("dissatisfied");
   }
@@ -44,7 +61,9 @@ class SatisfactionRulesTest {
   @Test
   void allWeightsZeroIsRejected() {
     String[] zeros =
-        ChurnRisk.SIGNALS.stream().map(s -> "satisfaction.churn.weights." + s + "=0").toArray(String[]::new);
+        ChurnRisk.SIGNALS.stream()
+            .map(s -> "satisfaction.churn.weights." + s + "=0")
+            .toArray(String[]::new);
     assertThatThrownBy(() -> Fixtures.rules(zeros))
         .isInstanceOf(ConfigError.class)
         .hasMessageStartingWith("Config key 'clientele.satisfaction.churn.weights'")
@@ -54,7 +73,8 @@ class SatisfactionRulesTest {
   @Test
   void negativeWeightBandOrderHorizonAndFactorAreRejected() {
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.churn.weights.detractor=-1"))
-        .hasMessageEndingWith("weights.detractor' (--set satisfaction.churn.weights.detractor: 1): must be a number from 0.0 to 1000000.0, got -1.0.");
+        .hasMessageEndingWith(
+            "weights.detractor' (--set satisfaction.churn.weights.detractor: 1): must be a number from 0.0 to 1000000.0, got -1.0.");
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.band.dissatisfied-csat-max=4.0"))
         .hasMessage(
             "Config key 'clientele.satisfaction.band.dissatisfied-csat-max' (--set satisfaction.band.dissatisfied-csat-max: 1): "
@@ -66,7 +86,8 @@ class SatisfactionRulesTest {
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.churn.overdue-factor=1"))
         .hasMessageContaining("must be greater than 1");
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.matrix.priority-bands=[unhappy]"))
-        .hasMessageEndingWith("must list bands from [satisfied, neutral, dissatisfied, unknown], got 'unhappy'.");
+        .hasMessageEndingWith(
+            "must list bands from [satisfied, neutral, dissatisfied, unknown], got 'unhappy'.");
     assertThatThrownBy(() -> Fixtures.rules("satisfaction.kpi.dimensions=[region, region]"))
         .hasMessageEndingWith("must not repeat a dimension, got [region, region].");
   }
@@ -80,7 +101,8 @@ class SatisfactionRulesTest {
     try {
       exit =
           Clientele.commandLine()
-              .execute("satisfaction", "--as-of", "2026-06-30", "--set", "satisfaction.churn.flag-at=2");
+              .execute(
+                  "satisfaction", "--as-of", "2026-06-30", "--set", "satisfaction.churn.flag-at=2");
     } finally {
       System.setErr(err);
     }

@@ -40,7 +40,8 @@ class AggregateJobsIT {
   }
 
   @Test
-  void featuresThenSegmentAndValueWriteSnapshotsAndRerunsReplaceThem(SparkSession spark) throws Exception {
+  void featuresThenSegmentAndValueWriteSnapshotsAndRerunsReplaceThem(SparkSession spark)
+      throws Exception {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "jobs").toString());
     DeltaIO.overwrite(
         Fixtures.transactions(
@@ -52,7 +53,8 @@ class AggregateJobsIT {
         tables.path(Table.TRANSACTIONS),
         TransactionsColumns.TXN_DATE);
     DeltaIO.overwrite(
-        Fixtures.customers(spark, customer("C1", null, "F", null), customer("C3", null, null, null)),
+        Fixtures.customers(
+            spark, customer("C1", null, "F", null), customer("C3", null, null, null)),
         tables.path(Table.CUSTOMERS));
 
     FeaturesJob features = new FeaturesJob(FeatureRules.from(CONFIG.at("clientele")));
@@ -63,9 +65,12 @@ class AggregateJobsIT {
       segment.run(spark, context("segment", tables));
       value.run(spark, context("value", tables));
     }
-    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), AS_OF).count()).isEqualTo(3);
-    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_SEGMENTS), AS_OF).count()).isEqualTo(3);
-    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_VALUES), AS_OF).count()).isEqualTo(3);
+    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), AS_OF).count())
+        .isEqualTo(3);
+    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_SEGMENTS), AS_OF).count())
+        .isEqualTo(3);
+    assertThat(DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_VALUES), AS_OF).count())
+        .isEqualTo(3);
     // Segment and value each own their slice of the cut points; reruns replace, never duplicate.
     Dataset<Row> cuts = DeltaIO.readSnapshot(spark, tables.path(Table.TIER_CUTPOINTS), AS_OF);
     assertThat(cuts.count()).isEqualTo(12 + 19);
@@ -79,19 +84,28 @@ class AggregateJobsIT {
         .isEqualTo("[declining,Hibernating]");
 
     // Segment and value read customer_features only, never transactions.
-    Dataset<Row> snapshot = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), AS_OF);
-    assertThat(PlanScans.scannedRoots(SegmentJob.segments(snapshot, SegmentRules.from(CONFIG.at("clientele")))))
+    Dataset<Row> snapshot =
+        DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), AS_OF);
+    assertThat(
+            PlanScans.scannedRoots(
+                SegmentJob.segments(snapshot, SegmentRules.from(CONFIG.at("clientele")))))
         .isNotEmpty()
         .allSatisfy(p -> assertThat(p).endsWith("/customer_features"));
-    assertThat(PlanScans.scannedRoots(ValueJob.values(snapshot, ValueRules.from(CONFIG.at("clientele")))))
+    assertThat(
+            PlanScans.scannedRoots(
+                ValueJob.values(snapshot, ValueRules.from(CONFIG.at("clientele")))))
         .isNotEmpty()
         .allSatisfy(p -> assertThat(p).endsWith("/customer_features"));
   }
 
   @Test
   void segmentWithoutFeaturesFailsWithAnInstruction(SparkSession spark) {
-    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "nofeatures").toString());
-    assertThatThrownBy(() -> new SegmentJob(SegmentRules.from(CONFIG.at("clientele"))).run(spark, context("segment", tables)))
+    TableCatalog tables =
+        new TableCatalog(SparkTestExtension.freshDir(spark, "nofeatures").toString());
+    assertThatThrownBy(
+            () ->
+                new SegmentJob(SegmentRules.from(CONFIG.at("clientele")))
+                    .run(spark, context("segment", tables)))
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("customer_features does not exist at ")
         .hasMessageEndingWith("; run 'clientele features --as-of 2026-11-21' first.");
@@ -99,7 +113,9 @@ class AggregateJobsIT {
 
   @Test
   void badConfigExitsTwoBeforeSpark() {
-    assertThat(Clientele.commandLine().execute("segment", "--as-of", "2026-11-21", "--set", "segment.rfm.scores=6"))
+    assertThat(
+            Clientele.commandLine()
+                .execute("segment", "--as-of", "2026-11-21", "--set", "segment.rfm.scores=6"))
         .isEqualTo(JobRunner.EXIT_USAGE);
     assertThat(Clientele.commandLine().execute("value", "--set", "value.tier.high-share=1.5"))
         .isEqualTo(JobRunner.EXIT_USAGE);

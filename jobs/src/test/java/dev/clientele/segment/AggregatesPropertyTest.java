@@ -58,10 +58,21 @@ class AggregatesPropertyTest {
       String id = String.format("C%05d", c);
       boolean inCustomers = random.nextInt(20) != 0; // 5% only in transactions
       if (inCustomers) {
-        String birth = random.nextInt(10) == 0 ? null : LocalDate.of(1940 + random.nextInt(65), 1 + random.nextInt(12), 1).toString();
-        people.add(customer(id, birth, random.nextBoolean() ? "F" : "M", random.nextInt(5) == 0 ? null : "2023-01-01"));
+        String birth =
+            random.nextInt(10) == 0
+                ? null
+                : LocalDate.of(1940 + random.nextInt(65), 1 + random.nextInt(12), 1).toString();
+        people.add(
+            customer(
+                id,
+                birth,
+                random.nextBoolean() ? "F" : "M",
+                random.nextInt(5) == 0 ? null : "2023-01-01"));
       }
-      int orders = random.nextInt(10) == 0 && inCustomers ? 0 : 1 + (int) Math.abs(random.nextGaussian() * 6);
+      int orders =
+          random.nextInt(10) == 0 && inCustomers
+              ? 0
+              : 1 + (int) Math.abs(random.nextGaussian() * 6);
       if (orders > 0 || inCustomers) expectedIds.add(id);
       String favourite = brands[random.nextInt(brands.length)];
       for (int o = 0; o < orders; o++) {
@@ -86,7 +97,8 @@ class AggregatesPropertyTest {
         }
       }
       if (orders == 0 && random.nextInt(4) == 0) {
-        lines.add(line(id, "RX" + c, AS_OF.minusDays(10).toString(), "12.00").asReturn()); // only returns
+        lines.add(
+            line(id, "RX" + c, AS_OF.minusDays(10).toString(), "12.00").asReturn()); // only returns
       }
     }
     transactions = Fixtures.transactions(spark, lines).cache();
@@ -101,12 +113,17 @@ class AggregatesPropertyTest {
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     try {
       Dataset<Row> features =
-          CustomerFeatures.compute(transactions, customers, AS_OF, FeatureRules.from(CONFIG)).cache();
+          CustomerFeatures.compute(transactions, customers, AS_OF, FeatureRules.from(CONFIG))
+              .cache();
       Tables t =
           new Tables(
               features.orderBy(FeaturesColumns.CUSTOMER_ID).collectAsList(),
-              SegmentJob.segments(features, SegmentRules.from(CONFIG)).orderBy(CustomerSegmentsColumns.CUSTOMER_ID).collectAsList(),
-              ValueJob.values(features, ValueRules.from(CONFIG)).orderBy(CustomerValuesColumns.CUSTOMER_ID).collectAsList());
+              SegmentJob.segments(features, SegmentRules.from(CONFIG))
+                  .orderBy(CustomerSegmentsColumns.CUSTOMER_ID)
+                  .collectAsList(),
+              ValueJob.values(features, ValueRules.from(CONFIG))
+                  .orderBy(CustomerValuesColumns.CUSTOMER_ID)
+                  .collectAsList());
       features.unpersist();
       return t;
     } finally {
@@ -127,12 +144,23 @@ class AggregatesPropertyTest {
     Map<String, Set<String>> segmentLabels =
         Map.of(
             CustomerSegmentsColumns.RFM_SEGMENT,
-                Set.of("Champions", "Loyal", "Potential Loyalists", "New Customers", "Promising", "Need Attention",
-                    "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating", "No Purchases"),
+                Set.of(
+                    "Champions",
+                    "Loyal",
+                    "Potential Loyalists",
+                    "New Customers",
+                    "Promising",
+                    "Need Attention",
+                    "About to Sleep",
+                    "At Risk",
+                    "Can't Lose Them",
+                    "Hibernating",
+                    "No Purchases"),
             CustomerSegmentsColumns.LIFECYCLE_STAGE, Set.copyOf(LifecycleStages.STAGES),
             CustomerSegmentsColumns.ACTIVITY_STATUS, Set.of("active", "dormant", "lost", "none"),
             CustomerSegmentsColumns.TARGET_FLAG, Set.of("core", "potential", "non-target"),
-            CustomerSegmentsColumns.PREFERENCE_CLASS, Set.of("brand-loyal", "price-sensitive", "category-explorer", "none"));
+            CustomerSegmentsColumns.PREFERENCE_CLASS,
+                Set.of("brand-loyal", "price-sensitive", "category-explorer", "none"));
     Set<String> bands = Set.of("low", "medium", "high", "none");
     Map<String, Set<String>> valueLabels =
         Map.of(
@@ -146,11 +174,17 @@ class AggregatesPropertyTest {
     assertOneLabelEach(one.segments(), CustomerSegmentsColumns.CUSTOMER_ID, segmentLabels);
     assertOneLabelEach(one.values(), CustomerValuesColumns.CUSTOMER_ID, valueLabels);
 
-    // The top-share rule puts exactly ceil(20%) of spenders in high by rank; the order bar may add more.
-    long spenders = one.values().stream().filter(r -> r.<Long>getAs(CustomerValuesColumns.VALUE_RANK) != null).count();
+    // The top-share rule puts exactly ceil(20%) of spenders in high by rank; the order bar may add
+    // more.
+    long spenders =
+        one.values().stream()
+            .filter(r -> r.<Long>getAs(CustomerValuesColumns.VALUE_RANK) != null)
+            .count();
     long highByRank =
         one.values().stream()
-            .filter(r -> r.<String>getAs(CustomerValuesColumns.VALUE_TIER_REASON).contains("<= top 20%"))
+            .filter(
+                r ->
+                    r.<String>getAs(CustomerValuesColumns.VALUE_TIER_REASON).contains("<= top 20%"))
             .count();
     assertThat(highByRank).isEqualTo((long) Math.ceil(spenders * 0.2));
   }
@@ -160,7 +194,9 @@ class AggregatesPropertyTest {
     Set<String> ids = new HashSet<>();
     Map<String, Map<String, Integer>> counts = new HashMap<>();
     for (Row r : rows) {
-      assertThat(ids.add(r.getAs(idColumn))).as("duplicate customer %s", (Object) r.getAs(idColumn)).isTrue();
+      assertThat(ids.add(r.getAs(idColumn)))
+          .as("duplicate customer %s", (Object) r.getAs(idColumn))
+          .isTrue();
       labels.forEach(
           (column, allowed) -> {
             String label = r.getAs(column);

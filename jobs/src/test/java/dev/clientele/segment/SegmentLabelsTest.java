@@ -23,12 +23,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkTestExtension.class)
 class SegmentLabelsTest {
   static SegmentRules rules(String... overrides) {
-    return SegmentRules.from(ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele"));
+    return SegmentRules.from(
+        ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele"));
   }
 
-  static Map<String, Row> segments(SparkSession spark, List<FeatureRows> rows, String... overrides) {
+  static Map<String, Row> segments(
+      SparkSession spark, List<FeatureRows> rows, String... overrides) {
     Dataset<Row> out = SegmentJob.segments(FeatureRows.frame(spark, rows), rules(overrides));
-    assertThat(out.schema().fieldNames()).containsExactly(CustomerSegmentsColumns.SCHEMA.fieldNames());
+    assertThat(out.schema().fieldNames())
+        .containsExactly(CustomerSegmentsColumns.SCHEMA.fieldNames());
     return out.collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getAs(CustomerSegmentsColumns.CUSTOMER_ID), r -> r));
   }
@@ -42,7 +45,13 @@ class SegmentLabelsTest {
   static List<FeatureRows> ladder() {
     List<FeatureRows> rows = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
-      rows.add(buyer("C" + i).recency(i).firstAgo(400).orders(i, i + 1).spend(i * 10 + ".00").meanGap(100.0));
+      rows.add(
+          buyer("C" + i)
+              .recency(i)
+              .firstAgo(400)
+              .orders(i, i + 1)
+              .spend(i * 10 + ".00")
+              .meanGap(100.0));
     }
     rows.add(prospect("P"));
     return rows;
@@ -51,7 +60,8 @@ class SegmentLabelsTest {
   @Test
   void rfmScoresCodesAndSegmentsFromQuantileCuts(SparkSession spark) {
     Map<String, Row> out = segments(spark, ladder());
-    // Cuts of 1..10 at p20..p80 are 2.8, 4.6, 6.4, 8.2: values 1-2 score 1 ... 9-10 score 5; R reversed.
+    // Cuts of 1..10 at p20..p80 are 2.8, 4.6, 6.4, 8.2: values 1-2 score 1 ... 9-10 score 5; R
+    // reversed.
     assertThat(s(out, "C1", CustomerSegmentsColumns.RFM_CODE)).isEqualTo("511");
     assertThat(s(out, "C3", CustomerSegmentsColumns.RFM_CODE)).isEqualTo("422");
     assertThat(s(out, "C5", CustomerSegmentsColumns.RFM_CODE)).isEqualTo("333");
@@ -69,11 +79,13 @@ class SegmentLabelsTest {
             "rfm_code=155: R1 recency_days 10 in [8.20, +inf); F5 order_count 10 in (8.20, +inf];"
                 + " M5 net_spend 100.00 in (82.00, +inf]");
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_SEGMENT_REASON))
-        .isEqualTo("rfm_segment=Can't Lose Them: R1 F5 on the 1-5 grid in r 1-2, f 5-5 (priority 9)");
+        .isEqualTo(
+            "rfm_segment=Can't Lose Them: R1 F5 on the 1-5 grid in r 1-2, f 5-5 (priority 9)");
     assertThat(s(out, "P", CustomerSegmentsColumns.RFM_SEGMENT)).isEqualTo("No Purchases");
     assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE)).isNull();
     assertThat(s(out, "P", CustomerSegmentsColumns.R_SCORE)).isNull();
-    assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE_REASON)).isEqualTo("rfm_code=null: no purchase up to as-of");
+    assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE_REASON))
+        .isEqualTo("rfm_code=null: no purchase up to as-of");
   }
 
   @Test
@@ -83,11 +95,14 @@ class SegmentLabelsTest {
     long[] orders = {1, 1, 1, 1, 2, 3};
     for (int i = 0; i < orders.length; i++) rows.add(buyer("T" + i).orders(orders[i], orders[i]));
     Map<String, Row> out = segments(spark, rows);
-    for (int i = 0; i < 4; i++) assertThat(s(out, "T" + i, CustomerSegmentsColumns.F_SCORE)).isEqualTo("1");
+    for (int i = 0; i < 4; i++)
+      assertThat(s(out, "T" + i, CustomerSegmentsColumns.F_SCORE)).isEqualTo("1");
     assertThat(s(out, "T4", CustomerSegmentsColumns.F_SCORE)).isEqualTo("4");
     assertThat(s(out, "T5", CustomerSegmentsColumns.F_SCORE)).isEqualTo("5");
-    // Same recency for all: every cut equals it, so everyone has the top R... no cut lies above: R1.
-    for (int i = 0; i < 6; i++) assertThat(s(out, "T" + i, CustomerSegmentsColumns.R_SCORE)).isEqualTo("1");
+    // Same recency for all: every cut equals it, so everyone has the top R... no cut lies above:
+    // R1.
+    for (int i = 0; i < 6; i++)
+      assertThat(s(out, "T" + i, CustomerSegmentsColumns.R_SCORE)).isEqualTo("1");
   }
 
   @Test
@@ -109,15 +124,40 @@ class SegmentLabelsTest {
             prospect("prospect"),
             buyer("churned-366").recency(366),
             buyer("not-churned-365").recency(365),
-            buyer("reactivated-90").recency(10).firstAgo(900).orders(3, 5).reactivatedAgo(90).meanGap(30.0),
-            buyer("reactivated-91").recency(10).firstAgo(900).orders(3, 5).reactivatedAgo(91).meanGap(30.0),
+            buyer("reactivated-90")
+                .recency(10)
+                .firstAgo(900)
+                .orders(3, 5)
+                .reactivatedAgo(90)
+                .meanGap(30.0),
+            buyer("reactivated-91")
+                .recency(10)
+                .firstAgo(900)
+                .orders(3, 5)
+                .reactivatedAgo(91)
+                .meanGap(30.0),
             buyer("new-90").recency(90),
             buyer("single-91").recency(91),
             buyer("overdue-61").recency(61).firstAgo(400).orders(5, 5).meanGap(30.0),
             buyer("on-time-60").recency(60).firstAgo(400).orders(5, 5).meanGap(30.0),
-            buyer("falling").recency(10).firstAgo(400).orders(5, 5).meanGap(30.0).trend("49.99", "100.00"),
-            buyer("half").recency(10).firstAgo(400).orders(5, 5).meanGap(30.0).trend("50.00", "100.00"),
-            buyer("rising").recency(10).firstAgo(400).orders(5, 5).meanGap(30.0).trend("100.01", "100.00"));
+            buyer("falling")
+                .recency(10)
+                .firstAgo(400)
+                .orders(5, 5)
+                .meanGap(30.0)
+                .trend("49.99", "100.00"),
+            buyer("half")
+                .recency(10)
+                .firstAgo(400)
+                .orders(5, 5)
+                .meanGap(30.0)
+                .trend("50.00", "100.00"),
+            buyer("rising")
+                .recency(10)
+                .firstAgo(400)
+                .orders(5, 5)
+                .meanGap(30.0)
+                .trend("100.01", "100.00"));
     Map<String, Row> out = segments(spark, rows);
     Map<String, String> stage = new java.util.TreeMap<>();
     out.forEach((k, v) -> stage.put(k, v.getAs(CustomerSegmentsColumns.LIFECYCLE_STAGE)));
@@ -141,15 +181,18 @@ class SegmentLabelsTest {
     assertThat(s(out, "overdue-61", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
         .isEqualTo("lifecycle_stage=declining: recency_days 61 > mean gap 30.0 x 2.0");
     assertThat(s(out, "falling", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo("lifecycle_stage=declining: spend_last_90d 49.99 < 0.50 x spend_prev_90d 100.00");
+        .isEqualTo(
+            "lifecycle_stage=declining: spend_last_90d 49.99 < 0.50 x spend_prev_90d 100.00");
     assertThat(s(out, "reactivated-90", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo("lifecycle_stage=reactivated: bought on 2026-08-23 after a gap over 365 days, 90 days ago <= 90");
+        .isEqualTo(
+            "lifecycle_stage=reactivated: bought on 2026-08-23 after a gap over 365 days, 90 days ago <= 90");
     assertThat(s(out, "new-90", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
         .isEqualTo("lifecycle_stage=new: first purchase 2026-08-23, 90 days ago <= 90");
     // Activity: active up to 90 days, dormant up to 365, lost beyond; none without purchases.
     assertThat(s(out, "new-90", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("active");
     assertThat(s(out, "single-91", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("dormant");
-    assertThat(s(out, "not-churned-365", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("dormant");
+    assertThat(s(out, "not-churned-365", CustomerSegmentsColumns.ACTIVITY_STATUS))
+        .isEqualTo("dormant");
     assertThat(s(out, "churned-366", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("lost");
     assertThat(s(out, "prospect", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("none");
     assertThat(s(out, "churned-366", CustomerSegmentsColumns.ACTIVITY_STATUS_REASON))
@@ -163,7 +206,13 @@ class SegmentLabelsTest {
     // Customer i: recency i, i orders, 10 x i spend: scores R = 6 - i, F = M = i; mean (6 + i) / 3.
     List<FeatureRows> rows = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
-      rows.add(buyer("C" + i).recency(i).firstAgo(400).orders(i, 3).spend(i * 10 + ".00").meanGap(100.0));
+      rows.add(
+          buyer("C" + i)
+              .recency(i)
+              .firstAgo(400)
+              .orders(i, 3)
+              .spend(i * 10 + ".00")
+              .meanGap(100.0));
     }
     rows.add(prospect("P"));
     Map<String, Row> out = segments(spark, rows, "segment.target.core-min-rfm-mean=3.5");
@@ -171,7 +220,8 @@ class SegmentLabelsTest {
     assertThat(s(out, "C5", CustomerSegmentsColumns.TARGET_FLAG_REASON))
         .isEqualTo("target_flag=core: active, mean RFM score 3.67 >= 3.50");
     assertThat(s(out, "C4", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("potential");
-    assertThat(s(out, "C2", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("potential"); // 2.67 >= 2.5
+    assertThat(s(out, "C2", CustomerSegmentsColumns.TARGET_FLAG))
+        .isEqualTo("potential"); // 2.67 >= 2.5
     assertThat(s(out, "C1", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("non-target"); // 2.33
     assertThat(s(out, "C1", CustomerSegmentsColumns.TARGET_FLAG_REASON))
         .isEqualTo("target_flag=non-target: mean RFM score 2.33 < 2.50, lifecycle_stage stable");
@@ -214,20 +264,38 @@ class SegmentLabelsTest {
         .isEqualTo(
             "preference_class=none: top_brand_share 0.0000 < 0.70, discount_share 0.0000 < 0.10, category_count 4 < 5");
     Map<String, Row> priceFirst =
-        segments(spark, rows, "segment.preference.precedence=[price-sensitive, brand-loyal, category-explorer]");
-    assertThat(s(priceFirst, "both", CustomerSegmentsColumns.PREFERENCE_CLASS)).isEqualTo("price-sensitive");
+        segments(
+            spark,
+            rows,
+            "segment.preference.precedence=[price-sensitive, brand-loyal, category-explorer]");
+    assertThat(s(priceFirst, "both", CustomerSegmentsColumns.PREFERENCE_CLASS))
+        .isEqualTo("price-sensitive");
   }
 
   @Test
   void cutPointsAreStoredPerRun(SparkSession spark) {
     List<Row> cuts =
-        SegmentJob.cutpoints(FeatureRows.frame(spark, ladder()), FeatureRows.AS_OF, rules()).collectAsList();
+        SegmentJob.cutpoints(FeatureRows.frame(spark, ladder()), FeatureRows.AS_OF, rules())
+            .collectAsList();
     assertThat(cuts).hasSize(12);
-    assertThat(cuts.stream().map(r -> r.getString(1) + "/" + r.getString(2) + "=" + r.get(3)).sorted().toList())
+    assertThat(
+            cuts.stream()
+                .map(r -> r.getString(1) + "/" + r.getString(2) + "=" + r.get(3))
+                .sorted()
+                .toList())
         .containsExactly(
-            "rfm_frequency/p20=2.8", "rfm_frequency/p40=4.6", "rfm_frequency/p60=6.4", "rfm_frequency/p80=8.2",
-            "rfm_monetary/p20=28.0", "rfm_monetary/p40=46.0", "rfm_monetary/p60=64.0", "rfm_monetary/p80=82.0",
-            "rfm_recency/p20=2.8", "rfm_recency/p40=4.6", "rfm_recency/p60=6.4", "rfm_recency/p80=8.2");
+            "rfm_frequency/p20=2.8",
+            "rfm_frequency/p40=4.6",
+            "rfm_frequency/p60=6.4",
+            "rfm_frequency/p80=8.2",
+            "rfm_monetary/p20=28.0",
+            "rfm_monetary/p40=46.0",
+            "rfm_monetary/p60=64.0",
+            "rfm_monetary/p80=82.0",
+            "rfm_recency/p20=2.8",
+            "rfm_recency/p40=4.6",
+            "rfm_recency/p60=6.4",
+            "rfm_recency/p80=8.2");
     assertThat(cuts.get(0).getDate(0)).isEqualTo(java.sql.Date.valueOf(FeatureRows.AS_OF));
   }
 
@@ -242,7 +310,11 @@ class SegmentLabelsTest {
   @Test
   void onlyProspectsAllGetTheNoPurchaseSegment(SparkSession spark) {
     Map<String, Row> out = segments(spark, List.of(prospect("A"), prospect("B")));
-    assertThat(out.values()).allSatisfy(r -> assertThat(r.<String>getAs(CustomerSegmentsColumns.RFM_SEGMENT)).isEqualTo("No Purchases"));
+    assertThat(out.values())
+        .allSatisfy(
+            r ->
+                assertThat(r.<String>getAs(CustomerSegmentsColumns.RFM_SEGMENT))
+                    .isEqualTo("No Purchases"));
   }
 
   @Test

@@ -39,7 +39,8 @@ class TieringRankTest {
   private record Ranked(Long rank, BigDecimal running, Long n, BigDecimal total) {}
 
   private static Dataset<Row> frame(SparkSession spark, DataType type, List<Row> rows) {
-    StructType schema = new StructType().add("id", DataTypes.StringType, false).add("v", type, true);
+    StructType schema =
+        new StructType().add("id", DataTypes.StringType, false).add("v", type, true);
     return spark.createDataFrame(rows, schema);
   }
 
@@ -48,7 +49,11 @@ class TieringRankTest {
     for (Row r : Tiering.rank(rows, col("v"), "id", OUT).collectAsList()) {
       out.put(
           r.getAs("id"),
-          new Ranked(r.getAs(OUT.rank()), r.getAs(OUT.running()), r.getAs(OUT.count()), r.getAs(OUT.total())));
+          new Ranked(
+              r.getAs(OUT.rank()),
+              r.getAs(OUT.running()),
+              r.getAs(OUT.count()),
+              r.getAs(OUT.total())));
     }
     return out;
   }
@@ -57,15 +62,19 @@ class TieringRankTest {
   private static Map<String, Ranked> expected(List<Row> rows) {
     List<Row> valued = new ArrayList<>(rows.stream().filter(r -> !r.isNullAt(1)).toList());
     valued.sort(
-        Comparator.comparing((Row r) -> (BigDecimal) r.get(1)).reversed().thenComparing(r -> r.getString(0)));
-    BigDecimal total = valued.stream().map(r -> (BigDecimal) r.get(1)).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Comparator.comparing((Row r) -> (BigDecimal) r.get(1))
+            .reversed()
+            .thenComparing(r -> r.getString(0)));
+    BigDecimal total =
+        valued.stream().map(r -> (BigDecimal) r.get(1)).reduce(BigDecimal.ZERO, BigDecimal::add);
     Map<String, Ranked> out = new HashMap<>();
     BigDecimal running = BigDecimal.ZERO;
     for (int i = 0; i < valued.size(); i++) {
       running = running.add((BigDecimal) valued.get(i).get(1));
       out.put(valued.get(i).getString(0), new Ranked(i + 1L, running, (long) valued.size(), total));
     }
-    for (Row r : rows) if (r.isNullAt(1)) out.put(r.getString(0), new Ranked(null, null, null, null));
+    for (Row r : rows)
+      if (r.isNullAt(1)) out.put(r.getString(0), new Ranked(null, null, null, null));
     return out;
   }
 
@@ -134,7 +143,9 @@ class TieringRankTest {
     for (int i = 0; i < values.length; i++) rows.add(RowFactory.create("c" + i, values[i]));
     rows.add(RowFactory.create("c9", null));
     Map<String, Long> rank = new HashMap<>();
-    for (Row r : Tiering.rank(frame(spark, DataTypes.DoubleType, rows), col("v"), "id", OUT).collectAsList()) {
+    for (Row r :
+        Tiering.rank(frame(spark, DataTypes.DoubleType, rows), col("v"), "id", OUT)
+            .collectAsList()) {
       rank.put(r.getAs("id"), r.getAs(OUT.rank()));
     }
     Map<String, Long> expected = new HashMap<>();
@@ -162,7 +173,20 @@ class TieringRankTest {
         if (s > 3) edges.set(s - 2, Double.NaN);
       }
       edges.sort(Comparator.comparing((Double d) -> d, Double::compare));
-      for (Double v : new Double[] {null, Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, -1.0, 0.0, 0.5, 3.0, 3.5, 7.0, 8.0}) {
+      for (Double v :
+          new Double[] {
+            null,
+            Double.NaN,
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            -1.0,
+            0.0,
+            0.5,
+            3.0,
+            3.5,
+            7.0,
+            8.0
+          }) {
         rows.add(RowFactory.create(edges, v));
       }
     }
@@ -175,8 +199,11 @@ class TieringRankTest {
         Tiering.edgesAbove(spark.createDataFrame(rows, schema), "edges", col("v"), "above")
             .withColumn(
                 "counted",
-                when(col("v").isNotNull(), coalesce(size(filter(col("edges"), e -> e.gt(col("v")))), lit(0))));
-    List<Row> differ = searched.where(col("above").eqNullSafe(col("counted")).unary_$bang()).collectAsList();
+                when(
+                    col("v").isNotNull(),
+                    coalesce(size(filter(col("edges"), e -> e.gt(col("v")))), lit(0))));
+    List<Row> differ =
+        searched.where(col("above").eqNullSafe(col("counted")).unary_$bang()).collectAsList();
     assertThat(differ).isEmpty();
     assertThat(searched.count()).isEqualTo(rows.size());
   }

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkTestExtension.class)
 class MembershipPointsTest {
   static PointsRules rules(String... overrides) {
-    return PointsRules.from(ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.value.points"));
+    return PointsRules.from(
+        ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.value.points"));
   }
 
   @Test
-  void linePointsApplyRateProductCategoryAndEventMultipliersAndReverseOnReturns(SparkSession spark) {
+  void linePointsApplyRateProductCategoryAndEventMultipliersAndReverseOnReturns(
+      SparkSession spark) {
     PointsRules rules =
         rules(
             "value.points.rate=1.5",
@@ -30,7 +32,9 @@ class MembershipPointsTest {
         Fixtures.transactions(
                 spark,
                 line("A", "O1", "2026-11-10", "10.50"), // floor(15.75) = 15
-                line("A", "O2", "2026-11-10", "10.50").product("P9").category("C7"), // product wins: 31.5 -> 31
+                line("A", "O2", "2026-11-10", "10.50")
+                    .product("P9")
+                    .category("C7"), // product wins: 31.5 -> 31
                 line("A", "O3", "2026-11-10", "10.50").category("C7"), // 47.25 -> 47
                 line("A", "O4", "2026-11-11", "10.50"), // event x2: 31.5 -> 31
                 line("A", "R1", "2026-11-12", "10.50").asReturn(), // -15
@@ -47,8 +51,11 @@ class MembershipPointsTest {
   @Test
   void lastExpiryIsTheMostRecentExpiryDayOnOrBeforeAsOf() {
     PointsRules rules = rules("value.points.expiry-month-day=\"03-31\"");
-    assertThat(rules.lastExpiry(LocalDate.parse("2026-03-31"))).isEqualTo(LocalDate.parse("2026-03-31"));
-    assertThat(rules.lastExpiry(LocalDate.parse("2026-03-30"))).isEqualTo(LocalDate.parse("2025-03-31"));
-    assertThat(rules.lastExpiry(LocalDate.parse("2026-11-21"))).isEqualTo(LocalDate.parse("2026-03-31"));
+    assertThat(rules.lastExpiry(LocalDate.parse("2026-03-31")))
+        .isEqualTo(LocalDate.parse("2026-03-31"));
+    assertThat(rules.lastExpiry(LocalDate.parse("2026-03-30")))
+        .isEqualTo(LocalDate.parse("2025-03-31"));
+    assertThat(rules.lastExpiry(LocalDate.parse("2026-11-21")))
+        .isEqualTo(LocalDate.parse("2026-03-31"));
   }
 }

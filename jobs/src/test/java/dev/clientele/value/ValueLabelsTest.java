@@ -25,12 +25,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkTestExtension.class)
 class ValueLabelsTest {
   static ValueRules rules(String... overrides) {
-    return ValueRules.from(ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele"));
+    return ValueRules.from(
+        ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele"));
   }
 
   static Map<String, Row> values(SparkSession spark, List<FeatureRows> rows, String... overrides) {
     Dataset<Row> out = ValueJob.values(FeatureRows.frame(spark, rows), rules(overrides));
-    assertThat(out.schema().fieldNames()).containsExactly(CustomerValuesColumns.SCHEMA.fieldNames());
+    assertThat(out.schema().fieldNames())
+        .containsExactly(CustomerValuesColumns.SCHEMA.fieldNames());
     return out.collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getAs(CustomerValuesColumns.CUSTOMER_ID), r -> r));
   }
@@ -46,7 +48,9 @@ class ValueLabelsTest {
     return v == null ? null : v.toString();
   }
 
-  /** S01..S10 spend 100, 90, ..., 10; S10 has 24 orders, S09 23; plus zero, negative and a prospect. */
+  /**
+   * S01..S10 spend 100, 90, ..., 10; S10 has 24 orders, S09 23; plus zero, negative and a prospect.
+   */
   static List<FeatureRows> spenders() {
     List<FeatureRows> rows = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
@@ -67,18 +71,29 @@ class ValueLabelsTest {
     assertThat(column(out, CustomerValuesColumns.VALUE_TIER))
         .containsExactlyInAnyOrderEntriesOf(
             Map.ofEntries(
-                Map.entry("S01", "high"), Map.entry("S02", "high"), Map.entry("S03", "medium"),
-                Map.entry("S04", "medium"), Map.entry("S05", "medium"), Map.entry("S06", "low"),
-                Map.entry("S07", "low"), Map.entry("S08", "low"), Map.entry("S09", "low"),
-                Map.entry("S10", "high"), Map.entry("Z", "none"), Map.entry("NEG", "none"), Map.entry("P", "none")));
+                Map.entry("S01", "high"),
+                Map.entry("S02", "high"),
+                Map.entry("S03", "medium"),
+                Map.entry("S04", "medium"),
+                Map.entry("S05", "medium"),
+                Map.entry("S06", "low"),
+                Map.entry("S07", "low"),
+                Map.entry("S08", "low"),
+                Map.entry("S09", "low"),
+                Map.entry("S10", "high"),
+                Map.entry("Z", "none"),
+                Map.entry("NEG", "none"),
+                Map.entry("P", "none")));
     assertThat(s(out, "S01", CustomerValuesColumns.VALUE_TIER_REASON))
         .isEqualTo("value_tier=high: net_spend 100.00 rank 1 of 10 <= top 20% (2)");
     assertThat(s(out, "S03", CustomerValuesColumns.VALUE_TIER_REASON))
         .isEqualTo("value_tier=medium: net_spend 80.00 rank 3 of 10 <= top 50% (5)");
     assertThat(s(out, "S06", CustomerValuesColumns.VALUE_TIER_REASON))
         .isEqualTo("value_tier=low: net_spend 50.00 rank 6 of 10 > top 50% (5)");
-    assertThat(s(out, "S10", CustomerValuesColumns.VALUE_TIER_REASON)).isEqualTo("value_tier=high: order_count 24 >= 24");
-    assertThat(s(out, "NEG", CustomerValuesColumns.VALUE_TIER_REASON)).isEqualTo("value_tier=none: net_spend -5.00 <= 0");
+    assertThat(s(out, "S10", CustomerValuesColumns.VALUE_TIER_REASON))
+        .isEqualTo("value_tier=high: order_count 24 >= 24");
+    assertThat(s(out, "NEG", CustomerValuesColumns.VALUE_TIER_REASON))
+        .isEqualTo("value_tier=none: net_spend -5.00 <= 0");
     assertThat(s(out, "S01", CustomerValuesColumns.VALUE_RANK)).isEqualTo("1");
     assertThat(s(out, "S10", CustomerValuesColumns.VALUE_RANK)).isEqualTo("10");
     assertThat(s(out, "Z", CustomerValuesColumns.VALUE_RANK)).isNull();
@@ -94,9 +109,11 @@ class ValueLabelsTest {
     assertThat(s(out, "S09", CustomerValuesColumns.ABC_GRADE)).isEqualTo("C");
     assertThat(s(out, "Z", CustomerValuesColumns.ABC_GRADE)).isEqualTo("none");
     assertThat(s(out, "S06", CustomerValuesColumns.ABC_GRADE_REASON))
-        .isEqualTo("abc_grade=B: net_spend 50.00 rank 6, revenue of higher-ranked spenders 72.73% < 90%");
+        .isEqualTo(
+            "abc_grade=B: net_spend 50.00 rank 6, revenue of higher-ranked spenders 72.73% < 90%");
     assertThat(s(out, "S09", CustomerValuesColumns.ABC_GRADE_REASON))
-        .isEqualTo("abc_grade=C: net_spend 20.00 rank 9, revenue of higher-ranked spenders 94.55% >= 90%");
+        .isEqualTo(
+            "abc_grade=C: net_spend 20.00 rank 9, revenue of higher-ranked spenders 94.55% >= 90%");
   }
 
   @Test
@@ -105,12 +122,18 @@ class ValueLabelsTest {
     Map<String, Row> out =
         values(
             spark,
-            List.of(buyer("A").spend("100.00"), buyer("D").spend("50.00"), buyer("C").spend("50.00"),
-                buyer("B").spend("50.00"), buyer("E").spend("10.00")));
+            List.of(
+                buyer("A").spend("100.00"),
+                buyer("D").spend("50.00"),
+                buyer("C").spend("50.00"),
+                buyer("B").spend("50.00"),
+                buyer("E").spend("10.00")));
     assertThat(column(out, CustomerValuesColumns.VALUE_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("A", "high", "B", "medium", "C", "medium", "D", "low", "E", "low"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("A", "high", "B", "medium", "C", "medium", "D", "low", "E", "low"));
     assertThat(column(out, CustomerValuesColumns.VALUE_RANK))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("A", "1", "B", "2", "C", "3", "D", "4", "E", "5"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("A", "1", "B", "2", "C", "3", "D", "4", "E", "5"));
   }
 
   @Test
@@ -118,16 +141,23 @@ class ValueLabelsTest {
     Map<String, Row> out =
         values(
             spark,
-            List.of(buyer("W").spend("50.00"), buyer("X").spend("30.00"), buyer("Y").spend("10.00"),
-                buyer("Z").spend("10.00"), buyer("N").spend("0.00")),
+            List.of(
+                buyer("W").spend("50.00"),
+                buyer("X").spend("30.00"),
+                buyer("Y").spend("10.00"),
+                buyer("Z").spend("10.00"),
+                buyer("N").spend("0.00")),
             "value.tier.rule=pareto");
     // W and X cover exactly 80%; Y's predecessors hold 80%, not below it.
     assertThat(column(out, CustomerValuesColumns.VALUE_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("W", "high", "X", "high", "Y", "medium", "Z", "medium", "N", "none"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("W", "high", "X", "high", "Y", "medium", "Z", "medium", "N", "none"));
     assertThat(s(out, "Y", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=medium: net_spend 10.00 rank 3, revenue of higher-ranked spenders 80.00% < 95%");
+        .isEqualTo(
+            "value_tier=medium: net_spend 10.00 rank 3, revenue of higher-ranked spenders 80.00% < 95%");
     assertThat(s(out, "X", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=high: net_spend 30.00 rank 2, revenue of higher-ranked spenders 50.00% < 80%");
+        .isEqualTo(
+            "value_tier=high: net_spend 30.00 rank 2, revenue of higher-ranked spenders 50.00% < 80%");
   }
 
   static List<FeatureRows> bandRows() {
@@ -142,13 +172,17 @@ class ValueLabelsTest {
   void threeBandTiersByTertilesWithUnknownMargin(SparkSession spark) {
     Map<String, Row> out = values(spark, bandRows());
     assertThat(column(out, CustomerValuesColumns.FREQUENCY_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
     assertThat(column(out, CustomerValuesColumns.MONETARY_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
     assertThat(column(out, CustomerValuesColumns.AOV_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
     assertThat(column(out, CustomerValuesColumns.MARGIN_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("F1", "low", "F2", "high", "F3", "unknown", "P", "none"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("F1", "low", "F2", "high", "F3", "unknown", "P", "none"));
     assertThat(s(out, "F2", CustomerValuesColumns.FREQUENCY_TIER_REASON))
         .isEqualTo("frequency_tier=medium: order_count 2.00 in (1.67, 2.33] (tertile cuts)");
     assertThat(s(out, "F3", CustomerValuesColumns.MARGIN_TIER_REASON))
@@ -162,9 +196,14 @@ class ValueLabelsTest {
   @Test
   void fixedBandThresholdsReadFromTheThresholdOn(SparkSession spark) {
     Map<String, Row> out =
-        values(spark, bandRows(), "value.bands.frequency.rule=fixed", "value.bands.frequency.thresholds=[2, 3]");
+        values(
+            spark,
+            bandRows(),
+            "value.bands.frequency.rule=fixed",
+            "value.bands.frequency.thresholds=[2, 3]");
     assertThat(column(out, CustomerValuesColumns.FREQUENCY_TIER))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
     assertThat(s(out, "F2", CustomerValuesColumns.FREQUENCY_TIER_REASON))
         .isEqualTo("frequency_tier=medium: order_count 2.00 in [2.00, 3.00) (fixed thresholds)");
     assertThat(s(out, "F3", CustomerValuesColumns.FREQUENCY_TIER_REASON))
@@ -177,20 +216,28 @@ class ValueLabelsTest {
         values(
             spark,
             List.of(
-                buyer("M1").lifetime("999.99"), buyer("M2").lifetime("1000.00"), buyer("M3").lifetime("4999.99"),
-                buyer("M4").lifetime("5000.00"), buyer("M5").lifetime("20000.00"), buyer("M6").lifetime("-5.00")));
+                buyer("M1").lifetime("999.99"),
+                buyer("M2").lifetime("1000.00"),
+                buyer("M3").lifetime("4999.99"),
+                buyer("M4").lifetime("5000.00"),
+                buyer("M5").lifetime("20000.00"),
+                buyer("M6").lifetime("-5.00")));
     assertThat(column(out, CustomerValuesColumns.MEMBERSHIP_TIER))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("M1", "regular", "M2", "silver", "M3", "silver", "M4", "gold", "M5", "diamond", "M6", "regular"));
+            Map.of(
+                "M1", "regular", "M2", "silver", "M3", "silver", "M4", "gold", "M5", "diamond",
+                "M6", "regular"));
     assertThat(s(out, "M1", CustomerValuesColumns.MEMBERSHIP_TIER_REASON))
         .isEqualTo("membership_tier=regular: lifetime_net_spend 999.99 < silver 1000.00");
     assertThat(s(out, "M2", CustomerValuesColumns.MEMBERSHIP_TIER_REASON))
         .isEqualTo("membership_tier=silver: lifetime_net_spend 1000.00 >= 1000.00");
     assertThat(column(out, CustomerValuesColumns.MEMBERSHIP_DISCOUNT))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("M1", "0.9", "M2", "0.85", "M3", "0.85", "M4", "0.8", "M5", "0.75", "M6", "0.9"));
+            Map.of(
+                "M1", "0.9", "M2", "0.85", "M3", "0.85", "M4", "0.8", "M5", "0.75", "M6", "0.9"));
     assertThat(s(out, "M3", CustomerValuesColumns.NEXT_MEMBERSHIP_TIER)).isEqualTo("gold");
-    assertThat(out.get("M3").<BigDecimal>getAs(CustomerValuesColumns.SPEND_TO_NEXT_TIER)).isEqualTo(new BigDecimal("0.01"));
+    assertThat(out.get("M3").<BigDecimal>getAs(CustomerValuesColumns.SPEND_TO_NEXT_TIER))
+        .isEqualTo(new BigDecimal("0.01"));
     assertThat(s(out, "M5", CustomerValuesColumns.NEXT_MEMBERSHIP_TIER)).isNull();
     assertThat(s(out, "M5", CustomerValuesColumns.SPEND_TO_NEXT_TIER)).isNull();
     assertThat(s(out, "M1", CustomerValuesColumns.POINTS_BALANCE)).isEqualTo("10");
@@ -199,7 +246,8 @@ class ValueLabelsTest {
   @Test
   void valueCutPointsAreStoredPerRun(SparkSession spark) {
     List<Row> cuts =
-        ValueJob.cutpoints(FeatureRows.frame(spark, spenders()), FeatureRows.AS_OF, rules()).collectAsList();
+        ValueJob.cutpoints(FeatureRows.frame(spark, spenders()), FeatureRows.AS_OF, rules())
+            .collectAsList();
     Map<String, Object> byName = new TreeMap<>();
     cuts.forEach(r -> byName.put(r.getString(1) + "/" + r.getString(2), r.get(3)));
     assertThat(byName).hasSize(19);
@@ -234,8 +282,10 @@ class ValueLabelsTest {
         .hasMessageContaining("exactly one tier must have min-spend 0");
     assertThatThrownBy(() -> rules("value.membership.tiers.gold.min-spend=1000"))
         .isInstanceOf(ConfigError.class)
-        .hasMessageContaining("have the same min-spend 1000.00; thresholds must be strictly ascending.");
-    assertThatThrownBy(() -> rules("value.bands.aov.rule=fixed", "value.bands.aov.thresholds=[5, 2]"))
+        .hasMessageContaining(
+            "have the same min-spend 1000.00; thresholds must be strictly ascending.");
+    assertThatThrownBy(
+            () -> rules("value.bands.aov.rule=fixed", "value.bands.aov.thresholds=[5, 2]"))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("'clientele.value.bands.aov.thresholds'")
         .hasMessageContaining("must be [medium-from, high-from], ascending, got [5.0, 2.0].");

@@ -15,38 +15,58 @@ public final class CustomerValuesColumns {
 
   public static final String AS_OF = "as_of";
   public static final String CUSTOMER_ID = "customer_id";
+
   /** Net spend in the features window (the value tier's measure). */
   public static final String NET_SPEND = "net_spend";
+
   public static final String ORDER_COUNT = "order_count";
-  /** 1 = biggest spender; by net spend descending, ties by customer id; null when net spend <= 0. */
+
+  /**
+   * 1 = biggest spender; by net spend descending, ties by customer id; null when net spend <= 0.
+   */
   public static final String VALUE_RANK = "value_rank";
+
   /** high, medium, low, none (net spend <= 0). */
   public static final String VALUE_TIER = "value_tier";
+
   public static final String VALUE_TIER_REASON = "value_tier_reason";
+
   /** A, B, C key-customer grade by cumulative revenue share; none when net spend <= 0. */
   public static final String ABC_GRADE = "abc_grade";
+
   public static final String ABC_GRADE_REASON = "abc_grade_reason";
+
   /** low, medium, high; none when ineligible (no orders / no positive spend). */
   public static final String FREQUENCY_TIER = "frequency_tier";
+
   public static final String FREQUENCY_TIER_REASON = "frequency_tier_reason";
   public static final String MONETARY_TIER = "monetary_tier";
   public static final String MONETARY_TIER_REASON = "monetary_tier_reason";
   public static final String AOV_TIER = "aov_tier";
   public static final String AOV_TIER_REASON = "aov_tier_reason";
+
   /** low, medium, high; unknown when cost is not known; none without orders. */
   public static final String MARGIN_TIER = "margin_tier";
+
   public static final String MARGIN_TIER_REASON = "margin_tier_reason";
+
   /** Cumulative net spend up to as-of (the membership tier's measure). */
   public static final String LIFETIME_NET_SPEND = "lifetime_net_spend";
+
   /** Configured membership tier name (default regular, silver, gold, diamond). */
   public static final String MEMBERSHIP_TIER = "membership_tier";
+
   public static final String MEMBERSHIP_TIER_REASON = "membership_tier_reason";
+
   /** The tier's price multiplier (0.90 = 10% off), metadata from config. */
   public static final String MEMBERSHIP_DISCOUNT = "membership_discount";
+
   /** The next tier up, null at the top. */
   public static final String NEXT_MEMBERSHIP_TIER = "next_membership_tier";
+
   /** Lifetime net spend still needed for the next tier, null at the top. */
   public static final String SPEND_TO_NEXT_TIER = "spend_to_next_tier";
+
   public static final String POINTS_EARNED = "points_earned";
   public static final String POINTS_REVERSED = "points_reversed";
   public static final String POINTS_EXPIRED = "points_expired";

@@ -25,8 +25,12 @@ public final class CustomersColumns {
   public static final String REGION = "region";
   public static final String SIGNUP_DATE = "signup_date";
   public static final String UPDATED_AT = "updated_at";
-  /** True when no customer source is configured and the row was derived from the transaction log. */
+
+  /**
+   * True when no customer source is configured and the row was derived from the transaction log.
+   */
   public static final String IS_DERIVED = "is_derived";
+
   public static final String INGEST_RUN_ID = "ingest_run_id";
 
   public static final StructType SCHEMA =
@@ -49,6 +53,7 @@ public final class CustomersColumns {
 
   /** customer_history: start of the interval in which this version of the attributes held. */
   public static final String VALID_FROM = "valid_from";
+
   /** customer_history: start of the next version, null while this version is current. */
   public static final String VALID_TO = "valid_to";
 

@@ -14,10 +14,15 @@ public final class FeatureFoldsColumns {
   private FeatureFoldsColumns() {}
 
   public static final String INGEST_RUN_ID = "ingest_run_id";
-  /** Fingerprint of the points rules the days were computed with; a change rebuilds customer_days. */
+
+  /**
+   * Fingerprint of the points rules the days were computed with; a change rebuilds customer_days.
+   */
   public static final String POINTS_RULES = "points_rules";
+
   /** How many days this fold recomputed (all days on a rebuild). */
   public static final String DAYS_REFRESHED = "days_refreshed";
+
   public static final String FOLDED_AT = "folded_at";
 
   public static final StructType SCHEMA =

@@ -7,81 +7,110 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code customer_features}: one row per customer and {@code as_of}, built from one scan of
- * silver transactions joined with customers. Every aggregate (segment, value, satisfaction) reads
- * only this table. Windows end on the as-of date inclusive; "window" is {@code
- * clientele.features.window-days} (default 365). "Purchase" means a non-return order; a customer with
- * only returns is a prospect with negative net spend. Attribute columns say "unknown" when missing.
- * The 90-day columns use {@code clientele.features.trend-days}.
+ * {@code customer_features}: one row per customer and {@code as_of}, built from one scan of silver
+ * transactions joined with customers. Every aggregate (segment, value, satisfaction) reads only
+ * this table. Windows end on the as-of date inclusive; "window" is {@code
+ * clientele.features.window-days} (default 365). "Purchase" means a non-return order; a customer
+ * with only returns is a prospect with negative net spend. Attribute columns say "unknown" when
+ * missing. The 90-day columns use {@code clientele.features.trend-days}.
  */
 public final class FeaturesColumns {
   private FeaturesColumns() {}
 
   public static final String AS_OF = "as_of";
   public static final String CUSTOMER_ID = "customer_id";
+
   /** Date of the first / last purchase (non-return order) ever, up to as-of; null for prospects. */
   public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+
   public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+
   /** Days from the last purchase to as-of; null for prospects. */
   public static final String RECENCY_DAYS = "recency_days";
+
   /** Distinct orders (non-return) in the window. */
   public static final String ORDER_COUNT = "order_count";
+
   /** Distinct orders ever, up to as-of. */
   public static final String LIFETIME_ORDER_COUNT = "lifetime_order_count";
+
   /** Distinct purchase days in the window. */
   public static final String PURCHASE_DAYS = "purchase_days";
-  /** Distinct purchase days ever, up to as-of (BG/NBD frequency in day periods is this minus one). */
+
+  /**
+   * Distinct purchase days ever, up to as-of (BG/NBD frequency in day periods is this minus one).
+   */
   public static final String LIFETIME_PURCHASE_DAYS = "lifetime_purchase_days";
+
   /**
    * Distinct 7-day periods with a purchase ever, up to as-of, counted from the customer's first
    * purchase day (days 0–6 are week 0); BG/NBD frequency in week periods is this minus one.
    */
   public static final String PURCHASE_WEEKS = "purchase_weeks";
+
   /**
    * Mean net spend per repeat purchase day ever, up to as-of: net spend of every purchase day after
    * the first (same-day orders merged, returns deducted) divided by their number; null with fewer
    * than two purchase days. The Gamma-Gamma model's m̄ (decimal).
    */
   public static final String REPEAT_MEAN_SPEND = "repeat_mean_spend";
+
   /** Net spend in the window, returns deducted (decimal). */
   public static final String NET_SPEND = "net_spend";
+
   /** Net spend ever, up to as-of (membership uses it). */
   public static final String LIFETIME_NET_SPEND = "lifetime_net_spend";
+
   /** Net spend / order count in the window; null when no orders. */
   public static final String AOV = "aov";
+
   /** Days from first purchase (or signup, if earlier) to as-of. */
   public static final String TENURE_DAYS = "tenure_days";
+
   /** Mean days between consecutive distinct purchase days, ever; null with fewer than two. */
   public static final String MEAN_GAP_DAYS = "mean_gap_days";
+
   /** Days between the last two distinct purchase days; null with fewer than two. */
   public static final String LAST_GAP_DAYS = "last_gap_days";
+
   public static final String SPEND_LAST_90D = "spend_last_90d";
   public static final String SPEND_PREV_90D = "spend_prev_90d";
   public static final String ORDERS_LAST_90D = "orders_last_90d";
   public static final String ORDERS_PREV_90D = "orders_prev_90d";
+
   /** Share of window gross spend on the customer's top brand, 0..1. */
   public static final String TOP_BRAND_SHARE = "top_brand_share";
+
   public static final String TOP_BRAND = "top_brand";
+
   /** Discount / (amount + discount) over window purchases, 0..1. */
   public static final String DISCOUNT_SHARE = "discount_share";
+
   /** Distinct categories bought in the window. */
   public static final String CATEGORY_COUNT = "category_count";
+
   /** Share of window orders per channel, map channel → share. */
   public static final String CHANNEL_MIX = "channel_mix";
+
   /** Gross margin in the window when every line has a cost, else null. */
   public static final String MARGIN = "margin";
+
   /** Returned amount in the window (positive number). */
   public static final String RETURN_AMOUNT = "return_amount";
+
   /** True when the customer had a gap longer than the churn horizon before a later purchase. */
   public static final String WAS_CHURNED_BEFORE = "was_churned_before";
+
   /** Date of the purchase that ended the most recent such gap; null if none. */
   public static final String REACTIVATED_ON = "reactivated_on";
+
   public static final String AGE_BAND = "age_band";
   public static final String GENDER = "gender";
   public static final String INCOME_BAND = "income_band";
   public static final String OCCUPATION = "occupation";
   public static final String REGION = "region";
   public static final String SIGNUP_DATE = "signup_date";
+
   /** True when the customer has attributes but no purchase up to as-of. */
   public static final String IS_PROSPECT = "is_prospect";
 
@@ -89,12 +118,16 @@ public final class FeaturesColumns {
   // transactions (rules: clientele.value.points).
   /** Points earned by purchase lines, ever up to as-of. */
   public static final String POINTS_EARNED = "points_earned";
+
   /** Points taken back by return lines, ever up to as-of (positive number). */
   public static final String POINTS_REVERSED = "points_reversed";
+
   /** Net points dated before {@link #POINTS_EXPIRY_DATE}: they have expired (never negative). */
   public static final String POINTS_EXPIRED = "points_expired";
+
   /** Net points dated on or after {@link #POINTS_EXPIRY_DATE} (never negative). */
   public static final String POINTS_BALANCE = "points_balance";
+
   /** The most recent yearly expiry day on or before as-of. */
   public static final String POINTS_EXPIRY_DATE = "points_expiry_date";
 

@@ -15,18 +15,24 @@ public final class IngestFilesColumns {
   private IngestFilesColumns() {}
 
   public static final String SOURCE = "source";
+
   /** Fully qualified path (file:/..., s3a://...). */
   public static final String PATH = "path";
+
   /** Bytes. */
   public static final String SIZE = "size";
+
   public static final String MODIFICATION_TIME = "modification_time";
+
   /**
    * Content checksum: "xxh64sum:" and 16 hex digits, the sum over the file's records of the 64-bit
    * xxHash of (record number, record text). Changes when any line changes or moves.
    */
   public static final String CHECKSUM = "checksum";
+
   /** Records (lines after the header, or rows) read from the file. */
   public static final String RECORDS = "records";
+
   public static final String RUN_ID = "run_id";
   public static final String INGESTED_AT = "ingested_at";
 

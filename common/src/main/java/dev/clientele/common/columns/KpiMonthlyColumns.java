@@ -9,53 +9,77 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Gold {@code kpi_monthly}: one row per {@code as_of}, {@code month}, {@code dimension} and {@code
  * label}; dimension {@code overall} has the one label {@code all}. Every month from the first month
- * with data to the as-of month is present for every label; counts are 0 where nothing happened and a
- * rate whose base is 0 is null (undefined, not 0). Definitions: {@code docs/kpis.md}.
+ * with data to the as-of month is present for every label; counts are 0 where nothing happened and
+ * a rate whose base is 0 is null (undefined, not 0). Definitions: {@code docs/kpis.md}.
  */
 public final class KpiMonthlyColumns {
   private KpiMonthlyColumns() {}
 
   public static final String AS_OF = "as_of";
+
   /** First day of the calendar month. */
   public static final String MONTH = "month";
+
   public static final String DIMENSION = "dimension";
   public static final String LABEL = "label";
+
   /** Customers with at least one purchase (non-return) order in the month. */
   public static final String ACTIVE_CUSTOMERS = "active_customers";
+
   /** Distinct purchase orders in the month. */
   public static final String ORDERS = "orders";
+
   /** The month's buyers whose repurchase window ended on or before as-of. */
   public static final String REPURCHASE_BASE = "repurchase_base";
-  /** Of those, buyers with another purchase day within the window after their first in the month. */
+
+  /**
+   * Of those, buyers with another purchase day within the window after their first in the month.
+   */
   public static final String REPURCHASERS = "repurchasers";
+
   public static final String REPURCHASE_RATE = "repurchase_rate";
-  /** Customers not churned at the end of the previous month (a purchase in the horizon ending then). */
+
+  /**
+   * Customers not churned at the end of the previous month (a purchase in the horizon ending then).
+   */
   public static final String CHURN_BASE = "churn_base";
+
   /** Of those, customers churned at the end of this month. */
   public static final String CHURNED_CUSTOMERS = "churned_customers";
+
   public static final String CHURN_RATE = "churn_rate";
+
   /** Customers churned at the end of the previous month. */
   public static final String REACTIVATION_BASE = "reactivation_base";
+
   /** Of those, customers who purchased in this month. */
   public static final String REACTIVATED_CUSTOMERS = "reactivated_customers";
+
   public static final String REACTIVATION_RATE = "reactivation_rate";
   public static final String CSAT_ANSWERS = "csat_answers";
   public static final String CSAT_MEAN = "csat_mean";
   public static final String NPS_ANSWERS = "nps_answers";
   public static final String PROMOTERS = "promoters";
   public static final String DETRACTORS = "detractors";
+
   /** (promoters − detractors) / NPS answers × 100, two decimals. */
   public static final String NPS = "nps";
+
   /** Complaints opened in the month. */
   public static final String COMPLAINTS = "complaints";
+
   /** complaints / orders × 1000. */
   public static final String COMPLAINTS_PER_1000_ORDERS = "complaints_per_1000_orders";
+
   /** Complaints resolved in the month, and their resolution hours' median and p90. */
   public static final String RESOLVED_COMPLAINTS = "resolved_complaints";
+
   public static final String RESOLUTION_HOURS_MEDIAN = "resolution_hours_median";
   public static final String RESOLUTION_HOURS_P90 = "resolution_hours_p90";
+
   /** Null until points redemption events exist in the input; the reason says why. */
   public static final String POINTS_REDEMPTION_RATE = "points_redemption_rate";
+
   public static final String POINTS_REDEMPTION_NOTE = "points_redemption_note";
 
   public static final StructType SCHEMA =

@@ -9,24 +9,33 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Ops {@code quarantine}: one row per rejected input record (a line of a CSV or JSON-lines file, a
  * row of a Parquet file), with every reason it was rejected. Keyed by {@link #SOURCE}, {@link
- * #SOURCE_FILE} and {@link #RECORD_NUMBER}, so re-ingesting a file never quarantines a record twice.
+ * #SOURCE_FILE} and {@link #RECORD_NUMBER}, so re-ingesting a file never quarantines a record
+ * twice.
  */
 public final class QuarantineColumns {
   private QuarantineColumns() {}
 
   /** transactions, customers, surveys or complaints. */
   public static final String SOURCE = "source";
+
   public static final String SOURCE_FILE = "source_file";
-  /** 1-based line number in the file (header = line 1) for CSV and JSON lines; row number for Parquet. */
-  public static final String RECORD_NUMBER = "record_number";
+
   /**
-   * The record as read: the raw line for CSV/JSON, the row as JSON for Parquet. For a source with PII
-   * columns the fields are re-rendered as JSON with each PII field replaced by its pseudonym, and a
-   * line that could not be split into fields is dropped (null), so no raw PII is ever stored.
+   * 1-based line number in the file (header = line 1) for CSV and JSON lines; row number for
+   * Parquet.
+   */
+  public static final String RECORD_NUMBER = "record_number";
+
+  /**
+   * The record as read: the raw line for CSV/JSON, the row as JSON for Parquet. For a source with
+   * PII columns the fields are re-rendered as JSON with each PII field replaced by its pseudonym,
+   * and a line that could not be split into fields is dropped (null), so no raw PII is ever stored.
    */
   public static final String RAW = "raw";
+
   /** Reason codes, e.g. malformed_record, missing_required:ts; see ValidationRules. */
   public static final String REASONS = "reasons";
+
   public static final String RUN_ID = "run_id";
   public static final String QUARANTINED_AT = "quarantined_at";
 

@@ -16,18 +16,23 @@ public final class RunsColumns {
   public static final String RUN_ID = "run_id";
   public static final String JOB = "job";
   public static final String AS_OF = "as_of";
+
   /** Source (transactions, customers, surveys, complaints) or stage name. */
   public static final String SOURCE = "source";
+
   /** succeeded, failed or skipped. */
   public static final String STATUS = "status";
+
   public static final String RECORDS_READ = "records_read";
   public static final String RECORDS_ACCEPTED = "records_accepted";
   public static final String RECORDS_QUARANTINED = "records_quarantined";
   public static final String RECORDS_DUPLICATE = "records_duplicate";
   public static final String STARTED_AT = "started_at";
   public static final String FINISHED_AT = "finished_at";
+
   /** Human-readable detail: the failure reason, top quarantine reasons. */
   public static final String MESSAGE = "message";
+
   /** Delta version of each table this run wrote, for RESTORE. */
   public static final String TABLE_VERSIONS = "table_versions";
 

@@ -8,10 +8,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code tier_cutpoints}: the cut points each scoring run used, one row per {@code as_of},
- * dimension and cut name (e.g. {@code rfm_recency / p20 / 14.0}, {@code value_tier / high_min_net_spend
- * / 2890.12}), so a BI user can check any label's reason against the run's numbers. Partitioned by
- * {@code as_of} and {@code dimension}: the segment and value jobs each replace only their own
- * dimensions. A cut is null when no customer was eligible.
+ * dimension and cut name (e.g. {@code rfm_recency / p20 / 14.0}, {@code value_tier /
+ * high_min_net_spend / 2890.12}), so a BI user can check any label's reason against the run's
+ * numbers. Partitioned by {@code as_of} and {@code dimension}: the segment and value jobs each
+ * replace only their own dimensions. A cut is null when no customer was eligible.
  */
 public final class TierCutpointsColumns {
   private TierCutpointsColumns() {}

@@ -15,36 +15,49 @@ public final class TransactionsColumns {
 
   /** Unique line key: the mapping's txn_id, by default order_id ":" line_no. */
   public static final String TXN_ID = "txn_id";
+
   public static final String ORDER_ID = "order_id";
   public static final String LINE_NO = "line_no";
   public static final String CUSTOMER_ID = "customer_id";
+
   /** Event time, UTC. */
   public static final String TS = "ts";
+
   /** Calendar date of {@link #TS} in the source's time zone; the partition column. */
   public static final String TXN_DATE = "txn_date";
+
   /**
    * First day of {@link #TXN_DATE}'s month; present, and the partition column, only when {@code
    * clientele.ingest.partition-by = month}. Not part of {@link #SCHEMA}.
    */
   public static final String TXN_MONTH = "txn_month";
+
   public static final String PRODUCT_ID = "product_id";
   public static final String BRAND = "brand";
   public static final String CATEGORY = "category";
+
   /** Units; negative on a return line. */
   public static final String QUANTITY = "quantity";
+
   public static final String UNIT_PRICE = "unit_price";
+
   /** Discount granted on the line, in money, non-negative. */
   public static final String DISCOUNT = "discount";
+
   /** Net line amount after discount; negative on a return line. */
   public static final String AMOUNT = "amount";
+
   /** Unit cost when the source knows it, else null (margin tiers then say unknown). */
   public static final String UNIT_COST = "unit_cost";
+
   public static final String CURRENCY = "currency";
   public static final String CHANNEL = "channel";
   public static final String STORE_ID = "store_id";
   public static final String IS_RETURN = "is_return";
+
   /** The order a return line reverses, when the source says. */
   public static final String ORIGINAL_ORDER_ID = "original_order_id";
+
   public static final String SOURCE_FILE = "source_file";
   public static final String INGEST_RUN_ID = "ingest_run_id";
 
@@ -74,7 +87,8 @@ public final class TransactionsColumns {
             field(INGEST_RUN_ID, DataTypes.StringType, false),
           });
 
-  static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+  static StructField field(
+      String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
     return new StructField(name, type, nullable, Metadata.empty());
   }
 }

@@ -20,8 +20,8 @@ import java.util.TreeSet;
  *
  * <ol>
  *   <li>built-in defaults: {@code reference.conf} on the classpath (every key is declared there);
- *   <li>{@code conf/application.conf} in the working directory, if present (or the file named by the
- *       environment variable {@code CLIENTELE_CONF_DIR}/application.conf);
+ *   <li>{@code conf/application.conf} in the working directory, if present (or the file named by
+ *       the environment variable {@code CLIENTELE_CONF_DIR}/application.conf);
  *   <li>each {@code --conf FILE}, later files winning;
  *   <li>each {@code --set key=value}, later ones winning.
  * </ol>
@@ -54,7 +54,9 @@ public final class ClienteleConfig {
     return config;
   }
 
-  /** A reader for the subtree at {@code path}, which names keys in its errors by their full path. */
+  /**
+   * A reader for the subtree at {@code path}, which names keys in its errors by their full path.
+   */
   public Settings at(String path) {
     return new Settings(config, path);
   }
@@ -65,7 +67,8 @@ public final class ClienteleConfig {
   }
 
   /** Loads with an explicit application.conf (null for none); used by tests. */
-  public static ClienteleConfig load(Path applicationConf, List<Path> confFiles, List<String> overrides) {
+  public static ClienteleConfig load(
+      Path applicationConf, List<Path> confFiles, List<String> overrides) {
     Config reference = ConfigFactory.defaultReference();
     Config merged = ConfigFactory.empty();
     List<Config> layers = new ArrayList<>();
@@ -74,7 +77,8 @@ public final class ClienteleConfig {
     }
     for (Path file : confFiles) {
       if (!Files.isRegularFile(file)) {
-        throw new ConfigError("Config file " + file + " (from --conf) does not exist or is not a file.");
+        throw new ConfigError(
+            "Config file " + file + " (from --conf) does not exist or is not a file.");
       }
       layers.add(parseFile(file));
     }
@@ -87,13 +91,17 @@ public final class ClienteleConfig {
     }
     try {
       Config resolved =
-          merged.withFallback(reference).resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
+          merged
+              .withFallback(reference)
+              .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
       resolved.checkValid(reference, "clientele");
       return new ClienteleConfig(resolved);
     } catch (ConfigException.ValidationFailed e) {
       ConfigException.ValidationProblem first = e.problems().iterator().next();
       throw new ConfigError(
-          first.path(), first.origin() == null ? null : first.origin().description(), first.problem());
+          first.path(),
+          first.origin() == null ? null : first.origin().description(),
+          first.problem());
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
     }
@@ -126,7 +134,8 @@ public final class ClienteleConfig {
     String value = override.substring(eq + 1).trim();
     String fullKey = key.startsWith("clientele.") ? key : "clientele." + key;
     try {
-      // Parse the value as HOCON so numbers, booleans and lists keep their types; fall back to a string.
+      // Parse the value as HOCON so numbers, booleans and lists keep their types; fall back to a
+      // string.
       return ConfigFactory.parseString(
           fullKey + " = " + value,
           ConfigParseOptions.defaults()
@@ -152,7 +161,9 @@ public final class ClienteleConfig {
       throw new ConfigError(
           path,
           entry.getValue().origin().description(),
-          "unknown key." + suggestion(path, reference) + " Allowed keys are listed in conf/application.conf.");
+          "unknown key."
+              + suggestion(path, reference)
+              + " Allowed keys are listed in conf/application.conf.");
     }
   }
 
@@ -223,6 +234,9 @@ public final class ClienteleConfig {
 
   static boolean isSecret(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.endsWith(".key") || k.contains("token");
+    return k.contains("password")
+        || k.contains("secret")
+        || k.endsWith(".key")
+        || k.contains("token");
   }
 }

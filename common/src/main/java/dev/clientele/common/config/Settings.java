@@ -58,7 +58,8 @@ public final class Settings {
   public int intBetween(String child, int min, int max) {
     int value = read(child, () -> root.getInt(key(child)));
     if (value < min || value > max) {
-      throw error(child, "must be a whole number from " + min + " to " + max + ", got " + value + ".");
+      throw error(
+          child, "must be a whole number from " + min + " to " + max + ", got " + value + ".");
     }
     return value;
   }
@@ -82,7 +83,8 @@ public final class Settings {
   public String oneOf(String child, Set<String> allowed) {
     String value = string(child);
     if (!allowed.contains(value)) {
-      throw error(child, "must be one of " + new java.util.TreeSet<>(allowed) + ", got '" + value + "'.");
+      throw error(
+          child, "must be one of " + new java.util.TreeSet<>(allowed) + ", got '" + value + "'.");
     }
     return value;
   }
@@ -125,7 +127,9 @@ public final class Settings {
     for (String name : childKeys(child)) {
       ConfigValue v = root.getConfig(key(child)).root().get(name);
       if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-        throw error(child + "." + name, "must be a single value, got " + v.valueType().name().toLowerCase() + ".");
+        throw error(
+            child + "." + name,
+            "must be a single value, got " + v.valueType().name().toLowerCase() + ".");
       }
       if (v.valueType() != ConfigValueType.NULL) out.put(name, String.valueOf(v.unwrapped()));
     }

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a job with Clientele's exit-code contract: config is loaded and bound <em>before</em> a
- * SparkSession exists, so a usage or config error exits {@value #EXIT_USAGE} in well under a second;
- * a failed run exits {@value #EXIT_FAILED}; success exits {@value #EXIT_OK}. Spark is stopped in
- * every case.
+ * SparkSession exists, so a usage or config error exits {@value #EXIT_USAGE} in well under a
+ * second; a failed run exits {@value #EXIT_FAILED}; success exits {@value #EXIT_OK}. Spark is
+ * stopped in every case.
  */
 public final class JobRunner {
   public static final int EXIT_OK = 0;

@@ -33,27 +33,37 @@ public final class Concurrently {
     call(spark, callables);
   }
 
-  /** @return each task's result, in the map's order */
+  /**
+   * @return each task's result, in the map's order
+   */
   public static <T> List<T> call(SparkSession spark, Map<String, Callable<T>> tasks) {
-    ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, tasks.size()), r -> {
-      Thread t = new Thread(r);
-      t.setDaemon(true);
-      t.setName("clientele-concurrent");
-      return t;
-    });
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            Math.max(1, tasks.size()),
+            r -> {
+              Thread t = new Thread(r);
+              t.setDaemon(true);
+              t.setName("clientele-concurrent");
+              return t;
+            });
     try {
       Map<String, Future<T>> running = new LinkedHashMap<>();
       for (Map.Entry<String, Callable<T>> task : tasks.entrySet()) {
-        running.put(task.getKey(), threads.submit(() -> {
-          spark.sparkContext().setLocalProperty("spark.scheduler.pool", task.getKey());
-          spark.sparkContext().setJobGroup(task.getKey(), "clientele " + task.getKey(), false);
-          try {
-            return task.getValue().call();
-          } finally {
-            spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
-            spark.sparkContext().clearJobGroup();
-          }
-        }));
+        running.put(
+            task.getKey(),
+            threads.submit(
+                () -> {
+                  spark.sparkContext().setLocalProperty("spark.scheduler.pool", task.getKey());
+                  spark
+                      .sparkContext()
+                      .setJobGroup(task.getKey(), "clientele " + task.getKey(), false);
+                  try {
+                    return task.getValue().call();
+                  } finally {
+                    spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
+                    spark.sparkContext().clearJobGroup();
+                  }
+                }));
       }
       List<T> results = new ArrayList<>();
       List<String> failures = new ArrayList<>();

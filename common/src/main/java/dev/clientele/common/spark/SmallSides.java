@@ -27,7 +27,10 @@ public final class SmallSides implements AutoCloseable {
     Dataset<Row> persisted = frame.persist(StorageLevel.MEMORY_AND_DISK());
     kept.add(persisted);
     long rows = persisted.count();
-    LOG.info("Found {} row(s) of {} in {}", rows, String.join(", ", persisted.columns()),
+    LOG.info(
+        "Found {} row(s) of {} in {}",
+        rows,
+        String.join(", ", persisted.columns()),
         String.format("%.1fs", (System.nanoTime() - start) / 1e9));
     return rows <= BROADCAST_ROWS ? broadcast(persisted) : persisted;
   }

@@ -16,10 +16,14 @@ public final class CatalogRegistration {
 
   private CatalogRegistration() {}
 
-  /** @return how many tables were registered */
+  /**
+   * @return how many tables were registered
+   */
   public static int registerAll(SparkSession spark, TableCatalog tables) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + TableCatalog.DATABASE
-        + " COMMENT 'Clientele customer segment, value and satisfaction tables'");
+    spark.sql(
+        "CREATE DATABASE IF NOT EXISTS "
+            + TableCatalog.DATABASE
+            + " COMMENT 'Clientele customer segment, value and satisfaction tables'");
     int registered = 0;
     for (Table table : Table.values()) {
       String path = tables.path(table);
@@ -29,7 +33,12 @@ public final class CatalogRegistration {
         // Registered elsewhere (another warehouse): external table, so dropping keeps its data.
         spark.sql("DROP TABLE " + name);
       }
-      spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION '" + path.replace("'", "\\'") + "'");
+      spark.sql(
+          "CREATE TABLE IF NOT EXISTS "
+              + name
+              + " USING DELTA LOCATION '"
+              + path.replace("'", "\\'")
+              + "'");
       registered++;
     }
     LOG.info("Registered {} tables in catalog database '{}'", registered, TableCatalog.DATABASE);

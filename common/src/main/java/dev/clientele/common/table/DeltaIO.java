@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The one place Clientele reads and writes Delta tables. Transforms never see paths; jobs call these
- * few methods with a {@link Table} and the {@link TableCatalog}.
+ * The one place Clientele reads and writes Delta tables. Transforms never see paths; jobs call
+ * these few methods with a {@link Table} and the {@link TableCatalog}.
  */
 public final class DeltaIO {
   /** The snapshot column of every per-as-of table. */
@@ -37,18 +37,21 @@ public final class DeltaIO {
 
   /** The table, or an empty frame of {@code schema} when it has never been written. */
   public static Dataset<Row> readOrEmpty(SparkSession spark, String path, StructType schema) {
-    return exists(spark, path) ? read(spark, path) : spark.createDataFrame(java.util.List.of(), schema);
+    return exists(spark, path)
+        ? read(spark, path)
+        : spark.createDataFrame(java.util.List.of(), schema);
   }
 
   /** One as-of snapshot of a table partitioned by {@link #AS_OF}. */
   public static Dataset<Row> readSnapshot(SparkSession spark, String path, LocalDate asOf) {
-    return read(spark, path).where(org.apache.spark.sql.functions.col(AS_OF).equalTo(java.sql.Date.valueOf(asOf)));
+    return read(spark, path)
+        .where(org.apache.spark.sql.functions.col(AS_OF).equalTo(java.sql.Date.valueOf(asOf)));
   }
 
   /**
-   * Atomically replaces the {@code as_of = asOf} snapshot (one Delta commit with replaceWhere), so a
-   * rerun for the same date replaces exactly that snapshot and other dates are untouched. The frame
-   * must carry an {@code as_of} column equal to {@code asOf}.
+   * Atomically replaces the {@code as_of = asOf} snapshot (one Delta commit with replaceWhere), so
+   * a rerun for the same date replaces exactly that snapshot and other dates are untouched. The
+   * frame must carry an {@code as_of} column equal to {@code asOf}.
    */
   public static void replaceSnapshot(Dataset<Row> frame, String path, LocalDate asOf) {
     frame
@@ -66,7 +69,11 @@ public final class DeltaIO {
    * jobs can each own a slice of the same snapshot (disjoint partitions do not conflict).
    */
   public static void replaceSnapshotSlice(
-      Dataset<Row> frame, String path, LocalDate asOf, String column, java.util.List<String> values) {
+      Dataset<Row> frame,
+      String path,
+      LocalDate asOf,
+      String column,
+      java.util.List<String> values) {
     String in =
         values.stream()
             .map(v -> "'" + v.replace("'", "''") + "'")
@@ -85,7 +92,8 @@ public final class DeltaIO {
    * one commit; every frame row must match the condition. Creates the table if needed. Written one
    * file per partition value (optimizeWrite), for tables with many small partitions.
    */
-  public static void replaceWhere(Dataset<Row> frame, String path, String condition, String... partitionBy) {
+  public static void replaceWhere(
+      Dataset<Row> frame, String path, String condition, String... partitionBy) {
     replaceWhereNoted(frame, path, condition, null, partitionBy);
   }
 
@@ -98,7 +106,8 @@ public final class DeltaIO {
    * {@link #overwrite} with {@code note} stored as the commit's userMetadata (shown by DESCRIBE
    * HISTORY; read back with {@link #latestNote}), so the commit itself says what it covers.
    */
-  public static void overwriteNoted(Dataset<Row> frame, String path, String note, String... partitionBy) {
+  public static void overwriteNoted(
+      Dataset<Row> frame, String path, String note, String... partitionBy) {
     DataFrameWriter<Row> writer =
         frame
             .write()
@@ -110,7 +119,9 @@ public final class DeltaIO {
     writer.save(path);
   }
 
-  /** {@link #replaceWhere} with {@code note} (when not null) stored as the commit's userMetadata. */
+  /**
+   * {@link #replaceWhere} with {@code note} (when not null) stored as the commit's userMetadata.
+   */
   public static void replaceWhereNoted(
       Dataset<Row> frame, String path, String condition, String note, String... partitionBy) {
     DataFrameWriter<Row> writer =
@@ -127,19 +138,32 @@ public final class DeltaIO {
 
   /** Commits {@link #latestNote} looks back over, and the operations it passes by. */
   private static final int NOTE_LOOKBACK = 20;
+
   private static final java.util.Set<String> METADATA_ONLY =
       java.util.Set.of(
-          "SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "CHANGE COLUMN", "CHANGE COLUMNS", "ADD CONSTRAINT",
-          "DROP CONSTRAINT", "UPGRADE PROTOCOL", "VACUUM START", "VACUUM END", "SET COMMENT");
+          "SET TBLPROPERTIES",
+          "UNSET TBLPROPERTIES",
+          "CHANGE COLUMN",
+          "CHANGE COLUMNS",
+          "ADD CONSTRAINT",
+          "DROP CONSTRAINT",
+          "UPGRADE PROTOCOL",
+          "VACUUM START",
+          "VACUUM END",
+          "SET COMMENT");
 
   /**
-   * The userMetadata of the table's latest commit that changed data, or null when there is none
-   * (no table, no note, or a RESTORE, DELETE or OPTIMIZE since). Commits that only change metadata
+   * The userMetadata of the table's latest commit that changed data, or null when there is none (no
+   * table, no note, or a RESTORE, DELETE or OPTIMIZE since). Commits that only change metadata
    * (column comments, properties) are skipped, so documenting a table keeps its note.
    */
   public static String latestNote(SparkSession spark, String path) {
     if (!exists(spark, path)) return null;
-    for (Row commit : DeltaTable.forPath(spark, path).history(NOTE_LOOKBACK).select("operation", "userMetadata").collectAsList()) {
+    for (Row commit :
+        DeltaTable.forPath(spark, path)
+            .history(NOTE_LOOKBACK)
+            .select("operation", "userMetadata")
+            .collectAsList()) {
       if (METADATA_ONLY.contains(commit.getString(0))) continue;
       return commit.isNullAt(1) ? null : commit.getString(1);
     }
@@ -147,10 +171,11 @@ public final class DeltaIO {
   }
 
   /**
-   * Appends at most once per ({@code appId}, {@code version}): Delta skips a write whose pair it has
-   * already committed, so a crashed run's rerun cannot append twice.
+   * Appends at most once per ({@code appId}, {@code version}): Delta skips a write whose pair it
+   * has already committed, so a crashed run's rerun cannot append twice.
    */
-  public static void appendOnce(Dataset<Row> frame, String path, String appId, long version, String... partitionBy) {
+  public static void appendOnce(
+      Dataset<Row> frame, String path, String appId, long version, String... partitionBy) {
     frame
         .write()
         .format("delta")
@@ -173,7 +198,11 @@ public final class DeltaIO {
    * frame (with its partitioning) when it does not exist yet.
    */
   public static void insertNew(
-      SparkSession spark, Dataset<Row> frame, String path, String matchCondition, String... partitionBy) {
+      SparkSession spark,
+      Dataset<Row> frame,
+      String path,
+      String matchCondition,
+      String... partitionBy) {
     if (!exists(spark, path)) {
       createFrom(frame, path, partitionBy);
       return;
@@ -187,9 +216,10 @@ public final class DeltaIO {
   }
 
   /**
-   * Upserts in one commit: rows without a match under {@code matchCondition} are inserted; a matched
-   * row is replaced only where {@code updateCondition} holds (e.g. the frame's row is newer), so
-   * repeating the same call is a no-op. Creates the table from the frame when it does not exist yet.
+   * Upserts in one commit: rows without a match under {@code matchCondition} are inserted; a
+   * matched row is replaced only where {@code updateCondition} holds (e.g. the frame's row is
+   * newer), so repeating the same call is a no-op. Creates the table from the frame when it does
+   * not exist yet.
    */
   public static void upsert(
       SparkSession spark,
@@ -214,7 +244,8 @@ public final class DeltaIO {
 
   // ErrorIfExists: two writers racing to create the table fail loudly instead of appending twice.
   // optimizeWrite shuffles by the partition columns first: otherwise every task writes a small file
-  // into every partition it holds rows of (730 day partitions x 4 tasks gave 2,920 files of ~170 rows).
+  // into every partition it holds rows of (730 day partitions x 4 tasks gave 2,920 files of ~170
+  // rows).
   private static void createFrom(Dataset<Row> frame, String path, String... partitionBy) {
     frame
         .write()
@@ -226,10 +257,10 @@ public final class DeltaIO {
   }
 
   /**
-   * Rewrites the table's symlink manifest ({@code _symlink_format_manifest/<partition>/manifest}: one
-   * line per live Parquet file), so engines without a Delta reader (DuckDB, Presto, Athena) read
-   * exactly the current snapshot and not the stale files an overwrite leaves behind until VACUUM.
-   * Call it after every commit to a table such engines read; see docs/bi-access.md.
+   * Rewrites the table's symlink manifest ({@code _symlink_format_manifest/<partition>/manifest}:
+   * one line per live Parquet file), so engines without a Delta reader (DuckDB, Presto, Athena)
+   * read exactly the current snapshot and not the stale files an overwrite leaves behind until
+   * VACUUM. Call it after every commit to a table such engines read; see docs/bi-access.md.
    */
   public static void generateManifest(SparkSession spark, String path) {
     DeltaTable.forPath(spark, path).generate("symlink_format_manifest");

@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the symlink manifests of the gold tables current, so engines without a Delta reader (DuckDB,
- * Presto, Athena) read exactly the published snapshot. The publish step calls {@link #refreshGold}
- * after it commits; docs/bi-access.md shows how DuckDB reads a manifest.
+ * Keeps the symlink manifests of the gold tables current, so engines without a Delta reader
+ * (DuckDB, Presto, Athena) read exactly the published snapshot. The publish step calls {@link
+ * #refreshGold} after it commits; docs/bi-access.md shows how DuckDB reads a manifest.
  */
 public final class ReaderManifests {
   private static final Logger LOG = LoggerFactory.getLogger(ReaderManifests.class);

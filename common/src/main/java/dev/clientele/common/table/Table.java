@@ -15,7 +15,8 @@ public enum Table {
   QUARANTINE(Layer.OPS, "quarantine"),
   INGEST_FILES(Layer.OPS, "ingest_files"),
   RUNS(Layer.OPS, "runs"),
-  // features: per customer and day statistics (refreshed for new days only), then one snapshot per as-of date
+  // features: per customer and day statistics (refreshed for new days only), then one snapshot per
+  // as-of date
   CUSTOMER_DAYS(Layer.SILVER, "customer_days"),
   FEATURE_FOLDS(Layer.OPS, "feature_folds"),
   CUSTOMER_FEATURES(Layer.SILVER, "customer_features"),

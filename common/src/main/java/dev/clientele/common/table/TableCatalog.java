@@ -19,7 +19,8 @@ public final class TableCatalog {
    * registered from, and Spark resolves a relative table location against its own warehouse dir.
    */
   private static String absolute(String warehouse) {
-    if (warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) return warehouse; // has a scheme: s3a://, file:/, ...
+    if (warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*"))
+      return warehouse; // has a scheme: s3a://, file:/, ...
     return java.nio.file.Path.of(warehouse).toAbsolutePath().normalize().toString();
   }
 

@@ -23,12 +23,16 @@ class ClienteleConfigTest {
   void defaultsComeFromReferenceConf() {
     ClienteleConfig config = ClienteleConfig.load(null, List.of(), List.of());
     assertThat(config.at("clientele").string("warehouse")).isEqualTo("./data/warehouse");
-    assertThat(config.at("clientele.sample").intBetween("customers", 1, 100_000_000)).isEqualTo(10_000);
+    assertThat(config.at("clientele.sample").intBetween("customers", 1, 100_000_000))
+        .isEqualTo(10_000);
   }
 
   @Test
   void precedenceIsReferenceThenApplicationThenConfFilesThenSet() throws IOException {
-    Path app = write("application.conf", "clientele { warehouse = /app, sample.seed = 1, sample.customers = 5 }");
+    Path app =
+        write(
+            "application.conf",
+            "clientele { warehouse = /app, sample.seed = 1, sample.customers = 5 }");
     Path extra = write("extra.conf", "clientele.sample.seed = 2\nclientele.sample.customers = 6");
     ClienteleConfig config =
         ClienteleConfig.load(app, List.of(extra), List.of("sample.customers=7"));
@@ -66,7 +70,9 @@ class ClienteleConfigTest {
     assertThatThrownBy(() -> config.at("clientele.sample").doubleBetween("dirty-share", 0, 1))
         .isInstanceOf(ConfigError.class)
         .hasMessage(
-            "Config key 'clientele.sample.dirty-share' (" + app + ": 1): must be a number from 0.0 to 1.0, got 1.5.");
+            "Config key 'clientele.sample.dirty-share' ("
+                + app
+                + ": 1): must be a number from 0.0 to 1.0, got 1.5.");
   }
 
   @Test
@@ -87,7 +93,8 @@ class ClienteleConfigTest {
 
   @Test
   void missingConfFileIsAUsageError() {
-    assertThatThrownBy(() -> ClienteleConfig.load(null, List.of(dir.resolve("nope.conf")), List.of()))
+    assertThatThrownBy(
+            () -> ClienteleConfig.load(null, List.of(dir.resolve("nope.conf")), List.of()))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("nope.conf (from --conf) does not exist");
   }
@@ -96,7 +103,8 @@ class ClienteleConfigTest {
   void openMapsAcceptAnyKey() {
     ClienteleConfig config =
         ClienteleConfig.load(null, List.of(), List.of("spark.conf.\"spark.executor.memory\"=8g"));
-    assertThat(config.at("clientele.spark").stringMap("conf")).containsEntry("spark.executor.memory", "8g");
+    assertThat(config.at("clientele.spark").stringMap("conf"))
+        .containsEntry("spark.executor.memory", "8g");
   }
 
   @Test

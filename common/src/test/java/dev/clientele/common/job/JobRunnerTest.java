@@ -27,7 +27,10 @@ class JobRunnerTest {
               "segment",
               () -> ClienteleConfig.load(null, List.of(), List.of()),
               config -> {
-                throw new ConfigError("clientele.segment.rfm.scores", "conf/application.conf: 4", "must be one of [3, 4, 5, 10], got 6.");
+                throw new ConfigError(
+                    "clientele.segment.rfm.scores",
+                    "conf/application.conf: 4",
+                    "must be one of [3, 4, 5, 10], got 6.");
               },
               LocalDate.parse("2026-11-21"));
     } finally {
@@ -58,6 +61,7 @@ class JobRunnerTest {
     }
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("clientele ingest: Config key 'clientele.warehose' (--set warehose: 1): unknown key. Did you mean 'clientele.warehouse'?");
+        .startsWith(
+            "clientele ingest: Config key 'clientele.warehose' (--set warehose: 1): unknown key. Did you mean 'clientele.warehouse'?");
   }
 }

@@ -17,7 +17,13 @@ class DeltaIOTest {
     StringBuilder sql = new StringBuilder("SELECT * FROM VALUES ");
     for (int i = 0; i < labels.length; i++) {
       if (i > 0) sql.append(", ");
-      sql.append("(DATE'").append(asOf).append("', 'c").append(i).append("', '").append(labels[i]).append("')");
+      sql.append("(DATE'")
+          .append(asOf)
+          .append("', 'c")
+          .append(i)
+          .append("', '")
+          .append(labels[i])
+          .append("')");
     }
     return spark.sql(sql + " AS t(as_of, customer_id, label)");
   }
@@ -25,15 +31,21 @@ class DeltaIOTest {
   @Test
   void replaceSnapshotReplacesOnlyThatDateAndARerunChangesNothing(SparkSession spark) {
     String path = SparkTestExtension.freshDir(spark, "snap").resolve("t").toString();
-    DeltaIO.replaceSnapshot(snapshot(spark, "2026-11-20", "a", "b"), path, LocalDate.parse("2026-11-20"));
-    DeltaIO.replaceSnapshot(snapshot(spark, "2026-11-21", "x"), path, LocalDate.parse("2026-11-21"));
-    DeltaIO.replaceSnapshot(snapshot(spark, "2026-11-21", "y", "z"), path, LocalDate.parse("2026-11-21"));
-    DeltaIO.replaceSnapshot(snapshot(spark, "2026-11-21", "y", "z"), path, LocalDate.parse("2026-11-21"));
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, "2026-11-20", "a", "b"), path, LocalDate.parse("2026-11-20"));
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, "2026-11-21", "x"), path, LocalDate.parse("2026-11-21"));
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, "2026-11-21", "y", "z"), path, LocalDate.parse("2026-11-21"));
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, "2026-11-21", "y", "z"), path, LocalDate.parse("2026-11-21"));
 
     Dataset<Row> expected =
         snapshot(spark, "2026-11-20", "a", "b").union(snapshot(spark, "2026-11-21", "y", "z"));
-    assertThatDataset(DeltaIO.read(spark, path).select("as_of", "customer_id", "label")).isEqualTo(expected);
-    assertThat(DeltaIO.readSnapshot(spark, path, LocalDate.parse("2026-11-20")).count()).isEqualTo(2);
+    assertThatDataset(DeltaIO.read(spark, path).select("as_of", "customer_id", "label"))
+        .isEqualTo(expected);
+    assertThat(DeltaIO.readSnapshot(spark, path, LocalDate.parse("2026-11-20")).count())
+        .isEqualTo(2);
     assertThat(DeltaIO.version(spark, path)).isEqualTo(3);
   }
 
@@ -63,13 +75,18 @@ class DeltaIOTest {
   }
 
   @Test
-  void aPartitionedFirstWriteLeavesOneFilePerPartitionValueWhateverTheTaskCount(SparkSession spark) {
+  void aPartitionedFirstWriteLeavesOneFilePerPartitionValueWhateverTheTaskCount(
+      SparkSession spark) {
     String path = SparkTestExtension.freshDir(spark, "layout").resolve("t").toString();
     // 6 tasks, each holding rows of all 3 days: a plain partitioned write would leave 18 files.
     Dataset<Row> rows =
-        spark.range(0, 600, 1, 6)
-            .selectExpr("CAST(id AS STRING) AS txn_id", "date_add(DATE'2026-11-01', CAST(id % 3 AS INT)) AS txn_date");
-    DeltaIO.insertNew(spark, rows, path, "t.txn_id = s.txn_id AND t.txn_date = s.txn_date", "txn_date");
+        spark
+            .range(0, 600, 1, 6)
+            .selectExpr(
+                "CAST(id AS STRING) AS txn_id",
+                "date_add(DATE'2026-11-01', CAST(id % 3 AS INT)) AS txn_date");
+    DeltaIO.insertNew(
+        spark, rows, path, "t.txn_id = s.txn_id AND t.txn_date = s.txn_date", "txn_date");
     assertThat(spark.read().format("delta").load(path).inputFiles()).hasSize(3);
     assertThat(DeltaIO.read(spark, path).count()).isEqualTo(600);
   }
