@@ -1,15 +1,21 @@
 package dev.clientele.cli;
 
 import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.CatalogRegistration;
+import dev.clientele.common.table.RunLog;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +24,11 @@ import picocli.CommandLine.Parameters;
  * {@code clientele sql "SELECT ..."}: runs one query against the catalog database {@code clientele}
  * (every table registered by name) and prints the result as an aligned table, CSV or JSON lines, so
  * the tiers can be looked at without a BI tool.
+ *
+ * <p>Read-only by default: a statement that is not a query, SHOW, DESCRIBE or EXPLAIN over the
+ * tables of database {@code clientele} is refused before Spark starts (exit 2), and file-path reads
+ * ({@code text.`/path`}) are off. {@code --allow-write} lets the documented maintenance statements
+ * (RESTORE, GENERATE, OPTIMIZE, VACUUM) run and records each such run in {@code runs}.
  */
 @Command(
     name = "sql",
@@ -48,6 +59,13 @@ public final class SqlCommand extends JobCommand {
       description = "At most this many rows are printed (default ${DEFAULT-VALUE}).")
   int limit = 1000;
 
+  @Option(
+      names = "--allow-write",
+      description =
+          "Also run statements that change tables (RESTORE, GENERATE, OPTIMIZE, VACUUM, DML, DDL);"
+              + " the run is recorded in clientele.runs.")
+  boolean allowWrite;
+
   PrintStream out = System.out;
 
   @Override
@@ -57,23 +75,71 @@ public final class SqlCommand extends JobCommand {
 
   @Override
   protected ClienteleJob bind(ClienteleConfig config) {
+    if (!allowWrite) {
+      for (String query : queries) {
+        Optional<String> refusal = ReadOnlySql.refusal(query);
+        if (refusal.isPresent()) {
+          throw new ConfigError(
+              "refused \""
+                  + abbreviate(query)
+                  + "\": "
+                  + refusal.get()
+                  + ". Rerun with --allow-write to change tables (the run is recorded in runs).");
+        }
+      }
+    }
     return (spark, context) -> {
+      // Defence in depth: even a statement the check let through cannot read a file by path.
+      if (!allowWrite) spark.conf().set("spark.sql.runSQLOnFiles", "false");
       CatalogRegistration.registerAll(spark, context.tables());
       spark.sql("USE " + dev.clientele.common.table.TableCatalog.DATABASE);
-      for (String query : queries) {
-        Dataset<Row> result;
-        try {
-          result = spark.sql(query);
-        } catch (Exception e) {
-          // Scala throws AnalysisException unchecked; a bad query is the user's to fix, not a
-          // crash.
-          if (e instanceof AnalysisException)
-            throw new JobFailure("query failed: " + e.getMessage());
-          throw e;
-        }
-        print(result.limit(limit));
+      if (allowWrite) {
+        runRecorded(spark, context);
+        return;
       }
+      runAll(spark);
     };
+  }
+
+  /** A writing run leaves a runs row whatever its end: the statements and how it ended. */
+  private void runRecorded(SparkSession spark, RunContext context) {
+    Instant started = Instant.now();
+    String status = "failed";
+    String message = String.join("; ", queries.stream().map(SqlCommand::abbreviate).toList());
+    try {
+      runAll(spark);
+      status = "succeeded";
+    } catch (RuntimeException e) {
+      message = message + " -> " + e.getMessage();
+      throw e;
+    } finally {
+      RunLog.record(
+          spark,
+          context,
+          List.of(
+              new RunLog.Entry(
+                  "sql", status, null, null, null, null, started, Instant.now(), message, null)));
+    }
+  }
+
+  private void runAll(SparkSession spark) {
+    for (String query : queries) {
+      Dataset<Row> result;
+      try {
+        result = spark.sql(query);
+      } catch (Exception e) {
+        // Scala throws AnalysisException unchecked; a bad query is the user's to fix, not a crash.
+        if (e instanceof AnalysisException) throw new JobFailure("query failed: " + e.getMessage());
+        throw e;
+      }
+      print(result.limit(limit));
+    }
+  }
+
+  /** A statement as it appears in a message: one line, at most 200 characters. */
+  static String abbreviate(String query) {
+    String oneLine = query.strip().replaceAll("\\s+", " ");
+    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 197) + "...";
   }
 
   void print(Dataset<Row> result) {

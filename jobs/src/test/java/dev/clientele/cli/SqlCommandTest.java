@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.DeltaIO;
@@ -24,7 +25,18 @@ class SqlCommandTest {
   private static String run(
       SparkSession spark, TableCatalog tables, SqlCommand.Format format, String query)
       throws Exception {
+    return run(spark, tables, format, query, false);
+  }
+
+  private static String run(
+      SparkSession spark,
+      TableCatalog tables,
+      SqlCommand.Format format,
+      String query,
+      boolean allowWrite)
+      throws Exception {
     SqlCommand command = new SqlCommand();
+    command.allowWrite = allowWrite;
     command.queries = List.of(query);
     command.format = format;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -75,5 +87,78 @@ class SqlCommandTest {
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("query failed:")
         .hasMessageContaining("no_such_table");
+  }
+
+  @Test
+  void writesAreRefusedBeforeSparkStartsAndChangeNothing(SparkSession spark) throws Exception {
+    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlro").toString());
+    DeltaIO.overwrite(
+        spark.sql(
+            "SELECT * FROM VALUES ('c1', 'high'), ('c2', 'low') AS t(customer_id, value_tier)"),
+        tables.path(Table.CUSTOMER_TIERS));
+
+    assertThatThrownBy(
+            () -> run(spark, tables, SqlCommand.Format.csv, "DELETE FROM clientele.customer_tiers"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage(
+            "refused \"DELETE FROM clientele.customer_tiers\": it is not a query (DeleteFromTable):"
+                + " only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run without --allow-write. Rerun"
+                + " with --allow-write to change tables (the run is recorded in runs).");
+    assertThatThrownBy(
+            () -> run(spark, tables, SqlCommand.Format.csv, "SELECT * FROM text.`/etc/hostname`"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("it reads text./etc/hostname, which is not a table of database");
+    assertThat(
+            run(spark, tables, SqlCommand.Format.csv, "SELECT count(*) AS n FROM customer_tiers"))
+        .isEqualTo("n\n2\n");
+  }
+
+  @Test
+  void theCliExitsTwoNamingAllowWrite() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    int exit;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = Clientele.commandLine().execute("sql", "CREATE TABLE clientele.x (a INT)");
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "clientele sql: refused \"CREATE TABLE clientele.x (a INT)\": it is not a query"
+                + " (CreateTable): only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run without"
+                + " --allow-write. Rerun with --allow-write to change tables (the run is recorded in"
+                + " runs).\n");
+  }
+
+  @Test
+  void allowWriteRunsTheStatementAndRecordsTheRun(SparkSession spark) throws Exception {
+    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlrw").toString());
+    DeltaIO.overwrite(
+        spark.sql(
+            "SELECT * FROM VALUES ('c1', 'high'), ('c2', 'low') AS t(customer_id, value_tier)"),
+        tables.path(Table.CUSTOMER_TIERS));
+
+    run(
+        spark,
+        tables,
+        SqlCommand.Format.csv,
+        "DELETE FROM clientele.customer_tiers WHERE value_tier = 'low'",
+        true);
+
+    assertThat(spark.read().format("delta").load(tables.path(Table.CUSTOMER_TIERS)).count())
+        .isEqualTo(1);
+    assertThat(
+            spark
+                .read()
+                .format("delta")
+                .load(tables.path(Table.RUNS))
+                .selectExpr("job", "source", "status", "message")
+                .collectAsList()
+                .toString())
+        .isEqualTo(
+            "[[sql,sql,succeeded,DELETE FROM clientele.customer_tiers WHERE value_tier = 'low']]");
   }
 }
