@@ -66,6 +66,13 @@ public final class SqlCommand extends JobCommand {
               + " the run is recorded in clientele.runs.")
   boolean allowWrite;
 
+  @Option(
+      names = "--csv-raw",
+      description =
+          "Print CSV string values exactly as stored; by default a value starting with =, +, -, @,"
+              + " tab or CR is prefixed with ' so a spreadsheet does not run it as a formula.")
+  boolean rawCsv;
+
   PrintStream out = System.out;
 
   @Override
@@ -148,7 +155,7 @@ public final class SqlCommand extends JobCommand {
         out.println(String.join(",", result.columns()));
         for (Row r : result.collectAsList()) {
           List<String> cells = new ArrayList<>();
-          for (int i = 0; i < r.length(); i++) cells.add(csvCell(r.get(i)));
+          for (int i = 0; i < r.length(); i++) cells.add(csvCell(r.get(i), !rawCsv));
           out.println(String.join(",", cells));
         }
       }
@@ -157,9 +164,20 @@ public final class SqlCommand extends JobCommand {
     }
   }
 
-  static String csvCell(Object value) {
+  /**
+   * One CSV field. With {@code neutralise}, a string that a spreadsheet would run as a formula
+   * (starting with =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's CSV injection advice);
+   * numbers are never changed.
+   */
+  static String csvCell(Object value, boolean neutralise) {
     if (value == null) return "";
     String s = String.valueOf(value);
+    if (neutralise
+        && value instanceof String
+        && !s.isEmpty()
+        && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+      s = "'" + s;
+    }
     return s.contains(",") || s.contains("\"") || s.contains("\n")
         ? "\"" + s.replace("\"", "\"\"") + "\""
         : s;

@@ -161,4 +161,20 @@ class SqlCommandTest {
         .isEqualTo(
             "[[sql,sql,succeeded,DELETE FROM clientele.customer_tiers WHERE value_tier = 'low']]");
   }
+
+  @Test
+  void csvNeutralisesFormulaStringsUnlessRaw() {
+    assertThat(SqlCommand.csvCell("=HYPERLINK(\"http://x\")", true))
+        .isEqualTo("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    assertThat(SqlCommand.csvCell("+1", true)).isEqualTo("'+1");
+    assertThat(SqlCommand.csvCell("-x", true)).isEqualTo("'-x");
+    assertThat(SqlCommand.csvCell("@SUM(A1)", true)).isEqualTo("'@SUM(A1)");
+    assertThat(SqlCommand.csvCell("\tx", true)).isEqualTo("'\tx");
+    assertThat(SqlCommand.csvCell("\rx", true)).isEqualTo("'\rx");
+    assertThat(SqlCommand.csvCell("plain", true)).isEqualTo("plain");
+    assertThat(SqlCommand.csvCell(-5.5, true)).isEqualTo("-5.5");
+    assertThat(SqlCommand.csvCell("", true)).isEqualTo("");
+    assertThat(SqlCommand.csvCell(null, true)).isEqualTo("");
+    assertThat(SqlCommand.csvCell("=1+1", false)).isEqualTo("=1+1");
+  }
 }
