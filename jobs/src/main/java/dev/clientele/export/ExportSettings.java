@@ -36,7 +36,6 @@ public record ExportSettings(
     int connections) {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern PASSWORD_IN_URL =
       Pattern.compile("[?&;]password=|//[^/@]*:[^/@]*@", Pattern.CASE_INSENSITIVE);
 
@@ -56,7 +55,9 @@ public record ExportSettings(
     if (!url.startsWith("jdbc:postgresql:")) {
       throw export.error(
           "jdbc-url",
-          "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:', got '" + url + "'.");
+          "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:', got '"
+              + masked(url)
+              + "'.");
     }
     if (PASSWORD_IN_URL.matcher(url).find()) {
       // Saying so without echoing the URL: it holds the secret.
@@ -119,15 +120,15 @@ public record ExportSettings(
         .toList();
   }
 
+  /** A JDBC URL fit for a message: {@code user:secret@} and {@code password=...} masked. */
+  static String masked(String url) {
+    return url.replaceAll("//[^/@]*@", "//***@")
+        .replaceAll("(?i)([?&;](password|user)=)[^&;]*", "$1***");
+  }
+
   private static String envName(Settings export, String key) {
-    String name = export.string(key);
-    if (!ENV_NAME.matcher(name).matches()) {
-      throw export.error(
-          key,
-          "must be the name of an environment variable (letters, digits, underscores), got '"
-              + name
-              + "'.");
-    }
+    String name = export.optionalEnvName(key);
+    if (name == null) throw export.error(key, "is required: name the environment variable.");
     return name;
   }
 }

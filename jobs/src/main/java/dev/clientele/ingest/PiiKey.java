@@ -41,7 +41,7 @@ public final class PiiKey {
    */
   public static PiiKey from(Settings s, UnaryOperator<String> env) {
     List<String> columns = List.copyOf(s.strings("columns"));
-    String envName = s.optionalString("key-env");
+    String envName = s.optionalEnvName("key-env");
     if (envName != null) {
       String value = env.apply(envName);
       if (value != null && !value.isBlank()) {

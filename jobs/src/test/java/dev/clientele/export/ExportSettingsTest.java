@@ -98,9 +98,15 @@ class ExportSettingsTest {
             "must name at least one of [customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
     assertThat(bindError(URL, "export.batch-size=0"))
         .endsWith("must be a whole number from 1 to 1000000, got 0.");
-    assertThat(bindError(URL, "export.password-env=\"PG PASS\""))
+    assertThat(bindError(URL, "export.password-env=\"sk_live PASTED-SECRET\""))
         .endsWith(
-            "must be the name of an environment variable (letters, digits, underscores), got 'PG PASS'.");
+            "password-env: 1): is not a variable name (its value is not shown, in case it is a"
+                + " secret pasted by mistake): set it to the name of an environment variable"
+                + " (letters, digits, underscores), and the secret in that variable.")
+        .doesNotContain("PASTED-SECRET");
+    assertThat(bindError("export.jdbc-url=\"jdbc:mysql://bi:hunter2@db/x?user=bi\""))
+        .endsWith("got 'jdbc:mysql://***@db/x?user=***'.")
+        .doesNotContain("hunter2");
   }
 
   /** The line of a key in reference.conf, so the expected origin does not break when lines move. */

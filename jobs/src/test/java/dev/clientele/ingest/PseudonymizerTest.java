@@ -68,6 +68,13 @@ class PseudonymizerTest {
             "): no PII key: set the environment variable CLIENTELE_PII_KEY or clientele.ingest.pii.key-file "
                 + "to a secret of at least 16 characters (for generated sample data only, "
                 + "clientele.ingest.pii.dev-key-allowed = true).");
+    assertThatThrownBy(() -> PiiKey.from(pii("key-env=\"sk-live-4f9a0c PASTED\""), k -> null))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageEndingWith(
+            "): is not a variable name (its value is not shown, in case it is a secret pasted by"
+                + " mistake): set it to the name of an environment variable (letters, digits,"
+                + " underscores), and the secret in that variable.")
+        .hasMessageNotContaining("4f9a0c");
     assertThatThrownBy(() -> PiiKey.from(pii("key-env=K"), Map.of("K", "too-short")::get))
         .isInstanceOf(ConfigError.class)
         .hasMessageEndingWith("the key from environment variable K is shorter than 16 characters.");

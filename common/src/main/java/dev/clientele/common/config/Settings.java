@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Typed, validating reads from one subtree of the configuration. Every failure is a {@link
@@ -18,6 +19,7 @@ import java.util.Set;
  * config records can bind themselves in a few readable lines.
  */
 public final class Settings {
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private final Config root;
   private final String prefix;
 
@@ -49,6 +51,23 @@ public final class Settings {
     if (!root.hasPath(k)) return null;
     String value = read(child, () -> root.getString(k));
     return value.isBlank() ? null : value;
+  }
+
+  /**
+   * The name of an environment variable that holds a secret, or null when unset. A value that is
+   * not a variable name is refused without echoing it: it may be the secret itself, pasted into the
+   * wrong setting.
+   */
+  public String optionalEnvName(String child) {
+    String name = optionalString(child);
+    if (name != null && !ENV_NAME.matcher(name).matches()) {
+      throw error(
+          child,
+          "is not a variable name (its value is not shown, in case it is a secret pasted by"
+              + " mistake): set it to the name of an environment variable (letters, digits,"
+              + " underscores), and the secret in that variable.");
+    }
+    return name;
   }
 
   public boolean bool(String child) {
