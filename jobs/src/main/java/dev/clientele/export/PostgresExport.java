@@ -8,6 +8,7 @@ import dev.clientele.common.job.JobRunner;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
+import dev.clientele.common.table.TableCatalog;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,7 +83,7 @@ public final class PostgresExport implements ClienteleJob {
                         "nothing to export: nothing has been published under "
                             + context.tables().warehouse()
                             + "; run 'clientele publish' first."));
-    List<Table> tables = tablesToExport(publish);
+    List<Table> tables = tablesToExport(publish, context.tables());
     LOG.info(
         "Exporting {} to schema '{}' at {} as user '{}'",
         names(tables),
@@ -113,11 +114,11 @@ public final class PostgresExport implements ClienteleJob {
   }
 
   /** The explicitly requested tables (all must be published), else the configured ones that are. */
-  List<Table> tablesToExport(Published.Publish publish) {
+  List<Table> tablesToExport(Published.Publish publish, TableCatalog catalog) {
     if (!requested.isEmpty()) {
       List<String> missing = new ArrayList<>();
       for (Table t : requested) {
-        if (publish.version(t).isEmpty()) missing.add(t.tableName);
+        if (publish.version(t).isEmpty()) missing.add(t.tableName + " (" + catalog.path(t) + ")");
       }
       if (!missing.isEmpty()) {
         throw new JobFailure(
@@ -139,8 +140,8 @@ public final class PostgresExport implements ClienteleJob {
       throw new JobFailure(
           "nothing to export: none of "
               + names(settings.tables())
-              + " is part of publish "
-              + publish.number()
+              + " has been published under "
+              + catalog.warehouse()
               + ".");
     }
     return present;

@@ -176,7 +176,8 @@ public final class PublishJob implements ClienteleJob {
     // publish (a failed gate or a crash before it leaves every reader on the previous publish).
     Map<String, Long> versions = new LinkedHashMap<>();
     for (Table gold : Published.goldTables()) {
-      versions.put(gold.tableName, DeltaIO.version(spark, tables.path(gold)));
+      long version = DeltaIO.version(spark, tables.path(gold));
+      if (version >= 0) versions.put(gold.tableName, version);
     }
     Published.Publish publish = Published.commit(spark, tables, asOf, run.runId(), versions);
     PublishCrash.after(Table.PUBLISHED.tableName);

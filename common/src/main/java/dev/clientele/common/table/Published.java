@@ -80,8 +80,9 @@ public final class Published {
   }
 
   /**
-   * Commits the marker row naming {@code versions} (one per gold table) as the published set: the
-   * last commit of a publish. Returns the new publish.
+   * Commits the marker row naming {@code versions} (gold table name to Delta version; a gold table
+   * that does not exist yet is left out) as the published set: the last commit of a publish.
+   * Returns the new publish.
    */
   public static Publish commit(
       SparkSession spark,
@@ -89,9 +90,10 @@ public final class Published {
       LocalDate asOf,
       String runId,
       Map<String, Long> versions) {
-    for (Table gold : goldTables()) {
-      if (!versions.containsKey(gold.tableName)) {
-        throw new IllegalArgumentException("no version for gold table " + gold.tableName);
+    List<String> gold = goldTables().stream().map(t -> t.tableName).toList();
+    for (String table : versions.keySet()) {
+      if (!gold.contains(table)) {
+        throw new IllegalArgumentException(table + " is not a gold table " + gold);
       }
     }
     long number = current(spark, tables).map(p -> p.number() + 1).orElse(1L);
@@ -149,6 +151,7 @@ public final class Published {
       throws java.io.IOException {
     StringBuilder csv = new StringBuilder("publish_number,as_of,table_name,version,file\n");
     for (Table gold : goldTables()) {
+      if (publish.version(gold).isEmpty()) continue;
       long version = publish.version(gold).orElseThrow();
       String[] files = DeltaIO.readVersion(spark, tables.path(gold), version).inputFiles();
       Arrays.sort(files);
