@@ -60,13 +60,13 @@ class PublishConsistencyIT {
           "kpi_monthly",
           "tier_history",
           "tier_transitions",
-          "comments",
           "published");
 
   private ClienteleConfig config;
   private Path root;
   private TableCatalog afterFailedGate;
   private TableCatalog clean;
+  private Outcome failedGate;
 
   static List<String> overrides(Path root) {
     Path raw = root.resolve("raw");
@@ -76,6 +76,7 @@ class PublishConsistencyIT {
         "sample.customers=80",
         "sample.transactions=2500",
         "sample.seed=5",
+        "sample.days=250",
         "sample.end-date=\"" + DAY2 + "\"",
         "ingest.sources.transactions.path=\"" + raw.resolve("transactions") + "\"",
         "ingest.sources.customers.path=\"" + raw.resolve("customers") + "\"",
@@ -97,23 +98,22 @@ class PublishConsistencyIT {
 
     Reader before = Reader.of(spark, afterFailedGate);
     Map<Table, Long> goldVersions = goldVersions(spark, afterFailedGate);
-    // No snapshot has 100% high-value customers: the gate fails after every stage has run.
+    // A dimension no stage computes: the gate fails after every stage has run.
     List<String> strict = new ArrayList<>(overrides(root));
-    strict.add("publish.share-bounds.value_tier.high=[0.99, 1.0]");
+    strict.add("publish.dimensions=[value_tier, no_such_label]");
     ClienteleConfig strictConfig = ClienteleConfig.load(null, List.of(), strict);
     assertThatThrownBy(
             () ->
                 PipelineCommand.build(strictConfig)
                     .run(spark, context("day2-gate", DAY2, afterFailedGate)))
         .isInstanceOf(JobFailure.class)
-        .hasMessageContaining("quality gates failed for as-of 2026-11-21, nothing published");
+        .hasMessageContaining("quality gates failed for as-of 2026-11-21, nothing published")
+        .hasMessageContaining("label columns missing from customer_tiers: [no_such_label]");
     failedGate = new Outcome(before, Reader.of(spark, afterFailedGate), goldVersions);
 
     clean = copy(afterFailedGate, "clean");
     publishJob().run(spark, context("day2-clean", DAY2, clean));
   }
-
-  private Outcome failedGate;
 
   private record Outcome(Reader before, Reader after, Map<Table, Long> goldVersionsBefore) {}
 
