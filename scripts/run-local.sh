@@ -51,7 +51,7 @@ echo "== Ingest counts (read = accepted + quarantined + duplicates), table row c
   UNION ALL SELECT 'gold', 'kpi_monthly', count(*) FROM clientele.kpi_monthly
   UNION ALL SELECT 'gold', 'tier_history', count(*) FROM clientele.tier_history
   UNION ALL SELECT 'gold', 'tier_transitions', count(*) FROM clientele.tier_transitions" \
-  "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue
+  "SELECT value_tier, count(*) AS customers, sum(net_spend) AS revenue
   FROM clientele.customer_tiers WHERE as_of = DATE'$as_of' GROUP BY value_tier ORDER BY revenue DESC"
 echo
 echo "Tables:  $root/data/warehouse/{silver,gold,ops}/<table>  (Delta; catalog database 'clientele')"

@@ -10,6 +10,7 @@ import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.spark.SparkSessions;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.features.FeatureRules;
 import dev.clientele.pipeline.PipelineCommand;
@@ -533,13 +534,19 @@ public final class Bench {
               .orElse(null);
       phases.add(new Phase(name, e.getValue(), in, out, phaseHeap.get(name)));
     }
-    // Clientele's published answers, as Parquet for DuckDB to compare with.
-    DeltaIO.readSnapshot(spark, context.tables().path(Table.CUSTOMER_TIERS), asOf)
-        .select(
+    // Clientele's published answers (as readers see them: at the marker's versions), as Parquet
+    // for DuckDB to compare with.
+    org.apache.spark.sql.Column publishedAsOf =
+        col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)));
+    Published.read(spark, context.tables(), Table.CUSTOMER_TIERS)
+        .where(publishedAsOf)
+        .selectExpr(
             "customer_id",
             "recency_days",
-            "frequency",
-            "monetary",
+            // customer_tiers names the RFM inputs order_count and net_spend; the references call
+            // them frequency and monetary.
+            "order_count AS frequency",
+            "net_spend AS monetary",
             "r_score",
             "f_score",
             "m_score",
@@ -547,7 +554,8 @@ public final class Bench {
         .write()
         .mode("overwrite")
         .parquet(published + "/tiers");
-    DeltaIO.readSnapshot(spark, context.tables().path(Table.KPI_MONTHLY), asOf)
+    Published.read(spark, context.tables(), Table.KPI_MONTHLY)
+        .where(publishedAsOf)
         .where(col("dimension").equalTo(lit("overall")))
         .select(
             "month",

@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code clientele sql "SELECT ..."}: runs one query against the catalog database {@code clientele}
- * (every table registered by name) and prints the result as an aligned table, CSV or JSON lines, so
- * the tiers can be looked at without a BI tool.
+ * (every table registered by name; the gold tables as views pinned to the latest publish, see
+ * {@link dev.clientele.common.table.Published}) and prints the result as an aligned table, CSV or
+ * JSON lines, so the tiers can be looked at without a BI tool.
  *
  * <p>Read-only by default: a statement that is not a query, SHOW, DESCRIBE or EXPLAIN over the
  * tables of database {@code clientele} is refused before Spark starts (exit 2), and file-path reads
@@ -35,7 +36,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run a SQL query against the Clientele tables and print the result.",
-      "Tables are in database 'clientele', e.g.:",
+      "Tables are in database 'clientele'; the gold tables are views of the latest publish",
+      "(clientele.published says which), so a query never mixes two publishes, e.g.:",
       "  clientele sql \"SELECT value_tier, count(*) FROM clientele.customer_tiers GROUP BY 1\""
     })
 public final class SqlCommand extends JobCommand {

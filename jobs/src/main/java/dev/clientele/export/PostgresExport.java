@@ -6,7 +6,7 @@ import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.JobRunner;
 import dev.clientele.common.job.RunContext;
-import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import java.sql.Connection;
@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * gold table with the same name, columns and rows (all as-of snapshots), for BI tools that speak
  * Postgres.
  *
- * <p>Atomic for readers: each table is first loaded into a staging table {@code <name>__staging} by
- * Spark's JDBC writer on the executors (from one pinned Delta version, row count checked), then one
- * transaction on the driver drops the old tables and renames the staging tables in their place.
- * PostgreSQL DDL is transactional, so readers see all old tables or all new ones; a failure before
- * the commit leaves the old tables as they were and drops the staging tables. Types are mapped by
- * {@link PostgresTypes}; column comments of the Delta schema are copied, and each table's comment
- * records the Delta version and run it came from.
+ * <p>Atomic for readers and consistent: every table is read at the Delta version the latest publish
+ * names ({@link Published}), so the tables exported together come from one publish. Each is first
+ * loaded into a staging table {@code <name>__staging} by Spark's JDBC writer on the executors (row
+ * count checked), then one transaction on the driver drops the old tables and renames the staging
+ * tables in their place. PostgreSQL DDL is transactional, so readers see all old tables or all new
+ * ones; a failure before the commit leaves the old tables as they were and drops the staging
+ * tables. Types are mapped by {@link PostgresTypes}; column comments of the Delta schema are
+ * copied, and each table's comment records the Delta version and run it came from.
  */
 public final class PostgresExport implements ClienteleJob {
   static final String STAGING_SUFFIX = "__staging";
@@ -73,7 +74,16 @@ public final class PostgresExport implements ClienteleJob {
 
   @Override
   public void run(SparkSession spark, RunContext context) throws SQLException {
-    List<Table> tables = tablesToExport(spark, context.tables());
+    // Every table from the same publish: the one the marker names when the export starts.
+    Published.Publish publish =
+        Published.current(spark, context.tables())
+            .orElseThrow(
+                () ->
+                    new JobFailure(
+                        "nothing to export: nothing has been published under "
+                            + context.tables().warehouse()
+                            + "; run 'clientele publish' first."));
+    List<Table> tables = tablesToExport(publish, context.tables());
     LOG.info(
         "Exporting {} to schema '{}' at {} as user '{}'",
         names(tables),
@@ -88,7 +98,7 @@ public final class PostgresExport implements ClienteleJob {
       try {
         for (Table table : tables) {
           step = "loading " + table.tableName;
-          stage(spark, conn, table, context);
+          stage(spark, conn, table, publish, context);
         }
         step = "swapping the tables in";
         beforeSwap.run();
@@ -103,13 +113,12 @@ public final class PostgresExport implements ClienteleJob {
     LOG.info("Exported {} to schema '{}'", names(tables), settings.schema());
   }
 
-  /** The explicitly requested tables (all must exist), else the configured ones that exist. */
-  List<Table> tablesToExport(SparkSession spark, TableCatalog catalog) {
+  /** The explicitly requested tables (all must be published), else the configured ones that are. */
+  List<Table> tablesToExport(Published.Publish publish, TableCatalog catalog) {
     if (!requested.isEmpty()) {
       List<String> missing = new ArrayList<>();
       for (Table t : requested) {
-        if (!DeltaIO.exists(spark, catalog.path(t)))
-          missing.add(t.tableName + " (" + catalog.path(t) + ")");
+        if (publish.version(t).isEmpty()) missing.add(t.tableName + " (" + catalog.path(t) + ")");
       }
       if (!missing.isEmpty()) {
         throw new JobFailure(
@@ -121,11 +130,10 @@ public final class PostgresExport implements ClienteleJob {
     }
     List<Table> present = new ArrayList<>();
     for (Table t : settings.tables()) {
-      if (DeltaIO.exists(spark, catalog.path(t))) {
+      if (publish.version(t).isPresent()) {
         present.add(t);
       } else {
-        LOG.warn(
-            "Skipping {}: not published yet (no Delta table at {})", t.tableName, catalog.path(t));
+        LOG.warn("Skipping {}: not part of publish {}", t.tableName, publish.number());
       }
     }
     if (present.isEmpty()) {
@@ -139,12 +147,17 @@ public final class PostgresExport implements ClienteleJob {
     return present;
   }
 
-  private void stage(SparkSession spark, Connection conn, Table table, RunContext context)
+  private void stage(
+      SparkSession spark,
+      Connection conn,
+      Table table,
+      Published.Publish publish,
+      RunContext context)
       throws SQLException {
     long started = System.nanoTime();
     String path = context.tables().path(table);
-    long version = DeltaIO.version(spark, path);
-    Dataset<Row> frame = DeltaIO.readVersion(spark, path, version);
+    long version = publish.version(table).orElseThrow();
+    Dataset<Row> frame = Published.read(spark, context.tables(), publish, table);
     long rows = frame.count();
     String staging = qualified(table.tableName + STAGING_SUFFIX);
     try (Statement s = conn.createStatement()) {
@@ -159,7 +172,11 @@ public final class PostgresExport implements ClienteleJob {
               + literal(
                   "Clientele gold table "
                       + table.tableName
-                      + ": Delta version "
+                      + ": publish "
+                      + publish.number()
+                      + " (as of "
+                      + publish.asOf()
+                      + "), Delta version "
                       + version
                       + " of "
                       + path

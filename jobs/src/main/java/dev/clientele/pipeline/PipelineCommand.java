@@ -90,7 +90,7 @@ public final class PipelineCommand extends JobCommand {
             "value", new ValueJob(ValueRules.from(config.at("clientele"))), Table.CUSTOMER_VALUES));
     parallel.add(
         new PipelineJob.Stage(
-            "satisfaction", new SatisfactionJob(satisfaction, false), Table.CUSTOMER_SATISFACTION));
+            "satisfaction", new SatisfactionJob(satisfaction), Table.CUSTOMER_SATISFACTION));
     if (config.at("clientele.pipeline").bool("clusters")) {
       parallel.add(
           new PipelineJob.Stage(

@@ -2,6 +2,7 @@ package dev.clientele.publish;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.clientele.common.columns.CustomerSegmentsColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -16,11 +17,18 @@ import org.apache.spark.sql.Row;
  * score and reason of the aggregate stages, joined on (as_of, customer_id). The first frame that
  * has a column name provides it, so the RFM values of the segment stage are not repeated by the
  * value stage. Left joins keep every customer; a stage that skipped someone (CLV for prospects)
- * leaves nulls there.
+ * leaves nulls there. The segment stage's {@code frequency} and {@code monetary} (its copies of the
+ * RFM inputs) are not published: they equal {@code order_count} and {@code net_spend}, which BI
+ * users find under those names, the same as in {@code customer_features} and {@code
+ * customer_values}.
  */
 public final class CustomerTiers {
   static final String AS_OF = TierLabelsColumns.AS_OF;
   static final String CUSTOMER_ID = TierLabelsColumns.CUSTOMER_ID;
+
+  /** Stage columns left out of customer_tiers because another column holds the same value. */
+  static final Set<String> DUPLICATES =
+      Set.of(CustomerSegmentsColumns.FREQUENCY, CustomerSegmentsColumns.MONETARY);
 
   private CustomerTiers() {}
 
@@ -38,7 +46,7 @@ public final class CustomerTiers {
       String alias = "s" + i++;
       List<String> fresh = new ArrayList<>();
       for (String c : stage.columns()) {
-        if (taken.add(c)) fresh.add(c);
+        if (!DUPLICATES.contains(c) && taken.add(c)) fresh.add(c);
       }
       if (fresh.isEmpty()) continue;
       List<Column> keep = new ArrayList<>();

@@ -35,43 +35,116 @@ public final class GoldDocs {
               "region", "Region as delivered (latest attributes win).",
               "is_prospect", "True when the customer has attributes but no purchase up to as_of.",
               "recency_days", "Days from the last purchase to as_of; null for prospects.",
-              "frequency", "Distinct orders in the feature window (default 365 days).",
-              "monetary", "Net spend in the window, returns deducted.",
-              "r_score", "Recency score 1..N (N = clientele.segment.rfm.scores), high = recent.",
-              "f_score", "Frequency score 1..N, high = frequent.",
-              "m_score", "Monetary score 1..N, high = big spender.",
-              "rfm_code", "The three scores as text, e.g. 545.",
+              "r_score",
+                  "Recency score 1..N (N = clientele.segment.rfm.scores), high = recent; null for non-buyers.",
+              "f_score",
+                  "Frequency score 1..N from order_count, high = frequent; null for non-buyers.",
+              "m_score",
+                  "Monetary score 1..N from net_spend, high = big spender; null for non-buyers.",
+              "rfm_code",
+                  "The three scores as text, e.g. 545 (separated by '-' when N = 10); null for non-buyers.",
+              "rfm_code_reason",
+                  "Why rfm_code has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
               "rfm_segment",
-                  "Named RFM segment from the configured R x F map (Champions ... Hibernating).",
+                  "Named RFM segment from the configured R x F map (Champions ... Hibernating), or the no-purchase segment.",
+              "rfm_segment_reason",
+                  "Why rfm_segment has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
               "lifecycle_stage",
                   "prospect, new, developing, stable, declining, churned or reactivated.",
-              "activity_status", "active, dormant or lost, by recency.",
+              "lifecycle_stage_reason",
+                  "Why lifecycle_stage has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "activity_status",
+                  "active, dormant or lost, by recency; none for customers who never bought.",
+              "activity_status_reason",
+                  "Why activity_status has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
               "target_flag", "core, potential or non-target customer.",
+              "target_flag_reason",
+                  "Why target_flag has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
               "preference_class", "brand-loyal, price-sensitive, category-explorer or none.",
+              "preference_class_reason",
+                  "Why preference_class has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "net_spend",
+                  "Net spend in the feature window (default 365 days), returns deducted: the RFM monetary value and the value tier's measure. Exact decimal.",
+              "order_count",
+                  "Distinct purchase orders in the feature window: the RFM frequency value.",
+              "value_rank",
+                  "1 = biggest spender of the snapshot, by net_spend descending, ties by customer_id; null when net_spend <= 0.",
               "value_tier",
                   "high / medium / low by 12-month net spend (top 20% / next 30% / rest; or the order-count bar); none for zero spend.",
-              "abc_grade", "A / B / C key-customer grade by cumulative share of revenue.",
-              "frequency_tier", "Three bands of order count.",
-              "monetary_tier", "Three bands of net spend.",
-              "aov_tier", "Three bands of average order value.",
-              "margin_tier", "Three bands of gross margin; unknown when costs are missing.",
-              "membership_tier", "regular / silver / gold / diamond by cumulative net spend.",
+              "value_tier_reason",
+                  "Why value_tier has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "abc_grade",
+                  "A / B / C key-customer grade by cumulative share of revenue; none when net_spend <= 0.",
+              "abc_grade_reason",
+                  "Why abc_grade has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "frequency_tier", "Three bands of order count; none without orders.",
+              "frequency_tier_reason",
+                  "Why frequency_tier has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "monetary_tier", "Three bands of net spend; none without positive spend.",
+              "monetary_tier_reason",
+                  "Why monetary_tier has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "aov_tier", "Three bands of average order value; none without orders.",
+              "aov_tier_reason",
+                  "Why aov_tier has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "margin_tier",
+                  "Three bands of gross margin; unknown when costs are missing, none without orders.",
+              "margin_tier_reason",
+                  "Why margin_tier has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "lifetime_net_spend",
+                  "Cumulative net spend up to as_of: the membership tier's measure. Exact decimal.",
+              "membership_tier",
+                  "regular / silver / gold / diamond (as configured) by lifetime_net_spend.",
+              "membership_tier_reason",
+                  "Why membership_tier has its label: one machine-readable line naming the rule and its numbers (see docs/aggregates.md).",
+              "membership_discount",
+                  "The membership tier's price multiplier (0.90 = 10% off), from config.",
+              "next_membership_tier", "The next membership tier up; null at the top.",
+              "spend_to_next_tier",
+                  "Lifetime net spend still needed for next_membership_tier; null at the top.",
+              "points_earned", "Loyalty points earned by purchases up to as_of.",
+              "points_reversed", "Points taken back for returned lines up to as_of.",
+              "points_expired", "Points expired by as_of (yearly expiry).",
               "points_balance", "Loyalty points balance at as_of (earned - reversed - expired).",
+              "survey_count",
+                  "Survey answers in the satisfaction window (clientele.satisfaction.window-days ending on as_of).",
+              "csat_mean", "Mean CSAT (1-5) of surveys in the satisfaction window; null when none.",
+              "last_nps",
+                  "The latest NPS answer (0-10) in the satisfaction window; null when none.",
+              "last_nps_date", "Date of last_nps; null when none.",
+              "nps_class",
+                  "promoter (9-10), passive (7-8) or detractor (0-6) of the latest NPS answer; unknown without one.",
+              "complaint_count", "Complaints opened in the satisfaction window.",
+              "open_complaints",
+                  "Complaints opened on or before as_of and not resolved by as_of (any age).",
+              "last_complaint_category",
+                  "Category of the latest complaint opened on or before as_of (any age); null if none.",
+              "last_complaint_date", "Date of that complaint; null if none.",
+              "median_resolution_hours",
+                  "Median hours from opened to resolved over window complaints resolved by as_of; null if none.",
+              "complaints_per_order", "complaint_count / order_count; null without orders.",
               "satisfaction_band",
                   "satisfied, neutral, dissatisfied or unknown (no survey or complaint).",
-              "csat_mean", "Mean CSAT (1-5) of surveys in the satisfaction window.",
-              "nps_class",
-                  "promoter (9-10), passive (7-8) or detractor (0-6) of the latest NPS answer.",
+              "satisfaction_band_reason",
+                  "The rule that chose the band, e.g. dissatisfied:open_complaint.",
+              "churn_signals",
+                  "Each churn signal's value in [0,1], by signal name (see docs/kpis.md); null for prospects.",
               "churn_risk",
-                  "Churn-risk score in [0,1] from interpretable signals (see churn_reasons).",
+                  "Churn-risk score in [0,1] from interpretable signals (see churn_reasons); null for prospects.",
               "churn_flag", "True when churn_risk is at or above the configured bar.",
+              "churn_reasons",
+                  "Codes of the churn signals that reached their bar, in a fixed order; empty when none.",
+              "is_churned",
+                  "True when the customer bought at least once and has no purchase in the churn horizon ending on as_of.",
               "churn_cause",
-                  "For churned customers: quality, service, price, delivery or competitor_unknown.",
+                  "For churned customers: quality, service, price, delivery or competitor_unknown; null otherwise.",
+              "churn_cause_reason",
+                  "Why that cause, e.g. complaint:quality@2026-03-02 or no_complaint:last_nps=detractor; null when not churned.",
               "cluster_id",
                   "Behavioural cluster, stable across refits; null when clustering did not run.",
               "cluster_label",
                   "Generated description of the cluster, e.g. 'high spend, low frequency'.",
-              "p_alive", "BG/NBD probability the customer is still active.",
+              "p_alive",
+                  "BG/NBD probability the customer is still active; null when CLV did not run or for prospects.",
               "expected_purchases_h", "BG/NBD expected purchases over the CLV horizon.",
               "expected_avg_spend", "Gamma-Gamma expected spend per purchase.",
               "clv_h", "Predicted customer value over the horizon, discounted.",
@@ -96,6 +169,49 @@ public final class GoldDocs {
               "churn_rate", "Share of customers with churn_flag.",
               "is_priority",
                   "satisfaction_x_value only: the cell is a configured priority (e.g. high value and dissatisfied)."));
+
+  public static final TableDoc KPI_MONTHLY =
+      new TableDoc(
+          Table.KPI_MONTHLY,
+          "one row per as_of, month, dimension and label; definitions in docs/kpis.md",
+          cols(
+              "as_of", "The publish date the row belongs to.",
+              "month", "First day of the calendar month.",
+              "dimension", "overall, or a label column of clientele.satisfaction.kpi.dimensions.",
+              "label", "The label (all for overall; unknown when the customer had none).",
+              "active_customers", "Customers with a purchase in the month.",
+              "orders", "Distinct purchase orders in the month.",
+              "repurchase_base",
+                  "The month's buyers whose repurchase window (clientele.satisfaction.kpi.repurchase-window-days after their first purchase day in the month) ended on or before as_of.",
+              "repurchasers", "Of those, buyers with another purchase day within the window.",
+              "repurchase_rate", "repurchasers / repurchase_base; null when the base is 0.",
+              "churn_base",
+                  "Customers who had bought by the end of the previous month and were not churned then.",
+              "churned_customers",
+                  "Of those, customers churned at the end of this month (no purchase in the churn horizon).",
+              "churn_rate", "churned_customers / churn_base; null when the base is 0.",
+              "reactivation_base", "Customers churned at the end of the previous month.",
+              "reactivated_customers",
+                  "Of those, customers with a purchase in this month (win-back).",
+              "reactivation_rate",
+                  "reactivated_customers / reactivation_base; null when the base is 0.",
+              "csat_answers", "Survey answers in the month with a CSAT.",
+              "csat_mean", "Mean CSAT (1-5) of those answers, 2 decimals; null without answers.",
+              "nps_answers", "Survey answers in the month with an NPS.",
+              "promoters", "NPS answers 9-10.",
+              "detractors", "NPS answers 0-6.",
+              "nps",
+                  "(promoters - detractors) / nps_answers x 100, 2 decimals; null without answers.",
+              "complaints", "Complaints opened in the month.",
+              "complaints_per_1000_orders",
+                  "complaints / orders x 1000, 2 decimals; null without orders.",
+              "resolved_complaints", "Complaints resolved in the month.",
+              "resolution_hours_median",
+                  "Median hours opened to resolved of the month's resolved complaints.",
+              "resolution_hours_p90", "90th percentile of those hours.",
+              "points_redemption_rate",
+                  "Points redeemed / points earned; null while the input has no redemption events.",
+              "points_redemption_note", "Why points_redemption_rate is null, when it is."));
 
   public static final TableDoc TIER_HISTORY =
       new TableDoc(
@@ -128,6 +244,7 @@ public final class GoldDocs {
   static {
     ALL.put(Table.CUSTOMER_TIERS, CUSTOMER_TIERS);
     ALL.put(Table.SEGMENT_SUMMARY, SEGMENT_SUMMARY);
+    ALL.put(Table.KPI_MONTHLY, KPI_MONTHLY);
     ALL.put(Table.TIER_HISTORY, TIER_HISTORY);
     ALL.put(Table.TIER_TRANSITIONS, TIER_TRANSITIONS);
   }
@@ -158,13 +275,32 @@ public final class GoldDocs {
     return frame.select(columns);
   }
 
-  /** docs/tables.md for the gold tables (kpi_monthly is documented in docs/kpis.md). */
+  /** docs/tables.md: every gold column, and the reader contract. */
   public static String markdown() {
     StringBuilder md = new StringBuilder("# Gold tables\n\n");
     md.append(
-        "Generated from `GoldDocs` (the same text is stored as Delta column comments at publish).\n");
+        "Generated from `GoldDocs` (the same text is stored as Delta column comments at publish and"
+            + " shown by the catalog views); `PublishConsistencyIT` fails on any published gold"
+            + " column without an entry here. The definitions behind `kpi_monthly` are in"
+            + " [kpis.md](kpis.md).\n\n");
     md.append(
-        "`kpi_monthly` is documented in [kpis.md](kpis.md). All tables live under `<warehouse>/gold/<table>` and in catalog database `clientele`.\n");
+        "**Reader contract.** The tables live under `<warehouse>/gold/<table>`, but read them as"
+            + " published: the catalog views `clientele.<table>` (also what `clientele sql` sees),"
+            + " the PostgreSQL export, or `<warehouse>/gold/_published.csv` for DuckDB (see"
+            + " [bi-access.md](bi-access.md)). All of them follow the ops table `published`, which"
+            + " each publish commits after every gold table, so a reader never sees two publishes"
+            + " at once, and a failed gate or a crash leaves it on the previous publish (see"
+            + " [operations.md](operations.md)). Reading the folders directly can show a publish in"
+            + " progress.\n\n");
+    md.append(
+        "`published` (ops, catalog `clientele.published`): one row per publish: `publish_number`"
+            + " (1, 2, ...; the highest is current), `as_of` (the date that publish wrote),"
+            + " `run_id`, `published_at`, `table_versions` (gold table name to the Delta version"
+            + " readers see).\n\n");
+    md.append(
+        "One name per value: `customer_tiers` publishes the RFM inputs once, as `order_count`"
+            + " (F) and `net_spend` (M), the names `customer_features` and `customer_values` use;"
+            + " the segment stage's copies `frequency` and `monetary` are not published.\n");
     for (TableDoc doc : ALL.values()) {
       md.append("\n## ")
           .append(doc.table().tableName)

@@ -14,7 +14,7 @@ import dev.clientele.common.job.RunContext;
 import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.DeltaIO;
-import dev.clientele.common.table.ReaderManifests;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
@@ -40,12 +40,13 @@ import org.slf4j.LoggerFactory;
  * Publishes the gold tables for one as-of date: assembles {@code customer_tiers} from the feature
  * snapshot and the aggregate stages' snapshots, runs the quality gates, and only if all pass writes
  * {@code customer_tiers}, {@code segment_summary} and {@code kpi_monthly} (each one atomic Delta
- * commit replacing that as-of's snapshot), then brings {@code tier_history} and {@code
- * tier_transitions} up to date ({@link TierHistoryPublisher}), refreshes the reader manifests,
- * registers the tables in the catalog and writes the HTML run report. A failed gate publishes
- * nothing; a crash leaves each table at its previous complete version; a rerun for the same as-of
- * replaces exactly that snapshot. The runs table records each gold table's Delta version (for
- * RESTORE).
+ * commit replacing that as-of's snapshot), brings {@code tier_history} and {@code tier_transitions}
+ * up to date ({@link TierHistoryPublisher}), and then, last, commits the {@code published} marker
+ * naming every gold table's new Delta version ({@link Published}). Readers go through the marker
+ * (catalog views, {@code clientele sql}, the export, the DuckDB file list, all refreshed after it),
+ * so a failed gate or a crash anywhere before the marker commit leaves what readers see unchanged,
+ * and a rerun for the same as-of replaces exactly that snapshot. Finally the runs table records the
+ * versions (for RESTORE) and the HTML run report is written. Only publish writes gold tables.
  */
 public final class PublishJob implements ClienteleJob {
   public static final String NAME = "publish";
@@ -117,6 +118,7 @@ public final class PublishJob implements ClienteleJob {
         GoldDocs.withComments(tiers, Table.CUSTOMER_TIERS),
         tables.path(Table.CUSTOMER_TIERS),
         asOf);
+    PublishCrash.after(Table.CUSTOMER_TIERS.tableName);
     Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
 
     // The other gold tables depend only on customer_tiers: written concurrently, since each Delta
@@ -144,8 +146,10 @@ public final class PublishJob implements ClienteleJob {
         Table.KPI_MONTHLY.tableName,
         () ->
             DeltaIO.replaceSnapshot(
-                SatisfactionKpis.monthly(
-                    days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
+                GoldDocs.withComments(
+                    SatisfactionKpis.monthly(
+                        days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
+                    Table.KPI_MONTHLY),
                 tables.path(Table.KPI_MONTHLY),
                 asOf));
     writes.put(
@@ -154,23 +158,43 @@ public final class PublishJob implements ClienteleJob {
     writes.put(
         Table.TIER_TRANSITIONS.tableName,
         () -> history.publishTransitions(tables.path(Table.TIER_TRANSITIONS)));
-    Concurrently.run(spark, writes);
-
-    ReaderManifests.refreshGold(spark, tables);
+    Map<String, Runnable> committed = new LinkedHashMap<>();
+    writes.forEach(
+        (table, write) ->
+            committed.put(
+                table,
+                () -> {
+                  write.run();
+                  PublishCrash.after(table);
+                }));
+    Concurrently.run(spark, committed);
     // Tables written before comments travelled with the data get them once here.
     GoldComments.apply(spark, tables);
-    CatalogRegistration.registerAll(spark, tables);
+    PublishCrash.after("comments");
 
+    // Readers see none of the above until the marker names these versions: its commit is the
+    // publish (a failed gate or a crash before it leaves every reader on the previous publish).
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (Table gold :
-        List.of(
-            Table.CUSTOMER_TIERS,
-            Table.SEGMENT_SUMMARY,
-            Table.KPI_MONTHLY,
-            Table.TIER_HISTORY,
-            Table.TIER_TRANSITIONS)) {
-      versions.put(gold.tableName, DeltaIO.version(spark, tables.path(gold)));
+    for (Table gold : Published.goldTables()) {
+      long version = DeltaIO.version(spark, tables.path(gold));
+      if (version >= 0) versions.put(gold.tableName, version);
     }
+    Published.Publish publish = Published.commit(spark, tables, asOf, run.runId(), versions);
+    PublishCrash.after(Table.PUBLISHED.tableName);
+    try {
+      Published.writeReaderFiles(spark, tables, publish);
+    } catch (java.io.IOException e) {
+      throw new JobFailure(
+          "publish "
+              + publish.number()
+              + " is committed, but the DuckDB file list "
+              + Published.readerFile(tables)
+              + " could not be written: "
+              + e.getMessage()
+              + "; rerun the publish to refresh it.",
+          e);
+    }
+    CatalogRegistration.registerAll(spark, tables);
     String reportPath = rules.report() ? RunReports.write(spark, run, rules) : null;
     RunLog.record(
         spark,

@@ -40,7 +40,7 @@ public final class SegmentSummary {
 
   /**
    * @param customerTiers one as-of snapshot or several; needs as_of, customer_id, the dimensions
-   *     and optionally monetary, frequency, csat_mean, nps_class, churn_flag
+   *     and optionally net_spend, order_count, csat_mean, nps_class, churn_flag
    */
   public static Dataset<Row> compute(Dataset<Row> customerTiers, List<String> dimensions) {
     Set<String> cols = new HashSet<>(Arrays.asList(customerTiers.columns()));
@@ -48,8 +48,8 @@ public final class SegmentSummary {
         customerTiers.select(
             col(AS_OF),
             col(CUSTOMER_ID),
-            orNull(cols, "monetary", "decimal(18,2)").as("_revenue"),
-            orNull(cols, "frequency", "bigint").as("_orders"),
+            orNull(cols, "net_spend", "decimal(18,2)").as("_revenue"),
+            orNull(cols, "order_count", "bigint").as("_orders"),
             orNull(cols, "csat_mean", "double").as("_csat"),
             orNull(cols, "nps_class", "string").as("_nps_class"),
             orNull(cols, "churn_flag", "boolean").as("_churn"));

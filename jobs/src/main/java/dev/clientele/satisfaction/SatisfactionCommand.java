@@ -10,9 +10,10 @@ import picocli.CommandLine.Command;
     name = SatisfactionJob.NAME,
     mixinStandardHelpOptions = true,
     description = {
-      "Per-customer satisfaction (CSAT, NPS, complaints, band), churn early warning and monthly KPIs.",
-      "Reads customer_features (required), surveys, complaints, transactions and customer_tiers (if present);",
-      "writes the as-of snapshots of customer_satisfaction and kpi_monthly. Settings: clientele.satisfaction.*."
+      "Per-customer satisfaction (CSAT, NPS, complaints, band) and churn early warning.",
+      "Reads customer_features (required), surveys and complaints (if present);",
+      "writes the as-of snapshot of customer_satisfaction (kpi_monthly is written by publish).",
+      "Settings: clientele.satisfaction.*."
     })
 public final class SatisfactionCommand extends JobCommand {
   @Override

@@ -1,7 +1,6 @@
 package dev.clientele.satisfaction;
 
 import dev.clientele.common.columns.ComplaintsColumns;
-import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
@@ -13,7 +12,6 @@ import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -25,30 +23,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Job {@code satisfaction}: for one as-of date, writes the {@code customer_satisfaction} snapshot
  * (one row per customer of the {@code customer_features} snapshot: survey and complaint facts,
- * satisfaction band, churn risk, flag, reasons and cause) and the {@code kpi_monthly} snapshot (one
- * row per month, dimension and label). Both are replaced atomically per as-of, so a rerun replaces
- * exactly that date. Missing {@code surveys} or {@code complaints} tables (no source configured)
- * are read as empty: bands are then {@code unknown} and survey/complaint KPIs 0 or null. A missing
- * feature snapshot fails the run with the command to run first.
+ * satisfaction band, churn risk, flag, reasons and cause), replaced atomically per as-of so a rerun
+ * replaces exactly that date. It writes no gold table: {@code kpi_monthly} is written by publish,
+ * after its quality gates, with the rest of the gold set. Missing {@code surveys} or {@code
+ * complaints} tables (no source configured) are read as empty: bands are then {@code unknown} and
+ * survey/complaint KPIs 0 or null. A missing feature snapshot fails the run with the command to run
+ * first.
  */
 public final class SatisfactionJob implements ClienteleJob {
   public static final String NAME = "satisfaction";
   private static final Logger LOG = LoggerFactory.getLogger(SatisfactionJob.class);
 
   private final SatisfactionRules rules;
-  private final boolean writeKpis;
 
   public SatisfactionJob(SatisfactionRules rules) {
-    this(rules, true);
-  }
-
-  /**
-   * @param writeKpis false inside the pipeline, where publish writes kpi_monthly after its quality
-   *     gates with every label available; true when the job runs alone
-   */
-  public SatisfactionJob(SatisfactionRules rules, boolean writeKpis) {
     this.rules = rules;
-    this.writeKpis = writeKpis;
   }
 
   /** Binds {@code clientele.satisfaction}; throws ConfigError before any Spark work. */
@@ -106,8 +95,6 @@ public final class SatisfactionJob implements ClienteleJob {
     }
     Dataset<Row> surveys = optional(spark, tables, Table.SURVEYS, SurveysColumns.SCHEMA);
     Dataset<Row> complaints = optional(spark, tables, Table.COMPLAINTS, ComplaintsColumns.SCHEMA);
-    Dataset<Row> days =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
 
     Dataset<Row> facts = CustomerSatisfaction.facts(features, surveys, complaints, rules, asOf);
     Dataset<Row> assessed = ChurnRisk.assess(features, facts, rules, asOf);
@@ -130,43 +117,7 @@ public final class SatisfactionJob implements ClienteleJob {
             surveysNote(surveys, complaints),
             Map.of(
                 Table.CUSTOMER_SATISFACTION.tableName, DeltaIO.version(spark, satisfactionPath)));
-    if (!writeKpis) return List.of(satisfactionEntry);
-
-    // Labels: the published tiers when they exist, then this job's own output, then the features.
-    List<Dataset<Row>> sources = new ArrayList<>();
-    String tiersPath = tables.path(Table.CUSTOMER_TIERS);
-    if (DeltaIO.exists(spark, tiersPath)) sources.add(DeltaIO.readSnapshot(spark, tiersPath, asOf));
-    sources.add(written);
-    sources.add(features);
-    List<String> dimensions = rules.kpi().dimensions();
-    List<String> missing = SatisfactionKpis.missingDimensions(dimensions, sources);
-    if (!missing.isEmpty()) {
-      LOG.warn(
-          "kpi_monthly for {}: no label column for dimension(s) {} in customer_tiers, customer_satisfaction or "
-              + "customer_features; they are left out of this snapshot.",
-          asOf,
-          missing);
-    }
-    Dataset<Row> labels = SatisfactionKpis.labelsFromColumns(dimensions, sources);
-    Dataset<Row> kpis = SatisfactionKpis.monthly(days, surveys, complaints, labels, rules, asOf);
-    String kpiPath = tables.path(Table.KPI_MONTHLY);
-    DeltaIO.replaceSnapshot(kpis, kpiPath, asOf);
-    long kpiRows = DeltaIO.readSnapshot(spark, kpiPath, asOf).count();
-    LOG.info("kpi_monthly for {}: {} rows", asOf, kpiRows);
-
-    return List.of(
-        satisfactionEntry,
-        new RunLog.Entry(
-            Table.KPI_MONTHLY.tableName,
-            "succeeded",
-            null,
-            kpiRows,
-            null,
-            null,
-            satisfactionDone,
-            Instant.now(),
-            missing.isEmpty() ? null : "dimensions without labels: " + missing,
-            Map.of(Table.KPI_MONTHLY.tableName, DeltaIO.version(spark, kpiPath))));
+    return List.of(satisfactionEntry);
   }
 
   private static String surveysNote(Dataset<Row> surveys, Dataset<Row> complaints) {

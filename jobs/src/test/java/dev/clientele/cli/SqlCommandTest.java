@@ -8,6 +8,7 @@ import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import dev.clientele.testing.SparkTestExtension;
@@ -16,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,10 +55,20 @@ class SqlCommandTest {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sql").toString());
     DeltaIO.overwrite(
         spark.sql(
-            "SELECT * FROM VALUES ('c1', 'high', 1200.5D), ('c2', 'low', 3.0D), ('c3', 'low', NULL) AS t(customer_id, value_tier, monetary)"),
+            "SELECT * FROM VALUES ('c1', 'high', 1200.5D), ('c2', 'low', 3.0D), ('c3', 'low', NULL) AS t(customer_id, value_tier, net_spend)"),
+        tables.path(Table.CUSTOMER_TIERS));
+    Published.commit(
+        spark,
+        tables,
+        LocalDate.parse("2026-11-21"),
+        "r0",
+        Map.of(Table.CUSTOMER_TIERS.tableName, 0L));
+    // A later commit that no marker names (a crashed publish) is not what the catalog shows.
+    DeltaIO.overwrite(
+        spark.sql("SELECT 'c9' AS customer_id, 'high' AS value_tier, 1.0D AS net_spend"),
         tables.path(Table.CUSTOMER_TIERS));
     String query =
-        "SELECT value_tier, count(*) AS customers, sum(monetary) AS revenue FROM clientele.customer_tiers GROUP BY 1 ORDER BY 1";
+        "SELECT value_tier, count(*) AS customers, sum(net_spend) AS revenue FROM clientele.customer_tiers GROUP BY 1 ORDER BY 1";
 
     assertThat(run(spark, tables, SqlCommand.Format.table, query))
         .isEqualTo(

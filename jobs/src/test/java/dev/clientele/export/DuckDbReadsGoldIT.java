@@ -3,7 +3,7 @@ package dev.clientele.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.common.table.DeltaIO;
-import dev.clientele.common.table.ReaderManifests;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import dev.clientele.testing.SparkTestExtension;
@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,18 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A non-Spark engine reads the published gold tables: DuckDB, through the Delta symlink manifest
- * (docs/bi-access.md), gets the same aggregates as Spark, although an overwrite left stale Parquet
- * files in the table's folder.
+ * A non-Spark engine reads the published gold tables: DuckDB, through the publish's file list
+ * {@code gold/_published.csv} (docs/bi-access.md), gets the same aggregates as Spark, although an
+ * overwrite left stale Parquet files in the table's folder, and a later commit that no marker names
+ * (a crashed publish) stays invisible to it.
  */
 @ExtendWith(SparkTestExtension.class)
 class DuckDbReadsGoldIT {
   private static final String AGGREGATES =
-      "SELECT as_of, value_tier, count(*) AS customers, sum(monetary) AS monetary FROM %s GROUP BY 1, 2 ORDER BY 1, 2";
+      "SELECT as_of, value_tier, count(*) AS customers, sum(net_spend) AS net_spend FROM %s GROUP BY 1, 2 ORDER BY 1, 2";
 
-  private static Dataset<Row> tiers(SparkSession spark, String asOf, String... tierAndMonetary) {
+  private static Dataset<Row> tiers(SparkSession spark, String asOf, String... tierAndSpend) {
     StringBuilder values = new StringBuilder();
-    for (int i = 0; i < tierAndMonetary.length; i += 2) {
+    for (int i = 0; i < tierAndSpend.length; i += 2) {
       if (i > 0) values.append(", ");
       values
           .append("(DATE'")
@@ -41,35 +44,41 @@ class DuckDbReadsGoldIT {
           .append("', 'c")
           .append(i / 2)
           .append("', '")
-          .append(tierAndMonetary[i])
+          .append(tierAndSpend[i])
           .append("', CAST(")
-          .append(tierAndMonetary[i + 1])
+          .append(tierAndSpend[i + 1])
           .append(" AS DECIMAL(18,2)))");
     }
     return spark.sql(
-        "SELECT * FROM VALUES " + values + " AS t(as_of, customer_id, value_tier, monetary)");
+        "SELECT * FROM VALUES " + values + " AS t(as_of, customer_id, value_tier, net_spend)");
   }
 
   /**
-   * The SQL of docs/bi-access.md: a DuckDB view over the Parquet files a table's manifest lists.
+   * The SQL of docs/bi-access.md: the publish's file list read once into a temporary table, then
+   * one DuckDB view per gold table over the Parquet files it lists.
    */
-  static void createManifestView(Statement duck, String view, String tablePath)
-      throws SQLException {
+  static void readPublished(Statement duck, String warehouse) throws SQLException {
+    duck.execute(
+        "CREATE OR REPLACE TEMP TABLE published AS SELECT * FROM read_csv('"
+            + warehouse
+            + "/gold/_published.csv', header = true, all_varchar = true)");
+  }
+
+  static void createView(Statement duck, String table, String hiveTypes) throws SQLException {
     duck.execute(
         "SET VARIABLE "
-            + view
-            + "_files = (SELECT list(url_decode(regexp_replace(line, '^file:', ''))) "
-            + "FROM read_csv('"
-            + tablePath
-            + "/_symlink_format_manifest/**/manifest', "
-            + "header = false, columns = {'line': 'VARCHAR'}))");
+            + table
+            + "_files = (SELECT list(file) FROM published WHERE table_name = '"
+            + table
+            + "')");
     duck.execute(
         "CREATE OR REPLACE VIEW "
-            + view
+            + table
             + " AS SELECT * FROM read_parquet(getvariable('"
-            + view
-            + "_files'), "
-            + "hive_partitioning = true)");
+            + table
+            + "_files'), hive_partitioning = true"
+            + hiveTypes
+            + ")");
   }
 
   private static List<String> rows(Dataset<Row> frame) {
@@ -84,7 +93,7 @@ class DuckDbReadsGoldIT {
   }
 
   @Test
-  void duckDbGetsSparksAggregatesThroughTheManifest(SparkSession spark) throws SQLException {
+  void duckDbGetsSparksAggregatesThroughThePublishedFileList(SparkSession spark) throws Exception {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "duckdb").toString());
     String tiersPath = tables.path(Table.CUSTOMER_TIERS);
     LocalDate first = LocalDate.parse("2026-11-20");
@@ -109,12 +118,13 @@ class DuckDbReadsGoldIT {
             "1.10"),
         tiersPath,
         second);
-    // An unpartitioned gold table: its manifest sits directly under _symlink_format_manifest/.
-    String summaryPath = tables.path(Table.SEGMENT_SUMMARY);
-    DeltaIO.overwrite(
-        spark.sql(
-            "SELECT * FROM VALUES ('value_tier', 'high', 2L), ('value_tier', 'low', 3L) AS t(dimension, label, customers)"),
-        summaryPath);
+    // Unpartitioned gold tables.
+    for (Table t : List.of(Table.SEGMENT_SUMMARY, Table.KPI_MONTHLY, Table.TIER_TRANSITIONS)) {
+      DeltaIO.overwrite(
+          spark.sql(
+              "SELECT * FROM VALUES ('value_tier', 'high', 2L), ('value_tier', 'low', 3L) AS t(dimension, label, customers)"),
+          tables.path(t));
+    }
     // tier_history is partitioned by a boolean as well: docs/bi-access.md names its hive type.
     String historyPath = tables.path(Table.TIER_HISTORY);
     DeltaIO.overwrite(
@@ -129,8 +139,14 @@ class DuckDbReadsGoldIT {
         historyPath,
         "dimension",
         "is_current");
-    assertThat(ReaderManifests.refreshGold(spark, tables))
-        .containsExactly(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.TIER_HISTORY);
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (Table gold : Published.goldTables()) {
+      versions.put(gold.tableName, DeltaIO.version(spark, tables.path(gold)));
+    }
+    Published.writeReaderFiles(
+        spark, tables, Published.commit(spark, tables, second, "run-1", versions));
+    // A crashed publish: customer_tiers committed again, but no marker names the new version.
+    DeltaIO.replaceSnapshot(tiers(spark, "2026-11-21", "low", "5.00"), tiersPath, second);
 
     List<String> expected =
         List.of(
@@ -139,40 +155,53 @@ class DuckDbReadsGoldIT {
             "2026-11-21|high|1|200.00",
             "2026-11-21|low|1|1.10",
             "2026-11-21|medium|2|100.00");
-    assertThat(rows(spark.sql(String.format(AGGREGATES, "delta.`" + tiersPath + "`"))))
+    assertThat(
+            rows(
+                Published.read(spark, tables, Table.CUSTOMER_TIERS)
+                    .groupBy("as_of", "value_tier")
+                    .agg(
+                        org.apache.spark.sql.functions.count("*"),
+                        org.apache.spark.sql.functions.sum("net_spend"))
+                    .orderBy("as_of", "value_tier")))
         .isEqualTo(expected);
 
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = duck.createStatement()) {
-      createManifestView(s, "customer_tiers", tiersPath);
+      readPublished(s, tables.warehouse());
+      createView(s, "customer_tiers", "");
       try (ResultSet r = s.executeQuery(String.format(AGGREGATES, "customer_tiers"))) {
         assertThat(JdbcRows.of(r)).isEqualTo(expected);
       }
       try (ResultSet r =
-          s.executeQuery("SELECT typeof(as_of), typeof(monetary) FROM customer_tiers LIMIT 1")) {
+          s.executeQuery("SELECT typeof(as_of), typeof(net_spend) FROM customer_tiers LIMIT 1")) {
         assertThat(JdbcRows.of(r)).containsExactly("DATE|DECIMAL(18,2)");
       }
-      // Reading the folder instead of the manifest would count the overwritten snapshot twice.
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT DISTINCT publish_number, as_of, table_name, version FROM published ORDER BY table_name")) {
+        assertThat(JdbcRows.of(r))
+            .containsExactly(
+                "1|2026-11-21|customer_tiers|2",
+                "1|2026-11-21|kpi_monthly|0",
+                "1|2026-11-21|segment_summary|0",
+                "1|2026-11-21|tier_history|0",
+                "1|2026-11-21|tier_transitions|0");
+      }
+      // Reading the folder instead of the list would count the overwritten snapshots too.
       try (ResultSet r =
           s.executeQuery(
               "SELECT count(*) FROM read_parquet('"
                   + tiersPath
                   + "/**/*.parquet', hive_partitioning = true) WHERE as_of = DATE '2026-11-21'")) {
-        assertThat(JdbcRows.of(r)).containsExactly("5");
+        assertThat(JdbcRows.of(r)).containsExactly("6");
       }
-      s.execute(
-          "SET VARIABLE history_files = (SELECT list(url_decode(regexp_replace(line, '^file:', ''))) "
-              + "FROM read_csv('"
-              + historyPath
-              + "/_symlink_format_manifest/**/manifest', "
-              + "header = false, columns = {'line': 'VARCHAR'}))");
+      createView(s, "tier_history", ", hive_types = {'is_current': BOOLEAN}");
       try (ResultSet r =
           s.executeQuery(
-              "SELECT typeof(is_current), customer_id, label FROM read_parquet(getvariable('history_files'), "
-                  + "hive_partitioning = true, hive_types = {'is_current': BOOLEAN}) WHERE is_current ORDER BY customer_id")) {
+              "SELECT typeof(is_current), customer_id, label FROM tier_history WHERE is_current ORDER BY customer_id")) {
         assertThat(JdbcRows.of(r)).containsExactly("BOOLEAN|c1|low", "BOOLEAN|c2|low");
       }
-      createManifestView(s, "segment_summary", summaryPath);
+      createView(s, "segment_summary", "");
       try (ResultSet r =
           s.executeQuery("SELECT label, customers FROM segment_summary ORDER BY 1")) {
         assertThat(JdbcRows.of(r)).containsExactly("high|2", "low|3");

@@ -7,6 +7,7 @@ import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import dev.clientele.testing.SparkTestExtension;
@@ -21,7 +22,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -46,7 +49,7 @@ class PostgresExportIT {
           .add("customer_id", DataTypes.StringType)
           .add(
               new StructField(
-                      "monetary",
+                      "net_spend",
                       DataTypes.createDecimalType(18, 2),
                       true,
                       org.apache.spark.sql.types.Metadata.empty())
@@ -82,11 +85,11 @@ class PostgresExportIT {
     return new ExportSettings(url(), schema, "U", "P", null, List.of(tables), 2, 2);
   }
 
-  private static Row tier(String customer, String monetary, String tier, boolean churn) {
+  private static Row tier(String customer, String net_spend, String tier, boolean churn) {
     return RowFactory.create(
         Date.valueOf(AS_OF),
         customer,
-        new BigDecimal(monetary),
+        new BigDecimal(net_spend),
         tier,
         churn,
         scala.collection.immutable.Map$.MODULE$
@@ -99,7 +102,20 @@ class PostgresExportIT {
     return RowFactory.create(Date.valueOf(AS_OF), "value_tier", label, customers);
   }
 
+  /** Writes a gold table and publishes it with the others that exist (a marker row). */
   private static void writeGold(
+      SparkSession spark, TableCatalog tables, Table table, StructType schema, Row... rows) {
+    writeUnpublished(spark, tables, table, schema, rows);
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (Table gold : Published.goldTables()) {
+      long version = DeltaIO.version(spark, tables.path(gold));
+      if (version >= 0) versions.put(gold.tableName, version);
+    }
+    Published.commit(spark, tables, AS_OF, "run-" + versions, versions);
+  }
+
+  /** A gold commit no marker names: what a publish that crashed before its marker leaves. */
+  private static void writeUnpublished(
       SparkSession spark, TableCatalog tables, Table table, StructType schema, Row... rows) {
     Dataset<Row> frame = spark.createDataFrame(List.of(rows), schema);
     DeltaIO.overwrite(frame, tables.path(table), "as_of");
@@ -129,7 +145,7 @@ class PostgresExportIT {
 
   private static List<String> tiers(String schema) throws SQLException {
     return query(
-        "SELECT customer_id, monetary, value_tier, churn_flag FROM "
+        "SELECT customer_id, net_spend, value_tier, churn_flag FROM "
             + schema
             + ".customer_tiers ORDER BY 1");
   }
@@ -169,7 +185,7 @@ class PostgresExportIT {
         .containsExactly(
             "as_of|date|",
             "customer_id|text|",
-            "monetary|numeric|18,2",
+            "net_spend|numeric|18,2",
             "value_tier|text|",
             "churn_flag|boolean|",
             "reasons|jsonb|",
@@ -179,7 +195,7 @@ class PostgresExportIT {
     assertThat(
             query("SELECT obj_description('bi_twice.customer_tiers'::regclass, 'pg_class')").get(0))
         .startsWith(
-            "Clientele gold table customer_tiers: Delta version 0 of "
+            "Clientele gold table customer_tiers: publish 2 (as of 2026-11-21), Delta version 0 of "
                 + tables.path(Table.CUSTOMER_TIERS))
         .contains("exported by run run-test");
 
@@ -297,6 +313,12 @@ class PostgresExportIT {
     assertThat(tiers("bi_hook")).containsExactly("c1|120.50|high|false");
 
     // A rerun once the cause is gone publishes the new data.
+    export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of()));
+    assertThat(tiers("bi_hook")).containsExactly("c2|7.00|low|true");
+
+    // A gold commit that no marker names (a publish that crashed before its marker) is not
+    // exported: the export copies what readers see.
+    writeUnpublished(spark, tables, Table.CUSTOMER_TIERS, TIERS, tier("c3", "1.00", "low", false));
     export(spark, tables, new PostgresExport(settings, CREDENTIALS, List.of()));
     assertThat(tiers("bi_hook")).containsExactly("c2|7.00|low|true");
   }

@@ -27,14 +27,20 @@ class GoldDocsTest {
   }
 
   @Test
+  void everyGoldTableIsDocumented() {
+    assertThat(GoldDocs.ALL.keySet())
+        .containsExactlyInAnyOrderElementsOf(dev.clientele.common.table.Published.goldTables());
+  }
+
+  @Test
   void everyColumnTheIssueRequiresIsDocumented() {
     assertThat(GoldDocs.CUSTOMER_TIERS.columns().keySet())
         .contains(
             "as_of",
             "customer_id",
             "recency_days",
-            "frequency",
-            "monetary",
+            "order_count",
+            "net_spend",
             "r_score",
             "f_score",
             "m_score",

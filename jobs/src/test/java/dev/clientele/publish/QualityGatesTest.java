@@ -21,7 +21,7 @@ class QualityGatesTest {
           (DATE'2026-11-21', 'c2', 'low', 'v: spend 10 < p50 100', 'declining', CAST(10.00 AS DECIMAL(18,2)), 1L, 2.0D, 'detractor', true),
           (DATE'2026-11-21', 'c3', 'low', 'v: spend 20 < p50 100', 'stable', CAST(20.00 AS DECIMAL(18,2)), 2L, CAST(NULL AS DOUBLE), CAST(NULL AS STRING), false),
           (DATE'2026-11-21', 'c4', 'medium', 'v: spend 200 >= p50 100', 'stable', CAST(200.00 AS DECIMAL(18,2)), 2L, 4.0D, 'passive', false)
-        AS t(as_of, customer_id, value_tier, value_tier_reason, lifecycle_stage, monetary, frequency, csat_mean, nps_class, churn_flag)
+        AS t(as_of, customer_id, value_tier, value_tier_reason, lifecycle_stage, net_spend, order_count, csat_mean, nps_class, churn_flag)
         """);
   }
 

@@ -256,16 +256,6 @@ public final class DeltaIO {
         .save(path);
   }
 
-  /**
-   * Rewrites the table's symlink manifest ({@code _symlink_format_manifest/<partition>/manifest}:
-   * one line per live Parquet file), so engines without a Delta reader (DuckDB, Presto, Athena)
-   * read exactly the current snapshot and not the stale files an overwrite leaves behind until
-   * VACUUM. Call it after every commit to a table such engines read; see docs/bi-access.md.
-   */
-  public static void generateManifest(SparkSession spark, String path) {
-    DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
-  }
-
   /** The table's current version, or -1 if it does not exist. */
   public static long version(SparkSession spark, String path) {
     if (!exists(spark, path)) return -1;

@@ -15,6 +15,8 @@ public enum Table {
   QUARANTINE(Layer.OPS, "quarantine"),
   INGEST_FILES(Layer.OPS, "ingest_files"),
   RUNS(Layer.OPS, "runs"),
+  // the reader contract: one row per publish naming each gold table's Delta version (Published)
+  PUBLISHED(Layer.OPS, "published"),
   // features: per customer and day statistics (refreshed for new days only), then one snapshot per
   // as-of date
   CUSTOMER_DAYS(Layer.SILVER, "customer_days"),
