@@ -547,7 +547,8 @@ public final class Bench {
         .write()
         .mode("overwrite")
         .parquet(published + "/tiers");
-    DeltaIO.readSnapshot(spark, context.tables().path(Table.KPI_MONTHLY), asOf)
+    // kpi_monthly holds one row per month (up to the as-of month), not one set per as-of.
+    DeltaIO.read(spark, context.tables().path(Table.KPI_MONTHLY))
         .where(col("dimension").equalTo(lit("overall")))
         .select(
             "month",

@@ -35,14 +35,14 @@ public final class CustomerAttributes {
     Column[] columns =
         Arrays.stream(CustomersColumns.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
     Dataset<Row> inEffect =
-        history
+        byDate(history)
             .where(
-                to_date(col(CustomersColumns.VALID_FROM))
+                col(CustomersColumns.VALID_FROM)
                     .leq(day)
                     .and(
                         col(CustomersColumns.VALID_TO)
                             .isNull()
-                            .or(to_date(col(CustomersColumns.VALID_TO)).gt(day))))
+                            .or(col(CustomersColumns.VALID_TO).gt(day))))
             .select(columns);
     Dataset<Row> unversioned =
         customers
@@ -52,5 +52,23 @@ public final class CustomerAttributes {
                 "left_anti")
             .select(columns);
     return unversioned.unionByName(inEffect);
+  }
+
+  /**
+   * The versions of {@code history} by date: valid_from and valid_to become the dates of those
+   * timestamps, so a version is in effect on the dates [valid_from, valid_to) (at the end of each
+   * of those days); a version replaced on the day it started is in effect on none and is left out.
+   * At most one version per customer is in effect on any date.
+   */
+  public static Dataset<Row> byDate(Dataset<Row> history) {
+    Column from = to_date(col(CustomersColumns.VALID_FROM));
+    Column to = to_date(col(CustomersColumns.VALID_TO));
+    return history
+        .withColumn(CustomersColumns.VALID_FROM, from)
+        .withColumn(CustomersColumns.VALID_TO, to)
+        .where(
+            col(CustomersColumns.VALID_TO)
+                .isNull()
+                .or(col(CustomersColumns.VALID_FROM).lt(col(CustomersColumns.VALID_TO))));
   }
 }

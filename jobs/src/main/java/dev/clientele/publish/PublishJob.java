@@ -5,9 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.clientele.common.columns.ComplaintsColumns;
-import dev.clientele.common.columns.CustomerDaysColumns;
-import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
@@ -18,7 +15,6 @@ import dev.clientele.common.table.ReaderManifests;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
-import dev.clientele.satisfaction.SatisfactionKpis;
 import dev.clientele.satisfaction.SatisfactionRules;
 import dev.clientele.satisfaction.SatisfactionValueMatrix;
 import java.time.Instant;
@@ -39,13 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the gold tables for one as-of date: assembles {@code customer_tiers} from the feature
  * snapshot and the aggregate stages' snapshots, runs the quality gates, and only if all pass writes
- * {@code customer_tiers}, {@code segment_summary} and {@code kpi_monthly} (each one atomic Delta
- * commit replacing that as-of's snapshot), then brings {@code tier_history} and {@code
- * tier_transitions} up to date ({@link TierHistoryPublisher}), refreshes the reader manifests,
- * registers the tables in the catalog and writes the HTML run report. A failed gate publishes
- * nothing; a crash leaves each table at its previous complete version; a rerun for the same as-of
- * replaces exactly that snapshot. The runs table records each gold table's Delta version (for
- * RESTORE).
+ * {@code customer_tiers} and {@code segment_summary} (each one atomic Delta commit replacing that
+ * as-of's snapshot), brings {@code tier_history} and {@code tier_transitions} up to date ({@link
+ * TierHistoryPublisher}), then the months of {@code kpi_monthly} this date changes ({@link
+ * KpiMonthlyPublisher}, from the advanced history), refreshes the reader manifests, registers the
+ * tables in the catalog and writes the HTML run report. A failed gate publishes nothing; a crash
+ * leaves each table at its previous complete version; a rerun for the same as-of replaces exactly
+ * that snapshot. The runs table records each gold table's Delta version (for RESTORE).
  */
 public final class PublishJob implements ClienteleJob {
   public static final String NAME = "publish";
@@ -119,17 +115,8 @@ public final class PublishJob implements ClienteleJob {
         asOf);
     Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
 
-    // The other gold tables depend only on customer_tiers: written concurrently, since each Delta
+    // These gold tables depend only on customer_tiers: written concurrently, since each Delta
     // write is mostly fixed cost that leaves cores idle.
-    Dataset<Row> days =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
-    Dataset<Row> surveys =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
-    Dataset<Row> complaints =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
-    Dataset<Row> kpiLabels =
-        SatisfactionKpis.labelsFromColumns(
-            satisfactionRules.kpi().dimensions(), List.of(published));
     TierHistoryPublisher history =
         TierHistoryPublisher.of(spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf);
     Map<String, Runnable> writes = new LinkedHashMap<>();
@@ -141,20 +128,17 @@ public final class PublishJob implements ClienteleJob {
                 tables.path(Table.SEGMENT_SUMMARY),
                 asOf));
     writes.put(
-        Table.KPI_MONTHLY.tableName,
-        () ->
-            DeltaIO.replaceSnapshot(
-                SatisfactionKpis.monthly(
-                    days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
-                tables.path(Table.KPI_MONTHLY),
-                asOf));
-    writes.put(
         Table.TIER_HISTORY.tableName,
         () -> history.publishHistory(tables.path(Table.TIER_HISTORY)));
     writes.put(
         Table.TIER_TRANSITIONS.tableName,
         () -> history.publishTransitions(tables.path(Table.TIER_TRANSITIONS)));
     Concurrently.run(spark, writes);
+    // kpi_monthly breaks each month down by the labels held at its start, read from tier_history:
+    // so after it has been advanced for asOf.
+    new KpiMonthlyPublisher(
+            spark, tables, satisfactionRules, rules.dimensions(), asOf, history.published())
+        .publish();
 
     ReaderManifests.refreshGold(spark, tables);
     // Tables written before comments travelled with the data get them once here.

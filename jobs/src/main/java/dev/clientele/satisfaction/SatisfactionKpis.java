@@ -147,10 +147,10 @@ public final class SatisfactionKpis {
 
   /**
    * The {@code kpi_monthly} rows for {@code asOf} with labels that never change: each customer
-   * keeps its one label of {@code labels} (customer_id, dimension, label) in every month. Kept for
-   * the standalone {@code clientele satisfaction} job; publish uses {@link #monthly(Dataset,
-   * Dataset, Dataset, Dataset, List, SatisfactionRules, LocalDate)} with the labels held at each
-   * month's start.
+   * keeps its one label of {@code labels} (customer_id, dimension, label) in every month, and every
+   * row's as_of is {@code asOf}. Kept for the standalone {@code clientele satisfaction} job (one
+   * snapshot per as-of date); publish uses {@link #monthly(Dataset, Dataset, Dataset, Dataset,
+   * List, SatisfactionRules, LocalDate)} with the labels held at each month's start.
    */
   public static Dataset<Row> monthly(
       Dataset<Row> customerDays,
@@ -172,7 +172,9 @@ public final class SatisfactionKpis {
             col(KpiMonthlyColumns.LABEL),
             lit(null).cast("date").as(VALID_FROM),
             lit(null).cast("date").as(VALID_TO));
-    return monthly(customerDays, surveys, complaints, always, dimensions, rules, asOf);
+    // The standalone job's table is one snapshot per as-of date: every row carries that date.
+    return monthly(customerDays, surveys, complaints, always, dimensions, rules, asOf)
+        .withColumn(KpiMonthlyColumns.AS_OF, lit(Date.valueOf(asOf)));
   }
 
   /**

@@ -86,9 +86,19 @@ class SatisfactionJobIT {
     for (Row r : kpis.groupBy("dimension", "label").count().collectAsList()) {
       monthsPerLabel.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
     }
-    // December 2025 to June 2026: 7 months for every label; value_tier etc. have no source yet.
+    // December 2025 to June 2026: 7 months for every label, and unknown for every dimension;
+    // value_tier etc. have no source yet.
     assertThat(monthsPerLabel)
-        .isEqualTo(Map.of("overall/all", 7L, "region/north", 7L, "satisfaction_band/unknown", 7L));
+        .isEqualTo(
+            Map.of(
+                "overall/all",
+                7L,
+                "region/north",
+                7L,
+                "region/unknown",
+                7L,
+                "satisfaction_band/unknown",
+                7L));
     assertThatDataset(
             kpis.where(col("dimension").equalTo("overall"))
                 .select("month", "active_customers", "nps", "csat_answers"))
@@ -116,7 +126,7 @@ class SatisfactionJobIT {
                     "satisfaction",
                     "kpi_monthly",
                     "succeeded",
-                    21,
+                    28,
                     "dimensions without labels: [value_tier, rfm_segment, lifecycle_stage, membership_tier]")));
 
     // A survey source appears; the rerun for the same date replaces both snapshots.

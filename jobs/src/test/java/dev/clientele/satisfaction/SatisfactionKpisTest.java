@@ -261,7 +261,15 @@ class SatisfactionKpisTest {
 
   @Test
   void outputHasTheDocumentedSchemaAndPointsRedemptionIsNullWithAReason(SparkSession spark) {
-    Dataset<Row> kpis = historyKpis(spark);
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
     StructField[] expected = KpiMonthlyColumns.SCHEMA.fields();
     StructField[] actual = kpis.schema().fields();
     assertThat(actual).hasSameSizeAs(expected);
