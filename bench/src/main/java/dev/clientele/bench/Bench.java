@@ -554,8 +554,8 @@ public final class Bench {
         .write()
         .mode("overwrite")
         .parquet(published + "/tiers");
+    // kpi_monthly holds one row per month (up to the as-of month), not one set per as-of.
     Published.read(spark, context.tables(), Table.KPI_MONTHLY)
-        .where(publishedAsOf)
         .where(col("dimension").equalTo(lit("overall")))
         .select(
             "month",

@@ -217,19 +217,18 @@ final class DuckReference implements AutoCloseable {
             + asOfMonth
             + " AS TIMESTAMP), INTERVAL 1 MONTH) t(m)),\n"
             + "firsts AS (SELECT customer_id, month, min(d) AS f, arg_min(next_d, d) AS next_after_f FROM spells GROUP BY customer_id, month),\n"
-            + "repurchase AS (SELECT month, count(*) FILTER (WHERE f + "
+            // A window counts in the month it closes (f + W), once closed by as-of.
+            + "repurchase AS (SELECT CAST(date_trunc('month', f + "
             + w
-            + " <= "
-            + asOf
-            + ") AS repurchase_base,\n"
-            + "  count(*) FILTER (WHERE f + "
-            + w
-            + " <= "
-            + asOf
-            + " AND next_after_f <= f + "
+            + ") AS DATE) AS month, count(*) AS repurchase_base,\n"
+            + "  count(*) FILTER (WHERE next_after_f <= f + "
             + w
             + ") AS repurchasers\n"
-            + "  FROM firsts GROUP BY month),\n"
+            + "  FROM firsts WHERE f + "
+            + w
+            + " <= "
+            + asOf
+            + " GROUP BY 1),\n"
             // In the base of month m: last purchase by e(m-1) is d, and not churned then (e(m-1) <
             // d + H).
             + "churn AS (SELECT m.month, count(*) AS churn_base,\n"

@@ -128,8 +128,9 @@ class DuckReferenceTest {
   @Test
   void monthlyRepurchaseAndChurnFollowTheDocumentedRules() throws Exception {
     try (DuckReference duck = new DuckReference(1, dir.resolve("tmp").toString())) {
-      // x buys 2026-05-10 and 2026-05-20 (repurchase within 30 days), then nothing: churned at
-      // 2026-05-20 + 180 = 2026-11-16, in November (the as-of month, ending on as-of 2026-11-21).
+      // x buys 2026-05-10 and 2026-05-20 (repurchase within 30 days: counted in June, when the
+      // window closes on 06-09), then nothing: churned at 2026-05-20 + 180 = 2026-11-16, in
+      // November (the as-of month, ending on as-of 2026-11-21).
       // y buys once on 2026-10-25: not yet observable for repurchase (+30 > as-of).
       duck.exec(
           "CREATE TABLE tx AS SELECT customer_id, order_id, CAST(txn_date AS DATE) AS txn_date, is_return,"
@@ -142,8 +143,8 @@ class DuckReferenceTest {
         duck.exec("COPY (SELECT * FROM duck_kpi ORDER BY month) TO '" + out + "' (HEADER false)");
         assertThat(Files.readAllLines(out))
             .containsExactly(
-                "2026-05-01,1,1,1.0,0,0,",
-                "2026-06-01,0,0,,1,0,0.0",
+                "2026-05-01,0,0,,0,0,",
+                "2026-06-01,1,1,1.0,1,0,0.0",
                 "2026-07-01,0,0,,1,0,0.0",
                 "2026-08-01,0,0,,1,0,0.0",
                 "2026-09-01,0,0,,1,0,0.0",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       dev.clientele.clv.ClvCommand.class,
       dev.clientele.publish.PublishCommand.class,
       dev.clientele.pipeline.PipelineCommand.class,
+      dev.clientele.pipeline.BackfillCommand.class,
       SqlCommand.class,
       dev.clientele.export.ExportCommand.class,
       CommandLine.HelpCommand.class,

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code features} job: refreshes {@code customer_days} from silver {@code transactions} for
  * the days new ingest runs added lines to ({@link DaysFold}), then aggregates those rows up to the
- * as-of date, joined with silver {@code customers}, into {@code customer_features}, one row per
- * customer, written as the as-of snapshot (a rerun replaces it). See {@link CustomerFeatures}.
+ * as-of date, joined with the customer attributes in effect on that date ({@link
+ * CustomerAttributes}, from silver {@code customer_history}), into {@code customer_features}, one
+ * row per customer, written as the as-of snapshot (a rerun replaces it). See {@link
+ * CustomerFeatures}.
  */
 public final class FeaturesJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
@@ -41,8 +43,13 @@ public final class FeaturesJob implements ClienteleJob {
     }
     DaysFold.Result fold = DaysFold.refresh(spark, run.tables(), rules);
     Dataset<Row> days = DeltaIO.read(spark, run.tables().path(Table.CUSTOMER_DAYS));
+    // Attributes as they were on the as-of date, so a rerun for a past date is reproducible.
     Dataset<Row> customers =
-        DeltaIO.readOrEmpty(spark, run.tables().path(Table.CUSTOMERS), CustomersColumns.SCHEMA);
+        CustomerAttributes.asOf(
+            DeltaIO.readOrEmpty(spark, run.tables().path(Table.CUSTOMERS), CustomersColumns.SCHEMA),
+            DeltaIO.readOrEmpty(
+                spark, run.tables().path(Table.CUSTOMER_HISTORY), CustomersColumns.HISTORY_SCHEMA),
+            run.asOf());
     String out = run.tables().path(Table.CUSTOMER_FEATURES);
     DeltaIO.replaceSnapshot(
         CustomerFeatures.fromDays(days, customers, run.asOf(), rules), out, run.asOf());

@@ -68,17 +68,28 @@ public final class PipelineCommand extends JobCommand {
 
   /** Binds every stage's config (all errors surface before Spark) and wires the stages. */
   public static PipelineJob build(ClienteleConfig config) {
+    return build(config, true);
+  }
+
+  /**
+   * {@link #build(ClienteleConfig)}, with or without ingest (a backfill publishes what is already
+   * ingested).
+   */
+  public static PipelineJob build(ClienteleConfig config, boolean ingest) {
     SatisfactionRules satisfaction = SatisfactionRules.from(config.at("clientele.satisfaction"));
-    List<PipelineJob.Stage> before =
-        List.of(
-            new PipelineJob.Stage(
-                "ingest",
-                new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv)),
-                null),
-            new PipelineJob.Stage(
-                "features",
-                new FeaturesJob(FeatureRules.from(config.at("clientele"))),
-                Table.CUSTOMER_FEATURES));
+    List<PipelineJob.Stage> before = new ArrayList<>();
+    if (ingest) {
+      before.add(
+          new PipelineJob.Stage(
+              "ingest",
+              new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv)),
+              null));
+    }
+    before.add(
+        new PipelineJob.Stage(
+            "features",
+            new FeaturesJob(FeatureRules.from(config.at("clientele"))),
+            Table.CUSTOMER_FEATURES));
     List<PipelineJob.Stage> parallel = new ArrayList<>();
     parallel.add(
         new PipelineJob.Stage(

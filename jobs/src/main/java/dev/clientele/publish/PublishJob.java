@@ -5,9 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.clientele.common.columns.ComplaintsColumns;
-import dev.clientele.common.columns.CustomerDaysColumns;
-import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
@@ -18,7 +15,6 @@ import dev.clientele.common.table.Published;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
-import dev.clientele.satisfaction.SatisfactionKpis;
 import dev.clientele.satisfaction.SatisfactionRules;
 import dev.clientele.satisfaction.SatisfactionValueMatrix;
 import java.time.Instant;
@@ -39,14 +35,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the gold tables for one as-of date: assembles {@code customer_tiers} from the feature
  * snapshot and the aggregate stages' snapshots, runs the quality gates, and only if all pass writes
- * {@code customer_tiers}, {@code segment_summary} and {@code kpi_monthly} (each one atomic Delta
- * commit replacing that as-of's snapshot), brings {@code tier_history} and {@code tier_transitions}
- * up to date ({@link TierHistoryPublisher}), and then, last, commits the {@code published} marker
- * naming every gold table's new Delta version ({@link Published}). Readers go through the marker
- * (catalog views, {@code clientele sql}, the export, the DuckDB file list, all refreshed after it),
- * so a failed gate or a crash anywhere before the marker commit leaves what readers see unchanged,
- * and a rerun for the same as-of replaces exactly that snapshot. Finally the runs table records the
- * versions (for RESTORE) and the HTML run report is written. Only publish writes gold tables.
+ * {@code customer_tiers} and {@code segment_summary} (each one atomic Delta commit replacing that
+ * as-of's snapshot), brings {@code tier_history} and {@code tier_transitions} up to date ({@link
+ * TierHistoryPublisher}), then the months of {@code kpi_monthly} this date changes ({@link
+ * KpiMonthlyPublisher}, from the advanced history), and then, last, commits the {@code published}
+ * marker naming every gold table's new Delta version ({@link Published}). Readers go through the
+ * marker (catalog views, {@code clientele sql}, the export, the DuckDB file list, all refreshed
+ * after it), so a failed gate or a crash anywhere before the marker commit leaves what readers see
+ * unchanged, and a rerun for the same as-of replaces exactly that snapshot. Finally the runs table
+ * records the versions (for RESTORE) and the HTML run report is written. Only publish writes gold
+ * tables.
  */
 public final class PublishJob implements ClienteleJob {
   public static final String NAME = "publish";
@@ -121,17 +119,8 @@ public final class PublishJob implements ClienteleJob {
     PublishCrash.after(Table.CUSTOMER_TIERS.tableName);
     Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
 
-    // The other gold tables depend only on customer_tiers: written concurrently, since each Delta
+    // These gold tables depend only on customer_tiers: written concurrently, since each Delta
     // write is mostly fixed cost that leaves cores idle.
-    Dataset<Row> days =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA);
-    Dataset<Row> surveys =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA);
-    Dataset<Row> complaints =
-        DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA);
-    Dataset<Row> kpiLabels =
-        SatisfactionKpis.labelsFromColumns(
-            satisfactionRules.kpi().dimensions(), List.of(published));
     TierHistoryPublisher history =
         TierHistoryPublisher.of(spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf);
     Map<String, Runnable> writes = new LinkedHashMap<>();
@@ -141,16 +130,6 @@ public final class PublishJob implements ClienteleJob {
             DeltaIO.replaceSnapshot(
                 GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY),
                 tables.path(Table.SEGMENT_SUMMARY),
-                asOf));
-    writes.put(
-        Table.KPI_MONTHLY.tableName,
-        () ->
-            DeltaIO.replaceSnapshot(
-                GoldDocs.withComments(
-                    SatisfactionKpis.monthly(
-                        days, surveys, complaints, kpiLabels, satisfactionRules, asOf),
-                    Table.KPI_MONTHLY),
-                tables.path(Table.KPI_MONTHLY),
                 asOf));
     writes.put(
         Table.TIER_HISTORY.tableName,
@@ -168,6 +147,12 @@ public final class PublishJob implements ClienteleJob {
                   PublishCrash.after(table);
                 }));
     Concurrently.run(spark, committed);
+    // kpi_monthly breaks each month down by the labels held at its start, read from tier_history:
+    // so after it has been advanced for asOf.
+    new KpiMonthlyPublisher(
+            spark, tables, satisfactionRules, rules.dimensions(), asOf, history.published())
+        .publish();
+    PublishCrash.after(Table.KPI_MONTHLY.tableName);
     // Tables written before comments travelled with the data get them once here.
     GoldComments.apply(spark, tables);
     PublishCrash.after("comments");

@@ -95,8 +95,11 @@ final class RunReports {
     }
     List<ReportData.KpiPoint> kpis = new ArrayList<>();
     Dataset<Row> overall =
-        DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), run.asOf())
-            .where(col("dimension").equalTo("overall"));
+        DeltaIO.read(spark, tables.path(Table.KPI_MONTHLY))
+            .where(
+                col("dimension")
+                    .equalTo("overall")
+                    .and(col("month").leq(java.sql.Date.valueOf(run.asOf().withDayOfMonth(1)))));
     for (Row r : overall.collectAsList()) {
       for (String metric : KPI_METRICS) {
         Object v = r.getAs(metric);

@@ -79,6 +79,11 @@ final class TierHistoryPublisher {
     return new TierHistoryPublisher(spark, tiersPath, dimensions, asOf, published);
   }
 
+  /** Every published date, asOf included, in order. */
+  List<LocalDate> published() {
+    return published;
+  }
+
   void publishHistory(String path) {
     String note = note(Table.TIER_HISTORY.tableName);
     boolean latest = asOf.equals(published.get(published.size() - 1));

@@ -7,18 +7,23 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.get;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.last_day;
 import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sequence;
@@ -27,6 +32,7 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
@@ -51,28 +57,28 @@ import org.apache.spark.sql.expressions.WindowSpec;
 /**
  * Monthly KPIs ({@code kpi_monthly}): one row per calendar month, dimension and label, plus
  * dimension {@value #OVERALL} with label {@value #ALL} over every customer. Months run from the
- * first month holding any transaction, survey or complaint up to the as-of month; every label of
- * the labels frame gets every month, with 0 counts where nothing happened and null rates where the
- * base is 0. Only events on or before the as-of date count. Customers are grouped by the label they
- * have in the labels frame (columns customer_id, dimension, label; one label per customer and
- * dimension; a null label counts as {@code unknown}), the same label for every month.
+ * first month holding any transaction, survey or complaint up to the as-of month. Each customer
+ * counts, in each month, under the label it held at the start of that month (from a label history
+ * of SCD2 intervals), {@value #UNKNOWN} when it held none; each month has overall/all, every
+ * dimension's {@value #UNKNOWN} and every label held at its start by someone, with 0 counts where
+ * nothing happened and null rates where the base is 0. Only events on or before the as-of date
+ * count, and a month's row uses nothing after its end: it is the same whatever later date it is
+ * computed at.
  *
  * <p>Definitions (also in {@code docs/kpis.md}); a purchase is a non-return transaction line, a
  * purchase day a date with one, H = {@code churn.horizon-days}, W = {@code
- * kpi.repurchase-window-days}:
+ * kpi.repurchase-window-days}, e(m) the last day of month m (the as-of date for the as-of month):
  *
  * <ul>
  *   <li><b>active customers</b>: customers with a purchase in the month; returns alone do not
  *       count.
- *   <li><b>repurchase rate</b>: of the month's buyers whose first purchase day f in the month has f
- *       + W on or before as-of (window fully observed), the share with another purchase day in (f,
- *       f + W] (in the month or later).
+ *   <li><b>repurchase rate</b>: of the repurchase windows that closed in the month (per customer
+ *       and month with a purchase, (f, f + W] after its first purchase day f in that month, counted
+ *       in the month of f + W once f + W ≤ e(m)), the share with another purchase day inside.
  *   <li><b>churned at a date e</b>: bought at least once up to e and no purchase day in (e − H, e].
- *       <b>churn rate</b> of month m: of customers not churned at the end of month m − 1 who had
- *       bought by then ({@code churn_base}), the share churned at the end of m (the as-of date for
- *       the as-of month).
- *   <li><b>reactivation rate</b>: of customers churned at the end of m − 1, the share with a
- *       purchase in m.
+ *       <b>churn rate</b> of month m: of customers not churned at e(m − 1) who had bought by then
+ *       ({@code churn_base}), the share churned at e(m).
+ *   <li><b>reactivation rate</b>: of customers churned at e(m − 1), the share with a purchase in m.
  *   <li><b>CSAT mean</b>, <b>NPS</b> = (promoters 9–10 − detractors 0–6) / NPS answers × 100, over
  *       survey answers given in the month.
  *   <li><b>complaints per 1,000 orders</b>: complaints opened in the month / purchase orders in the
@@ -84,10 +90,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * </ul>
  *
  * Monthly activity comes from {@link #customerMonths}, one aggregate of customer_days to a row per
- * customer and month; churn and reactivation bases are running sums of per-month entries and exits,
- * so customers are never expanded to one row per month. Events meet the labels as one row per
- * customer (all its labels in an array) and fan out to one row per label only inside the
- * aggregation's map side; resolution hours, the one measure that is not additive, are aggregated
+ * customer and month. The label history becomes month intervals per customer (one array per
+ * customer): events meet it as one row per customer and fan out to one row per dimension only
+ * inside the aggregation's map side; churn and reactivation bases are spells of months cut where
+ * the label changes, whose entries and exits are summed per label, so customers are never expanded
+ * to one row per month. Resolution hours, the one measure that is not additive, are aggregated
  * apart from the rest so the additive measures stay in a hash aggregate.
  */
 public final class SatisfactionKpis {
@@ -105,6 +112,19 @@ public final class SatisfactionKpis {
   private static final String NPS_ANSWER = "nps_answer";
   private static final String HOURS = "resolution_hours";
   private static final String LABELS = "labels";
+  private static final String FROM_MONTH = "from_month";
+  private static final String TO_MONTH = "to_month";
+  private static final String KIND = "kind";
+  private static final String CHURN_SPELL = "churn";
+  private static final String REACTIVATION_SPELL = "reactivation";
+
+  /** The label of a customer who held none at a month's start, and of a null label. */
+  public static final String UNKNOWN = "unknown";
+
+  /** Label history columns: the SCD2 interval [valid_from, valid_to) of dates. */
+  public static final String VALID_FROM = "valid_from";
+
+  public static final String VALID_TO = "valid_to";
 
   private SatisfactionKpis() {}
 
@@ -125,7 +145,13 @@ public final class SatisfactionKpis {
             sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS));
   }
 
-  /** The {@code kpi_monthly} rows for {@code asOf}; see the class doc for every definition. */
+  /**
+   * The {@code kpi_monthly} rows for {@code asOf} with labels that never change: each customer
+   * keeps its one label of {@code labels} (customer_id, dimension, label) in every month, and every
+   * row's as_of is {@code asOf}. Kept for the standalone {@code clientele satisfaction} job (one
+   * snapshot per as-of date); publish uses {@link #monthly(Dataset, Dataset, Dataset, Dataset,
+   * List, SatisfactionRules, LocalDate)} with the labels held at each month's start.
+   */
   public static Dataset<Row> monthly(
       Dataset<Row> customerDays,
       Dataset<Row> surveys,
@@ -133,36 +159,81 @@ public final class SatisfactionKpis {
       Dataset<Row> labels,
       SatisfactionRules rules,
       LocalDate asOf) {
+    // A handful of dimension names, not per-customer data.
+    List<String> dimensions =
+        labels.select(KpiMonthlyColumns.DIMENSION).distinct().collectAsList().stream()
+            .map(r -> r.getString(0))
+            .sorted()
+            .toList();
+    Dataset<Row> always =
+        labels.select(
+            col(CUSTOMER_ID),
+            col(KpiMonthlyColumns.DIMENSION),
+            col(KpiMonthlyColumns.LABEL),
+            lit(null).cast("date").as(VALID_FROM),
+            lit(null).cast("date").as(VALID_TO));
+    // The standalone job's table is one snapshot per as-of date: every row carries that date.
+    return monthly(customerDays, surveys, complaints, always, dimensions, rules, asOf)
+        .withColumn(KpiMonthlyColumns.AS_OF, lit(Date.valueOf(asOf)));
+  }
+
+  /**
+   * The {@code kpi_monthly} rows of every month from the first with data to the as-of month, each
+   * customer counted under the label it held at the start of the month; see the class doc for every
+   * definition. A month's row depends only on events up to its end (the as-of date for the as-of
+   * month) and on the labels held at its start, so a closed month's row is the same whatever later
+   * date it is computed at.
+   *
+   * @param labelHistory customer_id, dimension, label, valid_from, valid_to (dates; SCD2 intervals
+   *     [valid_from, valid_to), null valid_to while current, null valid_from from the beginning):
+   *     the label held at a month's start is the one whose interval contains its first day
+   * @param dimensions the dimensions to break down by; a customer with no interval containing a
+   *     month's first day counts under {@value #UNKNOWN} there
+   */
+  public static Dataset<Row> monthly(
+      Dataset<Row> customerDays,
+      Dataset<Row> surveys,
+      Dataset<Row> complaints,
+      Dataset<Row> labelHistory,
+      List<String> dimensions,
+      SatisfactionRules rules,
+      LocalDate asOf) {
     Date asOfMonth = Date.valueOf(asOf.withDayOfMonth(1));
+    Dataset<Row> customerMonths = customerMonths(customerDays, asOf);
     Dataset<Row> events =
-        activityEvents(customerMonths(customerDays, asOf), rules, asOf)
+        activityEvents(customerMonths, rules, asOf)
             .unionByName(surveyEvents(surveys, asOf))
             .unionByName(complaintEvents(complaints, asOf))
             .where(col(MONTH).leq(lit(asOfMonth)))
             .drop(HOURS);
     // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in
-    // the
-    // main aggregation it would force Spark's sort-based fallback over every exploded event row.
+    // the main aggregation it would force Spark's sort-based fallback over every exploded event
+    // row.
     Dataset<Row> resolutions =
         complaintEvents(complaints, asOf)
             .where(col(HOURS).isNotNull().and(col(MONTH).leq(lit(asOfMonth))))
             .select(CUSTOMER_ID, MONTH, HOURS);
 
-    Dataset<Row> customerLabels =
-        labels.select(
-            col(CUSTOMER_ID),
-            col(KpiMonthlyColumns.DIMENSION),
-            coalesce(col(KpiMonthlyColumns.LABEL), lit("unknown")).as(KpiMonthlyColumns.LABEL));
-    // One row per customer with all its labels: events join it without being multiplied, and are
-    // exploded to one row per label (plus overall) only inside the map side of the aggregation.
-    Dataset<Row> labelsByCustomer =
-        customerLabels
+    Dataset<Row> timeline =
+        monthTimeline(
+            labelHistory.where(col(KpiMonthlyColumns.DIMENSION).isin(dimensions.toArray())));
+    // One row per customer with all its month intervals: events join it without being multiplied,
+    // and are exploded to one row per dimension (plus overall) only inside the aggregation's map
+    // side.
+    Dataset<Row> timelineByCustomer =
+        timeline
             .groupBy(CUSTOMER_ID)
             .agg(
-                collect_list(struct(col(KpiMonthlyColumns.DIMENSION), col(KpiMonthlyColumns.LABEL)))
+                collect_list(
+                        struct(
+                            col(KpiMonthlyColumns.DIMENSION),
+                            col(KpiMonthlyColumns.LABEL),
+                            col(FROM_MONTH),
+                            col(TO_MONTH)))
                     .as(LABELS));
+    String[] key = {MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL};
     Dataset<Row> byLabel =
-        byLabel(events, labelsByCustomer)
+        atMonthStart(events, timelineByCustomer, dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .agg(
                 sum(KpiMonthlyColumns.ACTIVE_CUSTOMERS).as(KpiMonthlyColumns.ACTIVE_CUSTOMERS),
@@ -172,8 +243,6 @@ public final class SatisfactionKpis {
                 sum(KpiMonthlyColumns.CHURNED_CUSTOMERS).as(KpiMonthlyColumns.CHURNED_CUSTOMERS),
                 sum(KpiMonthlyColumns.REACTIVATED_CUSTOMERS)
                     .as(KpiMonthlyColumns.REACTIVATED_CUSTOMERS),
-                sum(BASE_DELTA).as(BASE_DELTA),
-                sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA),
                 count(col(CSAT)).as(KpiMonthlyColumns.CSAT_ANSWERS),
                 avg(col(CSAT)).as(KpiMonthlyColumns.CSAT_MEAN),
                 count(col(NPS_ANSWER)).as(KpiMonthlyColumns.NPS_ANSWERS),
@@ -181,49 +250,71 @@ public final class SatisfactionKpis {
                 count(when(col(NPS_ANSWER).leq(6), lit(1))).as(KpiMonthlyColumns.DETRACTORS),
                 sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS));
     Dataset<Row> hoursByLabel =
-        byLabel(resolutions, labelsByCustomer)
+        atMonthStart(resolutions, timelineByCustomer, dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .agg(
                 count(col(HOURS)).as(KpiMonthlyColumns.RESOLVED_COMPLAINTS),
                 percentile(col(HOURS), lit(0.5)).as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
                 percentile(col(HOURS), lit(0.9)).as(KpiMonthlyColumns.RESOLUTION_HOURS_P90));
+    Dataset<Row> baseDeltas =
+        baseDeltas(baseSpells(customerMonths, rules, asOf), timelineByCustomer, dimensions)
+            .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
+            .agg(
+                sum(BASE_DELTA).as(BASE_DELTA),
+                sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA));
 
-    // The month spine: every month from the first with data to the as-of month, for every label.
+    // The month spine: every month from the first with data to the as-of month.
     Dataset<Row> months =
         firstMonths(customerDays, surveys, complaints, asOf)
             .agg(min(col(MONTH)).as("first_month"))
             .select(
                 explode(sequence(col("first_month"), lit(asOfMonth), expr("INTERVAL 1 MONTH")))
                     .as(MONTH));
-    Dataset<Row> spine =
+    // The bases are running sums of entries and exits, so they run over every label ever held;
+    // each month then keeps the labels held at its start by someone, unknown and overall/all, so a
+    // month's set of rows depends on nothing later than its start.
+    Dataset<Row> heldLabels =
+        timeline
+            .select(
+                col(KpiMonthlyColumns.DIMENSION),
+                col(KpiMonthlyColumns.LABEL),
+                col(FROM_MONTH),
+                col(TO_MONTH))
+            .distinct();
+    Dataset<Row> always = always(dimensions, months);
+    Dataset<Row> everLabels =
+        heldLabels
+            .select(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
+            .unionByName(always.select(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL))
+            .distinct();
+    Dataset<Row> heldAtStart =
         months
-            .crossJoin(
-                customerLabels
-                    .select(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
-                    .distinct())
-            .unionByName(
-                months
-                    .withColumn(KpiMonthlyColumns.DIMENSION, lit(OVERALL))
-                    .withColumn(KpiMonthlyColumns.LABEL, lit(ALL)));
+            .join(heldLabels, covers(col(FROM_MONTH), col(TO_MONTH), col(MONTH)))
+            .select(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
+            .unionByName(always.select(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL))
+            .distinct();
 
-    String[] key = {MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL};
-    Dataset<Row> filled = spine.join(byLabel, key, "left").join(hoursByLabel, key, "left");
     WindowSpec upToMonth =
         Window.partitionBy(KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .orderBy(MONTH)
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    Column churnBase = sum(zero(BASE_DELTA)).over(upToMonth);
-    Column reactivationBase = sum(zero(REACTIVATION_BASE_DELTA)).over(upToMonth);
     Dataset<Row> withBases =
-        filled
-            .withColumn(KpiMonthlyColumns.CHURN_BASE, churnBase)
-            .withColumn(KpiMonthlyColumns.REACTIVATION_BASE, reactivationBase);
+        months
+            .crossJoin(everLabels)
+            .join(baseDeltas, key, "left")
+            .withColumn(KpiMonthlyColumns.CHURN_BASE, sum(zero(BASE_DELTA)).over(upToMonth))
+            .withColumn(
+                KpiMonthlyColumns.REACTIVATION_BASE,
+                sum(zero(REACTIVATION_BASE_DELTA)).over(upToMonth))
+            .join(heldAtStart, key, "left_semi")
+            .join(byLabel, key, "left")
+            .join(hoursByLabel, key, "left");
 
     Column promoters = zero(KpiMonthlyColumns.PROMOTERS);
     Column detractors = zero(KpiMonthlyColumns.DETRACTORS);
     Column npsAnswers = zero(KpiMonthlyColumns.NPS_ANSWERS);
     return withBases.select(
-        lit(Date.valueOf(asOf)).as(KpiMonthlyColumns.AS_OF),
+        least(last_day(col(MONTH)), lit(Date.valueOf(asOf))).as(KpiMonthlyColumns.AS_OF),
         col(MONTH),
         col(KpiMonthlyColumns.DIMENSION),
         col(KpiMonthlyColumns.LABEL),
@@ -320,22 +411,208 @@ public final class SatisfactionKpis {
   }
 
   /**
-   * Each row of {@code rows} (customer_id, month, measures) once per label of its customer and once
-   * under overall/all; customers without labels count in overall only.
+   * The month intervals of a label history: per customer and dimension, the label held at the first
+   * day of every month in [from_month, to_month) (null from_month: since ever, null to_month: from
+   * then on), including the gaps no label covers, under {@value #UNKNOWN}. A customer with any
+   * interval in a dimension is thus covered in every month there.
+   *
+   * @param labelHistory customer_id, dimension, label, valid_from, valid_to (non-overlapping per
+   *     customer and dimension; a null label is {@value #UNKNOWN})
+   * @return customer_id, dimension, label, from_month, to_month
    */
-  private static Dataset<Row> byLabel(Dataset<Row> rows, Dataset<Row> labelsByCustomer) {
-    Column overall =
+  static Dataset<Row> monthTimeline(Dataset<Row> labelHistory) {
+    Dataset<Row> held =
+        labelHistory
+            .select(
+                col(CUSTOMER_ID),
+                col(KpiMonthlyColumns.DIMENSION),
+                coalesce(col(KpiMonthlyColumns.LABEL).cast("string"), lit(UNKNOWN))
+                    .as(KpiMonthlyColumns.LABEL),
+                firstMonthStartFrom(col(VALID_FROM)).as(FROM_MONTH),
+                firstMonthStartFrom(col(VALID_TO)).as(TO_MONTH))
+            // An interval containing no first day of a month holds no month's label.
+            .where(
+                col(FROM_MONTH)
+                    .isNull()
+                    .or(col(TO_MONTH).isNull())
+                    .or(col(FROM_MONTH).lt(col(TO_MONTH))));
+    WindowSpec byCustomer =
+        Window.partitionBy(CUSTOMER_ID, KpiMonthlyColumns.DIMENSION)
+            .orderBy(col(FROM_MONTH).asc_nulls_first());
+    Column first = col("_first");
+    Column last = col("_last");
+    Column previousTo = col("_previous_to");
+    Column from = col(FROM_MONTH);
+    Column to = col(TO_MONTH);
+    Column pieces =
         array(
-            struct(
-                lit(OVERALL).as(KpiMonthlyColumns.DIMENSION),
-                lit(ALL).as(KpiMonthlyColumns.LABEL)));
-    Column all = when(col(LABELS).isNull(), overall).otherwise(concat(col(LABELS), overall));
-    return rows.join(labelsByCustomer, new String[] {CUSTOMER_ID}, "left")
-        .withColumn("l", explode(all))
+            interval(col(KpiMonthlyColumns.LABEL), from, to),
+            when(first.and(from.isNotNull()), interval(lit(UNKNOWN), lit(null), from)),
+            when(not(first).and(previousTo.lt(from)), interval(lit(UNKNOWN), previousTo, from)),
+            when(last.and(to.isNotNull()), interval(lit(UNKNOWN), to, lit(null))));
+    return held.withColumn("_first", lag(lit(1), 1).over(byCustomer).isNull())
+        .withColumn("_last", lead(lit(1), 1).over(byCustomer).isNull())
+        .withColumn("_previous_to", lag(col(TO_MONTH), 1).over(byCustomer))
+        .select(col(CUSTOMER_ID), col(KpiMonthlyColumns.DIMENSION), explode(pieces).as("p"))
+        .where(col("p").isNotNull())
+        .select(
+            col(CUSTOMER_ID),
+            col(KpiMonthlyColumns.DIMENSION),
+            col("p." + KpiMonthlyColumns.LABEL).as(KpiMonthlyColumns.LABEL),
+            col("p." + FROM_MONTH).as(FROM_MONTH),
+            col("p." + TO_MONTH).as(TO_MONTH));
+  }
+
+  private static Column interval(Column label, Column from, Column to) {
+    return struct(
+        label.as(KpiMonthlyColumns.LABEL),
+        from.cast("date").as(FROM_MONTH),
+        to.cast("date").as(TO_MONTH));
+  }
+
+  /** The first day of a month on or after {@code date} (null stays null). */
+  public static Column firstMonthStartFrom(Column date) {
+    return add_months(trunc(date_sub(date, 1), "month"), 1);
+  }
+
+  /** True when the month interval [from, to) (nulls open) contains {@code month}. */
+  private static Column covers(Column from, Column to, Column month) {
+    return from.isNull().or(from.leq(month)).and(to.isNull().or(month.lt(to)));
+  }
+
+  /**
+   * Each row of {@code rows} (customer_id, month, measures) once per dimension, under the label its
+   * customer held at the start of the row's month ({@value #UNKNOWN} when none), and once under
+   * overall/all.
+   */
+  private static Dataset<Row> atMonthStart(
+      Dataset<Row> rows, Dataset<Row> timelineByCustomer, List<String> dimensions) {
+    Column month = col(MONTH);
+    List<Column> labels = new ArrayList<>();
+    for (String dimension : dimensions) {
+      Column held =
+          get(
+                  filter(
+                      col(LABELS),
+                      e ->
+                          e.getField(KpiMonthlyColumns.DIMENSION)
+                              .equalTo(dimension)
+                              .and(covers(e.getField(FROM_MONTH), e.getField(TO_MONTH), month))),
+                  lit(0))
+              .getField(KpiMonthlyColumns.LABEL);
+      labels.add(
+          struct(
+              lit(dimension).as(KpiMonthlyColumns.DIMENSION),
+              coalesce(held, lit(UNKNOWN)).as(KpiMonthlyColumns.LABEL)));
+    }
+    labels.add(
+        struct(lit(OVERALL).as(KpiMonthlyColumns.DIMENSION), lit(ALL).as(KpiMonthlyColumns.LABEL)));
+    return rows.join(timelineByCustomer, new String[] {CUSTOMER_ID}, "left")
+        .withColumn("l", explode(array(labels.toArray(Column[]::new))))
         .drop(LABELS, CUSTOMER_ID)
         .withColumn(KpiMonthlyColumns.DIMENSION, col("l." + KpiMonthlyColumns.DIMENSION))
         .withColumn(KpiMonthlyColumns.LABEL, col("l." + KpiMonthlyColumns.LABEL))
         .drop("l");
+  }
+
+  /**
+   * The churn-base and reactivation-base deltas of {@code spells} cut by the labels held at month
+   * starts: a spell [from, to) of months is split at each change of label into pieces, and each
+   * piece enters its label's base at its first month (+1) and leaves it at its end (−1). Running
+   * sums of these per label give the bases; customers are never expanded to one row per month.
+   *
+   * @return month, dimension, label, churn_base_delta, reactivation_base_delta
+   */
+  private static Dataset<Row> baseDeltas(
+      Dataset<Row> spells, Dataset<Row> timelineByCustomer, List<String> dimensions) {
+    Column from = col(FROM_MONTH);
+    Column to = col(TO_MONTH);
+    List<Column> pieces = new ArrayList<>();
+    for (String dimension : dimensions) {
+      Column overlapping =
+          filter(
+              col(LABELS),
+              e ->
+                  e.getField(KpiMonthlyColumns.DIMENSION)
+                      .equalTo(dimension)
+                      .and(e.getField(TO_MONTH).isNull().or(e.getField(TO_MONTH).gt(from)))
+                      .and(
+                          to.isNull()
+                              .or(e.getField(FROM_MONTH).isNull())
+                              .or(e.getField(FROM_MONTH).lt(to))));
+      Column cut =
+          transform(
+              overlapping,
+              e ->
+                  piece(
+                      lit(dimension),
+                      e.getField(KpiMonthlyColumns.LABEL),
+                      greatest(from, e.getField(FROM_MONTH)),
+                      least(to, e.getField(TO_MONTH))));
+      Column anyInDimension =
+          coalesce(
+              exists(col(LABELS), e -> e.getField(KpiMonthlyColumns.DIMENSION).equalTo(dimension)),
+              lit(false));
+      pieces.add(
+          when(anyInDimension, cut)
+              .otherwise(array(piece(lit(dimension), lit(UNKNOWN), from, to))));
+    }
+    pieces.add(array(piece(lit(OVERALL), lit(ALL), from, to)));
+    Column churnBase = col(KIND).equalTo(CHURN_SPELL).cast("long");
+    Column reactivationBase = not(col(KIND).equalTo(CHURN_SPELL)).cast("long");
+    Column p = col("p");
+    Column moves =
+        array(
+            struct(
+                p.getField(FROM_MONTH).as(MONTH),
+                churnBase.as(BASE_DELTA),
+                reactivationBase.as(REACTIVATION_BASE_DELTA)),
+            when(
+                p.getField(TO_MONTH).isNotNull(),
+                struct(
+                    p.getField(TO_MONTH).as(MONTH),
+                    churnBase.unary_$minus().as(BASE_DELTA),
+                    reactivationBase.unary_$minus().as(REACTIVATION_BASE_DELTA))));
+    return spells
+        .join(timelineByCustomer, new String[] {CUSTOMER_ID}, "left")
+        .select(col(KIND), explode(flatten(array(pieces.toArray(Column[]::new)))).as("p"))
+        .select(
+            p.getField(KpiMonthlyColumns.DIMENSION).as(KpiMonthlyColumns.DIMENSION),
+            p.getField(KpiMonthlyColumns.LABEL).as(KpiMonthlyColumns.LABEL),
+            explode(moves).as("m"))
+        .where(col("m").isNotNull())
+        .select(
+            col("m." + MONTH).as(MONTH),
+            col(KpiMonthlyColumns.DIMENSION),
+            col(KpiMonthlyColumns.LABEL),
+            col("m." + BASE_DELTA).as(BASE_DELTA),
+            col("m." + REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA));
+  }
+
+  private static Column piece(Column dimension, Column label, Column from, Column to) {
+    return struct(
+        dimension.as(KpiMonthlyColumns.DIMENSION),
+        label.as(KpiMonthlyColumns.LABEL),
+        from.as(FROM_MONTH),
+        to.as(TO_MONTH));
+  }
+
+  /** Per month: unknown of every dimension and overall/all, present whoever holds what. */
+  private static Dataset<Row> always(List<String> dimensions, Dataset<Row> months) {
+    List<Column> labels = new ArrayList<>();
+    for (String dimension : dimensions)
+      labels.add(
+          struct(
+              lit(dimension).as(KpiMonthlyColumns.DIMENSION),
+              lit(UNKNOWN).as(KpiMonthlyColumns.LABEL)));
+    labels.add(
+        struct(lit(OVERALL).as(KpiMonthlyColumns.DIMENSION), lit(ALL).as(KpiMonthlyColumns.LABEL)));
+    return months
+        .select(col(MONTH), explode(array(labels.toArray(Column[]::new))).as("l"))
+        .select(
+            col(MONTH),
+            col("l." + KpiMonthlyColumns.DIMENSION).as(KpiMonthlyColumns.DIMENSION),
+            col("l." + KpiMonthlyColumns.LABEL).as(KpiMonthlyColumns.LABEL));
   }
 
   /**
@@ -365,104 +642,86 @@ public final class SatisfactionKpis {
     return try_divide(promoters.minus(detractors).multiply(100.0), answers.cast("double"));
   }
 
+  /** The customer-month rows with the facts every activity event derives from. */
+  private static Dataset<Row> withNeighbours(Dataset<Row> customerMonths) {
+    WindowSpec byCustomer = Window.partitionBy(CUSTOMER_ID).orderBy(MONTH);
+    return customerMonths
+        .withColumn("prev_last", lag(array_max(col(DAYS)), 1).over(byCustomer))
+        .withColumn("next_first", lead(get(col(DAYS), lit(0)), 1).over(byCustomer));
+  }
+
+  /** Churned at the end of the previous month: the last purchase before is H or more days old. */
+  private static Column reactivated(int horizon) {
+    Column prevLast = col("prev_last");
+    return prevLast.isNotNull().and(date_add(prevLast, horizon).leq(date_sub(col(MONTH), 1)));
+  }
+
+  /** The date the customer is churned after this month's last purchase, H days later. */
+  private static Column churnDate(int horizon) {
+    return date_add(array_max(col(DAYS)), horizon);
+  }
+
+  /** Churned by as-of after this month's last purchase: no purchase until that month ends. */
+  private static Column churns(int horizon, LocalDate asOf) {
+    Column churnDate = churnDate(horizon);
+    Column nextFirst = col("next_first");
+    return churnDate
+        .leq(lit(Date.valueOf(asOf)))
+        .and(nextFirst.isNull().or(nextFirst.gt(last_day(churnDate))));
+  }
+
   /**
    * Per customer-month purchase row, the events it implies, exploded: the month itself (active,
-   * orders, repurchase, reactivation), the next month (entering the churn base when a spell
-   * starts), the churn month, the month after it (leaving the churn base, entering the reactivation
-   * base) and the month after a reactivation (leaving the reactivation base).
+   * orders, reactivation), the month its repurchase window ends (once that is on or before as-of)
+   * and the churn month. Each lands in a month whose end is on or after everything it depends on,
+   * and depends on nothing later, so a closed month's events never change.
    */
   static Dataset<Row> activityEvents(
       Dataset<Row> customerMonths, SatisfactionRules rules, LocalDate asOf) {
     int window = rules.kpi().repurchaseWindowDays();
     int horizon = rules.churn().horizonDays();
-    WindowSpec byCustomer = Window.partitionBy(CUSTOMER_ID).orderBy(MONTH);
     Column month = col(MONTH);
     Column first = get(col(DAYS), lit(0));
     Column second = get(col(DAYS), lit(1));
-    Column last = array_max(col(DAYS));
-    Column prevLast = col("prev_last");
     Column nextFirst = col("next_first");
 
     Column windowEnd = date_add(first, window);
     Column eligible = windowEnd.leq(lit(Date.valueOf(asOf)));
     Column nextPurchase = coalesce(second, nextFirst);
-    Column repurchased = eligible.and(coalesce(nextPurchase.leq(windowEnd), lit(false)));
-    // Churned at the end of the previous month: its last purchase is H or more days before that
-    // end.
-    Column reactivated =
-        prevLast.isNotNull().and(date_add(prevLast, horizon).leq(date_sub(month, 1)));
-    Column spellStart = prevLast.isNull().or(reactivated);
-    Column churnDate = date_add(last, horizon);
-    Column churnMonth = trunc(churnDate, "month");
-    Column churns =
-        churnDate
-            .leq(lit(Date.valueOf(asOf)))
-            .and(nextFirst.isNull().or(nextFirst.gt(last_day(churnDate))));
+    Column repurchased = coalesce(nextPurchase.leq(windowEnd), lit(false));
 
     Column events =
         array(
             event(
                 month,
-                flag(lit(true)),
+                lit(1L),
                 col(KpiMonthlyColumns.ORDERS),
-                flag(eligible),
-                flag(repurchased),
-                flag(reactivated),
                 lit(0L),
                 lit(0L),
+                flag(reactivated(horizon)),
                 lit(0L)),
             when(
-                spellStart,
+                eligible,
                 event(
-                    add_months(month, 1),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
+                    trunc(windowEnd, "month"),
                     lit(0L),
                     lit(0L),
                     lit(1L),
-                    lit(0L))),
-            when(
-                churns,
-                event(
-                    churnMonth,
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(1L),
+                    flag(repurchased),
                     lit(0L),
                     lit(0L))),
             when(
-                churns,
+                churns(horizon, asOf),
                 event(
-                    add_months(churnMonth, 1),
+                    trunc(churnDate(horizon), "month"),
                     lit(0L),
                     lit(0L),
                     lit(0L),
                     lit(0L),
                     lit(0L),
-                    lit(0L),
-                    lit(-1L),
-                    lit(1L))),
-            when(
-                churns.and(nextFirst.isNotNull()),
-                event(
-                    add_months(trunc(nextFirst, "month"), 1),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(0L),
-                    lit(-1L))));
+                    lit(1L))));
 
-    return customerMonths
-        .withColumn("prev_last", lag(last, 1).over(byCustomer))
-        .withColumn("next_first", lead(first, 1).over(byCustomer))
+    return withNeighbours(customerMonths)
         .select(col(CUSTOMER_ID), explode(events).as("e"))
         .where(col("e").isNotNull())
         .select(
@@ -472,6 +731,57 @@ public final class SatisfactionKpis {
             lit(null).cast("int").as(NPS_ANSWER),
             lit(0L).as(KpiMonthlyColumns.COMPLAINTS),
             lit(null).cast("double").as(HOURS));
+  }
+
+  /**
+   * The spells a customer spends in the churn base and in the reactivation base, as month intervals
+   * [from_month, to_month) (null: still in it at as-of). The churn base holds a customer from the
+   * month after a spell of purchases starts (the first purchase, or one that ends a churn) until
+   * the month after its churn month; the reactivation base from the month after the churn month
+   * until the month after the purchase that ends the churn. A spell's months alternate strictly
+   * with the next one's (H ≥ 31 days), so the next churn after a spell's start is its end.
+   *
+   * @return customer_id, kind ({@value #CHURN_SPELL} or {@value #REACTIVATION_SPELL}), from_month,
+   *     to_month
+   */
+  static Dataset<Row> baseSpells(
+      Dataset<Row> customerMonths, SatisfactionRules rules, LocalDate asOf) {
+    int horizon = rules.churn().horizonDays();
+    Column churns = churns(horizon, asOf);
+    Column churnExit = add_months(trunc(churnDate(horizon), "month"), 1);
+    Column nextFirst = col("next_first");
+    Dataset<Row> marked =
+        withNeighbours(customerMonths)
+            .select(
+                col(CUSTOMER_ID),
+                col(MONTH),
+                col("prev_last").isNull().or(reactivated(horizon)).as("starts"),
+                churns.as("churns"),
+                when(churns, churnExit).as("exit"),
+                when(churns.and(nextFirst.isNotNull()), add_months(trunc(nextFirst, "month"), 1))
+                    .as("returns"))
+            .where(col("starts").or(col("churns")));
+    WindowSpec byCustomer = Window.partitionBy(CUSTOMER_ID).orderBy(MONTH);
+    Column churnEnd =
+        when(col("churns"), col("exit")).otherwise(lead(col("exit"), 1).over(byCustomer));
+    Dataset<Row> churnSpells =
+        marked
+            .withColumn("end", churnEnd)
+            .where(col("starts"))
+            .select(
+                col(CUSTOMER_ID),
+                lit(CHURN_SPELL).as(KIND),
+                add_months(col(MONTH), 1).as(FROM_MONTH),
+                col("end").as(TO_MONTH));
+    Dataset<Row> reactivationSpells =
+        marked
+            .where(col("churns"))
+            .select(
+                col(CUSTOMER_ID),
+                lit(REACTIVATION_SPELL).as(KIND),
+                col("exit").as(FROM_MONTH),
+                col("returns").as(TO_MONTH));
+    return churnSpells.unionByName(reactivationSpells);
   }
 
   private static Dataset<Row> surveyEvents(Dataset<Row> surveys, LocalDate asOf) {
@@ -536,9 +846,7 @@ public final class SatisfactionKpis {
     KpiMonthlyColumns.REPURCHASE_BASE,
     KpiMonthlyColumns.REPURCHASERS,
     KpiMonthlyColumns.REACTIVATED_CUSTOMERS,
-    KpiMonthlyColumns.CHURNED_CUSTOMERS,
-    BASE_DELTA,
-    REACTIVATION_BASE_DELTA
+    KpiMonthlyColumns.CHURNED_CUSTOMERS
   };
 
   private static Column event(
@@ -548,19 +856,8 @@ public final class SatisfactionKpis {
       Column repurchaseBase,
       Column repurchasers,
       Column reactivated,
-      Column churned,
-      Column baseDelta,
-      Column reactivationBaseDelta) {
-    Column[] values = {
-      active,
-      orders,
-      repurchaseBase,
-      repurchasers,
-      reactivated,
-      churned,
-      baseDelta,
-      reactivationBaseDelta
-    };
+      Column churned) {
+    Column[] values = {active, orders, repurchaseBase, repurchasers, reactivated, churned};
     Column[] fields = new Column[values.length + 1];
     fields[0] = month.as(MONTH);
     for (int i = 0; i < values.length; i++)

@@ -195,10 +195,15 @@ class PipelineIT {
     return rate;
   }
 
-  /** Every month of the data has KPI rows for every configured dimension, plus overall. */
+  /**
+   * Every month of the data has KPI rows for every configured dimension (at least its unknown
+   * label), plus overall, and in every month each dimension's labels add up to overall. Both
+   * published dates are in November, after its first day: no label is held at any month's start, so
+   * every tier dimension is all unknown until a backfill publishes month starts.
+   */
   @Test
   void kpiRowsForEveryMonthAndDimension(SparkSession spark) {
-    Dataset<Row> kpis = DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), DAY2);
+    Dataset<Row> kpis = read(spark, Table.KPI_MONTHLY);
     Row span =
         DeltaIO.read(spark, tables.path(Table.TRANSACTIONS))
             .agg(
@@ -209,15 +214,32 @@ class PipelineIT {
     long months = java.time.temporal.ChronoUnit.MONTHS.between(first, DAY2.withDayOfMonth(1)) + 1;
     List<String> dimensions =
         new ArrayList<>(config.at("clientele.satisfaction.kpi").strings("dimensions"));
-    dimensions.add("overall");
     for (String dimension : dimensions) {
       Dataset<Row> rows = kpis.where(col("dimension").equalTo(dimension));
-      assertThat(rows.select("month").distinct().count()).as(dimension).isEqualTo(months);
-      long labels = rows.select("label").distinct().count();
-      assertThat(rows.count())
-          .as(dimension + ": every label in every month")
-          .isEqualTo(months * labels);
+      assertThat(rows.where(col("label").equalTo("unknown")).select("month").distinct().count())
+          .as(dimension)
+          .isEqualTo(months);
     }
+    assertThat(kpis.where(col("dimension").equalTo("overall")).count()).isEqualTo(months);
+    assertThat(
+            kpis.where(col("dimension").equalTo("value_tier"))
+                .select("label")
+                .distinct()
+                .collectAsList())
+        .extracting(r -> r.getString(0))
+        .containsExactly("unknown");
+    assertThat(
+            kpis.groupBy("month", "dimension")
+                .agg(
+                    org.apache.spark.sql.functions.sum("active_customers").as("a"),
+                    org.apache.spark.sql.functions.sum("churn_base").as("c"),
+                    org.apache.spark.sql.functions.sum("csat_answers").as("s"))
+                .groupBy("month")
+                .agg(org.apache.spark.sql.functions.countDistinct("a", "c", "s").as("n"))
+                .where(col("n").notEqual(1))
+                .count())
+        .as("months where a dimension's labels do not add up to overall")
+        .isZero();
   }
 
   @Test

@@ -92,7 +92,8 @@ class SatisfactionKpisTest {
   void churnRepurchaseAndReactivationOnHandBuiltHistories(SparkSession spark) {
     Dataset<Row> kpis = historyKpis(spark);
 
-    assertThat(kpis.count()).isEqualTo(6 * 5);
+    // 6 months x (overall, value_tier high/low/unknown, region south/unknown).
+    assertThat(kpis.count()).isEqualTo(6 * 6);
     assertThatDataset(
             kpis.where(col("dimension").isin("overall", "value_tier"))
                 .select(
@@ -112,24 +113,30 @@ class SatisfactionKpisTest {
                     col("reactivation_rate")))
         .containsExactlyRows(
             List.of(
-                r("2026-01-01", "overall", "all", 2, 3, 2, 1, 0.5, 0, 0, null, 0, 0, null),
-                r("2026-02-01", "overall", "all", 1, 1, 1, 1, 1.0, 2, 0, 0.0, 0, 0, null),
-                r("2026-03-01", "overall", "all", 2, 2, 2, 0, 0.0, 3, 1, 0.3333, 0, 0, null),
-                r("2026-04-01", "overall", "all", 0, 0, 0, 0, null, 2, 0, 0.0, 1, 0, 0.0),
-                r("2026-05-01", "overall", "all", 1, 1, 1, 0, 0.0, 2, 2, 1.0, 1, 1, 1.0),
-                r("2026-06-01", "overall", "all", 0, 0, 0, 0, null, 1, 0, 0.0, 2, 0, 0.0),
-                r("2026-01-01", "value_tier", "high", 1, 2, 1, 1, 1.0, 0, 0, null, 0, 0, null),
+                r("2026-01-01", "overall", "all", 2, 3, 0, 0, null, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "overall", "all", 1, 1, 2, 1, 0.5, 2, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "overall", "all", 2, 2, 1, 1, 1.0, 3, 1, 0.3333, 0, 0, null),
+                r("2026-04-01", "overall", "all", 0, 0, 2, 0, 0.0, 2, 0, 0.0, 1, 0, 0.0),
+                r("2026-05-01", "overall", "all", 1, 1, 0, 0, null, 2, 2, 1.0, 1, 1, 1.0),
+                r("2026-06-01", "overall", "all", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 2, 0, 0.0),
+                r("2026-01-01", "value_tier", "high", 1, 2, 0, 0, null, 0, 0, null, 0, 0, null),
                 r("2026-02-01", "value_tier", "high", 1, 1, 1, 1, 1.0, 1, 0, 0.0, 0, 0, null),
-                r("2026-03-01", "value_tier", "high", 2, 2, 2, 0, 0.0, 2, 0, 0.0, 0, 0, null),
-                r("2026-04-01", "value_tier", "high", 0, 0, 0, 0, null, 2, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "value_tier", "high", 2, 2, 1, 1, 1.0, 2, 0, 0.0, 0, 0, null),
+                r("2026-04-01", "value_tier", "high", 0, 0, 2, 0, 0.0, 2, 0, 0.0, 0, 0, null),
                 r("2026-05-01", "value_tier", "high", 0, 0, 0, 0, null, 2, 2, 1.0, 0, 0, null),
                 r("2026-06-01", "value_tier", "high", 0, 0, 0, 0, null, 0, 0, null, 2, 0, 0.0),
-                r("2026-01-01", "value_tier", "low", 1, 1, 1, 0, 0.0, 0, 0, null, 0, 0, null),
-                r("2026-02-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 0, 0.0, 0, 0, null),
+                r("2026-01-01", "value_tier", "low", 1, 1, 0, 0, null, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "value_tier", "low", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 0, 0, null),
                 r("2026-03-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 1, 1.0, 0, 0, null),
                 r("2026-04-01", "value_tier", "low", 0, 0, 0, 0, null, 0, 0, null, 1, 0, 0.0),
-                r("2026-05-01", "value_tier", "low", 1, 1, 1, 0, 0.0, 0, 0, null, 1, 1, 1.0),
-                r("2026-06-01", "value_tier", "low", 0, 0, 0, 0, null, 1, 0, 0.0, 0, 0, null)));
+                r("2026-05-01", "value_tier", "low", 1, 1, 0, 0, null, 0, 0, null, 1, 1, 1.0),
+                r("2026-06-01", "value_tier", "low", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 0, 0, null),
+                unknownZeros("2026-01-01"),
+                unknownZeros("2026-02-01"),
+                unknownZeros("2026-03-01"),
+                unknownZeros("2026-04-01"),
+                unknownZeros("2026-05-01"),
+                unknownZeros("2026-06-01")));
     // C's label has only a return behind it: present every month, all zeros, rates undefined.
     assertThatDataset(
             kpis.where(col("label").equalTo("south"))
@@ -143,9 +150,126 @@ class SatisfactionKpisTest {
         .isEqualTo(6);
   }
 
+  static final org.apache.spark.sql.types.StructType HISTORY =
+      new org.apache.spark.sql.types.StructType()
+          .add("customer_id", "string")
+          .add("dimension", "string")
+          .add("label", "string")
+          .add("valid_from", "date")
+          .add("valid_to", "date");
+
+  static Row held(String customer, String label, String from, String to) {
+    return org.apache.spark.sql.RowFactory.create(
+        customer, "value_tier", label, date(from), to == null ? null : date(to));
+  }
+
+  /**
+   * The label history the publish has at 06-30: A high from 01-01, low from 03-15 (so high at the
+   * starts of January to March, low from April); B low from 04-01 (no label before: unknown January
+   * to March); D high from 01-01 to 02-10, then absent (unknown from March). Events as in {@link
+   * #history}: A churns in May, B in March and comes back in May, D churns in May.
+   */
+  static Dataset<Row> heldAt0630(SparkSession spark) {
+    return spark.createDataFrame(
+        List.of(
+            held("A", "high", "2026-01-01", "2026-03-15"),
+            held("A", "low", "2026-03-15", null),
+            held("B", "low", "2026-04-01", null),
+            held("D", "high", "2026-01-01", "2026-02-10")),
+        HISTORY);
+  }
+
+  @Test
+  void eachMonthCountsCustomersUnderTheLabelHeldAtItsStartAndUnknownWithoutOne(SparkSession spark) {
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
+    assertThatDataset(kpis.where(col("dimension").equalTo("value_tier")).selectExpr(ACTIVITY))
+        .containsExactlyRows(
+            List.of(
+                // high is held at the starts of January to March only (A, and D until February).
+                r("2026-01-01", "value_tier", "high", 1, 2, 0, 0, null, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "value_tier", "high", 1, 1, 1, 1, 1.0, 1, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "value_tier", "high", 1, 1, 0, 0, null, 1, 0, 0.0, 0, 0, null),
+                // low from April: A's churn in May counts under low, not under the high it had
+                // when it bought; B's return in May too.
+                r("2026-04-01", "value_tier", "low", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 1, 0, 0.0),
+                r("2026-05-01", "value_tier", "low", 1, 1, 0, 0, null, 1, 1, 1.0, 1, 1, 1.0),
+                r("2026-06-01", "value_tier", "low", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 1, 0, 0.0),
+                // B before its first label, D after its last: unknown, never today's label.
+                r("2026-01-01", "value_tier", "unknown", 1, 1, 0, 0, null, 0, 0, null, 0, 0, null),
+                r("2026-02-01", "value_tier", "unknown", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 0, 0, null),
+                r("2026-03-01", "value_tier", "unknown", 1, 1, 1, 1, 1.0, 2, 1, 0.5, 0, 0, null),
+                r("2026-04-01", "value_tier", "unknown", 0, 0, 1, 0, 0.0, 1, 0, 0.0, 0, 0, null),
+                r("2026-05-01", "value_tier", "unknown", 0, 0, 0, 0, null, 1, 1, 1.0, 0, 0, null),
+                r("2026-06-01", "value_tier", "unknown", 0, 0, 0, 0, null, 0, 0, null, 1, 0, 0.0)));
+    // Every dimension's labels add up to overall in every month.
+    assertThatDataset(
+            kpis.groupBy("month", "dimension")
+                .agg(
+                    org.apache.spark.sql.functions.sum("active_customers").as("a"),
+                    org.apache.spark.sql.functions.sum("churn_base").as("c"),
+                    org.apache.spark.sql.functions.sum("reactivation_base").as("r"))
+                .groupBy("month")
+                .agg(org.apache.spark.sql.functions.countDistinct("a", "c", "r").as("distinct"))
+                .select("distinct")
+                .distinct())
+        .containsExactlyRows(List.of(List.of(1)));
+  }
+
+  /**
+   * A closed month's rows are a function of its events and the labels held at its start: computed
+   * on 03-31 with the history known then, January to March equal those computed on 06-30 after
+   * three more months of purchases, churns and labels (B's label from 04-01).
+   */
+  @Test
+  void closedMonthsAreTheSameWhicheverLaterDateTheyAreComputedAt(SparkSession spark) {
+    Dataset<Row> heldAt0331 =
+        spark.createDataFrame(
+            List.of(
+                held("A", "high", "2026-01-01", "2026-03-15"),
+                held("A", "low", "2026-03-15", null),
+                held("D", "high", "2026-01-01", "2026-02-10")),
+            HISTORY);
+    Dataset<Row> march =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            heldAt0331,
+            List.of("value_tier"),
+            rules,
+            LocalDate.parse("2026-03-31"));
+    Dataset<Row> june =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
+    assertThat(march.count()).isEqualTo(3 * 3);
+    assertThatDataset(june.where(col("month").leq(date("2026-03-01")))).isEqualTo(march);
+  }
+
   @Test
   void outputHasTheDocumentedSchemaAndPointsRedemptionIsNullWithAReason(SparkSession spark) {
-    Dataset<Row> kpis = historyKpis(spark);
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
     StructField[] expected = KpiMonthlyColumns.SCHEMA.fields();
     StructField[] actual = kpis.schema().fields();
     assertThat(actual).hasSameSizeAs(expected);
@@ -153,12 +277,25 @@ class SatisfactionKpisTest {
       assertThat(actual[i].name()).isEqualTo(expected[i].name());
       assertThat(actual[i].dataType()).as(expected[i].name()).isEqualTo(expected[i].dataType());
     }
-    Row first = kpis.select("as_of", "points_redemption_rate", "points_redemption_note").head();
+    Row first =
+        kpis.where(col("month").equalTo(date("2026-06-01")))
+            .select("as_of", "points_redemption_rate", "points_redemption_note")
+            .head();
+    // as_of: the date a month's figures run to, its last day once closed.
     assertThat(first.get(0)).isEqualTo(date("2026-06-30"));
+    assertThat(
+            kpis.where(col("month").equalTo(date("2026-01-01"))).select("as_of").distinct().head())
+        .isEqualTo(org.apache.spark.sql.RowFactory.create(date("2026-01-31")));
     assertThat(first.isNullAt(1)).isTrue();
     assertThat(first.getString(2)).isEqualTo(SatisfactionKpis.POINTS_NOTE);
   }
 
+  /**
+   * Windows count in the month they end in: E's 01-01 window ends 01-31 (January, repurchased
+   * exactly on its last day), F's 01-01 window ends 01-31 (not: F came back 02-01), H's 01-10 ends
+   * 02-09 (February; a second order the same day is no repurchase), F's 02-01 window ends 03-03
+   * (March), G's 03-05 window ends after as-of and is left out.
+   */
   @Test
   void repurchaseWindowIsInclusiveSameDayDoesNotCountAndOpenWindowsAreLeftOut(SparkSession spark) {
     Dataset<Row> tx =
@@ -190,9 +327,9 @@ class SatisfactionKpisTest {
                 "repurchase_rate"))
         .containsExactlyRows(
             List.of(
-                Arrays.asList(date("2026-01-01"), 3, 5, 3, 1, 0.3333),
+                Arrays.asList(date("2026-01-01"), 3, 5, 2, 1, 0.5),
                 Arrays.asList(date("2026-02-01"), 1, 1, 1, 0, 0.0),
-                Arrays.asList(date("2026-03-01"), 1, 2, 0, 0, null)));
+                Arrays.asList(date("2026-03-01"), 1, 2, 1, 0, 0.0)));
   }
 
   @Test
@@ -290,12 +427,12 @@ class SatisfactionKpisTest {
 
   /**
    * Per label, every measure is over that label's own rows: A (high, north) and B (high, south)
-   * have labels in two dimensions, C (low) in one, D in none (overall only). CSAT for high is the
-   * mean of its three answers, 13 / 3 = 4.33 (not the 4.5 of A's and B's means); hours for high [1,
-   * 2, 4, 10] → median 3, p90 8.2; north [1, 2] → 1.5, 1.9; south [4, 10] → 7, 9.4.
+   * have labels in two dimensions, C (low) in one, D in none (unknown in both). CSAT for high is
+   * the mean of its three answers, 13 / 3 = 4.33 (not the 4.5 of A's and B's means); hours for high
+   * [1, 2, 4, 10] → median 3, p90 8.2; north [1, 2] → 1.5, 1.9; south [4, 10] → 7, 9.4.
    */
   @Test
-  void eachLabelAggregatesOnlyItsCustomersAndCustomersWithoutLabelsCountInOverall(
+  void eachLabelAggregatesOnlyItsCustomersAndCustomersWithoutLabelsCountAsUnknown(
       SparkSession spark) {
     Dataset<Row> surveys =
         surveys(
@@ -345,8 +482,11 @@ class SatisfactionKpisTest {
                 Arrays.asList("overall", "all", 5, 3.2, 6, 6, 7.0, 28.0),
                 Arrays.asList("value_tier", "high", 3, 4.33, 4, 4, 3.0, 8.2),
                 Arrays.asList("value_tier", "low", 1, 2.0, 1, 1, 26.0, 26.0),
+                Arrays.asList("value_tier", "unknown", 1, 1.0, 1, 1, 30.0, 30.0),
                 Arrays.asList("region", "north", 1, 5.0, 2, 2, 1.5, 1.9),
-                Arrays.asList("region", "south", 2, 4.0, 2, 2, 7.0, 9.4)));
+                Arrays.asList("region", "south", 2, 4.0, 2, 2, 7.0, 9.4),
+                // C (26 h) and D (30 h): median 28, p90 29.6
+                Arrays.asList("region", "unknown", 2, 1.5, 2, 2, 28.0, 29.6)));
   }
 
   /** Property on literal data: every month from the first with data to as-of, for every label. */
@@ -384,8 +524,11 @@ class SatisfactionKpisTest {
             "overall/all",
             "value_tier/high",
             "value_tier/low",
+            "value_tier/unknown",
             "region/north",
-            "lifecycle_stage/prospect");
+            "region/unknown",
+            "lifecycle_stage/prospect",
+            "lifecycle_stage/unknown");
     monthsByLabel.forEach((key, list) -> assertThat(list).as(key).isEqualTo(months));
     // December has no data at all: zeros, and undefined rates are null.
     assertThatDataset(
@@ -439,6 +582,10 @@ class SatisfactionKpisTest {
     out.add(label);
     out.addAll(Arrays.asList(values));
     return out;
+  }
+
+  private static List<Object> unknownZeros(String month) {
+    return r(month, "value_tier", "unknown", 0, 0, 0, 0, null, 0, 0, null, 0, 0, null);
   }
 
   private static List<Object> z() {

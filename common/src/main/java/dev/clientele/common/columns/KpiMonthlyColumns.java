@@ -7,14 +7,18 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Gold {@code kpi_monthly}: one row per {@code as_of}, {@code month}, {@code dimension} and {@code
- * label}; dimension {@code overall} has the one label {@code all}. Every month from the first month
- * with data to the as-of month is present for every label; counts are 0 where nothing happened and
- * a rate whose base is 0 is null (undefined, not 0). Definitions: {@code docs/kpis.md}.
+ * Gold {@code kpi_monthly}: one row per {@code month}, {@code dimension} and {@code label},
+ * partitioned by {@code month}; dimension {@code overall} has the one label {@code all}. Each
+ * customer counts under the label it held at the start of the month ({@code unknown} when none).
+ * Every month from the first month with data to the latest published date's month is present, with
+ * overall, every dimension's unknown and every label held at its start; counts are 0 where nothing
+ * happened and a rate whose base is 0 is null (undefined, not 0). Definitions: {@code
+ * docs/kpis.md}.
  */
 public final class KpiMonthlyColumns {
   private KpiMonthlyColumns() {}
 
+  /** The date the row's figures run to: the month's last day, or the latest published date. */
   public static final String AS_OF = "as_of";
 
   /** First day of the calendar month. */
@@ -29,12 +33,12 @@ public final class KpiMonthlyColumns {
   /** Distinct purchase orders in the month. */
   public static final String ORDERS = "orders";
 
-  /** The month's buyers whose repurchase window ended on or before as-of. */
+  /**
+   * Repurchase windows (W days after a buyer's first purchase day in a month) closed in the month.
+   */
   public static final String REPURCHASE_BASE = "repurchase_base";
 
-  /**
-   * Of those, buyers with another purchase day within the window after their first in the month.
-   */
+  /** Of those, the windows with another purchase day inside. */
   public static final String REPURCHASERS = "repurchasers";
 
   public static final String REPURCHASE_RATE = "repurchase_rate";
