@@ -204,6 +204,7 @@ public final class LifecycleStages {
             .when(
                 byStage, Reasons.of("stage", p("activity", activity), p("lifecycle_stage", stage)))
             .when(activity.equalTo("lost"), Reasons.of("lost"))
+            .when(mean.isNull(), Reasons.of("no_rfm_score", p("lifecycle_stage", stage)))
             .otherwise(
                 Reasons.of(
                     "low_rfm",

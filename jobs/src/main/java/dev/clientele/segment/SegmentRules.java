@@ -36,7 +36,11 @@ public record SegmentRules(
    * @param segments the grid rules sorted by priority
    */
   public record RfmRules(
-      int scores, int gridScale, List<SegmentRule> segments, String noPurchaseSegment) {
+      int scores,
+      int gridScale,
+      List<SegmentRule> segments,
+      String noPurchaseSegment,
+      String inactiveSegment) {
     public RfmRules {
       segments = List.copyOf(segments);
     }
@@ -83,7 +87,8 @@ public record SegmentRules(
           }
         }
       }
-      return new RfmRules(n, scale, rules, s.string("no-purchase-segment"));
+      return new RfmRules(
+          n, scale, rules, s.string("no-purchase-segment"), s.string("inactive-segment"));
     }
 
     private static int[] range(Settings r, String key, int scale) {

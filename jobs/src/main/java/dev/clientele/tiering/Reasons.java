@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,8 @@ import org.apache.spark.sql.types.DataTypes;
  * <pre>
  *   reason = code [ ":" param { "," param } ]
  *   code   = [a-z][a-z0-9_]*          a stable rule code, e.g. top_share
- *   param  = name "=" value           name like code; value never holds "," (null prints "null")
+ *   param  = name "=" value           name like code; value never holds "," (a "," in data is
+ *                                     written ";"; null prints "null")
  * </pre>
  *
  * e.g. {@code top_share:rank=812/9646,share=0.20}. A BI filter matches the rule with {@code reason
@@ -46,9 +49,12 @@ public final class Reasons {
     return new Param(name, lit(String.valueOf(literal)));
   }
 
-  /** A number with {@code decimals} fixed decimals, e.g. 1000.00. */
+  /** A number with {@code decimals} fixed decimals, e.g. 1000.00; null stays null. */
   public static Column fixed(Column number, int decimals) {
-    return format_string("%." + decimals + "f", number.cast(DataTypes.DoubleType));
+    // format_string("%.2f", null) gives "nu" (the precision cuts the word "null"), so guard.
+    return when(
+        number.isNotNull(),
+        format_string("%." + decimals + "f", number.cast(DataTypes.DoubleType)));
   }
 
   /** {@code left op right}, e.g. {@code 200>=180}. */
@@ -73,7 +79,8 @@ public final class Reasons {
   }
 
   private static Column str(Column value) {
-    return coalesce(value.cast(DataTypes.StringType), lit("null"));
+    // A comma separates parameters, so one inside a value (a brand name) is written as ';'.
+    return translate(coalesce(value.cast(DataTypes.StringType), lit("null")), ",", ";");
   }
 
   private static void check(String name) {

@@ -72,37 +72,36 @@ class SegmentLabelsTest {
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_SEGMENT)).isEqualTo("Can't Lose Them");
     assertThat(s(out, "C5", CustomerSegmentsColumns.RFM_CODE_REASON))
         .isEqualTo(
-            "rfm_code=333: R3 recency_days 5 in [4.60, 6.40); F3 order_count 5 in (4.60, 6.40];"
-                + " M3 net_spend 50.00 in (46.00, 64.00]");
+            "scored:r=3,recency_days=5,r_cuts=[4.60..6.40),f=3,order_count=5,f_cuts=(4.60..6.40],"
+                + "m=3,net_spend=50.00,m_cuts=(46.00..64.00]");
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_CODE_REASON))
         .isEqualTo(
-            "rfm_code=155: R1 recency_days 10 in [8.20, +inf); F5 order_count 10 in (8.20, +inf];"
-                + " M5 net_spend 100.00 in (82.00, +inf]");
+            "scored:r=1,recency_days=10,r_cuts=[8.20..+inf),f=5,order_count=10,f_cuts=(8.20..+inf],"
+                + "m=5,net_spend=100.00,m_cuts=(82.00..+inf]");
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_SEGMENT_REASON))
-        .isEqualTo(
-            "rfm_segment=Can't Lose Them: R1 F5 on the 1-5 grid in r 1-2, f 5-5 (priority 9)");
+        .isEqualTo("grid:r=1,f=5,scale=5,rule=cant-lose-them,priority=9");
     assertThat(s(out, "P", CustomerSegmentsColumns.RFM_SEGMENT)).isEqualTo("No Purchases");
     assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE)).isNull();
     assertThat(s(out, "P", CustomerSegmentsColumns.R_SCORE)).isNull();
-    assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE_REASON))
-        .isEqualTo("rfm_code=null: no purchase up to as-of");
+    assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE_REASON)).isEqualTo("no_purchase");
   }
 
   @Test
   void tiesByValueShareAScoreAndAValueAtACutStaysBelow(SparkSession spark) {
-    // Orders 1,1,1,1,2,3: cuts p20..p80 = 1, 1, 1, 2. Every 1 is F1; 2 equals the p80 cut: F4.
+    // Orders 1,1,1,1,2,3: cuts p20..p80 = 1, 1, 1, 2, collapsed, widened to 1, 2, 3, 4. Every 1 is
+    // F1; 2 equals the second cut and stays below it: F2; 3 likewise F3.
     List<FeatureRows> rows = new ArrayList<>();
     long[] orders = {1, 1, 1, 1, 2, 3};
     for (int i = 0; i < orders.length; i++) rows.add(buyer("T" + i).orders(orders[i], orders[i]));
     Map<String, Row> out = segments(spark, rows);
     for (int i = 0; i < 4; i++)
       assertThat(s(out, "T" + i, CustomerSegmentsColumns.F_SCORE)).isEqualTo("1");
-    assertThat(s(out, "T4", CustomerSegmentsColumns.F_SCORE)).isEqualTo("4");
-    assertThat(s(out, "T5", CustomerSegmentsColumns.F_SCORE)).isEqualTo("5");
-    // Same recency for all: every cut equals it, so everyone has the top R... no cut lies above:
-    // R1.
+    assertThat(s(out, "T4", CustomerSegmentsColumns.F_SCORE)).isEqualTo("2");
+    assertThat(s(out, "T5", CustomerSegmentsColumns.F_SCORE)).isEqualTo("3");
+    // Same recency r for all: cuts r, r, r, r widened to r, r+1, r+2, r+3; three lie above r: R4,
+    // the same for everyone.
     for (int i = 0; i < 6; i++)
-      assertThat(s(out, "T" + i, CustomerSegmentsColumns.R_SCORE)).isEqualTo("1");
+      assertThat(s(out, "T" + i, CustomerSegmentsColumns.R_SCORE)).isEqualTo("4");
   }
 
   @Test
@@ -264,12 +263,12 @@ class SegmentLabelsTest {
                 "explorer-5", "category-explorer",
                 "cats-4", "none"));
     assertThat(s(out, "one-order", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
-        .isEqualTo("preference_class=none: order_count 1 < 2");
+        .isEqualTo("few_orders:order_count=1<2");
     assertThat(s(out, "brand-70", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
-        .isEqualTo("preference_class=brand-loyal: top_brand_share 0.7000 >= 0.70 (B1)");
+        .isEqualTo("brand_loyal:top_brand_share=0.7000>=0.70,brand=B1");
     assertThat(s(out, "cats-4", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
         .isEqualTo(
-            "preference_class=none: top_brand_share 0.0000 < 0.70, discount_share 0.0000 < 0.10, category_count 4 < 5");
+            "no_bar:top_brand_share=0.0000<0.70,discount_share=0.0000<0.10,category_count=4<5");
     Map<String, Row> priceFirst =
         segments(
             spark,
