@@ -63,7 +63,8 @@ class SatisfactionJobIT {
         .containsExactlyRows(
             List.of(
                 Arrays.asList("A", "unknown", 0.0, false, false, null),
-                Arrays.asList("B", "unknown", 0.2727, false, true, "competitor_unknown"),
+                // churned, so flagged whatever the risk (one churn definition)
+                Arrays.asList("B", "unknown", 0.2727, true, true, "competitor_unknown"),
                 Arrays.asList("P", "unknown", null, false, false, null)));
 
     // Only publish writes gold tables: kpi_monthly comes with the rest of the gold set.
