@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
  * JSON lines, so the tiers can be looked at without a BI tool.
  *
  * <p>Read-only by default: a statement that is not a query, SHOW, DESCRIBE or EXPLAIN over the
- * tables of database {@code clientele} is refused before Spark starts (exit 2), and file-path reads
- * ({@code text.`/path`}) are off. {@code --allow-write} lets the documented maintenance statements
+ * tables of database {@code clientele} is refused before Spark starts (exit 2), file-path reads
+ * ({@code text.`/path`}) included. {@code --allow-write} lets the documented maintenance statements
  * (RESTORE, GENERATE, OPTIMIZE, VACUUM) run and records each such run in {@code runs}.
  */
 @Command(
@@ -98,8 +98,6 @@ public final class SqlCommand extends JobCommand {
       }
     }
     return (spark, context) -> {
-      // Defence in depth: even a statement the check let through cannot read a file by path.
-      if (!allowWrite) spark.conf().set("spark.sql.runSQLOnFiles", "false");
       CatalogRegistration.registerAll(spark, context.tables());
       spark.sql("USE " + dev.clientele.common.table.TableCatalog.DATABASE);
       if (allowWrite) {

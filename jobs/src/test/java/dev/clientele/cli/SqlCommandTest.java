@@ -105,23 +105,21 @@ class SqlCommandTest {
   void writesAreRefusedBeforeSparkStartsAndChangeNothing(SparkSession spark) throws Exception {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlro").toString());
     DeltaIO.overwrite(
-        spark.sql(
-            "SELECT * FROM VALUES ('c1', 'high'), ('c2', 'low') AS t(customer_id, value_tier)"),
-        tables.path(Table.CUSTOMER_TIERS));
+        spark.sql("SELECT * FROM VALUES ('c1', 'high'), ('c2', 'low') AS t(line_id, channel)"),
+        tables.path(Table.TRANSACTIONS));
 
     assertThatThrownBy(
-            () -> run(spark, tables, SqlCommand.Format.csv, "DELETE FROM clientele.customer_tiers"))
+            () -> run(spark, tables, SqlCommand.Format.csv, "DELETE FROM clientele.transactions"))
         .isInstanceOf(ConfigError.class)
         .hasMessage(
-            "refused \"DELETE FROM clientele.customer_tiers\": it is not a query (DeleteFromTable):"
+            "refused \"DELETE FROM clientele.transactions\": it is not a query (DeleteFromTable):"
                 + " only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run without --allow-write. Rerun"
                 + " with --allow-write to change tables (the run is recorded in runs).");
     assertThatThrownBy(
             () -> run(spark, tables, SqlCommand.Format.csv, "SELECT * FROM text.`/etc/hostname`"))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("it reads text./etc/hostname, which is not a table of database");
-    assertThat(
-            run(spark, tables, SqlCommand.Format.csv, "SELECT count(*) AS n FROM customer_tiers"))
+    assertThat(run(spark, tables, SqlCommand.Format.csv, "SELECT count(*) AS n FROM transactions"))
         .isEqualTo("n\n2\n");
   }
 
@@ -149,18 +147,17 @@ class SqlCommandTest {
   void allowWriteRunsTheStatementAndRecordsTheRun(SparkSession spark) throws Exception {
     TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlrw").toString());
     DeltaIO.overwrite(
-        spark.sql(
-            "SELECT * FROM VALUES ('c1', 'high'), ('c2', 'low') AS t(customer_id, value_tier)"),
-        tables.path(Table.CUSTOMER_TIERS));
+        spark.sql("SELECT * FROM VALUES ('c1', 'high'), ('c2', 'low') AS t(line_id, channel)"),
+        tables.path(Table.TRANSACTIONS));
 
     run(
         spark,
         tables,
         SqlCommand.Format.csv,
-        "DELETE FROM clientele.customer_tiers WHERE value_tier = 'low'",
+        "DELETE FROM clientele.transactions WHERE channel = 'low'",
         true);
 
-    assertThat(spark.read().format("delta").load(tables.path(Table.CUSTOMER_TIERS)).count())
+    assertThat(spark.read().format("delta").load(tables.path(Table.TRANSACTIONS)).count())
         .isEqualTo(1);
     assertThat(
             spark
@@ -171,7 +168,7 @@ class SqlCommandTest {
                 .collectAsList()
                 .toString())
         .isEqualTo(
-            "[[sql,sql,succeeded,DELETE FROM clientele.customer_tiers WHERE value_tier = 'low']]");
+            "[[sql,sql,succeeded,DELETE FROM clientele.transactions WHERE channel = 'low']]");
   }
 
   @Test
