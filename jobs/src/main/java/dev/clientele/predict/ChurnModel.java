@@ -23,6 +23,7 @@ import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -264,7 +265,8 @@ public final class ChurnModel {
 
   private static Column scaled(String feature, boolean log) {
     Column v = col(feature).cast("double");
-    return log ? log1p(greatest(v, lit(0.0))) : v;
+    // greatest() skips nulls: keep a null null, so it is imputed rather than read as 0.
+    return log ? when(v.isNotNull(), log1p(greatest(v, lit(0.0)))) : v;
   }
 
   private static Column standardised(String feature, boolean log, double mean, double sd) {
