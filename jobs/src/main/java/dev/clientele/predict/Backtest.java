@@ -1,5 +1,6 @@
 package dev.clientele.predict;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -7,9 +8,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,6 +26,7 @@ import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.CustomerSatisfactionColumns;
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.PredictionColumns;
+import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.features.CustomerFeatures;
 import dev.clientele.features.FeatureRules;
 import dev.clientele.satisfaction.ChurnRisk;
@@ -86,7 +92,16 @@ public final class Backtest {
 
   /** What the backtest needs from config. */
   public record Rules(
-      PredictRules predict, ClvRules clv, FeatureRules features, SatisfactionRules satisfaction) {}
+      PredictRules predict, ClvRules clv, FeatureRules features, SatisfactionRules satisfaction) {
+    /** Binds every key the backtest reads; throws ConfigError before any Spark work. */
+    public static Rules from(ClienteleConfig config) {
+      return new Rules(
+          PredictRules.from(config.at("clientele.predict")),
+          ClvRules.from(config.at("clientele.clv")),
+          FeatureRules.from(config.at("clientele")),
+          SatisfactionRules.from(config.at("clientele.satisfaction")));
+    }
+  }
 
   /** The silver inputs (surveys and complaints may be empty). */
   public record Inputs(
@@ -223,8 +238,10 @@ public final class Backtest {
                   clvRules)
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        clvScorecard(evaluation);
-        clvCalibration(evaluation);
+        String note = nonFinite(evaluation);
+        Dataset<Row> finite = evaluation.where(finite());
+        clvScorecard(finite, note);
+        clvCalibration(finite);
       } finally {
         evaluation.unpersist();
       }
@@ -277,7 +294,41 @@ public final class Backtest {
             coalesce(col(SPEND), lit(0.0)).as(SPEND));
   }
 
-  private void clvScorecard(Dataset<Row> evaluation) {
+  /** True when every prediction of the row is a finite number. */
+  static Column finite() {
+    Column ok = lit(true);
+    for (String c :
+        List.of(PREDICTED_PURCHASES, PREDICTED_SPEND, BASELINE_PURCHASES, BASELINE_SPEND)) {
+      ok = ok.and(col(c).isNotNull()).and(not(isnan(col(c)))).and(abs(col(c)).lt(Double.MAX_VALUE));
+    }
+    return ok;
+  }
+
+  /**
+   * Counts the customers whose prediction is not a finite number (a numerical failure of the
+   * model's closed form), logs one of them by its (x, T) summary (no customer id) and returns the
+   * note the CLV rows carry; null when there is none.
+   */
+  private String nonFinite(Dataset<Row> evaluation) {
+    Row r =
+        evaluation
+            .where(not(finite()))
+            .agg(
+                count(lit(1)),
+                min(struct(col(ClvFitter.X), col(ClvFitter.T), col(PREDICTED_PURCHASES))))
+            .head();
+    long bad = r.getLong(0);
+    if (bad == 0) return null;
+    LOG.warn(
+        "Backtest {}: {} customers have a non-finite CLV prediction and are left out of the CLV "
+            + "metrics; e.g. (x, T, predicted purchases) = {}",
+        asOf,
+        bad,
+        r.get(1));
+    return bad + " customers with a non-finite prediction left out";
+  }
+
+  private void clvScorecard(Dataset<Row> evaluation, String note) {
     for (String what : List.of("purchases", "spend")) {
       String actual = what.equals("purchases") ? PURCHASES : SPEND;
       PredictionMetrics.Regression m =
@@ -287,9 +338,9 @@ public final class Backtest {
           PredictionMetrics.regression(
               evaluation, what.equals("purchases") ? BASELINE_PURCHASES : BASELINE_SPEND, actual);
       long n = m.customers();
-      scorecard.add(row(CLV, RATE_CARRIED_FORWARD, what + "_mae", m.mae(), b.mae(), true, n, null));
+      scorecard.add(row(CLV, RATE_CARRIED_FORWARD, what + "_mae", m.mae(), b.mae(), true, n, note));
       scorecard.add(
-          row(CLV, RATE_CARRIED_FORWARD, what + "_rmse", m.rmse(), b.rmse(), true, n, null));
+          row(CLV, RATE_CARRIED_FORWARD, what + "_rmse", m.rmse(), b.rmse(), true, n, note));
       scorecard.add(
           info(
               CLV,
@@ -315,7 +366,7 @@ public final class Backtest {
               b.totalError(),
               true,
               n,
-              null));
+              note));
     }
   }
 

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
-import dev.clientele.clv.ClvRules;
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.CustomersColumns;
@@ -18,8 +17,7 @@ import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
-import dev.clientele.features.FeatureRules;
-import dev.clientele.satisfaction.SatisfactionRules;
+import dev.clientele.publish.PredictionReport;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,12 +49,7 @@ public final class BacktestJob implements ClienteleJob {
 
   /** Binds every key the backtest reads; throws ConfigError before any Spark work. */
   public static BacktestJob bind(ClienteleConfig config) {
-    return new BacktestJob(
-        new Backtest.Rules(
-            PredictRules.from(config.at("clientele.predict")),
-            ClvRules.from(config.at("clientele.clv")),
-            FeatureRules.from(config.at("clientele")),
-            SatisfactionRules.from(config.at("clientele.satisfaction"))));
+    return new BacktestJob(Backtest.Rules.from(config));
   }
 
   @Override
@@ -83,6 +76,8 @@ public final class BacktestJob implements ClienteleJob {
             DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA));
     Backtest.Result result = Backtest.run(rules, inputs, run.asOf(), run.runId());
     Map<String, Long> versions = write(spark, run, result);
+    String page = PredictionReport.write(spark, tables, run.asOf(), run.runId());
+    LOG.info("Backtest report: {}", page);
     RunLog.record(
         spark,
         run,
@@ -96,7 +91,12 @@ public final class BacktestJob implements ClienteleJob {
                 null,
                 started,
                 Instant.now(),
-                "backtest with cutoff " + cutoff + ": " + result.scorecard().size() + " metrics",
+                "backtest with cutoff "
+                    + cutoff
+                    + ": "
+                    + result.scorecard().size()
+                    + " metrics; report: "
+                    + page,
                 versions)));
   }
 
@@ -152,6 +152,8 @@ public final class BacktestJob implements ClienteleJob {
     for (Map.Entry<Table, Dataset<Row>> f : frames.entrySet()) {
       String path = tables.path(f.getKey());
       DeltaIO.replaceSnapshot(f.getValue(), path, asOf);
+      // Engines without a Delta reader read gold through the manifest (docs/bi-access.md).
+      if (f.getKey().layer == Table.Layer.GOLD) DeltaIO.generateManifest(spark, path);
       versions.put(f.getKey().tableName, DeltaIO.version(spark, path));
     }
     return versions;
