@@ -286,6 +286,7 @@ public final class Backtest {
         .select(
             col(ID),
             col(ClvFitter.X),
+            col(ClvFitter.T),
             col(ClvColumns.EXPECTED_PURCHASES_H).as(PREDICTED_PURCHASES),
             col(ClvColumns.CLV_H).cast("double").as(PREDICTED_SPEND),
             baseline.as(BASELINE_PURCHASES),

@@ -111,13 +111,9 @@ class BacktestTest {
     assertThat(value(b, "churn_learned", "churned_share")).isEqualTo(0.0);
     assertThat(value(b, "churn_learned", "auc")).isNull();
     assertThat(value(a, "churn_learned", "churned_share")).isGreaterThan(0.0);
-  }
-
-  @Test
-  void aSkippedClvFitLeavesEveryMetricWithItsReason(SparkSession spark) {
-    Backtest.Result r = backtest(spark, history());
+    // 30 repeat customers are too few for the default CLV gate: every CLV metric says why.
     List<Row> clv =
-        r.scorecard().stream().filter(row -> row.getString(3).equals(Backtest.CLV)).toList();
+        a.scorecard().stream().filter(row -> row.getString(3).equals(Backtest.CLV)).toList();
     assertThat(clv).hasSize(Backtest.CLV_METRICS.size());
     for (Row row : clv) {
       assertThat(row.get(6)).isNull();
@@ -162,10 +158,11 @@ class BacktestTest {
   }
 
   private static Double value(Backtest.Result r, String model, String metric) {
-    return r.scorecard().stream()
-        .filter(row -> row.getString(3).equals(model) && row.getString(5).equals(metric))
-        .findFirst()
-        .map(row -> (Double) row.get(6))
-        .orElseThrow();
+    Row row =
+        r.scorecard().stream()
+            .filter(x -> x.getString(3).equals(model) && x.getString(5).equals(metric))
+            .findFirst()
+            .orElseThrow();
+    return row.isNullAt(6) ? null : row.getDouble(6);
   }
 }

@@ -147,14 +147,14 @@ class RunReportTest {
               .newDocumentBuilder()
               .parse(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.UTF_8))));
     }
-    // the six of the report, then the calibration bars and the lift curve
+    // the calibration bars and the lift curve after the KPI charts, before the quarantine reasons
     assertThat(svgs).hasSize(8);
-    assertThat(svgs.get(6).getDocumentElement().getTextContent()).contains("7+");
+    assertThat(svgs.get(5).getDocumentElement().getTextContent()).contains("7+");
     // 2 buckets × 3 series + 3 legend boxes
-    assertThat(svgs.get(6).getElementsByTagName("rect").getLength()).isEqualTo(9);
+    assertThat(svgs.get(5).getElementsByTagName("rect").getLength()).isEqualTo(9);
     // one line per model; churn_rule's top decile is 0.5 / 0.275 overall
-    assertThat(svgs.get(7).getElementsByTagName("path").getLength()).isEqualTo(2);
-    assertThat(svgs.get(7).getDocumentElement().getTextContent())
+    assertThat(svgs.get(6).getElementsByTagName("path").getLength()).isEqualTo(2);
+    assertThat(svgs.get(6).getDocumentElement().getTextContent())
         .contains("churn_rule")
         .contains("recency_only")
         .contains("1.82");
