@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The local quick start: builds if needed, generates the default sample under ./data/raw if absent,
 # runs the whole pipeline for two consecutive as-of dates (so tier history and transitions have
-# something to show), then prints where the tables and the run report are, with row counts.
+# something to show), then backtests the predictions as of the second date (its own step, so the
+# pipeline timings are unchanged), then prints where the tables and the reports are, with row counts
+# and the churn scores' AUC side by side.
 #
 #   ./scripts/run-local.sh                 # default sample: 10,000 customers, ~500,000 lines
 #   CLIENTELE_AS_OF=2026-11-21 ./scripts/run-local.sh
@@ -37,6 +39,9 @@ for day in "$previous" "$as_of"; do
   "${clientele[@]}" pipeline --as-of "$day" "${pii[@]}"
 done
 
+echo "== Backtest of the predictions as of $as_of (models fitted on the data known 90 days earlier)"
+"${clientele[@]}" backtest --as-of "$as_of"
+
 echo "== Ingest counts (read = accepted + quarantined + duplicates), table row counts, value tiers"
 "${clientele[@]}" sql "
   SELECT as_of, source, records_read, records_accepted, records_quarantined, records_duplicate, status
@@ -50,10 +55,19 @@ echo "== Ingest counts (read = accepted + quarantined + duplicates), table row c
   UNION ALL SELECT 'gold', 'segment_summary', count(*) FROM clientele.segment_summary
   UNION ALL SELECT 'gold', 'kpi_monthly', count(*) FROM clientele.kpi_monthly
   UNION ALL SELECT 'gold', 'tier_history', count(*) FROM clientele.tier_history
-  UNION ALL SELECT 'gold', 'tier_transitions', count(*) FROM clientele.tier_transitions" \
+  UNION ALL SELECT 'gold', 'tier_transitions', count(*) FROM clientele.tier_transitions
+  UNION ALL SELECT 'gold', 'prediction_scorecard', count(*) FROM clientele.prediction_scorecard" \
   "SELECT value_tier, count(*) AS customers, sum(net_spend) AS revenue
-  FROM clientele.customer_tiers WHERE as_of = DATE'$as_of' GROUP BY value_tier ORDER BY revenue DESC"
+  FROM clientele.customer_tiers WHERE as_of = DATE'$as_of' GROUP BY value_tier ORDER BY revenue DESC" \
+  "SELECT max(CASE WHEN model = 'churn_rule' THEN value END) AS rule_score_auc,
+    max(CASE WHEN model = 'churn_learned' THEN value END) AS learned_model_auc,
+    max(baseline_value) AS recency_only_auc
+  FROM clientele.prediction_scorecard WHERE as_of = DATE'$as_of' AND metric = 'auc'" \
+  "SELECT model, metric, round(value, 4) AS value, round(baseline_value, 4) AS baseline, grade
+  FROM clientele.prediction_scorecard
+  WHERE as_of = DATE'$as_of' AND grade IS NOT NULL ORDER BY model, metric"
 echo
 echo "Tables:  $root/data/warehouse/{silver,gold,ops}/<table>  (Delta; catalog database 'clientele')"
 echo "Report:  $root/data/warehouse/reports/latest.html"
+echo "Backtest: $root/data/warehouse/reports/backtest-latest.html  (definitions: docs/predictions.md)"
 echo "Explore: ./scripts/clientele sql \"SELECT * FROM clientele.segment_summary LIMIT 20\""

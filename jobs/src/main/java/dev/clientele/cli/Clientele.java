@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       dev.clientele.satisfaction.SatisfactionCommand.class,
       dev.clientele.clusters.ClustersCommand.class,
       dev.clientele.clv.ClvCommand.class,
+      dev.clientele.predict.BacktestCommand.class,
       dev.clientele.publish.PublishCommand.class,
       dev.clientele.pipeline.PipelineCommand.class,
       dev.clientele.pipeline.BackfillCommand.class,

@@ -132,6 +132,34 @@ public final class ClvFitter {
   }
 
   /**
+   * Collapses {@link #summary} rows into {@link #triples} and {@link #spendPairs} on executors,
+   * gates on their sizes ({@link ClvRules#maxFitRows()}), brings only those compact tables to the
+   * driver (ordered, so the sums and hence the fit are the same under any partitioning) and fits.
+   */
+  public static ClvFit fitCollapsed(Dataset<Row> summary, ClvRules rules) {
+    Dataset<Row> triples = triples(summary);
+    Dataset<Row> pairs = spendPairs(summary, rules);
+    long tripleRows = triples.count();
+    long pairRows = pairs.count();
+    if (tripleRows > rules.maxFitRows() || pairRows > rules.maxFitRows()) {
+      String reason =
+          String.format(
+              "collapsed fitting tables too large for the driver: %d (x, tx, T) and %d (x, m̄) rows, "
+                  + "clientele.clv.max-fit-rows allows %d (use period \"week\" or fewer spend-significant-digits)",
+              tripleRows, pairRows, rules.maxFitRows());
+      return ClvFit.skipped(
+          reason,
+          new Triples(new double[0], new double[0], new double[0], new double[0]),
+          new SpendPairs(new double[0], new double[0], new double[0]));
+    }
+    // Ordered so the driver sums in the same order on every run: identical fits under any
+    // partitioning.
+    Triples t = toTriples(triples.orderBy(X, TX, T).collectAsList());
+    SpendPairs s = toSpendPairs(pairs.orderBy(SPEND_X, MEAN_SPEND).collectAsList());
+    return fit(t, s, rules);
+  }
+
+  /**
    * Gate, then fit. Skips (never returns garbage parameters) when there are too few repeat
    * customers or too short a history, when an optimiser diverges or does not converge, or when the
    * parameters leave the region where the predictions are defined (a + b &gt; 1, a ≠ 1, q &gt; 1).

@@ -52,7 +52,7 @@ public final class ClvJob implements ClienteleJob {
     Dataset<Row> summary =
         ClvFitter.summary(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      ClvFit fit = fitOnDriver(summary);
+      ClvFit fit = ClvFitter.fitCollapsed(summary, rules);
       DeltaIO.append(fitRecord(spark, fit, context), context.tables().path(Table.CLV_FITS));
       String clvPath = context.tables().path(Table.CUSTOMER_CLV);
       Dataset<Row> published;
@@ -90,34 +90,6 @@ public final class ClvJob implements ClienteleJob {
     } finally {
       summary.unpersist();
     }
-  }
-
-  /** Collapses, gates on the compact tables' sizes, collects them and fits. */
-  ClvFit fitOnDriver(Dataset<Row> summary) {
-    Dataset<Row> triples = ClvFitter.triples(summary);
-    Dataset<Row> pairs = ClvFitter.spendPairs(summary, rules);
-    long tripleRows = triples.count();
-    long pairRows = pairs.count();
-    if (tripleRows > rules.maxFitRows() || pairRows > rules.maxFitRows()) {
-      String reason =
-          String.format(
-              "collapsed fitting tables too large for the driver: %d (x, tx, T) and %d (x, m̄) rows, "
-                  + "clientele.clv.max-fit-rows allows %d (use period \"week\" or fewer spend-significant-digits)",
-              tripleRows, pairRows, rules.maxFitRows());
-      return ClvFit.skipped(
-          reason,
-          new Triples(new double[0], new double[0], new double[0], new double[0]),
-          new SpendPairs(new double[0], new double[0], new double[0]));
-    }
-    // Ordered so the driver sums in the same order on every run: identical fits under any
-    // partitioning.
-    Triples t =
-        ClvFitter.toTriples(
-            triples.orderBy(ClvFitter.X, ClvFitter.TX, ClvFitter.T).collectAsList());
-    SpendPairs s =
-        ClvFitter.toSpendPairs(
-            pairs.orderBy(ClvFitter.SPEND_X, ClvFitter.MEAN_SPEND).collectAsList());
-    return ClvFitter.fit(t, s, rules);
   }
 
   /** Money columns as decimal(18,2) and the CLV tier. */

@@ -26,22 +26,17 @@ public final class RunReport {
   private RunReport() {}
 
   public static String render(ReportData d) {
+    return render(d, null);
+  }
+
+  /**
+   * The report with the prediction backtest section when {@code predictions} is not null (a
+   * backtest has run for this as-of date or an earlier one).
+   */
+  public static String render(ReportData d, PredictionReport predictions) {
     StringBuilder html = new StringBuilder(32_768);
-    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>Clientele run ")
-        .append(esc(d.runId()))
-        .append(" — as of ")
-        .append(d.asOf())
-        .append("</title>\n")
-        .append(
-            "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}")
-        .append("h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}")
-        .append(
-            "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}")
-        .append(
-            "td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:24px}</style>\n")
-        .append("</head>\n<body>\n")
-        .append("<h1>Clientele — customer tiers as of ")
+    head(html, "Clientele run " + d.runId() + " — as of " + d.asOf());
+    html.append("<h1>Clientele — customer tiers as of ")
         .append(d.asOf())
         .append("</h1>\n")
         .append("<p>Run <code>")
@@ -65,10 +60,216 @@ public final class RunReport {
       html.append(lineChart(metric.getKey(), metric.getValue())).append('\n');
     }
     html.append("</div>\n");
+    if (predictions != null) html.append(predictions(predictions));
     html.append("<h2>Ingest and quarantine</h2>\n").append(sources(d.sources())).append('\n');
     html.append(barChart(d.quarantineReasons(), "quarantined records")).append('\n');
     html.append("</body>\n</html>\n");
     return html.toString();
+  }
+
+  /** The prediction backtest section alone, as the backtest job's own page. */
+  public static String renderPredictions(PredictionReport p, String runId) {
+    StringBuilder html = new StringBuilder(16_384);
+    head(html, "Clientele backtest " + runId);
+    html.append("<h1>Clientele — prediction backtest</h1>\n<p>Run <code>")
+        .append(esc(runId))
+        .append("</code></p>\n");
+    html.append(p == null ? "<p>No backtest has been run.</p>\n" : predictions(p));
+    html.append("</body>\n</html>\n");
+    return html.toString();
+  }
+
+  private static void head(StringBuilder html, String title) {
+    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>")
+        .append(esc(title))
+        .append("</title>\n")
+        .append(
+            "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}")
+        .append("h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}")
+        .append(
+            "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}")
+        .append(
+            "td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:24px}</style>\n")
+        .append("</head>\n<body>\n");
+  }
+
+  /**
+   * The prediction backtest: grades beside the baselines, predicted against actual purchases by
+   * frequency bucket (CLV calibration), and each churn score's lift by risk decile.
+   */
+  static String predictions(PredictionReport p) {
+    StringBuilder html = new StringBuilder(8_192);
+    html.append("<h2>Prediction backtest</h2>\n<p>Fitted as of ")
+        .append(p.cutoff())
+        .append(" on the data known then, compared with what happened in the ")
+        .append(p.holdoutDays())
+        .append(" days to ")
+        .append(p.asOf())
+        .append(" (definitions: docs/predictions.md).</p>\n");
+    html.append(
+        "<table><tr><th>model</th><th>metric</th><th>value</th><th>baseline</th><th>grade</th><th>note</th></tr>\n");
+    for (PredictionReport.Score s : p.scores()) {
+      html.append("<tr><td>")
+          .append(esc(s.model()))
+          .append("</td><td>")
+          .append(esc(s.metric()))
+          .append("</td><td>")
+          .append(number(s.value()))
+          .append("</td><td>")
+          .append(number(s.baseline()))
+          .append("</td><td>")
+          .append(esc(s.grade()))
+          .append("</td><td>")
+          .append(esc(s.note()))
+          .append("</td></tr>\n");
+    }
+    html.append("</table>\n<div class=\"grid\">\n")
+        .append(calibrationChart(p.frequency()))
+        .append('\n')
+        .append(liftChart(p.deciles()))
+        .append("\n</div>\n");
+    return html.toString();
+  }
+
+  /** Grouped bars per frequency bucket: predicted, actual and baseline mean purchases. */
+  static String calibrationChart(List<PredictionReport.Bucket> buckets) {
+    if (buckets.isEmpty()) return "<p>No CLV calibration (fit skipped).</p>";
+    int width = 520;
+    int height = 250;
+    int left = 46;
+    int bottom = 40;
+    double plotW = width - left - 10;
+    double plotH = height - bottom - 40;
+    double max = 0;
+    for (PredictionReport.Bucket b : buckets) {
+      for (Double v : new Double[] {b.predicted(), b.actual(), b.base()}) {
+        if (v != null && Double.isFinite(v)) max = Math.max(max, v);
+      }
+    }
+    if (max <= 0) max = 1;
+    StringBuilder svg =
+        svgOpen(width, height, "Calibration: mean purchases by frequency bucket in the holdout");
+    svg.append(
+        text(width / 2, 14, "purchases in the holdout by repeat purchases at cutoff", "middle"));
+    String[] series = {"predicted", "actual", "baseline"};
+    for (int k = 0; k < series.length; k++) {
+      svg.append(
+              String.format(
+                  Locale.ROOT,
+                  "<rect x=\"%d\" y=\"22\" width=\"10\" height=\"10\" fill=\"%s\"/>",
+                  left + k * 100,
+                  PALETTE[k]))
+          .append(text(left + k * 100 + 14, 31, series[k], "start"));
+    }
+    double slot = plotW / buckets.size();
+    double bar = slot / 4;
+    for (int i = 0; i < buckets.size(); i++) {
+      PredictionReport.Bucket b = buckets.get(i);
+      Double[] values = {b.predicted(), b.actual(), b.base()};
+      for (int k = 0; k < values.length; k++) {
+        if (values[k] == null || !Double.isFinite(values[k])) continue;
+        double h = plotH * values[k] / max;
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+                left + i * slot + bar / 2 + k * bar,
+                40 + plotH - h,
+                bar,
+                h,
+                PALETTE[k]));
+      }
+      svg.append(text((int) (left + i * slot + slot / 2), height - 22, b.label(), "middle"));
+    }
+    svg.append(text(left - 4, 46, fmt(max), "end"))
+        .append(text(left - 4, (int) (40 + plotH), "0", "end"))
+        .append(text(width / 2, height - 6, "repeat purchases at the cutoff", "middle"));
+    return svg.append("</svg>").toString();
+  }
+
+  /** Lift by risk decile (decile churn share / overall churn share), one line per model. */
+  static String liftChart(List<PredictionReport.Bucket> deciles) {
+    Map<String, List<PredictionReport.Bucket>> byModel = new LinkedHashMap<>();
+    for (PredictionReport.Bucket b : deciles) {
+      byModel.computeIfAbsent(b.model(), m -> new ArrayList<>()).add(b);
+    }
+    if (byModel.isEmpty()) return "<p>No churn deciles.</p>";
+    Map<String, double[]> lifts = new LinkedHashMap<>();
+    double max = 1;
+    for (Map.Entry<String, List<PredictionReport.Bucket>> e : byModel.entrySet()) {
+      long n = 0;
+      double churned = 0;
+      for (PredictionReport.Bucket b : e.getValue()) {
+        n += b.customers();
+        if (b.actual() != null) churned += b.actual() * b.customers();
+      }
+      if (n == 0 || churned == 0) continue;
+      double overall = churned / n;
+      double[] lift = new double[e.getValue().size()];
+      for (int i = 0; i < lift.length; i++) {
+        Double actual = e.getValue().get(i).actual();
+        lift[i] = actual == null ? 0 : actual / overall;
+        max = Math.max(max, lift[i]);
+      }
+      lifts.put(e.getKey(), lift);
+    }
+    int width = 520;
+    int height = 250;
+    int left = 46;
+    int bottom = 40;
+    double plotW = width - left - 10;
+    double plotH = height - bottom - 40;
+    StringBuilder svg = svgOpen(width, height, "Churn lift by risk decile");
+    svg.append(text(width / 2, 14, "churn lift by risk decile (1 = highest risk)", "middle"));
+    int k = 0;
+    for (Map.Entry<String, double[]> e : lifts.entrySet()) {
+      String colour = PALETTE[k % PALETTE.length];
+      svg.append(
+              String.format(
+                  Locale.ROOT,
+                  "<rect x=\"%d\" y=\"22\" width=\"10\" height=\"10\" fill=\"%s\"/>",
+                  left + k * 140,
+                  colour))
+          .append(text(left + k * 140 + 14, 31, e.getKey(), "start"));
+      StringBuilder path = new StringBuilder();
+      double[] lift = e.getValue();
+      for (int i = 0; i < lift.length; i++) {
+        double x = left + (lift.length == 1 ? plotW / 2 : plotW * i / (lift.length - 1));
+        double y = 40 + plotH * (1 - lift[i] / max);
+        path.append(path.length() == 0 ? "M" : " L")
+            .append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
+      }
+      svg.append("<path d=\"")
+          .append(path)
+          .append("\" fill=\"none\" stroke=\"")
+          .append(colour)
+          .append("\" stroke-width=\"2\"/>");
+      k++;
+    }
+    double one = 40 + plotH * (1 - 1 / max);
+    svg.append(
+            String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>",
+                left,
+                one,
+                width - 10,
+                one))
+        .append(text(left - 4, 46, fmt(max), "end"))
+        .append(text(left - 4, (int) one + 4, "1", "end"))
+        .append(text(left, height - 22, "1", "start"))
+        .append(text(width - 10, height - 22, "10", "end"))
+        .append(text(width / 2, height - 6, "risk decile", "middle"));
+    return svg.append("</svg>").toString();
+  }
+
+  private static String number(Double v) {
+    if (v == null) return "";
+    if (!Double.isFinite(v)) return esc(v.toString());
+    return Math.abs(v) >= 1000
+        ? String.format(Locale.ROOT, "%,.0f", v)
+        : String.format(Locale.ROOT, "%.4f", v);
   }
 
   static String barChart(List<Count> bars, String unit) {

@@ -40,7 +40,9 @@ final class RunReports {
   private RunReports() {}
 
   static String write(SparkSession spark, RunContext run, PublishRules rules) {
-    String html = RunReport.render(gather(spark, run));
+    String html =
+        RunReport.render(
+            gather(spark, run), PredictionReport.gather(spark, run.tables(), run.asOf()));
     String dir = run.tables().warehouse() + "/reports/" + run.asOf();
     String file = dir + "/" + run.runId() + ".html";
     writeText(spark, file, html);
@@ -179,7 +181,7 @@ final class RunReports {
     return out;
   }
 
-  private static void writeText(SparkSession spark, String file, String text) {
+  static void writeText(SparkSession spark, String file, String text) {
     try {
       Path path = new Path(file);
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());

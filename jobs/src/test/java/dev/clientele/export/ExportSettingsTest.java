@@ -92,10 +92,10 @@ class ExportSettingsTest {
     assertThat(bindError(URL, "export.tables=[customer_tiers, transactions]"))
         .endsWith(
             "names unknown gold table 'transactions'; allowed: "
-                + "[customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
+                + "[customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions, prediction_scorecard, prediction_calibration].");
     assertThat(bindError(URL, "export.tables=[]"))
         .endsWith(
-            "must name at least one of [customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
+            "must name at least one of [customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions, prediction_scorecard, prediction_calibration].");
     assertThat(bindError(URL, "export.batch-size=0"))
         .endsWith("must be a whole number from 1 to 1000000, got 0.");
     assertThat(bindError(URL, "export.password-env=\"sk_live PASTED-SECRET\""))
@@ -157,7 +157,7 @@ class ExportSettingsTest {
         .isInstanceOf(ConfigError.class)
         .hasMessage(
             "--table names unknown gold table 'quarantine'; allowed: "
-                + "[customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions].");
+                + "[customer_tiers, segment_summary, kpi_monthly, tier_history, tier_transitions, prediction_scorecard, prediction_calibration].");
     command.tables = List.of("TIER_HISTORY");
     assertThat(command.bind(config)).isInstanceOf(PostgresExport.class);
   }

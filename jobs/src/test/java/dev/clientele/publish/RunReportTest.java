@@ -104,4 +104,61 @@ class RunReportTest {
         .contains("transitions appear from the second run on")
         .contains("No ingest in this run.");
   }
+
+  static PredictionReport predictions() {
+    List<PredictionReport.Bucket> deciles = new ArrayList<>();
+    for (int d = 1; d <= 10; d++) {
+      deciles.add(
+          new PredictionReport.Bucket(
+              "churn_rule", Integer.toString(d), 100, 0.5, (11 - d) / 20.0, null));
+      deciles.add(
+          new PredictionReport.Bucket("recency_only", Integer.toString(d), 100, 0.4, 0.275, null));
+    }
+    return new PredictionReport(
+        LocalDate.parse("2026-11-21"),
+        LocalDate.parse("2026-08-23"),
+        90,
+        List.of(
+            new PredictionReport.Score("churn_rule", "auc", 0.8125, 0.75, "B", null),
+            new PredictionReport.Score("churn_learned", "auc", null, null, null, "skipped <&> why"),
+            new PredictionReport.Score("clv_bgnbd", "spend_total", 123456.0, 99.5, null, null)),
+        List.of(
+            new PredictionReport.Bucket("clv_bgnbd", "0", 500, 0.2, 0.25, 0.0),
+            new PredictionReport.Bucket("clv_bgnbd", "7+", 40, 6.0, 5.5, 9.0)),
+        deciles);
+  }
+
+  @Test
+  void thePredictionSectionShowsGradesCalibrationAndLiftEscaped() throws Exception {
+    String html = RunReport.render(sample(), predictions());
+    assertThat(html)
+        .contains("<h2>Prediction backtest</h2>")
+        .contains("Fitted as of 2026-08-23")
+        .contains("<td>churn_rule</td><td>auc</td><td>0.8125</td><td>0.7500</td><td>B</td>")
+        .contains("<td>skipped &lt;&amp;&gt; why</td>")
+        .contains("<td>123,456</td>")
+        .doesNotContain("skipped <&>");
+    Matcher m = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL).matcher(html);
+    var factory = DocumentBuilderFactory.newInstance();
+    List<Document> svgs = new ArrayList<>();
+    while (m.find()) {
+      svgs.add(
+          factory
+              .newDocumentBuilder()
+              .parse(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.UTF_8))));
+    }
+    // the calibration bars and the lift curve after the KPI charts, before the quarantine reasons
+    assertThat(svgs).hasSize(8);
+    assertThat(svgs.get(5).getDocumentElement().getTextContent()).contains("7+");
+    // 2 buckets × 3 series + 3 legend boxes
+    assertThat(svgs.get(5).getElementsByTagName("rect").getLength()).isEqualTo(9);
+    // one line per model; churn_rule's top decile is 0.5 / 0.275 overall
+    assertThat(svgs.get(6).getElementsByTagName("path").getLength()).isEqualTo(2);
+    assertThat(svgs.get(6).getDocumentElement().getTextContent())
+        .contains("churn_rule")
+        .contains("recency_only")
+        .contains("1.82");
+    assertThat(RunReport.render(sample())).doesNotContain("Prediction backtest");
+    assertThat(RunReport.renderPredictions(null, "r1")).contains("No backtest has been run.");
+  }
 }

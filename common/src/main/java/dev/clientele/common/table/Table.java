@@ -32,12 +32,18 @@ public enum Table {
   CLUSTER_FITS(Layer.OPS, "cluster_fits"),
   CUSTOMER_CLV(Layer.SILVER, "customer_clv"),
   CLV_FITS(Layer.OPS, "clv_fits"),
+  // backtests of the predictions and the learned churn model (per as-of snapshots)
+  CHURN_PREDICTIONS(Layer.SILVER, "churn_predictions"),
+  CHURN_MODEL_FITS(Layer.OPS, "churn_model_fits"),
   // gold: what BI tools read
   CUSTOMER_TIERS(Layer.GOLD, "customer_tiers"),
   SEGMENT_SUMMARY(Layer.GOLD, "segment_summary"),
   KPI_MONTHLY(Layer.GOLD, "kpi_monthly"),
   TIER_HISTORY(Layer.GOLD, "tier_history"),
-  TIER_TRANSITIONS(Layer.GOLD, "tier_transitions");
+  TIER_TRANSITIONS(Layer.GOLD, "tier_transitions"),
+  // gold: how predictions made before a holdout compared with what happened in it (backtest job)
+  PREDICTION_SCORECARD(Layer.GOLD, "prediction_scorecard"),
+  PREDICTION_CALIBRATION(Layer.GOLD, "prediction_calibration");
 
   /** Where a table sits; also its folder under the warehouse root. */
   public enum Layer {
