@@ -13,7 +13,9 @@ import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.Published;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -76,6 +79,7 @@ public final class BacktestJob implements ClienteleJob {
             DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA));
     Backtest.Result result = Backtest.run(rules, inputs, run.asOf(), run.runId());
     Map<String, Long> versions = write(spark, run, result);
+    publish(spark, tables, run, versions);
     String page = PredictionReport.write(spark, tables, run.asOf(), run.runId());
     LOG.info("Backtest report: {}", page);
     RunLog.record(
@@ -152,11 +156,45 @@ public final class BacktestJob implements ClienteleJob {
     for (Map.Entry<Table, Dataset<Row>> f : frames.entrySet()) {
       String path = tables.path(f.getKey());
       DeltaIO.replaceSnapshot(f.getValue(), path, asOf);
-      // Engines without a Delta reader read gold through the manifest (docs/bi-access.md).
-      if (f.getKey().layer == Table.Layer.GOLD) DeltaIO.generateManifest(spark, path);
       versions.put(f.getKey().tableName, DeltaIO.version(spark, path));
     }
     return versions;
+  }
+
+  /**
+   * Makes the new prediction tables visible to readers the way every gold table is: a new {@code
+   * published} marker row naming the latest publish's versions plus the prediction tables' new ones
+   * (only publish-like commits change what readers see), then the reader file and catalog views.
+   */
+  private static void publish(
+      SparkSession spark, TableCatalog tables, RunContext run, Map<String, Long> written) {
+    Optional<Published.Publish> current = Published.current(spark, tables);
+    Map<String, Long> versions =
+        new LinkedHashMap<>(current.map(Published.Publish::versions).orElse(Map.of()));
+    for (Table gold : Published.goldTables()) {
+      if (written.containsKey(gold.tableName)) {
+        versions.put(gold.tableName, written.get(gold.tableName));
+      }
+    }
+    Published.Publish publish =
+        Published.commit(
+            spark,
+            tables,
+            current.map(Published.Publish::asOf).orElse(run.asOf()),
+            run.runId(),
+            versions);
+    try {
+      Published.writeReaderFiles(spark, tables, publish);
+    } catch (java.io.IOException e) {
+      throw new JobFailure(
+          "the backtest is published, but the DuckDB file list "
+              + Published.readerFile(tables)
+              + " could not be written: "
+              + e.getMessage()
+              + "; rerun the backtest to refresh it.",
+          e);
+    }
+    CatalogRegistration.registerAll(spark, tables);
   }
 
   static Dataset<Row> fitRows(SparkSession spark, RunContext run, List<Backtest.ModelFit> fits) {
