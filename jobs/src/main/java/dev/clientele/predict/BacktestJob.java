@@ -19,6 +19,7 @@ import dev.clientele.common.table.Published;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
+import dev.clientele.publish.GoldDocs;
 import dev.clientele.publish.PredictionReport;
 import java.sql.Date;
 import java.time.Instant;
@@ -155,7 +156,7 @@ public final class BacktestJob implements ClienteleJob {
     Map<String, Long> versions = new LinkedHashMap<>();
     for (Map.Entry<Table, Dataset<Row>> f : frames.entrySet()) {
       String path = tables.path(f.getKey());
-      DeltaIO.replaceSnapshot(f.getValue(), path, asOf);
+      DeltaIO.replaceSnapshot(GoldDocs.withComments(f.getValue(), f.getKey()), path, asOf);
       versions.put(f.getKey().tableName, DeltaIO.version(spark, path));
     }
     return versions;

@@ -241,6 +241,50 @@ public final class GoldDocs {
               "to_label", "Label at as_of; (gone) for customers absent at as_of.",
               "customers", "Customers who made this move (from = to: stayed)."));
 
+  public static final TableDoc PREDICTION_SCORECARD =
+      new TableDoc(
+          Table.PREDICTION_SCORECARD,
+          "one row per as_of, model and metric, written by clientele backtest (definitions in"
+              + " docs/predictions.md)",
+          cols(
+              "as_of", "The backtest date: predictions are compared with what happened up to it.",
+              "cutoff",
+                  "as_of - holdout_days: every prediction uses only data up to and including this"
+                      + " date.",
+              "holdout_days", "Length of the holdout period (cutoff, as_of] in days.",
+              "model", "clv_bgnbd, churn_rule or churn_learned.",
+              "baseline",
+                  "The naive model measured the same way: rate_carried_forward (CLV) or"
+                      + " recency_only (churn).",
+              "metric",
+                  "Metric name, e.g. purchases_mae, spend_rmse, auc, brier, precision_at_flag.",
+              "value", "The model's value of the metric; null when undefined.",
+              "baseline_value", "The baseline's value of the same metric.",
+              "grade",
+                  "A, B or C against the baseline (thresholds in clientele.predict); null for"
+                      + " informational metrics.",
+              "customers", "Customers the metric is computed over.",
+              "note", "Why a model has no values (fit skipped, one-class training set); else null.",
+              "run_id", "The backtest run that wrote the row."));
+
+  public static final TableDoc PREDICTION_CALIBRATION =
+      new TableDoc(
+          Table.PREDICTION_CALIBRATION,
+          "one row per as_of, model, kind and bucket, written by clientele backtest",
+          cols(
+              "as_of", "The backtest date.",
+              "cutoff", "as_of - holdout_days: the date the predictions were made as of.",
+              "model", "clv_bgnbd, churn_rule or churn_learned.",
+              "kind",
+                  "frequency_bucket (CLV: repeat purchases at the cutoff) or risk_decile (churn).",
+              "bucket", "Bucket label: 0, 1, ..., 7+ or risk decile 1 (highest risk) .. 10.",
+              "bucket_order", "Sort order of the buckets, from 0.",
+              "customers", "Customers in the bucket.",
+              "predicted",
+                  "Mean predicted purchases (CLV) or churn probability (churn) in the bucket.",
+              "actual", "Mean actual purchases in the holdout (CLV) or share who churned (churn).",
+              "baseline_predicted", "Mean prediction of the baseline in the bucket."));
+
   public static final Map<Table, TableDoc> ALL = new LinkedHashMap<>();
 
   static {
@@ -249,6 +293,8 @@ public final class GoldDocs {
     ALL.put(Table.KPI_MONTHLY, KPI_MONTHLY);
     ALL.put(Table.TIER_HISTORY, TIER_HISTORY);
     ALL.put(Table.TIER_TRANSITIONS, TIER_TRANSITIONS);
+    ALL.put(Table.PREDICTION_SCORECARD, PREDICTION_SCORECARD);
+    ALL.put(Table.PREDICTION_CALIBRATION, PREDICTION_CALIBRATION);
   }
 
   /**
