@@ -54,6 +54,18 @@ public final class ValidationRules {
   /** The record's key was already taken by a record with other content. Set by {@link Dedupe}. */
   public static final String DUPLICATE_CONFLICT = "duplicate_conflict";
 
+  /**
+   * Customers, complaints: the source's updated-at gives no version time (and nothing else is wrong
+   * with the record).
+   */
+  public static final String MISSING_VERSION = "missing_version";
+
+  /**
+   * Prefix: a file that cannot be read to its end (a truncated gzip), with the problem; its
+   * quarantine row has record number 0 and no raw text.
+   */
+  public static final String CORRUPT_FILE = "corrupt_file: ";
+
   /** Prefix: a required column is empty, e.g. missing_required:ts. */
   public static final String MISSING_REQUIRED = "missing_required:";
 
@@ -128,13 +140,21 @@ public final class ValidationRules {
     // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
     // input already has a reason needs no reason of its own.
     Column withDerived = derivedMissing(kind, present, reasons);
+    // Likewise a version time that is null only because its inputs already have a reason.
+    Column withVersion =
+        kind.versioned()
+            ? when(
+                    col(SourceKind.VERSION).isNull().and(size(withDerived).equalTo(0)),
+                    array(lit(MISSING_VERSION)))
+                .otherwise(withDerived)
+            : withDerived;
     Dataset<Row> out =
         mapped
             .withColumn(CHECKED, array_compact(array(checks.toArray(Column[]::new))))
             .withColumn(
                 REASONS,
                 when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD)))
-                    .otherwise(withDerived))
+                    .otherwise(withVersion))
             // Whether the only reason is a missing derived column: unknown_customer replaces it.
             .withColumn(
                 DERIVED_ONLY,
