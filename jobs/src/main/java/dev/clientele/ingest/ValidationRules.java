@@ -45,7 +45,10 @@ public final class ValidationRules {
   /** The event time is after the end of the as-of day plus the tolerance. */
   public static final String FUTURE_TIMESTAMP = "future_timestamp";
 
-  /** Transactions: unit_price is zero or negative (returns have negative quantity, not price). */
+  /**
+   * Transactions: unit_price is negative, or zero unless rules.zero-price = accept (returns have
+   * negative quantity, not price).
+   */
   public static final String NON_POSITIVE_PRICE = "non_positive_price";
 
   /** The customer id is not in the customer source (when rules.unknown-customer = quarantine). */
@@ -121,7 +124,9 @@ public final class ValidationRules {
           when(col(kind.eventTime).gt(lit(Timestamp.from(futureCutoff))), lit(FUTURE_TIMESTAMP)));
     }
     if (kind == SourceKind.TRANSACTIONS) {
-      checks.add(when(col(TransactionsColumns.UNIT_PRICE).leq(0), lit(NON_POSITIVE_PRICE)));
+      Column price = col(TransactionsColumns.UNIT_PRICE);
+      checks.add(
+          when(rules.quarantineZeroPrice() ? price.leq(0) : price.lt(0), lit(NON_POSITIVE_PRICE)));
     }
     if (kind == SourceKind.SURVEYS) {
       checks.add(

@@ -90,6 +90,21 @@ class IngestInputsTest {
   }
 
   @Test
+  void zeroPriceIsAcceptedByRuleAndANegativePriceIsAlwaysQuarantined(SparkSession spark) {
+    IngestFixture f =
+        new IngestFixture(spark, "zero-price").set("clientele.ingest.rules.zero-price=accept");
+    f.write(
+        "transactions",
+        "2026-11-20.csv",
+        IngestFixture.TXN_HEADER,
+        "O1,1,C1,2026-11-20 10:00:00,P1,B1,gift,1,0.00,0,,web,,",
+        "O2,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,-0.01,0,,web,,");
+    f.ingest();
+    assertThat(transactions(f)).containsExactly("[O1:1,C1,2026-11-20 10:00:00,0.00]");
+    assertThat(f.quarantine("transactions")).containsExactly("3 [non_positive_price]");
+  }
+
+  @Test
   void parquetRowsAreNumberedAndTyped(SparkSession spark) {
     IngestFixture f =
         new IngestFixture(spark, "parquet")
