@@ -60,7 +60,7 @@ public final class ColumnMapping {
 
   private ColumnMapping() {}
 
-  public static Dataset<Row> apply(Dataset<Row> records, SourceConfig src, PiiKey pii) {
+  public static Dataset<Row> apply(Dataset<Row> records, SourceConfig src, Pseudonymizer pii) {
     SourceKind kind = src.kind();
     List<String> sourceColumns = RawRecords.sourceColumns(records);
     Map<String, Column> inputs = new LinkedHashMap<>();
@@ -89,7 +89,7 @@ public final class ColumnMapping {
       if (!inputs.containsKey(f.name())) {
         typed = lit(null).cast(f.dataType());
       } else if (f.name().endsWith(HASH_SUFFIX)) {
-        typed = Pseudonymizer.hmacSha256(col(inCol), pii);
+        typed = pii.hmacSha256(col(inCol));
       } else {
         typed = typed(col(inCol), in.schema().apply(inCol).dataType(), f.dataType(), src);
       }
@@ -140,20 +140,17 @@ public final class ColumnMapping {
     String zone = src.timeZone().getId();
     if (target.sameType(DataTypes.TimestampType)) {
       if (inType.sameType(DataTypes.DateType)) return to_utc_timestamp(in.cast(target), zone);
-      Column text = trim(in.cast("string"));
-      Column local =
-          src.timestampFormat() == null
-              ? try_to_timestamp(text)
-              : try_to_timestamp(text, lit(src.timestampFormat()));
-      return to_utc_timestamp(local, zone);
+      return timestamp(trim(in.cast("string")), src.timestampFormats(), zone);
     }
     if (target.sameType(DataTypes.DateType)) {
       if (inType.sameType(DataTypes.TimestampType)) return to_date(in);
       Column text = trim(in.cast("string"));
+      if (src.dateFormats().isEmpty()) return to_date(try_to_timestamp(text));
       return to_date(
-          src.dateFormat() == null
-              ? try_to_timestamp(text)
-              : try_to_timestamp(text, lit(src.dateFormat())));
+          coalesce(
+              src.dateFormats().stream()
+                  .map(p -> try_to_timestamp(text, lit(p)))
+                  .toArray(Column[]::new)));
     }
     if (target.sameType(DataTypes.StringType)) return nullif(trim(in.cast("string")), lit(""));
     if (target.sameType(DataTypes.BooleanType)) {
@@ -164,6 +161,32 @@ public final class ColumnMapping {
     // Numbers: through text, so "17850.0" and " 3 " parse; decimals round half-up to their scale.
     return trim(in.cast("string")).try_cast(target);
   }
+
+  /**
+   * A text timestamp: the first of the patterns that parses it (ISO forms when there are none). A
+   * value that carries its own offset ({@code 2017-09-10 03:27:54+00:00}, or any value read by a
+   * pattern with an offset field) keeps it; only a value without one is local time in {@code zone}.
+   * Built-in functions only: a coalesce of try_to_timestamp.
+   */
+  static Column timestamp(Column text, List<String> patterns, String zone) {
+    if (patterns.isEmpty()) {
+      Column parsed = try_to_timestamp(text);
+      return when(text.rlike(OWN_OFFSET), parsed).otherwise(to_utc_timestamp(parsed, zone));
+    }
+    List<Column> tries = new ArrayList<>();
+    for (String p : patterns) {
+      Column parsed = try_to_timestamp(text, lit(p));
+      tries.add(SourceConfig.readsOffset(p) ? parsed : to_utc_timestamp(parsed, zone));
+    }
+    return coalesce(tries.toArray(Column[]::new));
+  }
+
+  /**
+   * An ISO timestamp's own offset after its time of day: Z, +hh, +hhmm or +hh:mm (or -); a date's
+   * "-21" is not one.
+   */
+  static final String OWN_OFFSET =
+      "(?i)[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]*)?)? ?(z|[+-][0-9]{2}(:?[0-9]{2})?)$";
 
   private static Dataset<Row> withDefaults(
       Dataset<Row> frame, SourceConfig src, java.util.Set<String> mapped) {
@@ -216,17 +239,7 @@ public final class ColumnMapping {
                   coalesce(col(TransactionsColumns.CURRENCY), lit(src.currency())));
         }
       }
-      case CUSTOMERS ->
-          frame =
-              frame
-                  .withColumn(CustomersColumns.IS_DERIVED, lit(false))
-                  // A version without updated_at holds from signup (or from the start of time).
-                  .withColumn(
-                      CustomersColumns.VALID_FROM,
-                      coalesce(
-                          col(CustomersColumns.UPDATED_AT),
-                          col(CustomersColumns.SIGNUP_DATE).cast(DataTypes.TimestampType),
-                          lit(java.sql.Timestamp.from(java.time.Instant.EPOCH))));
+      case CUSTOMERS -> frame = frame.withColumn(CustomersColumns.IS_DERIVED, lit(false));
       case COMPLAINTS -> {
         Column category = lower(col(ComplaintsColumns.CATEGORY));
         frame =
@@ -239,6 +252,24 @@ public final class ColumnMapping {
       }
       default -> {}
     }
-    return frame;
+    return withVersion(frame, src);
+  }
+
+  /** Adds {@link SourceKind#VERSION}, the source's updated-at over the canonical columns. */
+  private static Dataset<Row> withVersion(Dataset<Row> frame, SourceConfig src) {
+    if (src.updatedAt() == null) return frame;
+    try {
+      return frame.withColumn(
+          SourceKind.VERSION, expr(src.updatedAt()).cast(DataTypes.TimestampType));
+    } catch (Exception ex) {
+      if (!(ex instanceof AnalysisException e)) throw ex;
+      throw new dev.clientele.common.config.ConfigError(
+          "clientele.ingest.sources." + src.kind().sourceName + ".updated-at",
+          null,
+          "cannot be evaluated over the canonical columns of "
+              + src.kind().sourceName
+              + ": "
+              + e.getSimpleMessage());
+    }
   }
 }

@@ -25,10 +25,12 @@ import org.apache.spark.sql.Row;
  * Classifies validated records, one row per input record, into {@link #STATUS}: {@link #ACCEPTED}
  * (goes to silver), {@link #DUPLICATE} (the same key with the same content as a record already
  * accepted, in this batch or an earlier run: skipped) or {@link #QUARANTINED} (has reasons; a key
- * taken by other content adds {@code duplicate_conflict}). Within a batch the first record of a key
- * by (file, line) wins. A record identical to a silver row written by an interrupted run (a run not
- * in the ledger) from the same key is accepted again, so the rerun after a crash counts exactly as
- * a clean run; the insert-only write then leaves that row alone.
+ * taken by other content adds {@code duplicate_conflict}). A record is identified by its source's
+ * key, plus its version time in a kind with versions: a later version of a known complaint or
+ * customer is a new record (accepted into history), not a conflict. Within a batch the first record
+ * of a key by (file, line) wins. A record identical to a silver row written by an interrupted run
+ * (a run not in the ledger) from the same key is accepted again, so the rerun after a crash counts
+ * exactly as a clean run; the insert-only write then leaves that row alone.
  */
 public final class Dedupe {
   public static final String STATUS = "__status";
@@ -42,6 +44,8 @@ public final class Dedupe {
 
   /**
    * @param validated output of {@link ValidationRules}
+   * @param identity the columns that identify a record ({@link SourceConfig#identity()}: the key,
+   *     plus the version time of a versioned kind)
    * @param existing the kind's silver table (history for customers), possibly empty
    * @param completedRuns one column {@code run_id}: runs that finished their ledger write
    * @param smallSide materialises a frame that is usually small (keys claimed twice, keys already
@@ -51,6 +55,7 @@ public final class Dedupe {
   public static Dataset<Row> classify(
       Dataset<Row> validated,
       SourceKind kind,
+      List<String> identity,
       Dataset<Row> existing,
       Dataset<Row> completedRuns,
       UnaryOperator<Dataset<Row>> smallSide) {
@@ -62,7 +67,7 @@ public final class Dedupe {
     // once in a batch are few: they are found by counting keys alone (a hash aggregation), and only
     // their records are ranked, instead of sorting the whole batch.
     Column[] contestedKey =
-        kind.key.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new);
+        identity.stream().map(k -> col(k).as("__c_" + k)).toArray(Column[]::new);
     Dataset<Row> claimedTwice =
         smallSide.apply(
             frame
@@ -74,33 +79,34 @@ public final class Dedupe {
         smallSide.apply(
             frame
                 .where(valid)
-                .join(claimedTwice, keyEquals(kind, "__c_"), "left_semi")
+                .join(claimedTwice, keyEquals(identity, "__c_"), "left_semi")
                 .groupBy(contestedKey)
                 .agg(min(position).as("__first"), min_by(col(HASH), position).as("__winner_hash")));
-    Dataset<Row> candidates = frame.where(valid).join(contested, keyEquals(kind, "__c_"), "left");
+    Dataset<Row> candidates =
+        frame.where(valid).join(contested, keyEquals(identity, "__c_"), "left");
 
     // Keys this batch shares with silver: normally none, except after a re-delivery or a crash.
     List<Column> existingCols = new ArrayList<>();
-    for (String k : kind.key) existingCols.add(col(k).as("__e_" + k));
+    for (String k : identity) existingCols.add(col(k).as("__e_" + k));
     existingCols.add(contentHash(kind).as("__e_hash"));
     existingCols.add(col(TransactionsColumns.INGEST_RUN_ID).as("__e_run"));
     String runColumn = completedRuns.columns()[0];
     Dataset<Row> batchKeys =
         frame
             .where(valid)
-            .select(kind.key.stream().map(k -> col(k).as("__b_" + k)).toArray(Column[]::new))
+            .select(identity.stream().map(k -> col(k).as("__b_" + k)).toArray(Column[]::new))
             .distinct();
     Dataset<Row> prior =
         smallSide.apply(
             existing
                 .select(existingCols.toArray(Column[]::new))
-                .join(batchKeys, keyEquals(kind, "__e_", "__b_"), "left_semi")
+                .join(batchKeys, keyEquals(identity, "__e_", "__b_"), "left_semi")
                 .join(
                     completedRuns.withColumn("__e_completed", lit(true)),
                     col("__e_run").equalTo(col(runColumn)),
                     "left")
                 .drop(runColumn));
-    Dataset<Row> compared = candidates.join(prior, keyEquals(kind, "__e_"), "left");
+    Dataset<Row> compared = candidates.join(prior, keyEquals(identity, "__e_"), "left");
 
     Column first = col("__first");
     Column isFirst =
@@ -138,13 +144,13 @@ public final class Dedupe {
   }
 
   /** key = prefix+key for every key column (the frame's own columns when {@code left} is empty). */
-  private static Column keyEquals(SourceKind kind, String right) {
-    return keyEquals(kind, "", right);
+  private static Column keyEquals(List<String> identity, String right) {
+    return keyEquals(identity, "", right);
   }
 
-  private static Column keyEquals(SourceKind kind, String left, String right) {
+  private static Column keyEquals(List<String> identity, String left, String right) {
     Column on = null;
-    for (String k : kind.key) {
+    for (String k : identity) {
       Column eq = col(left + k).equalTo(col(right + k));
       on = on == null ? eq : on.and(eq);
     }

@@ -22,6 +22,14 @@ import org.apache.spark.sql.SparkSession;
  * The exactly-once ledger, table {@code ingest_files}: lists a source's files, tells which are not
  * yet ingested, and records them once every table they feed has been written. Works on file
  * metadata only (one driver-side row per file), never on records.
+ *
+ * <p>A file is known by its path, size and modification time (a cheap first test, no read), and
+ * then by its content: {@link #knownContent} gives the size and record checksum of every recorded
+ * file, so a file moved or renamed into the landing folder, whose content is already recorded under
+ * another path, is recognised once read and its records counted as duplicates (see {@link
+ * IngestJob}). The checksum is computed on the executors while the batch is read anyway (XOR of
+ * each record's xxHash64 of its number and text): no second pass over the bytes. A file changed in
+ * place has a new size or modification time and a new checksum, so it is read as new content.
  */
 public final class FileLedger {
   /** A source file as listed: fully qualified path, bytes, last modification. */
@@ -32,8 +40,20 @@ public final class FileLedger {
     }
   }
 
-  /** What ingest learnt about one file while reading it. */
-  public record FileStats(String checksum, long records) {}
+  /**
+   * What ingest learnt about one file while reading it.
+   *
+   * @param file the path as the reader spelt it (in the records' file column)
+   */
+  public record FileStats(String file, String checksum, long records) {}
+
+  /**
+   * Identity of a file's content: its size and the checksum of its records. Two files with the same
+   * content identity hold the same records at the same record numbers.
+   */
+  static String contentIdentity(long size, String checksum) {
+    return size + "|" + checksum;
+  }
 
   private final SparkSession spark;
   private final String ledgerPath;
@@ -89,6 +109,24 @@ public final class FileLedger {
   }
 
   /**
+   * The content identities ({@link #contentIdentity}) of the files recorded for this source, each
+   * with the path it was first recorded under.
+   */
+  public Map<String, String> knownContent(SourceKind kind) {
+    Map<String, String> known = new java.util.HashMap<>();
+    if (!DeltaIO.exists(spark, ledgerPath)) return known;
+    for (Row r :
+        DeltaIO.read(spark, ledgerPath)
+            .where(col(IngestFilesColumns.SOURCE).equalTo(kind.sourceName))
+            .orderBy(IngestFilesColumns.INGESTED_AT, IngestFilesColumns.PATH)
+            .select(IngestFilesColumns.SIZE, IngestFilesColumns.CHECKSUM, IngestFilesColumns.PATH)
+            .collectAsList()) {
+      known.putIfAbsent(contentIdentity(r.getLong(0), r.getString(1)), r.getString(2));
+    }
+    return known;
+  }
+
+  /**
    * Run ids that completed a ledger write: rows in silver from any other run come from an
    * interrupted run.
    */
@@ -114,7 +152,8 @@ public final class FileLedger {
       for (SourceFile f : d.files()) {
         FileStats s =
             d.stats()
-                .getOrDefault(normalise(f.path()), new FileStats(RawRecords.EMPTY_CHECKSUM, 0));
+                .getOrDefault(
+                    normalise(f.path()), new FileStats(f.path(), RawRecords.EMPTY_CHECKSUM, 0));
         rows.add(
             RowFactory.create(
                 d.kind().sourceName,

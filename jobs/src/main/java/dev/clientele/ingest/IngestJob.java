@@ -2,9 +2,11 @@ package dev.clientele.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
+import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.QuarantineColumns;
 import dev.clientele.common.columns.TransactionsColumns;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * transactions}, {@code customers} + {@code customer_history}, {@code surveys}, {@code
  * complaints}), every rejected record into {@code quarantine} with its reasons, the files into the
  * {@code ingest_files} ledger, and one {@code runs} row per source with read = accepted +
- * quarantined + duplicate.
+ * quarantined + duplicate. Customers and complaints keep versions: a record delivered again with a
+ * later version time (a complaint resolved) updates the current row, every version stays in {@code
+ * customer_history} / {@code complaint_history}.
  *
  * <p>Order of writes, so a crash anywhere followed by a rerun gives the tables of a clean run:
  * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is
@@ -60,6 +64,9 @@ public final class IngestJob implements ClienteleJob {
   private final IngestConfig config;
   private final SmallSides smallSides = new SmallSides();
 
+  /** The PII key on the executors for this run (see {@link Pseudonymizer}). */
+  private Pseudonymizer pseudonyms;
+
   public IngestJob(IngestConfig config) {
     this.config = config;
   }
@@ -72,12 +79,23 @@ public final class IngestJob implements ClienteleJob {
       SourceKind kind,
       List<FileLedger.SourceFile> files,
       Dataset<Row> checked,
+      Map<String, FileLedger.FileStats> stats,
+      Map<String, String> corrupt,
       Dataset<Row> classified,
       SourceResult result,
       boolean idsKnown) {}
 
   @Override
   public void run(SparkSession spark, RunContext run) {
+    pseudonyms = Pseudonymizer.of(spark, config.pii());
+    try {
+      ingest(spark, run);
+    } finally {
+      pseudonyms.close();
+    }
+  }
+
+  private void ingest(SparkSession spark, RunContext run) {
     Instant started = Instant.now();
     if (config.pii().isDevKey()) {
       LOG.warn(
@@ -132,7 +150,8 @@ public final class IngestJob implements ClienteleJob {
                   && config.rules().quarantineUnknownCustomer()
               ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
               : null;
-      Batch batch = classify(spark, tables, src, pending, known, futureCutoff, completedRuns);
+      Batch batch =
+          classify(spark, tables, src, pending, known, futureCutoff, completedRuns, ledger);
       batches.put(kind, batch);
       SourceResult result = batch.result();
       results.put(kind, result);
@@ -159,8 +178,7 @@ public final class IngestJob implements ClienteleJob {
       writeSilver(spark, tables, run.runId(), batches, versions);
       List<FileLedger.Delivery> deliveries = new ArrayList<>();
       for (Batch b : batches.values()) {
-        deliveries.add(
-            new FileLedger.Delivery(b.kind(), b.files(), RawRecords.fileStats(b.checked())));
+        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), b.stats()));
       }
       ledger.record(deliveries, run.runId(), Instant.now());
       LOG.info(
@@ -198,35 +216,64 @@ public final class IngestJob implements ClienteleJob {
       List<FileLedger.SourceFile> pending,
       Dataset<Row> knownCustomers,
       Instant futureCutoff,
-      Dataset<Row> completedRuns) {
+      Dataset<Row> completedRuns,
+      FileLedger ledger) {
     SourceKind kind = src.kind();
-    Dataset<Row> records =
-        RawRecords.read(spark, src, pending.stream().map(FileLedger.SourceFile::path).toList());
-    Dataset<Row> redacted =
-        RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
-    Dataset<Row> checked =
-        lenient(
-                spark,
-                () ->
-                    ValidationRules.check(
-                        ColumnMapping.apply(redacted, src, config.pii()),
-                        kind,
-                        config.rules(),
-                        futureCutoff))
-            .persist(BATCH);
+    List<FileLedger.SourceFile> readable = new ArrayList<>(pending);
+    Map<String, String> corrupt = new LinkedHashMap<>();
+    Dataset<Row> checked;
+    long parsed;
+    long start = System.nanoTime();
+    while (true) {
+      checked =
+          readable.isEmpty()
+              // Every file corrupt: the same columns, no rows; a zero limit reads nothing.
+              ? checkedRecords(spark, src, pending, futureCutoff).limit(0).persist(BATCH)
+              : checkedRecords(spark, src, readable, futureCutoff).persist(BATCH);
+      try {
+        parsed = checked.count();
+        break;
+      } catch (Exception e) {
+        // A file that cannot be read to its end (a truncated gzip) fails the read; find it, only
+        // now (no check costs anything while files are sound), and read the others without it.
+        checked.unpersist();
+        Map<String, String> found = RawRecords.corruptFiles(spark, readable);
+        if (found.isEmpty()) throw e;
+        found.forEach(
+            (file, problem) ->
+                LOG.warn("Source {}: {} cannot be read: {}", kind.sourceName, file, problem));
+        corrupt.putAll(found);
+        readable.removeIf(f -> found.containsKey(f.path()));
+      }
+    }
     try {
-      long start = System.nanoTime();
-      long parsed = checked.count();
       LOG.info("Parsed and checked {} {} record(s) in {}", parsed, kind.sourceName, seconds(start));
+      Map<String, FileLedger.FileStats> stats = RawRecords.fileStats(checked);
+      List<String> copies = copies(kind, pending, stats, ledger.knownContent(kind));
+      long copied = 0;
+      for (FileLedger.FileStats st : stats.values()) {
+        if (copies.contains(st.file())) copied += st.records();
+      }
+      Dataset<Row> fresh =
+          copies.isEmpty()
+              ? checked
+              : checked.where(not(col(RawRecords.FILE).isin(copies.toArray())));
       Dataset<Row> validated =
           ValidationRules.withUnknownCustomers(
-              checked, kind, knownCustomers, smallSides::materialise);
+              fresh, kind, knownCustomers, smallSides::materialise);
       Dataset<Row> existing =
           DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
       Dataset<Row> classified =
-          Dedupe.classify(validated, kind, existing, completedRuns, smallSides::materialise);
+          Dedupe.classify(
+              validated, kind, src.identity(), existing, completedRuns, smallSides::materialise);
       start = System.nanoTime();
-      SourceResult result = count(kind, pending.size(), classified);
+      SourceResult result = count(kind, pending.size(), classified).withCopies(copied);
+      if (!corrupt.isEmpty()) {
+        result =
+            result.withStatus(
+                result.status(),
+                corrupt.size() + " corrupt file(s) quarantined (reason corrupt_file)");
+      }
       LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
       // One status per parsed record: a lookup joined twice to a record would show here.
       if (result.read() != parsed) {
@@ -239,7 +286,8 @@ public final class IngestJob implements ClienteleJob {
                 + parsed
                 + " records");
       }
-      return new Batch(kind, pending, checked, classified, result, knownCustomers != null);
+      return new Batch(
+          kind, pending, checked, stats, corrupt, classified, result, knownCustomers != null);
     } catch (RuntimeException e) {
       checked.unpersist();
       throw e;
@@ -260,6 +308,55 @@ public final class IngestJob implements ClienteleJob {
     } finally {
       spark.conf().set(key, before);
     }
+  }
+
+  /** The files' records parsed, mapped and checked by every rule but unknown-customer. */
+  private Dataset<Row> checkedRecords(
+      SparkSession spark,
+      SourceConfig src,
+      List<FileLedger.SourceFile> files,
+      Instant futureCutoff) {
+    return lenient(
+        spark,
+        () -> {
+          Dataset<Row> records =
+              RawRecords.read(spark, src, files.stream().map(FileLedger.SourceFile::path).toList());
+          Dataset<Row> redacted =
+              RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
+          return ValidationRules.check(
+              ColumnMapping.apply(redacted, src, pseudonyms),
+              src.kind(),
+              config.rules(),
+              futureCutoff);
+        });
+  }
+
+  /**
+   * The pending files (as the reader spells their paths) whose content the ledger already holds
+   * under another path or modification time: a landing folder moved or a file renamed or touched.
+   * Their records are duplicates, not read again.
+   */
+  private static List<String> copies(
+      SourceKind kind,
+      List<FileLedger.SourceFile> pending,
+      Map<String, FileLedger.FileStats> stats,
+      Map<String, String> knownContent) {
+    List<String> copies = new ArrayList<>();
+    for (FileLedger.SourceFile f : pending) {
+      FileLedger.FileStats st = stats.get(FileLedger.normalise(f.path()));
+      if (st == null) continue; // no records: nothing to read twice
+      String known = knownContent.get(FileLedger.contentIdentity(f.size(), st.checksum()));
+      if (known != null) {
+        LOG.info(
+            "Source {}: {} has the content of {}, already ingested: its {} record(s) are duplicates",
+            kind.sourceName,
+            f.path(),
+            known,
+            st.records());
+        copies.add(st.file());
+      }
+    }
+    return copies;
   }
 
   /** Customers in silver from a customer source, plus those this run accepts. */
@@ -334,6 +431,22 @@ public final class IngestJob implements ClienteleJob {
                   lit(runId).as(QuarantineColumns.RUN_ID),
                   lit(now).as(QuarantineColumns.QUARANTINED_AT));
       all = all == null ? q : all.unionByName(q);
+      if (!b.corrupt().isEmpty()) {
+        List<Row> rows = new ArrayList<>();
+        b.corrupt()
+            .forEach(
+                (file, problem) ->
+                    rows.add(
+                        org.apache.spark.sql.RowFactory.create(
+                            b.kind().sourceName,
+                            FileLedger.normalise(file),
+                            0L,
+                            null,
+                            List.of(ValidationRules.CORRUPT_FILE + problem),
+                            runId,
+                            now)));
+        all = all.unionByName(spark.createDataFrame(rows, QuarantineColumns.SCHEMA));
+      }
     }
     DeltaIO.insertNew(
         spark,
@@ -392,10 +505,11 @@ public final class IngestJob implements ClienteleJob {
       versions.put(b.kind().table.tableName, DeltaIO.version(spark, tables.path(b.kind().table)));
     }
     writeDerivedCustomers(spark, tables, runId, batches);
-    if (batches.containsKey(SourceKind.CUSTOMERS)) {
-      versions.put(
-          Table.CUSTOMER_HISTORY.tableName,
-          DeltaIO.version(spark, tables.path(Table.CUSTOMER_HISTORY)));
+    for (SourceKind kind : batches.keySet()) {
+      if (kind.versioned()) {
+        versions.put(
+            kind.dedupeTable().tableName, DeltaIO.version(spark, tables.path(kind.dedupeTable())));
+      }
     }
     versions.put(Table.CUSTOMERS.tableName, DeltaIO.version(spark, tables.path(Table.CUSTOMERS)));
   }
@@ -424,6 +538,36 @@ public final class IngestJob implements ClienteleJob {
             "t.customer_id = s.customer_id",
             "t.is_derived OR t.updated_at IS NULL OR s.updated_at > t.updated_at");
       }
+      case COMPLAINTS -> {
+        List<String> key = config.sources().get(kind).key();
+        Dataset<Row> history =
+            CustomerVersions.history(
+                accepted.withColumn(ComplaintsColumns.INGEST_RUN_ID, lit(runId)),
+                DeltaIO.readOrEmpty(
+                    spark, tables.path(Table.COMPLAINT_HISTORY), ComplaintsColumns.HISTORY_SCHEMA),
+                key,
+                ComplaintsColumns.HISTORY_SCHEMA);
+        DeltaIO.upsert(
+            spark,
+            history,
+            tables.path(Table.COMPLAINT_HISTORY),
+            matchOn(key) + " AND t.valid_from = s.valid_from",
+            "NOT (t.valid_to <=> s.valid_to)");
+        // The current version of every complaint with a new version: its latest in history, which
+        // an older version delivered late leaves as it was.
+        DeltaIO.upsert(
+            spark,
+            CustomerVersions.latest(history, key, ComplaintsColumns.SCHEMA),
+            tables.path(Table.COMPLAINTS),
+            matchOn(key),
+            "NOT ("
+                + String.join(
+                    " AND ",
+                    java.util.Arrays.stream(ComplaintsColumns.SCHEMA.fieldNames())
+                        .map(c -> "t." + c + " <=> s." + c)
+                        .toList())
+                + ")");
+      }
       case TRANSACTIONS -> {
         Dataset<Row> rows =
             accepted
@@ -441,20 +585,23 @@ public final class IngestJob implements ClienteleJob {
             spark,
             rows,
             tables.path(Table.TRANSACTIONS),
-            "t.txn_id = s.txn_id AND t." + partition + " = s." + partition,
+            matchOn(config.sources().get(kind).key()) + " AND t." + partition + " = s." + partition,
             partition);
       }
-      default -> {
-        String keyCol = kind.key.get(0);
-        DeltaIO.insertNew(
-            spark,
-            accepted
-                .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
-                .select(CustomerVersions.columns(kind.schema)),
-            tables.path(kind.table),
-            "t." + keyCol + " = s." + keyCol);
-      }
+      default ->
+          DeltaIO.insertNew(
+              spark,
+              accepted
+                  .withColumn(TransactionsColumns.INGEST_RUN_ID, lit(runId))
+                  .select(CustomerVersions.columns(kind.schema)),
+              tables.path(kind.table),
+              matchOn(config.sources().get(kind).key()));
     }
+  }
+
+  /** t.k = s.k for every column of a key. */
+  private static String matchOn(List<String> key) {
+    return String.join(" AND ", key.stream().map(k -> "t." + k + " = s." + k).toList());
   }
 
   private static void writeDerivedCustomers(

@@ -16,12 +16,15 @@ import java.util.Set;
  *     a customer id
  * @param maxRejectRate quarantined / read above which a source fails the run
  * @param futureToleranceMinutes slack after the end of the as-of day before a time is in the future
+ * @param quarantineZeroPrice quarantine (true) or accept transactions with unit_price 0 (free
+ *     items); a negative price is always quarantined
  */
 public record IngestRules(
     boolean quarantineUnknownCustomer,
     boolean quarantineMissingCustomerId,
     double maxRejectRate,
-    long futureToleranceMinutes) {
+    long futureToleranceMinutes,
+    boolean quarantineZeroPrice) {
 
   public static IngestRules from(Settings s) {
     Set<String> modes = Set.of("quarantine", "accept");
@@ -29,7 +32,8 @@ public record IngestRules(
         s.oneOf("unknown-customer", modes).equals("quarantine"),
         s.oneOf("missing-customer-id", modes).equals("quarantine"),
         s.doubleBetween("max-reject-rate", 0.0, 1.0),
-        s.longAtLeast("future-timestamp-tolerance-minutes", 0));
+        s.longAtLeast("future-timestamp-tolerance-minutes", 0),
+        s.oneOf("zero-price", modes).equals("quarantine"));
   }
 
   /**

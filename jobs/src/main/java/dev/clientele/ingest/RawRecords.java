@@ -152,7 +152,7 @@ public final class RawRecords {
             .collectAsList()) {
       stats.put(
           FileLedger.normalise(r.getString(0)),
-          new FileLedger.FileStats(r.getString(1), r.getLong(2)));
+          new FileLedger.FileStats(r.getString(0), r.getString(1), r.getLong(2)));
     }
     return stats;
   }
@@ -163,7 +163,8 @@ public final class RawRecords {
    * pseudonym; a record that could not be split into fields is not kept at all (null), because its
    * PII cannot be located.
    */
-  public static Dataset<Row> redact(Dataset<Row> records, List<String> sourceColumns, PiiKey pii) {
+  public static Dataset<Row> redact(
+      Dataset<Row> records, List<String> sourceColumns, Pseudonymizer pii) {
     List<String> piiColumns = sourceColumns.stream().filter(pii.columns()::contains).toList();
     Column raw;
     if (piiColumns.isEmpty()) {
@@ -172,7 +173,7 @@ public final class RawRecords {
       List<Column> fields = new ArrayList<>();
       for (String c : sourceColumns) {
         Column v = col(quoted(c));
-        fields.add((piiColumns.contains(c) ? Pseudonymizer.hmacSha256(v, pii) : v).as(c));
+        fields.add((piiColumns.contains(c) ? pii.hmacSha256(v) : v).as(c));
       }
       raw = when(col(CORRUPT).isNull(), to_json(struct(fields.toArray(Column[]::new))));
     }
@@ -256,6 +257,33 @@ public final class RawRecords {
     if (expected == null)
       throw new JobFailure("No header line in the " + src.kind().sourceName + " files.");
     return expected;
+  }
+
+  /**
+   * The compressed files among {@code files} that cannot be decompressed to their end (a truncated
+   * or damaged gzip), each with the problem. Read on the driver, and only after a read of the batch
+   * failed, so sound files cost nothing.
+   */
+  public static Map<String, String> corruptFiles(
+      SparkSession spark, List<FileLedger.SourceFile> files) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    Map<String, String> corrupt = new java.util.LinkedHashMap<>();
+    byte[] buffer = new byte[1 << 16];
+    for (FileLedger.SourceFile f : files) {
+      Path path = new Path(f.path());
+      CompressionCodec codec = codecs.getCodec(path);
+      if (codec == null) continue;
+      try (InputStream in = codec.createInputStream(path.getFileSystem(conf).open(path))) {
+        while (in.read(buffer) >= 0) {
+          // read to the end: a truncated stream fails here
+        }
+      } catch (IOException e) {
+        corrupt.put(
+            f.path(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      }
+    }
+    return corrupt;
   }
 
   /**

@@ -16,6 +16,12 @@ import org.apache.spark.sql.types.StructField;
  * One configured source, bound from {@code clientele.ingest.sources.<name>}: where its files are,
  * how to read them and how their columns map to the canonical columns. Mapping expressions are
  * parsed here, so a typo fails at startup with the key that holds it.
+ *
+ * @param timestampFormats datetime patterns tried in order; empty = ISO forms
+ * @param dateFormats likewise for dates
+ * @param key canonical columns that identify a record across files and runs
+ * @param updatedAt customers and complaints: SQL over the canonical columns giving a record's
+ *     version time (the latest version wins); null for kinds without versions
  */
 public record SourceConfig(
     SourceKind kind,
@@ -26,12 +32,14 @@ public record SourceConfig(
     String quote,
     String encoding,
     List<String> columns,
-    String timestampFormat,
-    String dateFormat,
+    List<String> timestampFormats,
+    List<String> dateFormats,
     ZoneId timeZone,
     String currency,
     boolean required,
-    Map<String, String> mapping) {
+    Map<String, String> mapping,
+    List<String> key,
+    String updatedAt) {
 
   /** Input file formats. */
   public enum Format {
@@ -54,7 +62,9 @@ public record SourceConfig(
           "time-zone",
           "currency",
           "required",
-          "mapping");
+          "mapping",
+          "key",
+          "updated-at");
 
   /**
    * Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding.
@@ -113,6 +123,39 @@ public record SourceConfig(
         throw s.error(key, "is not a valid SQL expression: " + firstLine(e.getMessage()));
       }
     }
+    List<String> key = List.copyOf(s.strings("key"));
+    Set<String> canonical = new TreeSet<>(List.of(kind.schema.fieldNames()));
+    canonical.removeAll(SourceKind.FILLED_BY_INGEST);
+    if (key.isEmpty() || !canonical.containsAll(key)) {
+      throw s.error(
+          "key", "must list canonical columns of " + kind.sourceName + " from " + canonical + ".");
+    }
+    if (kind == SourceKind.CUSTOMERS && !key.equals(SourceKind.CUSTOMERS.key)) {
+      throw s.error("key", "must be [customer_id]: customers has one row per customer.");
+    }
+    String updatedAt = s.optionalString("updated-at");
+    if (kind.versioned() && updatedAt == null) {
+      throw s.error(
+          "updated-at",
+          "must give the version time of a "
+              + kind.sourceName
+              + " record (a SQL expression over its canonical columns): the latest version wins.");
+    }
+    if (!kind.versioned() && updatedAt != null) {
+      throw s.error(
+          "updated-at",
+          "must be null: "
+              + kind.sourceName
+              + " records have no versions (only customers and complaints do); the same key with"
+              + " other content is a duplicate_conflict.");
+    }
+    if (updatedAt != null) {
+      try {
+        CatalystSqlParser$.MODULE$.parseExpression(updatedAt);
+      } catch (Exception e) {
+        throw s.error("updated-at", "is not a valid SQL expression: " + firstLine(e.getMessage()));
+      }
+    }
     String path = s.string("path");
     if (path.isBlank()) throw s.error("path", "must name a directory or glob.");
     return new SourceConfig(
@@ -124,12 +167,51 @@ public record SourceConfig(
         quote,
         encoding,
         columns,
-        s.optionalString("timestamp-format"),
-        s.optionalString("date-format"),
+        patterns(s, "timestamp-format"),
+        patterns(s, "date-format"),
         zone,
         s.optionalString("currency"),
         s.bool("required"),
-        Map.copyOf(mapping));
+        Map.copyOf(mapping),
+        key,
+        updatedAt);
+  }
+
+  /**
+   * The columns that identify one accepted record: the key, plus the version time in a kind with
+   * versions (two versions of a complaint are two records of its history).
+   */
+  public List<String> identity() {
+    if (!kind.versioned()) return key;
+    List<String> identity = new java.util.ArrayList<>(key);
+    identity.add(SourceKind.VERSION);
+    return List.copyOf(identity);
+  }
+
+  /** Datetime patterns, checked at startup; empty = ISO forms. */
+  private static List<String> patterns(Settings s, String key) {
+    List<String> patterns = s.oneOrMoreStrings(key);
+    for (String p : patterns) {
+      try {
+        java.time.format.DateTimeFormatter.ofPattern(p);
+      } catch (IllegalArgumentException e) {
+        throw s.error(key, "'" + p + "' is not a datetime pattern: " + e.getMessage());
+      }
+    }
+    return patterns;
+  }
+
+  /**
+   * Whether a datetime pattern reads a zone offset or id (X, x, Z, O, V, z outside quotes): its
+   * values carry their own offset, which the source's time-zone must not shift.
+   */
+  static boolean readsOffset(String pattern) {
+    boolean quoted = false;
+    for (char c : pattern.toCharArray()) {
+      if (c == '\'') quoted = !quoted;
+      else if (!quoted && "XxZOVz".indexOf(c) >= 0) return true;
+    }
+    return false;
   }
 
   private static String firstLine(String message) {

@@ -22,7 +22,7 @@ public enum SourceKind {
       "customers",
       Table.CUSTOMERS,
       CustomersColumns.SCHEMA,
-      List.of(CustomersColumns.CUSTOMER_ID, CustomersColumns.VALID_FROM),
+      List.of(CustomersColumns.CUSTOMER_ID),
       null),
   TRANSACTIONS(
       "transactions",
@@ -62,7 +62,10 @@ public enum SourceKind {
   public final Table table;
   public final StructType schema;
 
-  /** Identity of a record: the same key with other content is a duplicate_conflict. */
+  /**
+   * The default key of a record (a source may declare its own, {@link SourceConfig#key()}): of a
+   * kind without versions, the same key with other content is a duplicate_conflict.
+   */
   public final List<String> key;
 
   /** Column checked for future_timestamp, or null. */
@@ -89,14 +92,36 @@ public enum SourceKind {
     return Arrays.stream(schema.fieldNames()).filter(c -> !NOT_CONTENT.contains(c)).toList();
   }
 
-  /** The table holding every accepted version of a record (history for customers). */
+  /**
+   * Column holding a record's version time (the source's {@code updated-at}) in a kind that keeps
+   * versions: part of the record's identity, and the start of the version in the history table.
+   */
+  public static final String VERSION = CustomersColumns.VALID_FROM;
+
+  /**
+   * Whether records of this kind have versions: a record delivered again with a later version time
+   * is an update (the latest is current, every version kept in {@link #dedupeTable()}).
+   */
+  public boolean versioned() {
+    return this == CUSTOMERS || this == COMPLAINTS;
+  }
+
+  /** The table holding every accepted version of a record (the history of a versioned kind). */
   public Table dedupeTable() {
-    return this == CUSTOMERS ? Table.CUSTOMER_HISTORY : table;
+    return switch (this) {
+      case CUSTOMERS -> Table.CUSTOMER_HISTORY;
+      case COMPLAINTS -> Table.COMPLAINT_HISTORY;
+      default -> table;
+    };
   }
 
   /** Schema of {@link #dedupeTable()}. */
   public StructType dedupeSchema() {
-    return this == CUSTOMERS ? CustomersColumns.HISTORY_SCHEMA : schema;
+    return switch (this) {
+      case CUSTOMERS -> CustomersColumns.HISTORY_SCHEMA;
+      case COMPLAINTS -> ComplaintsColumns.HISTORY_SCHEMA;
+      default -> schema;
+    };
   }
 
   public static SourceKind named(String name) {

@@ -45,7 +45,10 @@ public final class ValidationRules {
   /** The event time is after the end of the as-of day plus the tolerance. */
   public static final String FUTURE_TIMESTAMP = "future_timestamp";
 
-  /** Transactions: unit_price is zero or negative (returns have negative quantity, not price). */
+  /**
+   * Transactions: unit_price is negative, or zero unless rules.zero-price = accept (returns have
+   * negative quantity, not price).
+   */
   public static final String NON_POSITIVE_PRICE = "non_positive_price";
 
   /** The customer id is not in the customer source (when rules.unknown-customer = quarantine). */
@@ -53,6 +56,18 @@ public final class ValidationRules {
 
   /** The record's key was already taken by a record with other content. Set by {@link Dedupe}. */
   public static final String DUPLICATE_CONFLICT = "duplicate_conflict";
+
+  /**
+   * Customers, complaints: the source's updated-at gives no version time (and nothing else is wrong
+   * with the record).
+   */
+  public static final String MISSING_VERSION = "missing_version";
+
+  /**
+   * Prefix: a file that cannot be read to its end (a truncated gzip), with the problem; its
+   * quarantine row has record number 0 and no raw text.
+   */
+  public static final String CORRUPT_FILE = "corrupt_file: ";
 
   /** Prefix: a required column is empty, e.g. missing_required:ts. */
   public static final String MISSING_REQUIRED = "missing_required:";
@@ -109,7 +124,9 @@ public final class ValidationRules {
           when(col(kind.eventTime).gt(lit(Timestamp.from(futureCutoff))), lit(FUTURE_TIMESTAMP)));
     }
     if (kind == SourceKind.TRANSACTIONS) {
-      checks.add(when(col(TransactionsColumns.UNIT_PRICE).leq(0), lit(NON_POSITIVE_PRICE)));
+      Column price = col(TransactionsColumns.UNIT_PRICE);
+      checks.add(
+          when(rules.quarantineZeroPrice() ? price.leq(0) : price.lt(0), lit(NON_POSITIVE_PRICE)));
     }
     if (kind == SourceKind.SURVEYS) {
       checks.add(
@@ -128,13 +145,21 @@ public final class ValidationRules {
     // A derived column (txn_id from order_id, amount from quantity and price) empty only because an
     // input already has a reason needs no reason of its own.
     Column withDerived = derivedMissing(kind, present, reasons);
+    // Likewise a version time that is null only because its inputs already have a reason.
+    Column withVersion =
+        kind.versioned()
+            ? when(
+                    col(SourceKind.VERSION).isNull().and(size(withDerived).equalTo(0)),
+                    array(lit(MISSING_VERSION)))
+                .otherwise(withDerived)
+            : withDerived;
     Dataset<Row> out =
         mapped
             .withColumn(CHECKED, array_compact(array(checks.toArray(Column[]::new))))
             .withColumn(
                 REASONS,
                 when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD)))
-                    .otherwise(withDerived))
+                    .otherwise(withVersion))
             // Whether the only reason is a missing derived column: unknown_customer replaces it.
             .withColumn(
                 DERIVED_ONLY,

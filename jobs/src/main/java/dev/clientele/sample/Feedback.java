@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
  * Surveys (about one per ten sales, CSAT 1–5 and NPS 0–10 around the customer group's mean) and
  * complaints (about one per fifty sales, more from lapsing customers; resolved after hours to
  * weeks, about 5% never resolved). Nothing is dated on or after the end date: a survey that would
- * be is not written, a complaint resolved after it is still open.
+ * be is not written, a complaint resolved after it is still open. Every third resolved complaint is
+ * delivered twice, as a CRM export does: open in complaints.csv, then resolved in
+ * complaints-updates.csv (a later file), so ingest sees an update.
  */
 final class Feedback implements Closeable {
   private static final double SURVEY_RATE = 0.10;
@@ -18,11 +20,16 @@ final class Feedback implements Closeable {
   private static final String[] SEVERITIES = {"low", "medium", "high"};
   private static final int DAY = 86_400;
 
+  /** Every n-th resolved complaint is delivered open first, then resolved in the updates file. */
+  private static final int DELIVERED_TWICE_EVERY = 3;
+
   private final Seasonality calendar;
   private final CustomerBase customers;
   private final SplittableRandom rng;
   private final CsvWriter surveys;
   private final CsvWriter complaints;
+  private final CsvWriter complaintUpdates;
+  private long resolvedComplaints;
   private final long endSecond;
 
   Feedback(Path root, Seasonality calendar, CustomerBase customers, SplittableRandom rng)
@@ -33,6 +40,8 @@ final class Feedback implements Closeable {
     this.endSecond = (long) calendar.days() * DAY;
     this.surveys = CsvWriter.open(root, SampleLayout.SURVEYS, SampleLayout.SURVEYS_HEADER);
     this.complaints = CsvWriter.open(root, SampleLayout.COMPLAINTS, SampleLayout.COMPLAINTS_HEADER);
+    this.complaintUpdates =
+        CsvWriter.open(root, SampleLayout.COMPLAINT_UPDATES, SampleLayout.COMPLAINTS_HEADER);
   }
 
   /** Maybe a survey and maybe a complaint about a sale whose id is set. */
@@ -68,14 +77,27 @@ final class Feedback implements Closeable {
     long resolved = opened + (long) (clamp(hours, 1, 42 * 24) * 3_600);
     boolean open = Draws.chance(rng, OPEN_SHARE) || resolved >= endSecond;
     if (opened >= endSecond) return;
+    String id = Formats.id("K", complaints.lines(), 7);
+    // Decided by count, not by a draw, so the rest of the sample is the same as without updates.
+    boolean twice = !open && ++resolvedComplaints % DELIVERED_TWICE_EVERY == 0;
     complaints.row(
-        Formats.id("K", complaints.lines(), 7),
+        id,
         customers.id[sale.customer],
         sale.id,
         timestamp(opened),
-        open ? "" : timestamp(resolved),
+        open || twice ? "" : timestamp(resolved),
         category,
         SEVERITIES[severity]);
+    if (twice) {
+      complaintUpdates.row(
+          id,
+          customers.id[sale.customer],
+          sale.id,
+          timestamp(opened),
+          timestamp(resolved),
+          category,
+          SEVERITIES[severity]);
+    }
   }
 
   private static double[] categoryWeights(BehaviourGroup group) {
@@ -108,8 +130,9 @@ final class Feedback implements Closeable {
 
   @Override
   public void close() throws IOException {
-    try (surveys) {
-      complaints.close();
+    try (surveys;
+        complaints) {
+      complaintUpdates.close();
     }
   }
 }

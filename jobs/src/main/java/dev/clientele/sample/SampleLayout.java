@@ -8,6 +8,10 @@ final class SampleLayout {
   static final String CUSTOMERS = "customers/customers.csv";
   static final String SURVEYS = "surveys/surveys.csv";
   static final String COMPLAINTS = "complaints/complaints.csv";
+
+  /** Later versions of complaints first delivered open: the CRM's next export. */
+  static final String COMPLAINT_UPDATES = "complaints/complaints-updates.csv";
+
   static final String CUSTOMER_GROUPS = "ground_truth/customer_groups.csv";
   static final String DIRTY_RECORDS = "ground_truth/dirty_records.csv";
 

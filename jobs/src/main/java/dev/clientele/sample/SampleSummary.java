@@ -15,9 +15,12 @@ public record SampleSummary(
     long complaints,
     double seconds) {
 
-  /** Day files plus customers, surveys, complaints and the two ground-truth files. */
+  /**
+   * Day files plus customers, surveys, complaints, complaint updates and the two ground-truth
+   * files.
+   */
   public int files() {
-    return dayFiles + 5;
+    return dayFiles + 6;
   }
 
   /** The one-line summary the command prints. */

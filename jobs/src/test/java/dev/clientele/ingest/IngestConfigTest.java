@@ -33,7 +33,7 @@ class IngestConfigTest {
     assertThat(t.required()).isTrue();
     assertThat(t.quote()).isEqualTo("\"");
     assertThat(c.sources().get(SourceKind.CUSTOMERS).required()).isFalse();
-    assertThat(c.rules()).isEqualTo(new IngestRules(true, true, 0.05, 0));
+    assertThat(c.rules()).isEqualTo(new IngestRules(true, true, 0.05, 0, true));
     assertThat(c.partitionByMonth()).isTrue();
     assertThat(bind("clientele.ingest.partition-by=day").partitionByMonth()).isFalse();
   }

@@ -51,11 +51,28 @@ class PseudonymizerTest {
           spark
               .createDataset(List.of("ann@example.com", " Zoë Ünal ", ""), Encoders.STRING())
               .toDF("v")
-              .select(Pseudonymizer.hmacSha256(org.apache.spark.sql.functions.col("v"), piiKey))
+              .select(
+                  Pseudonymizer.of(spark, piiKey)
+                      .hmacSha256(org.apache.spark.sql.functions.col("v")))
               .collectAsList();
       assertThat(rows.get(0).getString(0)).isEqualTo(hmacHex(key, "ann@example.com"));
       assertThat(rows.get(1).getString(0)).isEqualTo(hmacHex(key, "Zoë Ünal"));
       assertThat(rows.get(2).isNullAt(0)).isTrue();
+    }
+  }
+
+  @Test
+  void theDevelopmentKeysPseudonymOfAKnownValueIsPinned(SparkSession spark) {
+    PiiKey dev = PiiKey.from(pii("dev-key-allowed=true"), k -> null);
+    try (Pseudonymizer p = Pseudonymizer.of(spark, dev)) {
+      assertThat(
+              spark
+                  .createDataset(List.of("ann@example.com"), Encoders.STRING())
+                  .toDF("v")
+                  .select(p.hmacSha256(org.apache.spark.sql.functions.col("v")))
+                  .first()
+                  .getString(0))
+          .isEqualTo("ad079556e9d79dcbd05614202ae4b060e7d6480a80b7c8db7724c36ff29f402f");
     }
   }
 

@@ -38,14 +38,15 @@ class ValidationRulesTest {
     IngestConfig config = f.ingestConfig();
     SourceConfig src = config.sources().get(SourceKind.TRANSACTIONS);
     Dataset<Row> records = RawRecords.read(spark, src, List.of(file.toString()));
+    Pseudonymizer pseudonyms = Pseudonymizer.of(spark, config.pii());
     Dataset<Row> redacted =
-        RawRecords.redact(records, RawRecords.sourceColumns(records), config.pii());
+        RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
     Dataset<Row> checked =
         IngestJob.lenient(
             spark,
             () ->
                 ValidationRules.check(
-                    ColumnMapping.apply(redacted, src, config.pii()),
+                    ColumnMapping.apply(redacted, src, pseudonyms),
                     SourceKind.TRANSACTIONS,
                     config.rules(),
                     config.rules().futureCutoff(IngestFixture.AS_OF)));

@@ -116,6 +116,8 @@ class SampleGeneratorTest {
         .isEqualTo("survey_id,customer_id,order_id,answered_at,csat,nps");
     assertThat(sample.header("complaints/complaints.csv"))
         .isEqualTo("complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity");
+    assertThat(sample.header("complaints/complaints-updates.csv"))
+        .isEqualTo("complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity");
     assertThat(sample.header("ground_truth/customer_groups.csv")).isEqualTo("customer_id,group");
     assertThat(sample.header("ground_truth/dirty_records.csv")).isEqualTo("file,line,kind");
     for (String day : sample.dayFiles) {
@@ -135,7 +137,7 @@ class SampleGeneratorTest {
     // 20,000 lines over 730 days: every day has some.
     assertThat(sample.dayFiles).hasSize(730);
     assertThat(summary.dayFiles()).isEqualTo(730);
-    assertThat(summary.files()).isEqualTo(735);
+    assertThat(summary.files()).isEqualTo(736);
   }
 
   // ---- size and dirty lines ----
@@ -455,6 +457,31 @@ class SampleGeneratorTest {
     }
     assertThat(open).isPositive();
     assertThat(complaints.stream().map(c -> c.get(5)).distinct()).hasSize(4);
+  }
+
+  @Test
+  void everyThirdResolvedComplaintIsDeliveredOpenThenResolvedInTheUpdatesFile() throws IOException {
+    Map<String, List<String>> first = new java.util.HashMap<>();
+    long resolvedFirst = 0;
+    for (List<String> c : sample.rows("complaints/complaints.csv")) {
+      first.put(c.get(0), c);
+      if (!c.get(4).isEmpty()) resolvedFirst++;
+    }
+    List<List<String>> updates = sample.rows("complaints/complaints-updates.csv");
+    assertThat(updates).isNotEmpty();
+    for (List<String> u : updates) {
+      List<String> opened = first.get(u.get(0));
+      assertThat(opened).as(u.get(0)).isNotNull();
+      assertThat(opened.get(4)).as("first delivery of " + u.get(0) + " is open").isEmpty();
+      assertThat(u.get(4)).isGreaterThan(u.get(3)).isLessThan(END.toString());
+      // The same complaint: only resolved_at differs.
+      List<String> same = new java.util.ArrayList<>(u);
+      same.set(4, "");
+      assertThat(same).isEqualTo(opened);
+    }
+    // One in three of the resolved complaints, so about half as many as resolved at first.
+    long resolved = resolvedFirst + updates.size();
+    assertThat(updates.size()).isEqualTo((int) (resolved / 3));
   }
 
   // ---- the default size ----

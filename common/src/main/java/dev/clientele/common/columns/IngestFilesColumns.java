@@ -8,8 +8,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Ops {@code ingest_files}: one row per source file ingested, the exactly-once ledger. A file is
- * identified by ({@link #PATH}, {@link #SIZE}, {@link #MODIFICATION_TIME}); ingest skips a file
- * already recorded, and records a file only after every table it feeds has been written.
+ * identified by ({@link #PATH}, {@link #SIZE}, {@link #MODIFICATION_TIME}), and its content by
+ * ({@link #SIZE}, {@link #CHECKSUM}); ingest skips a file already recorded, and records a file only
+ * after every table it feeds has been written.
  */
 public final class IngestFilesColumns {
   private IngestFilesColumns() {}
@@ -25,8 +26,10 @@ public final class IngestFilesColumns {
   public static final String MODIFICATION_TIME = "modification_time";
 
   /**
-   * Content checksum: "xxh64sum:" and 16 hex digits, the sum over the file's records of the 64-bit
-   * xxHash of (record number, record text). Changes when any line changes or moves.
+   * Content checksum: "xxh64xor:" and 16 hex digits, the XOR over the file's records of the 64-bit
+   * xxHash of (record number, record text). Changes when any line changes or moves. With {@link
+   * #SIZE} it identifies the file's content: a file with the size and checksum of a recorded file
+   * is a copy (moved or renamed), whose records are duplicates.
    */
   public static final String CHECKSUM = "checksum";
 

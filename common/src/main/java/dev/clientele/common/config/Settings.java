@@ -70,6 +70,23 @@ public final class Settings {
     return name;
   }
 
+  /**
+   * One string or a list of them, as a list; empty when null (declared as {@code null} in
+   * reference.conf) or absent. Blank entries are an error.
+   */
+  public List<String> oneOrMoreStrings(String child) {
+    String k = key(child);
+    if (!root.hasPath(k)) return List.of();
+    List<String> values =
+        root.getValue(k).valueType() == ConfigValueType.LIST
+            ? strings(child)
+            : List.of(read(child, () -> root.getString(k)));
+    if (values.stream().anyMatch(String::isBlank)) {
+      throw error(child, "must be a string or a list of non-empty strings.");
+    }
+    return List.copyOf(values);
+  }
+
   public boolean bool(String child) {
     return read(child, () -> root.getBoolean(key(child)));
   }

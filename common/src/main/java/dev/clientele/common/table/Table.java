@@ -11,6 +11,7 @@ public enum Table {
   CUSTOMER_HISTORY(Layer.SILVER, "customer_history"),
   SURVEYS(Layer.SILVER, "surveys"),
   COMPLAINTS(Layer.SILVER, "complaints"),
+  COMPLAINT_HISTORY(Layer.SILVER, "complaint_history"),
   // ops: bookkeeping every run writes
   QUARANTINE(Layer.OPS, "quarantine"),
   INGEST_FILES(Layer.OPS, "ingest_files"),
