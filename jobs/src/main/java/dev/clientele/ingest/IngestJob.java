@@ -225,18 +225,20 @@ public final class IngestJob implements ClienteleJob {
     long parsed;
     long start = System.nanoTime();
     while (true) {
-      checked =
-          readable.isEmpty()
-              // Every file corrupt: the same columns, no rows; a zero limit reads nothing.
-              ? checkedRecords(spark, src, pending, futureCutoff).limit(0).persist(BATCH)
-              : checkedRecords(spark, src, readable, futureCutoff).persist(BATCH);
+      checked = null;
       try {
+        checked =
+            readable.isEmpty()
+                // Every file corrupt: the same columns, no rows; a zero limit reads nothing.
+                ? checkedRecords(spark, src, pending, futureCutoff).limit(0).persist(BATCH)
+                : checkedRecords(spark, src, readable, futureCutoff).persist(BATCH);
         parsed = checked.count();
         break;
       } catch (Exception e) {
-        // A file that cannot be read to its end (a truncated gzip) fails the read; find it, only
-        // now (no check costs anything while files are sound), and read the others without it.
-        checked.unpersist();
+        // A file that cannot be read to its end (a truncated gzip) fails the header check or the
+        // read; find it, only now (no check costs anything while files are sound), and read the
+        // others without it.
+        if (checked != null) checked.unpersist();
         Map<String, String> found = RawRecords.corruptFiles(spark, readable);
         if (found.isEmpty()) throw e;
         found.forEach(
