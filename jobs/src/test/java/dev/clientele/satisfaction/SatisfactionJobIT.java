@@ -144,7 +144,7 @@ class SatisfactionJobIT {
                 Arrays.asList("P", "unknown")));
     Dataset<Row> kpisAgain = DeltaIO.read(spark, tables.path(Table.KPI_MONTHLY));
     assertThat(kpisAgain.count())
-        .isEqualTo(7L * 4); // satisfaction_band now has satisfied and unknown
+        .isEqualTo(7L * 5); // overall, region north/unknown, satisfaction_band satisfied/unknown
     assertThatDataset(
             kpisAgain
                 .where(
