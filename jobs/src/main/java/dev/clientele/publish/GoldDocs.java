@@ -32,7 +32,7 @@ public final class GoldDocs {
               "gender", "Gender as delivered, null when unknown.",
               "income_band", "Income band as delivered.",
               "occupation", "Occupation as delivered.",
-              "region", "Region as delivered (latest attributes win).",
+              "region", "Region in effect at as_of (the customer_history version valid then).",
               "is_prospect", "True when the customer has attributes but no purchase up to as_of.",
               "recency_days", "Days from the last purchase to as_of; null for prospects.",
               "r_score",
