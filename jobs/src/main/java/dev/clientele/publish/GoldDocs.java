@@ -132,6 +132,8 @@ public final class GoldDocs {
                   "Churn-risk score in [0,1] from interpretable signals (see churn_reasons); null for prospects.",
               "churn_flag",
                   "True when the customer is churned (is_churned) or churn_risk is at or above the configured bar.",
+              "churn_flag_reason",
+                  "Why churn_flag has its value: churned, risk_at_bar, risk_below_bar or no_purchase, with its numbers (see docs/aggregates.md).",
               "churn_reasons",
                   "Codes of the churn signals that reached their bar, in a fixed order; empty when none.",
               "is_churned",
@@ -144,12 +146,16 @@ public final class GoldDocs {
                   "Behavioural cluster, stable across refits; null when clustering did not run.",
               "cluster_label",
                   "Generated description of the cluster, e.g. 'high spend, low frequency'.",
+              "cluster_label_reason",
+                  "Why cluster_label: nearest_centroid with its cluster (see docs/aggregates.md); null when clustering did not run.",
               "p_alive",
                   "BG/NBD probability the customer is still active; null when CLV did not run or for prospects.",
               "expected_purchases_h", "BG/NBD expected purchases over the CLV horizon.",
               "expected_avg_spend", "Gamma-Gamma expected spend per purchase.",
               "clv_h", "Predicted customer value over the horizon, discounted.",
-              "predicted_value_tier", "Tier by CLV quantiles."));
+              "predicted_value_tier", "Tier by CLV quantiles.",
+              "predicted_value_tier_reason",
+                  "Why predicted_value_tier: clv_quantile with its numbers (see docs/aggregates.md); null when CLV did not run."));
 
   public static final TableDoc SEGMENT_SUMMARY =
       new TableDoc(
