@@ -1,4 +1,4 @@
-# Sourced by scripts/clientele and scripts/submit.sh: the JVM flags a Spark 4.1 driver needs on
+# Sourced by scripts/clientele, scripts/submit.sh and scripts/bench.sh: the JVM flags a Spark 4.1 driver needs on
 # Java 17, as Spark's launcher (org.apache.spark.launcher.JavaModuleOptions) adds them. spark-submit
 # adds them itself to a driver it starts in client mode, and YARN and Kubernetes to theirs in cluster
 # mode; a standalone worker does not add them to a driver it starts (cluster deploy mode), which then
