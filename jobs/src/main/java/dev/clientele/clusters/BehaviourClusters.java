@@ -373,7 +373,11 @@ public final class BehaviourClusters {
     return when(z.gt(0), high).otherwise(low);
   }
 
-  /** customer_id, cluster_id, cluster_label: the customer_clusters rows. */
+  /**
+   * customer_id, cluster_id, cluster_label, cluster_label_reason: the customer_clusters rows. The
+   * reason, in the grammar of {@link dev.clientele.tiering.Reasons}, is {@code
+   * nearest_centroid:cluster_id=3} (the label describes that cluster's profile).
+   */
   public static Dataset<Row> labelled(Dataset<Row> assigned, Dataset<Row> profiles) {
     Dataset<Row> labels =
         profiles.select(ClustersColumns.CLUSTER_ID, ClustersColumns.CLUSTER_LABEL).distinct();
@@ -382,6 +386,11 @@ public final class BehaviourClusters {
         .select(
             col(FeaturesColumns.CUSTOMER_ID),
             col(ClustersColumns.CLUSTER_ID),
-            col(ClustersColumns.CLUSTER_LABEL));
+            col(ClustersColumns.CLUSTER_LABEL),
+            dev.clientele.tiering.Reasons.of(
+                    "nearest_centroid",
+                    dev.clientele.tiering.Reasons.p(
+                        ClustersColumns.CLUSTER_ID, col(ClustersColumns.CLUSTER_ID)))
+                .as(ClustersColumns.CLUSTER_LABEL_REASON));
   }
 }

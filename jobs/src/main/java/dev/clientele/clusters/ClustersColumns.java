@@ -27,6 +27,9 @@ public final class ClustersColumns {
    */
   public static final String CLUSTER_LABEL = "cluster_label";
 
+  /** Why the label, in the reason grammar: {@code nearest_centroid:cluster_id=3}. */
+  public static final String CLUSTER_LABEL_REASON = "cluster_label_reason";
+
   // cluster_profiles
   public static final String CUSTOMERS = "customers";
 

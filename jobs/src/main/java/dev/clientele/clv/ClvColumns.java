@@ -34,6 +34,9 @@ public final class ClvColumns {
   /** Tier by CLV quantile: {@code clientele.clv.tier-labels}, highest first. */
   public static final String PREDICTED_VALUE_TIER = "predicted_value_tier";
 
+  /** Why the tier, in the reason grammar: {@code clv_quantile:clv_h=...,tier_from=...}. */
+  public static final String PREDICTED_VALUE_TIER_REASON = "predicted_value_tier_reason";
+
   public static final StructType SCHEMA =
       new StructType()
           .add(createStructField(CUSTOMER_ID, DataTypes.StringType, false))
@@ -42,6 +45,7 @@ public final class ClvColumns {
           .add(createStructField(EXPECTED_AVG_SPEND, Money.AMOUNT, false))
           .add(createStructField(CLV_H, Money.AMOUNT, false))
           .add(createStructField(PREDICTED_VALUE_TIER, DataTypes.StringType, false))
+          .add(createStructField(PREDICTED_VALUE_TIER_REASON, DataTypes.StringType, false))
           .add(createStructField(AS_OF, DataTypes.DateType, false));
 
   // clv_fits

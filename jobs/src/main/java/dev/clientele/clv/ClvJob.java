@@ -140,7 +140,8 @@ public final class ClvJob implements ClienteleJob {
             col(ClvColumns.EXPECTED_PURCHASES_H),
             col(ClvColumns.EXPECTED_AVG_SPEND),
             col(ClvColumns.CLV_H),
-            col(ClvColumns.PREDICTED_VALUE_TIER));
+            col(ClvColumns.PREDICTED_VALUE_TIER),
+            col(ClvColumns.PREDICTED_VALUE_TIER_REASON));
   }
 
   /** The one clv_fits row of this run. */

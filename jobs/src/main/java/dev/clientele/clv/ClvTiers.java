@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.when;
 
+import dev.clientele.tiering.Reasons;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,14 +71,41 @@ public final class ClvTiers {
     return cuts;
   }
 
-  /** Adds {@code tierColumn} from the cut bins (highest tier first). */
+  /**
+   * Adds {@code tierColumn} from the cut bins (highest tier first) and {@code tierColumn_reason} in
+   * the reason grammar: {@code clv_quantile:clv_h=123.45,tier_from=99.96} (the lowest CLV of the
+   * tier's lowest bin), or {@code clv_quantile:clv_h=5.00,tier_below=19.98} for the last tier.
+   */
   public static Dataset<Row> withTiers(
       Dataset<Row> scores, String clv, long[] cuts, List<String> labels, String tierColumn) {
     Column b = bin(col(clv));
+    Column value = Reasons.fixed(col(clv), 2);
     Column tier = lit(labels.get(labels.size() - 1));
+    Column reason =
+        cuts.length == 0
+            ? Reasons.of("clv_quantile", Reasons.p(clv, value))
+            : Reasons.of(
+                "clv_quantile",
+                Reasons.p(clv, value),
+                Reasons.p("tier_below", binFloor(cuts[cuts.length - 1])));
     for (int i = cuts.length - 1; i >= 0; i--) {
       tier = when(b.geq(cuts[i]), lit(labels.get(i))).otherwise(tier);
+      reason =
+          when(
+                  b.geq(cuts[i]),
+                  Reasons.of(
+                      "clv_quantile",
+                      Reasons.p(clv, value),
+                      Reasons.p("tier_from", binFloor(cuts[i]))))
+              .otherwise(reason);
     }
-    return scores.withColumn(tierColumn, tier);
+    return scores.withColumn(tierColumn, tier).withColumn(tierColumn + "_reason", reason);
+  }
+
+  /** The smallest CLV of a bin, as shown in reasons. */
+  private static String binFloor(long bin) {
+    if (bin == NON_POSITIVE_BIN) return "-inf";
+    if (bin == Long.MAX_VALUE) return "+inf";
+    return String.format(java.util.Locale.ROOT, "%.2f", Math.exp(bin / BINS_PER_LOG));
   }
 }

@@ -126,7 +126,7 @@ public final class CustomerFeatures {
     Column prev = ageDays.geq(trend).and(ageDays.lt(2 * trend));
     LocalDate expiry = rules.points().lastExpiry(asOf);
     Column beforeExpiry = col("d").lt(lit(Date.valueOf(expiry)));
-    Column churnGap = col("gap").gt(rules.churnHorizonDays());
+    Column churnGap = rules.churn().isChurnGap(col("gap"));
 
     Dataset<Row> activity =
         withGaps

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.clientele.satisfaction.CustomerSatisfaction;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,12 @@ import org.apache.spark.sql.expressions.Window;
  * {@code segment_summary}: one row per as-of, dimension and label with customers, their share of
  * all customers, revenue (window net spend), AOV, mean CSAT, NPS and churn-flag rate. Metrics whose
  * source column is absent from customer_tiers are null rather than invented.
+ *
+ * <p>CSAT and NPS are over <b>answering customers only</b>: the CSAT mean averages the customers
+ * with a CSAT mean (a customer with no survey answer has none), and NPS = (promoters − detractors)
+ * / customers whose nps_class is promoter, passive or detractor × 100. A customer with nps_class
+ * {@code unknown} (never answered the NPS question) or null is in neither numerator nor
+ * denominator; a label where nobody answered has null CSAT / NPS, never 0.
  */
 public final class SegmentSummary {
   public static final String CUSTOMERS = "customers";
@@ -57,7 +64,8 @@ public final class SegmentSummary {
         TierLabels.toLong(customerTiers, dimensions).drop(TierLabelsColumns.REASON);
     Column promoters = sum(when(col("_nps_class").equalTo("promoter"), 1).otherwise(0));
     Column detractors = sum(when(col("_nps_class").equalTo("detractor"), 1).otherwise(0));
-    Column answered = count(col("_nps_class"));
+    Column answered =
+        count(when(col("_nps_class").isin(CustomerSatisfaction.NPS_ANSWER_CLASSES.toArray()), 1));
     Dataset<Row> perLabel =
         labels
             .join(metrics, new String[] {AS_OF, CUSTOMER_ID})

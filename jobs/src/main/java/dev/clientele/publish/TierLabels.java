@@ -21,10 +21,17 @@ import org.apache.spark.sql.Row;
 /**
  * Turns the wide {@code customer_tiers} into the long label format ({@link TierLabelsColumns}): one
  * row per customer, as-of and dimension, the reason taken from {@code <dimension>_reason} when that
- * column exists.
+ * column exists, else {@value #NO_REASON_COLUMN}{@code <dimension>}.
  */
 public final class TierLabels {
   public static final String REASON_SUFFIX = "_reason";
+
+  /**
+   * The reason of a dimension whose stage writes no {@code <dimension>_reason} column (e.g. a
+   * cluster or CLV label added to publish.dimensions), so every tier_history row has one: {@code
+   * no_reason_column:column=<dimension>} in the grammar of {@link dev.clientele.tiering.Reasons}.
+   */
+  static final String NO_REASON_COLUMN = "no_reason_column:column=";
 
   private TierLabels() {}
 
@@ -41,7 +48,7 @@ public final class TierLabels {
                         + "` AS STRING), "
                         + (columns.contains(d + REASON_SUFFIX)
                             ? "CAST(`" + d + REASON_SUFFIX + "` AS STRING)"
-                            : "CAST(NULL AS STRING)"))
+                            : "'" + NO_REASON_COLUMN + d + "'"))
             .collect(Collectors.joining(", "));
     return customerTiers.select(
         col(AS_OF),

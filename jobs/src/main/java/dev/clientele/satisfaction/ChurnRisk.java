@@ -12,11 +12,12 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomerSatisfactionColumns;
 import dev.clientele.common.columns.FeaturesColumns;
+import dev.clientele.features.ChurnDefinition;
+import dev.clientele.tiering.Reasons;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -94,18 +95,16 @@ public final class ChurnRisk {
         facts.join(
             f, col(CustomerSatisfactionColumns.CUSTOMER_ID).equalTo(col("f_customer_id")), "left");
 
+    ChurnDefinition definition = churn.definition();
     Column recentStart = lit(Date.valueOf(asOf.minusDays(churn.recentDays() - 1L)));
-    Column recency = col(FeaturesColumns.RECENCY_DAYS).cast("double");
-    Column gap =
-        coalesce(
-            col(FeaturesColumns.MEAN_GAP_DAYS).cast("double"),
-            lit((double) churn.singlePurchaseGapDays()));
-    Column overdue =
-        clip01(try_divide(recency.minus(gap), gap.multiply(churn.overdueFactor() - 1.0)));
+    Column recencyDays = col(FeaturesColumns.RECENCY_DAYS);
+    Column overdue = definition.overdueSignal(recencyDays, col(FeaturesColumns.MEAN_GAP_DAYS));
     Column spendFalling =
-        drop(col(FeaturesColumns.SPEND_PREV_90D), col(FeaturesColumns.SPEND_LAST_90D));
+        definition.spendDrop(
+            col(FeaturesColumns.SPEND_PREV_90D), col(FeaturesColumns.SPEND_LAST_90D));
     Column visitsFalling =
-        drop(col(FeaturesColumns.ORDERS_PREV_90D), col(FeaturesColumns.ORDERS_LAST_90D));
+        definition.visitDrop(
+            col(FeaturesColumns.ORDERS_PREV_90D), col(FeaturesColumns.ORDERS_LAST_90D));
     Column recentComplaint =
         indicator(col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE).geq(recentStart));
     Column detractor =
@@ -115,7 +114,7 @@ public final class ChurnRisk {
                 .and(col(CustomerSatisfactionColumns.LAST_NPS_DATE).geq(recentStart)));
     Column unresolved = indicator(col(CustomerSatisfactionColumns.OPEN_COMPLAINTS).gt(0));
 
-    Column scored = recency.isNotNull();
+    Column scored = recencyDays.isNotNull();
     Dataset<Row> signals =
         joined
             .withColumn(SIGNALS.get(0), when(scored, overdue))
@@ -125,8 +124,7 @@ public final class ChurnRisk {
             .withColumn(SIGNALS.get(4), when(scored, detractor))
             .withColumn(SIGNALS.get(5), when(scored, unresolved));
 
-    Column isChurned =
-        coalesce(col(FeaturesColumns.RECENCY_DAYS).geq(churn.horizonDays()), lit(false));
+    Column isChurned = definition.isChurned(recencyDays);
     Column lastComplaintCategory = col(CustomerSatisfactionColumns.LAST_COMPLAINT_CATEGORY);
     Column complaintRelevant =
         col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE)
@@ -138,24 +136,34 @@ public final class ChurnRisk {
     Column causeReason =
         when(
                 isChurned.and(coalesce(complaintRelevant, lit(false))),
-                concat(
-                    lit("complaint:"),
-                    lastComplaintCategory,
-                    lit("@"),
-                    date_format(
-                        col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE), "yyyy-MM-dd")))
+                Reasons.of(
+                    "complaint",
+                    Reasons.p("category", lastComplaintCategory),
+                    Reasons.p(
+                        "opened",
+                        date_format(
+                            col(CustomerSatisfactionColumns.LAST_COMPLAINT_DATE), "yyyy-MM-dd"))))
             .when(
                 isChurned,
-                concat(lit("no_complaint:last_nps="), col(CustomerSatisfactionColumns.NPS_CLASS)));
+                Reasons.of(
+                    "no_complaint",
+                    Reasons.p("last_nps", col(CustomerSatisfactionColumns.NPS_CLASS))));
 
     List<Column> out = new ArrayList<>();
     for (String c : facts.columns()) out.add(col(c));
     out.add(signalMap().as(CustomerSatisfactionColumns.CHURN_SIGNALS));
     Column risk = riskScore(churn);
+    Column atBar = coalesce(risk.geq(churn.flagAt()), lit(false));
     out.add(risk.as(CustomerSatisfactionColumns.CHURN_RISK));
+    // A churned customer is flagged whatever the risk: no column may call them not churned.
+    out.add(isChurned.or(atBar).as(CustomerSatisfactionColumns.CHURN_FLAG));
     out.add(
-        coalesce(risk.geq(churn.flagAt()), lit(false)).as(CustomerSatisfactionColumns.CHURN_FLAG));
-    out.add(reasons(churn).as(CustomerSatisfactionColumns.CHURN_REASONS));
+        flagReason(isChurned, atBar, risk, churn)
+            .as(CustomerSatisfactionColumns.CHURN_FLAG_REASON));
+    out.add(
+        when(isChurned, concat(array(lit("churned")), reasons(churn)))
+            .otherwise(reasons(churn))
+            .as(CustomerSatisfactionColumns.CHURN_REASONS));
     out.add(isChurned.as(CustomerSatisfactionColumns.IS_CHURNED));
     out.add(cause.as(CustomerSatisfactionColumns.CHURN_CAUSE));
     out.add(causeReason.as(CustomerSatisfactionColumns.CHURN_CAUSE_REASON));
@@ -177,6 +185,31 @@ public final class ChurnRisk {
   }
 
   /**
+   * The churn_flag reason: {@code churned:recency_days=R>=H} for churned customers, {@code
+   * risk_at_bar:risk=0.6250>=0.50}, {@code risk_below_bar:risk=0.1000<0.50}, {@code no_purchase}
+   * for customers never scored.
+   */
+  private static Column flagReason(
+      Column isChurned, Column atBar, Column risk, SatisfactionRules.Churn churn) {
+    Column bar = Reasons.fixed(lit(churn.flagAt()), 2);
+    Column riskText = Reasons.fixed(risk, 4);
+    return when(
+            isChurned,
+            Reasons.of(
+                "churned",
+                Reasons.p(
+                    "recency_days",
+                    Reasons.cmp(
+                        col(FeaturesColumns.RECENCY_DAYS),
+                        ">=",
+                        lit(churn.definition().horizonDays())))))
+        .when(risk.isNull(), Reasons.of("no_purchase"))
+        .when(atBar, Reasons.of("risk_at_bar", Reasons.p("risk", Reasons.cmp(riskText, ">=", bar))))
+        .otherwise(
+            Reasons.of("risk_below_bar", Reasons.p("risk", Reasons.cmp(riskText, "<", bar))));
+  }
+
+  /**
    * Reason codes of the signals with weight > 0 that reached their bar, in {@link #SIGNALS} order.
    */
   static Column reasons(SatisfactionRules.Churn churn) {
@@ -185,8 +218,8 @@ public final class ChurnRisk {
       if (churn.weight(s) <= 0) continue;
       double bar =
           switch (s) {
-            case "spend_falling" -> churn.spendDropBar();
-            case "visits_falling" -> churn.visitDropBar();
+            case "spend_falling" -> churn.definition().spendDropBar();
+            case "visits_falling" -> churn.definition().visitDropBar();
             default -> 1.0;
           };
       codes.add(when(col(s).geq(bar), lit(s)));
@@ -202,13 +235,6 @@ public final class ChurnRisk {
       kv.add(round(col(s), 4));
     }
     return when(col(SIGNALS.get(0)).isNotNull(), map(kv.toArray(Column[]::new)));
-  }
-
-  /** Relative fall from {@code before} to {@code after}, in [0,1]; 0 when nothing before. */
-  private static Column drop(Column before, Column after) {
-    Column b = before.cast("double");
-    Column a = coalesce(after.cast("double"), lit(0.0));
-    return when(b.gt(0), clip01(try_divide(b.minus(a), b))).otherwise(lit(0.0));
   }
 
   private static Column indicator(Column condition) {

@@ -1,5 +1,6 @@
 package dev.clientele.satisfaction;
 
+import static dev.clientele.tiering.Reasons.p;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -9,7 +10,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.unix_seconds;
@@ -19,6 +19,7 @@ import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomerSatisfactionColumns;
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.SurveysColumns;
+import dev.clientele.tiering.Reasons;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -43,6 +44,9 @@ public final class CustomerSatisfaction {
   /** Every band, in the order BI tools should list them. */
   public static final List<String> BANDS =
       List.of("satisfied", "neutral", "dissatisfied", "unknown");
+
+  /** The NPS classes of an answer; {@code unknown} (no answer) is not one of them. */
+  public static final List<String> NPS_ANSWER_CLASSES = List.of("promoter", "passive", "detractor");
 
   private CustomerSatisfaction() {}
 
@@ -156,28 +160,56 @@ public final class CustomerSatisfaction {
     Column npsClass = col(CustomerSatisfactionColumns.NPS_CLASS);
     Column complaints = col(CustomerSatisfactionColumns.COMPLAINT_COUNT);
     Column open = col(CustomerSatisfactionColumns.OPEN_COMPLAINTS);
+    Column lastNps = col(CustomerSatisfactionColumns.LAST_NPS);
+    Column csatText = Reasons.fixed(csat, 2);
+    // The first rule that matches wins: {condition, band, reason}.
+    Column[][] rules = {
+      {
+        csat.isNull().and(lastNps.isNull()).and(complaints.equalTo(0)).and(open.equalTo(0)),
+        lit("unknown"),
+        Reasons.of("no_answers_or_complaints")
+      },
+      {open.gt(0), lit("dissatisfied"), Reasons.of("open_complaint", p("open", open))},
+      {
+        complaints.geq(band.dissatisfiedComplaints()),
+        lit("dissatisfied"),
+        Reasons.of(
+            "complaints",
+            p("complaint_count", Reasons.cmp(complaints, ">=", lit(band.dissatisfiedComplaints()))))
+      },
+      {
+        npsClass.equalTo("detractor"),
+        lit("dissatisfied"),
+        Reasons.of("last_nps_detractor", p("last_nps", lastNps))
+      },
+      {
+        csat.leq(band.dissatisfiedCsatMax()),
+        lit("dissatisfied"),
+        Reasons.of(
+            "low_csat",
+            p("csat_mean", Reasons.cmp(csatText, "<=", lit(band.dissatisfiedCsatMax()))))
+      },
+      {
+        csat.geq(band.satisfiedCsatMin()),
+        lit("satisfied"),
+        Reasons.of(
+            "high_csat", p("csat_mean", Reasons.cmp(csatText, ">=", lit(band.satisfiedCsatMin()))))
+      },
+      {
+        npsClass.equalTo("promoter"),
+        lit("satisfied"),
+        Reasons.of("last_nps_promoter", p("last_nps", lastNps))
+      }
+    };
+    Column label = lit("neutral");
     Column reason =
-        when(
-                csat.isNull()
-                    .and(col(CustomerSatisfactionColumns.LAST_NPS).isNull())
-                    .and(complaints.equalTo(0))
-                    .and(open.equalTo(0)),
-                lit("unknown:no_answers_or_complaints"))
-            .when(open.gt(0), lit("dissatisfied:open_complaint"))
-            .when(
-                complaints.geq(band.dissatisfiedComplaints()),
-                lit("dissatisfied:complaints>=" + band.dissatisfiedComplaints()))
-            .when(npsClass.equalTo("detractor"), lit("dissatisfied:last_nps_detractor"))
-            .when(
-                csat.leq(band.dissatisfiedCsatMax()),
-                lit("dissatisfied:csat_mean<=" + band.dissatisfiedCsatMax()))
-            .when(
-                csat.geq(band.satisfiedCsatMin()),
-                lit("satisfied:csat_mean>=" + band.satisfiedCsatMin()))
-            .when(npsClass.equalTo("promoter"), lit("satisfied:last_nps_promoter"))
-            .otherwise(lit("neutral:between_bars"));
+        Reasons.of("between_bars", p("csat_mean", csatText), p("last_nps_class", npsClass));
+    for (int i = rules.length - 1; i >= 0; i--) {
+      label = when(rules[i][0], rules[i][1]).otherwise(label);
+      reason = when(rules[i][0], rules[i][2]).otherwise(reason);
+    }
     return facts
-        .withColumn(CustomerSatisfactionColumns.SATISFACTION_BAND, substring_index(reason, ":", 1))
+        .withColumn(CustomerSatisfactionColumns.SATISFACTION_BAND, label)
         .withColumn(CustomerSatisfactionColumns.SATISFACTION_BAND_REASON, reason);
   }
 }

@@ -2,6 +2,7 @@ package dev.clientele.satisfaction;
 
 import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.config.Settings;
+import dev.clientele.features.ChurnDefinition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +26,19 @@ public record SatisfactionRules(int windowDays, Band band, Churn churn, Kpi kpi,
   }
 
   /**
-   * Churn early-warning rules. {@code weights} maps each signal of {@link ChurnRisk#SIGNALS} to its
-   * weight (every signal present, in that order).
+   * Churn early-warning rules. {@code definition} is the one definition of churned, overdue and
+   * spend/visits falling (shared with features and lifecycle); {@code weights} maps each signal of
+   * {@link ChurnRisk#SIGNALS} to its weight (every signal present, in that order).
    */
   public record Churn(
-      int horizonDays,
-      double overdueFactor,
-      int singlePurchaseGapDays,
-      double spendDropBar,
-      double visitDropBar,
-      int recentDays,
-      double flagAt,
-      Map<String, Double> weights) {
+      ChurnDefinition definition, int recentDays, double flagAt, Map<String, Double> weights) {
     public Churn {
       weights = Map.copyOf(weights);
+    }
+
+    /** The churn horizon of {@link #definition}. */
+    public int horizonDays() {
+      return definition.horizonDays();
     }
 
     public double weight(String signal) {
@@ -88,21 +88,9 @@ public record SatisfactionRules(int windowDays, Band band, Churn churn, Kpi kpi,
         new Band(satisfied, dissatisfied, b.intBetween("dissatisfied-complaints", 1, 1_000_000));
 
     Settings c = s.at("churn");
-    double overdueFactor = c.doubleBetween("overdue-factor", 1.0, 1000);
-    if (overdueFactor <= 1.0) {
-      throw c.error(
-          "overdue-factor",
-          "must be greater than 1 (the ramp runs from 1 x to this many times the own gap), got "
-              + overdueFactor
-              + ".");
-    }
     Churn churn =
         new Churn(
-            c.intBetween("horizon-days", 31, 36_500),
-            overdueFactor,
-            c.intBetween("single-purchase-gap-days", 1, 36_500),
-            c.doubleBetween("spend-drop-bar", 0, 1),
-            c.doubleBetween("visit-drop-bar", 0, 1),
+            ChurnDefinition.fromChurn(c),
             c.intBetween("recent-days", 1, 36_500),
             c.doubleBetween("flag-at", 0, 1),
             weights(c));

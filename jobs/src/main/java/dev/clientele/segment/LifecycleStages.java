@@ -1,42 +1,47 @@
 package dev.clientele.segment;
 
+import static dev.clientele.tiering.Reasons.p;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomerSegmentsColumns;
 import dev.clientele.common.columns.FeaturesColumns;
+import dev.clientele.features.ChurnDefinition;
+import dev.clientele.tiering.Reasons;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Lifecycle stage, activity status and core / potential / non-target flag, one row per customer.
  *
- * <p>Lifecycle, first matching rule wins:
+ * <p>Lifecycle, first matching rule wins (churned, overdue and spend falling are the one {@link
+ * ChurnDefinition} every table uses; the reason code of each rule in brackets):
  *
  * <ol>
- *   <li><b>prospect</b>: no purchase up to as-of;
- *   <li><b>churned</b>: recency_days &gt; churn horizon;
+ *   <li><b>prospect</b>: no purchase up to as-of [no_purchase];
+ *   <li><b>churned</b>: {@link ChurnDefinition#isChurned}: recency_days &gt;= horizon [churned];
  *   <li><b>reactivated</b>: the purchase that ended a gap longer than the churn horizon is at most
- *       reactivated-days old;
- *   <li><b>new</b>: first purchase at most new-days old;
- *   <li><b>declining</b>: repeat buyer overdue (recency_days &gt; mean gap x overdue-factor), or
- *       spend falling (spend in the last trend window &lt; (1 - spend-drop-share) x the window
- *       before, which had spend), or a single purchase that was not repeated after the new period;
+ *       reactivated-days old [reactivated];
+ *   <li><b>new</b>: first purchase at most new-days old [new];
+ *   <li><b>declining</b>: overdue ({@link ChurnDefinition#isOverdue}) [overdue], or spend falling
+ *       ({@link ChurnDefinition#isSpendFalling}) [spend_falling], or a single purchase that was not
+ *       repeated after the new period [single_purchase];
  *   <li><b>developing</b>: repeat buyer whose spend is rising (last trend window &gt; the one
- *       before);
- *   <li><b>stable</b>: the rest: repeat buyers on their own cadence.
+ *       before) [spend_rising];
+ *   <li><b>stable</b>: the rest: repeat buyers on their own cadence [on_cadence].
  * </ol>
  *
- * <p>Activity: active when recency_days &lt;= active-days, dormant up to lost-days, lost beyond;
- * none for prospects. Target flag: core when active with mean R, F, M score &gt;=
- * core-min-rfm-mean; potential when not lost and (mean score &gt;= potential-min-rfm-mean or the
- * stage is one of potential-stages); non-target otherwise. Needs the RFM score columns.
+ * <p>Activity: active when recency_days &lt;= active-days [recent], lost exactly when churned
+ * [churned], dormant between the two [dormant]; none for prospects [no_purchase]. Target flag: core
+ * when active with mean R, F, M score &gt;= core-min-rfm-mean [active_high_rfm]; potential when not
+ * lost and (mean score &gt;= potential-min-rfm-mean [rfm_mean] or the stage is one of
+ * potential-stages [stage]); non-target otherwise [lost, low_rfm]. Needs the RFM score columns.
+ * Reasons follow {@link Reasons}.
  */
 public final class LifecycleStages {
   private LifecycleStages() {}
@@ -46,6 +51,7 @@ public final class LifecycleStages {
 
   public static Dataset<Row> label(Dataset<Row> scored, SegmentRules rules) {
     SegmentRules.LifecycleRules l = rules.lifecycle();
+    ChurnDefinition churn = l.churn();
     Column asOf = col(FeaturesColumns.AS_OF);
     Column prospect = col(FeaturesColumns.IS_PROSPECT);
     Column recency = col(FeaturesColumns.RECENCY_DAYS);
@@ -55,14 +61,12 @@ public final class LifecycleStages {
     Column lifetimeOrders = col(FeaturesColumns.LIFETIME_ORDER_COUNT);
     Column reactivatedAgo = datediff(asOf, col(FeaturesColumns.REACTIVATED_ON));
     Column firstAgo = datediff(asOf, col(FeaturesColumns.FIRST_PURCHASE_DATE));
-    Column lastD = last.cast(DataTypes.DoubleType);
-    Column prevD = prev.cast(DataTypes.DoubleType);
 
-    Column churned = recency.gt(l.churnHorizonDays());
+    Column churned = churn.isChurned(recency);
     Column reactivated = reactivatedAgo.leq(l.reactivatedDays());
     Column isNew = firstAgo.leq(l.newDays());
-    Column overdue = meanGap.isNotNull().and(recency.gt(meanGap.multiply(l.overdueFactor())));
-    Column falling = prev.gt(0).and(lastD.lt(prevD.multiply(1 - l.spendDropShare())));
+    Column overdue = churn.isOverdue(recency, meanGap);
+    Column falling = churn.isSpendFalling(prev, last);
     Column single = lifetimeOrders.leq(1);
     Column rising = lifetimeOrders.geq(2).and(last.gt(prev));
 
@@ -74,75 +78,85 @@ public final class LifecycleStages {
             .when(overdue.or(falling).or(single), lit("declining"))
             .when(rising, lit("developing"))
             .otherwise(lit("stable"));
+    Column gap = coalesce(meanGap, lit((double) churn.singlePurchaseGapDays()));
+    Column spend = Reasons.cmp(Reasons.fixed(last, 2), "/", Reasons.fixed(prev, 2));
     Column stageReason =
-        when(prospect, lit("lifecycle_stage=prospect: no purchase up to as-of"))
+        when(prospect, Reasons.of("no_purchase"))
             .when(
                 churned,
-                format_string(
-                    "lifecycle_stage=churned: recency_days %d > churn horizon %d",
-                    recency, lit(l.churnHorizonDays())))
+                Reasons.of(
+                    "churned",
+                    p("recency_days", Reasons.cmp(recency, ">=", lit(churn.horizonDays())))))
             .when(
                 reactivated,
-                format_string(
-                    "lifecycle_stage=reactivated: bought on %s after a gap over %d days, %d days ago <= %d",
-                    col(FeaturesColumns.REACTIVATED_ON).cast("string"),
-                    lit(l.churnHorizonDays()),
-                    reactivatedAgo,
-                    lit(l.reactivatedDays())))
+                Reasons.of(
+                    "reactivated",
+                    p("on", col(FeaturesColumns.REACTIVATED_ON)),
+                    p("days_ago", Reasons.cmp(reactivatedAgo, "<=", lit(l.reactivatedDays()))),
+                    p("gap_over", lit(churn.horizonDays()))))
             .when(
                 isNew,
-                format_string(
-                    "lifecycle_stage=new: first purchase %s, %d days ago <= %d",
-                    col(FeaturesColumns.FIRST_PURCHASE_DATE).cast("string"),
-                    firstAgo,
-                    lit(l.newDays())))
+                Reasons.of(
+                    "new",
+                    p("first_purchase", col(FeaturesColumns.FIRST_PURCHASE_DATE)),
+                    p("days_ago", Reasons.cmp(firstAgo, "<=", lit(l.newDays())))))
             .when(
                 overdue,
-                format_string(
-                    "lifecycle_stage=declining: recency_days %d > mean gap %.1f x %.1f",
-                    recency, meanGap, lit(l.overdueFactor())))
+                Reasons.of(
+                    "overdue",
+                    p(
+                        "recency_days",
+                        Reasons.cmp(
+                            recency, ">=", Reasons.fixed(gap.multiply(churn.overdueFactor()), 1))),
+                    p("gap", Reasons.fixed(gap, 1)),
+                    p("factor", Reasons.fixed(lit(churn.overdueFactor()), 1))))
             .when(
                 falling,
-                format_string(
-                    "lifecycle_stage=declining: spend_last_90d %.2f < %.2f x spend_prev_90d %.2f",
-                    lastD, lit(1 - l.spendDropShare()), prevD))
+                Reasons.of(
+                    "spend_falling",
+                    p("last_prev", spend),
+                    p(
+                        "drop",
+                        Reasons.cmp(
+                            Reasons.fixed(churn.spendDrop(prev, last), 2),
+                            ">=",
+                            Reasons.fixed(lit(churn.spendDropBar()), 2)))))
             .when(
                 single,
-                format_string(
-                    "lifecycle_stage=declining: single purchase %d days ago, not repeated within new-days %d",
-                    recency, lit(l.newDays())))
-            .when(
-                rising,
-                format_string(
-                    "lifecycle_stage=developing: repeat buyer, spend_last_90d %.2f > spend_prev_90d %.2f",
-                    lastD, prevD))
+                Reasons.of(
+                    "single_purchase",
+                    p("recency_days", Reasons.cmp(recency, ">", lit(l.newDays())))))
+            .when(rising, Reasons.of("spend_rising", p("last_prev", spend)))
             .otherwise(
-                when(
-                        meanGap.isNotNull(),
-                        format_string(
-                            "lifecycle_stage=stable: recency_days %d <= mean gap %.1f x %.1f, spend_last_90d %.2f not rising or falling",
-                            recency, meanGap, lit(l.overdueFactor()), lastD))
-                    .otherwise(lit("lifecycle_stage=stable: repeat buyer on cadence")));
+                Reasons.of(
+                    "on_cadence",
+                    p(
+                        "recency_days",
+                        Reasons.cmp(
+                            recency, "<", Reasons.fixed(gap.multiply(churn.overdueFactor()), 1))),
+                    p("last_prev", spend)));
 
     Column activity =
         when(prospect, lit("none"))
             .when(recency.leq(l.activeDays()), lit("active"))
-            .when(recency.leq(l.lostDays()), lit("dormant"))
-            .otherwise(lit("lost"));
+            .when(churned, lit("lost"))
+            .otherwise(lit("dormant"));
     Column activityReason =
-        when(prospect, lit("activity_status=none: no purchase up to as-of"))
+        when(prospect, Reasons.of("no_purchase"))
             .when(
                 recency.leq(l.activeDays()),
-                format_string(
-                    "activity_status=active: recency_days %d <= %d", recency, lit(l.activeDays())))
+                Reasons.of(
+                    "recent", p("recency_days", Reasons.cmp(recency, "<=", lit(l.activeDays())))))
             .when(
-                recency.leq(l.lostDays()),
-                format_string(
-                    "activity_status=dormant: recency_days %d > %d and <= %d",
-                    recency, lit(l.activeDays()), lit(l.lostDays())))
+                churned,
+                Reasons.of(
+                    "churned",
+                    p("recency_days", Reasons.cmp(recency, ">=", lit(churn.horizonDays())))))
             .otherwise(
-                format_string(
-                    "activity_status=lost: recency_days %d > %d", recency, lit(l.lostDays())));
+                Reasons.of(
+                    "dormant",
+                    p("recency_days", Reasons.cmp(recency, ">", lit(l.activeDays()))),
+                    p("horizon_days", lit(churn.horizonDays()))));
 
     Dataset<Row> staged =
         scored
@@ -169,25 +183,35 @@ public final class LifecycleStages {
         when(core, lit("core"))
             .when(byScore.or(byStage), lit("potential"))
             .otherwise(lit("non-target"));
+    Column meanText = Reasons.fixed(mean, 2);
     Column reason =
         when(
                 core,
-                format_string(
-                    "target_flag=core: active, mean RFM score %.2f >= %.2f",
-                    mean, lit(t.coreMinRfmMean())))
+                Reasons.of(
+                    "active_high_rfm",
+                    p(
+                        "rfm_mean",
+                        Reasons.cmp(meanText, ">=", Reasons.fixed(lit(t.coreMinRfmMean()), 2)))))
             .when(
                 byScore,
-                format_string(
-                    "target_flag=potential: %s, mean RFM score %.2f >= %.2f",
-                    activity, mean, lit(t.potentialMinRfmMean())))
+                Reasons.of(
+                    "rfm_mean",
+                    p("activity", activity),
+                    p(
+                        "rfm_mean",
+                        Reasons.cmp(
+                            meanText, ">=", Reasons.fixed(lit(t.potentialMinRfmMean()), 2)))))
             .when(
-                byStage,
-                format_string("target_flag=potential: %s, lifecycle_stage %s", activity, stage))
-            .when(activity.equalTo("lost"), lit("target_flag=non-target: activity_status lost"))
+                byStage, Reasons.of("stage", p("activity", activity), p("lifecycle_stage", stage)))
+            .when(activity.equalTo("lost"), Reasons.of("lost"))
+            .when(mean.isNull(), Reasons.of("no_rfm_score", p("lifecycle_stage", stage)))
             .otherwise(
-                format_string(
-                    "target_flag=non-target: mean RFM score %.2f < %.2f, lifecycle_stage %s",
-                    mean, lit(t.potentialMinRfmMean()), stage));
+                Reasons.of(
+                    "low_rfm",
+                    p(
+                        "rfm_mean",
+                        Reasons.cmp(meanText, "<", Reasons.fixed(lit(t.potentialMinRfmMean()), 2))),
+                    p("lifecycle_stage", stage)));
     return staged
         .withColumn(CustomerSegmentsColumns.TARGET_FLAG, flag)
         .withColumn(CustomerSegmentsColumns.TARGET_FLAG_REASON, reason);

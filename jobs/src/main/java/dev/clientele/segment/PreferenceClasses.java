@@ -1,13 +1,14 @@
 package dev.clientele.segment;
 
+import static dev.clientele.tiering.Reasons.p;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomerSegmentsColumns;
 import dev.clientele.common.columns.FeaturesColumns;
+import dev.clientele.tiering.Reasons;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -18,7 +19,8 @@ import org.apache.spark.sql.Row;
  * gross spend &gt;= brand-loyal-share), <b>price-sensitive</b> (discount share &gt;=
  * price-sensitive-share), <b>category-explorer</b> (distinct categories &gt;= explorer-categories),
  * first passing class in the configured precedence; <b>none</b> when no bar is passed or the
- * customer has fewer than min-orders orders in the window. A missing share never passes.
+ * customer has fewer than min-orders orders in the window. A missing share never passes. Reason
+ * codes: brand_loyal, price_sensitive, category_explorer, few_orders, no_bar.
  */
 public final class PreferenceClasses {
   private PreferenceClasses() {}
@@ -33,14 +35,21 @@ public final class PreferenceClasses {
     Column categories = col(FeaturesColumns.CATEGORY_COUNT);
     Column label = lit("none");
     Column reason =
-        format_string(
-            "preference_class=none: top_brand_share %.4f < %.2f, discount_share %.4f < %.2f, category_count %d < %d",
-            coalesce(brandShare, lit(0.0)),
-            lit(p.brandLoyalShare()),
-            coalesce(discountShare, lit(0.0)),
-            lit(p.priceSensitiveShare()),
-            categories,
-            lit(p.explorerCategories()));
+        Reasons.of(
+            "no_bar",
+            p(
+                "top_brand_share",
+                Reasons.cmp(
+                    Reasons.fixed(coalesce(brandShare, lit(0.0)), 4),
+                    "<",
+                    Reasons.fixed(lit(p.brandLoyalShare()), 2))),
+            p(
+                "discount_share",
+                Reasons.cmp(
+                    Reasons.fixed(coalesce(discountShare, lit(0.0)), 4),
+                    "<",
+                    Reasons.fixed(lit(p.priceSensitiveShare()), 2))),
+            p("category_count", Reasons.cmp(categories, "<", lit(p.explorerCategories()))));
     List<String> order = p.precedence();
     for (int i = order.size() - 1; i >= 0; i--) {
       String cls = order.get(i);
@@ -50,23 +59,34 @@ public final class PreferenceClasses {
         case "brand-loyal" -> {
           passes = brandShare.geq(p.brandLoyalShare());
           why =
-              format_string(
-                  "preference_class=brand-loyal: top_brand_share %.4f >= %.2f (%s)",
-                  brandShare, lit(p.brandLoyalShare()), col(FeaturesColumns.TOP_BRAND));
+              Reasons.of(
+                  "brand_loyal",
+                  p(
+                      "top_brand_share",
+                      Reasons.cmp(
+                          Reasons.fixed(brandShare, 4),
+                          ">=",
+                          Reasons.fixed(lit(p.brandLoyalShare()), 2))),
+                  p("brand", col(FeaturesColumns.TOP_BRAND)));
         }
         case "price-sensitive" -> {
           passes = discountShare.geq(p.priceSensitiveShare());
           why =
-              format_string(
-                  "preference_class=price-sensitive: discount_share %.4f >= %.2f",
-                  discountShare, lit(p.priceSensitiveShare()));
+              Reasons.of(
+                  "price_sensitive",
+                  p(
+                      "discount_share",
+                      Reasons.cmp(
+                          Reasons.fixed(discountShare, 4),
+                          ">=",
+                          Reasons.fixed(lit(p.priceSensitiveShare()), 2))));
         }
         case "category-explorer" -> {
           passes = categories.geq(p.explorerCategories());
           why =
-              format_string(
-                  "preference_class=category-explorer: category_count %d >= %d",
-                  categories, lit(p.explorerCategories()));
+              Reasons.of(
+                  "category_explorer",
+                  p("category_count", Reasons.cmp(categories, ">=", lit(p.explorerCategories()))));
         }
         default -> throw new IllegalArgumentException("unknown preference class " + cls);
       }
@@ -82,8 +102,9 @@ public final class PreferenceClasses {
             CustomerSegmentsColumns.PREFERENCE_CLASS_REASON,
             when(
                     few,
-                    format_string(
-                        "preference_class=none: order_count %d < %d", orders, lit(p.minOrders())))
+                    Reasons.of(
+                        "few_orders",
+                        p("order_count", Reasons.cmp(orders, "<", lit(p.minOrders())))))
                 .otherwise(reason));
   }
 }

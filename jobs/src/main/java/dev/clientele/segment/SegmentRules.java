@@ -1,6 +1,7 @@
 package dev.clientele.segment;
 
 import dev.clientele.common.config.Settings;
+import dev.clientele.features.ChurnDefinition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -8,8 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The segment job's rules, bound from {@code clientele.segment} (and the churn horizon from {@code
- * clientele.features.churn-horizon-days}, so features and lifecycle agree on what churned means).
+ * The segment job's rules, bound from {@code clientele.segment} (and the one churn definition from
+ * {@code clientele.satisfaction.churn}, so lifecycle, features and churn risk agree on what
+ * churned, overdue and spend falling mean).
  */
 public record SegmentRules(
     RfmRules rfm, LifecycleRules lifecycle, TargetRules target, PreferenceRules preference) {
@@ -19,8 +21,7 @@ public record SegmentRules(
     Settings s = clientele.at("segment");
     return new SegmentRules(
         RfmRules.from(s.at("rfm")),
-        LifecycleRules.from(
-            s, clientele.at("features").intBetween("churn-horizon-days", 1, 36_500)),
+        LifecycleRules.from(s, ChurnDefinition.from(clientele)),
         TargetRules.from(s.at("target")),
         PreferenceRules.from(s.at("preference")));
   }
@@ -35,7 +36,11 @@ public record SegmentRules(
    * @param segments the grid rules sorted by priority
    */
   public record RfmRules(
-      int scores, int gridScale, List<SegmentRule> segments, String noPurchaseSegment) {
+      int scores,
+      int gridScale,
+      List<SegmentRule> segments,
+      String noPurchaseSegment,
+      String inactiveSegment) {
     public RfmRules {
       segments = List.copyOf(segments);
     }
@@ -82,7 +87,8 @@ public record SegmentRules(
           }
         }
       }
-      return new RfmRules(n, scale, rules, s.string("no-purchase-segment"));
+      return new RfmRules(
+          n, scale, rules, s.string("no-purchase-segment"), s.string("inactive-segment"));
     }
 
     private static int[] range(Settings r, String key, int scale) {
@@ -95,31 +101,30 @@ public record SegmentRules(
     }
   }
 
+  /**
+   * @param churn the one definition of churned, overdue and spend falling
+   */
   public record LifecycleRules(
-      int churnHorizonDays,
-      int newDays,
-      int reactivatedDays,
-      double overdueFactor,
-      double spendDropShare,
-      int activeDays,
-      int lostDays) {
-    static LifecycleRules from(Settings segment, int churnHorizon) {
+      ChurnDefinition churn, int newDays, int reactivatedDays, int activeDays) {
+    static LifecycleRules from(Settings segment, ChurnDefinition churn) {
       Settings l = segment.at("lifecycle");
       Settings a = segment.at("activity");
       int active = a.intBetween("active-days", 0, 36_500);
-      int lost = a.intBetween("lost-days", 1, 36_500);
-      if (lost <= active) {
+      // lost is churned: it has no key of its own, so dormant lies strictly between the two.
+      if (active >= churn.horizonDays() - 1) {
         throw a.error(
-            "lost-days", "must be greater than active-days (" + active + "), got " + lost + ".");
+            "active-days",
+            "must be below clientele.satisfaction.churn.horizon-days - 1 ("
+                + (churn.horizonDays() - 1)
+                + ", lost = churned), got "
+                + active
+                + ".");
       }
       return new LifecycleRules(
-          churnHorizon,
+          churn,
           l.intBetween("new-days", 0, 36_500),
           l.intBetween("reactivated-days", 0, 36_500),
-          l.doubleBetween("overdue-factor", 1, 100),
-          openShare(l, "spend-drop-share"),
-          active,
-          lost);
+          active);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.clientele.tiering;
 
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.broadcast;
@@ -7,10 +8,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
@@ -98,6 +101,29 @@ public final class Tiering {
   }
 
   /**
+   * Widens cut points that collapsed: on sparse data several quantiles can fall on the same value
+   * (order counts [1, 1, 1, 2]), so one value would pass several cuts at once and jump scores.
+   * <b>Rule:</b> each cut is raised to at least the previous (widened) cut + {@code unit}, the
+   * smallest step of the measure (1 for whole days and orders, 0.01 for money): [1, 1, 1, 2]
+   * becomes [1, 2, 3, 4], so every score above the lowest needs one more unit than the one below.
+   * Strictly increasing cuts are unchanged; null stays null. Applied to the one-row cut frame.
+   */
+  public static Column widen(Column cuts, double unit) {
+    Column empty = array().cast("array<double>");
+    return aggregate(
+        cuts,
+        empty,
+        (acc, c) ->
+            concat(
+                acc,
+                array(
+                    round(
+                        when(size(acc).gt(0), greatest(c, element_at(acc, -1).plus(unit)))
+                            .otherwise(c),
+                        2))));
+  }
+
+  /**
    * Fixed cut points (configured thresholds) as an array column, shaped like {@link #cutPoints}'s.
    */
   public static Column fixedCuts(List<Double> thresholds) {
@@ -129,9 +155,9 @@ public final class Tiering {
   }
 
   /**
-   * The interval of an ascending score, for reasons: "in (4.00, 7.00]" with ABOVE, "in [4.00,
-   * 7.00)" with FROM; open ends are "-inf" / "+inf". {@code score} is the column from {@link
-   * #score} with {@code descending = false}.
+   * The interval of an ascending score, for reasons: "(4.00..7.00]" with ABOVE, "[4.00..7.00)" with
+   * FROM; open ends are "-inf" / "+inf" (no comma: it separates a reason's parameters). {@code
+   * score} is the column from {@link #score} with {@code descending = false}.
    */
   public static Column interval(Column score, Column cuts, Boundary boundary) {
     Column lower = when(score.gt(1), format_string("%.2f", try_element_at(cuts, score.minus(1))));
@@ -140,12 +166,12 @@ public final class Tiering {
     return concat(
         lit(above ? "(" : "["),
         coalesce(lower, lit("-inf")),
-        lit(", "),
+        lit(".."),
         coalesce(upper, lit("+inf")),
         lit(above ? "]" : ")"));
   }
 
-  /** The interval of a descending ABOVE score: "in [c_lo, c_hi)" over the ascending cuts. */
+  /** The interval of a descending ABOVE score: "[c_lo..c_hi)" over the ascending cuts. */
   public static Column intervalDescending(Column score, Column cuts) {
     // score = 1 + #{c > v}, so with k cuts v is in [c(k-s+1), c(k-s+2)).
     Column k = size(cuts);
@@ -154,7 +180,7 @@ public final class Tiering {
     Column upper =
         when(loIdx.plus(1).leq(k), format_string("%.2f", try_element_at(cuts, loIdx.plus(1))));
     return concat(
-        lit("["), coalesce(lower, lit("-inf")), lit(", "), coalesce(upper, lit("+inf")), lit(")"));
+        lit("["), coalesce(lower, lit("-inf")), lit(".."), coalesce(upper, lit("+inf")), lit(")"));
   }
 
   /** Columns {@link #rank} adds, named with its prefix. */

@@ -1,10 +1,10 @@
 package dev.clientele.value;
 
+import static dev.clientele.tiering.Reasons.p;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
@@ -15,6 +15,7 @@ import dev.clientele.common.columns.CustomerValuesColumns;
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.Money;
 import dev.clientele.common.columns.TransactionsColumns;
+import dev.clientele.tiering.Reasons;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -98,17 +99,14 @@ public final class MembershipPoints {
     List<MembershipRules.Tier> tiers = rules.tiers(); // ascending min-spend, first is 0
     Column tier = lit(tiers.get(0).name());
     Column discount = lit(tiers.get(0).discount());
+    Column spendText = Reasons.fixed(shown, 2);
     Column reason =
         tiers.size() == 1
-            ? format_string(
-                "membership_tier=%s: lifetime_net_spend %.2f, single tier",
-                lit(tiers.get(0).name()), shown)
-            : format_string(
-                "membership_tier=%s: lifetime_net_spend %.2f < %s %.2f",
-                lit(tiers.get(0).name()),
-                shown,
-                lit(tiers.get(1).name()),
-                lit(tiers.get(1).minSpend().doubleValue()));
+            ? Reasons.of("single_tier", p("spend", spendText))
+            : Reasons.of(
+                "below_next",
+                p("spend", Reasons.cmp(spendText, "<", lit(plain(tiers.get(1).minSpend())))),
+                p("next", tiers.get(1).name()));
     Column next =
         tiers.size() > 1 ? lit(tiers.get(1).name()) : lit(null).cast(DataTypes.StringType);
     Column nextMin =
@@ -123,9 +121,9 @@ public final class MembershipPoints {
       reason =
           when(
                   reached,
-                  format_string(
-                      "membership_tier=%s: lifetime_net_spend %.2f >= %.2f",
-                      lit(t.name()), shown, lit(t.minSpend().doubleValue())))
+                  Reasons.of(
+                      "at_threshold",
+                      p("spend", Reasons.cmp(spendText, ">=", lit(plain(t.minSpend()))))))
               .otherwise(reason);
       boolean top = i == tiers.size() - 1;
       next =
@@ -142,5 +140,10 @@ public final class MembershipPoints {
         .withColumn(CustomerValuesColumns.NEXT_MEMBERSHIP_TIER, next)
         .withColumn(
             CustomerValuesColumns.SPEND_TO_NEXT_TIER, nextMin.minus(spend).cast(Money.AMOUNT));
+  }
+
+  /** A threshold as written in config: 1000, 1500.5. */
+  private static String plain(java.math.BigDecimal amount) {
+    return amount.stripTrailingZeros().toPlainString();
   }
 }

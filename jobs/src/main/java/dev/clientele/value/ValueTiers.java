@@ -1,9 +1,8 @@
 package dev.clientele.value;
 
+import static dev.clientele.tiering.Reasons.p;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -11,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomerValuesColumns;
 import dev.clientele.common.columns.FeaturesColumns;
+import dev.clientele.tiering.Reasons;
 import dev.clientele.tiering.Tiering;
 import dev.clientele.tiering.Tiering.Boundary;
 import java.math.BigDecimal;
@@ -131,8 +131,21 @@ public final class ValueTiers {
         .cast(DataTypes.LongType);
   }
 
-  private static String percent(BigDecimal share) {
-    return share.movePointRight(2).stripTrailingZeros().toPlainString() + "%%";
+  /**
+   * A cumulative-share reason: {@code code:rank=3,revenue_above=45.00<80.00}, revenue_above = the %
+   * of revenue of the spenders ranked above.
+   */
+  private static Column shareReason(
+      String code, Column rank, Column beforeShare, String op, BigDecimal share) {
+    return Reasons.of(
+        code,
+        p("rank", rank),
+        p(
+            "revenue_above",
+            Reasons.cmp(
+                Reasons.fixed(beforeShare, 2),
+                op,
+                lit(share.movePointRight(2).setScale(2).toPlainString()))));
   }
 
   /** Adds the value columns of {@link CustomerValuesColumns} (tiers, grade, bands and reasons). */
@@ -166,68 +179,64 @@ public final class ValueTiers {
             .when(medium, lit("medium"))
             .otherwise(lit("low"));
     Column tierReason;
-    Column none = format_string("value_tier=none: net_spend %.2f <= 0", spend);
+    Column spendText = Reasons.fixed(spend, 2);
+    Column none = Reasons.of("no_spend", p("net_spend", Reasons.cmp(spendText, "<=", lit("0"))));
+    Column rankOfN = Reasons.cmp(rank, "/", n);
     if (t.rule().equals(ValueRules.TierRules.TOP_SHARE)) {
-      Column highN = topCount(t.highShare(), n);
-      Column medN = topCount(t.highShare().add(t.mediumShare()), n);
-      String hp = percent(t.highShare());
-      String mp = percent(t.highShare().add(t.mediumShare()));
+      BigDecimal hs = t.highShare();
+      BigDecimal ms = t.highShare().add(t.mediumShare());
       tierReason =
           when(spender().equalTo(false), none)
               .when(
                   high,
-                  format_string(
-                      "value_tier=high: net_spend %.2f rank %d of %d <= top " + hp + " (%d)",
-                      spend,
-                      rank,
-                      n,
-                      highN))
+                  Reasons.of(
+                      "top_share",
+                      p("rank", rankOfN),
+                      p("top_n", topCount(hs, n)),
+                      p("share", hs.toPlainString()),
+                      p("net_spend", spendText)))
               .when(
                   byOrders,
-                  format_string(
-                      "value_tier=high: order_count %d >= %d", orders, lit(t.highOrderCount())))
+                  Reasons.of(
+                      "order_count",
+                      p("order_count", Reasons.cmp(orders, ">=", lit(t.highOrderCount())))))
               .when(
                   medium,
-                  format_string(
-                      "value_tier=medium: net_spend %.2f rank %d of %d <= top " + mp + " (%d)",
-                      spend,
-                      rank,
-                      n,
-                      medN))
+                  Reasons.of(
+                      "top_share",
+                      p("rank", rankOfN),
+                      p("top_n", topCount(ms, n)),
+                      p("share", ms.toPlainString()),
+                      p("net_spend", spendText)))
               .otherwise(
-                  format_string(
-                      "value_tier=low: net_spend %.2f rank %d of %d > top " + mp + " (%d)",
-                      spend,
-                      rank,
-                      n,
-                      medN));
+                  Reasons.of(
+                      "below_top_share",
+                      p("rank", rankOfN),
+                      p("top_n", topCount(ms, n)),
+                      p("share", ms.toPlainString()),
+                      p("net_spend", spendText)));
     } else {
-      String hp = percent(t.paretoHighShare());
-      String mp = percent(t.paretoMediumShare());
-      String fmt =
-          "value_tier=%s: net_spend %.2f rank %d, revenue of higher-ranked spenders %.2f%% ";
       tierReason =
           when(spender().equalTo(false), none)
-              .when(high, format_string(fmt + "< " + hp, lit("high"), spend, rank, beforeShare))
-              .when(medium, format_string(fmt + "< " + mp, lit("medium"), spend, rank, beforeShare))
-              .otherwise(format_string(fmt + ">= " + mp, lit("low"), spend, rank, beforeShare));
+              .when(high, shareReason("pareto", rank, beforeShare, "<", t.paretoHighShare()))
+              .when(medium, shareReason("pareto", rank, beforeShare, "<", t.paretoMediumShare()))
+              .otherwise(
+                  shareReason("beyond_pareto", rank, beforeShare, ">=", t.paretoMediumShare()));
     }
-    String ap = percent(rules.abc().aShare());
-    String bp = percent(rules.abc().bShare());
-    String abcFmt =
-        "abc_grade=%s: net_spend %.2f rank %d, revenue of higher-ranked spenders %.2f%% ";
     Column grade =
         when(spender().equalTo(false), lit("none"))
             .when(col(GRADE_A), lit("A"))
             .when(col(GRADE_B), lit("B"))
             .otherwise(lit("C"));
     Column gradeReason =
-        when(spender().equalTo(false), format_string("abc_grade=none: net_spend %.2f <= 0", spend))
+        when(spender().equalTo(false), none)
             .when(
-                col(GRADE_A), format_string(abcFmt + "< " + ap, lit("A"), spend, rank, beforeShare))
+                col(GRADE_A),
+                shareReason("cumulative_share", rank, beforeShare, "<", rules.abc().aShare()))
             .when(
-                col(GRADE_B), format_string(abcFmt + "< " + bp, lit("B"), spend, rank, beforeShare))
-            .otherwise(format_string(abcFmt + ">= " + bp, lit("C"), spend, rank, beforeShare));
+                col(GRADE_B),
+                shareReason("cumulative_share", rank, beforeShare, "<", rules.abc().bShare()))
+            .otherwise(shareReason("beyond_share", rank, beforeShare, ">=", rules.abc().bShare()));
 
     Dataset<Row> out =
         ranked
@@ -258,30 +267,24 @@ public final class ValueTiers {
     Column label = lit(null).cast(DataTypes.StringType);
     for (int i = BAND_LABELS.size(); i >= 1; i--)
       label = when(score.equalTo(i), lit(BAND_LABELS.get(i - 1))).otherwise(label);
-    Column shown = format_string("%.2f", col(measure).cast(DataTypes.DoubleType));
     Column reason =
-        concat(
-            lit(m.name() + "="),
-            label,
-            lit(": " + measure + " "),
-            shown,
-            lit(" in "),
-            Tiering.interval(score, cuts, boundary),
-            lit(boundary == Boundary.ABOVE ? " (tertile cuts)" : " (fixed thresholds)"));
+        Reasons.of(
+            boundary == Boundary.ABOVE ? "tertile" : "fixed_threshold",
+            p(measure, Reasons.fixed(col(measure), 2)),
+            p("range", Tiering.interval(score, cuts, boundary)));
     Column ineligible =
         m.name().equals(MONETARY)
-            ? format_string(
-                m.name() + "=none: net_spend %.2f <= 0", col(measure).cast(DataTypes.DoubleType))
-            : lit(m.name() + "=none: no orders in the window");
+            ? Reasons.of(
+                "no_spend",
+                p("net_spend", Reasons.cmp(Reasons.fixed(col(measure), 2), "<=", lit("0"))))
+            : Reasons.of("no_orders");
     Column finalLabel = when(m.value().isNotNull(), label);
     Column finalReason = when(m.value().isNotNull(), reason);
     if (m.name().equals(MARGIN)) {
       Column unknown = hasOrders().and(col(FeaturesColumns.MARGIN).isNull());
       finalLabel = finalLabel.otherwise(when(unknown, lit("unknown")).otherwise(lit("none")));
       finalReason =
-          finalReason.otherwise(
-              when(unknown, lit("margin_tier=unknown: cost not known for every line in the window"))
-                  .otherwise(ineligible));
+          finalReason.otherwise(when(unknown, Reasons.of("cost_unknown")).otherwise(ineligible));
     } else {
       finalLabel = finalLabel.otherwise(lit("none"));
       finalReason = finalReason.otherwise(ineligible);

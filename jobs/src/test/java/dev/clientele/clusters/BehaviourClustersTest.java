@@ -178,6 +178,7 @@ class BehaviourClustersTest {
                 BehaviourClusters.profiles(assigned, rules))
             .collectAsList()) {
       labels.put(r.getString(0), r.getString(2));
+      assertThat(r.getString(3)).isEqualTo("nearest_centroid:cluster_id=" + r.getInt(1));
     }
     assertThat(labels)
         .containsEntry("a", "high spend, low frequency, brand-loyal")

@@ -154,6 +154,15 @@ class ClvFitterTest {
             Map.of(
                 "a", "high", "b", "high", "c", "medium", "d", "medium", "e", "medium", "f", "low",
                 "g", "low", "h", "low", "i", "low", "j", "low"));
+    // The reason names the lowest CLV of the tier's lowest 0.1% bin (b's 90 -> 89.93, e's 50).
+    Map<String, String> reasons =
+        ClvTiers.withTiers(scores, "clv", cuts, List.of("high", "medium", "low"), "tier")
+            .collectAsList()
+            .stream()
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(3)));
+    assertThat(reasons.get("a")).isEqualTo("clv_quantile:clv=100.00,tier_from=89.93");
+    assertThat(reasons.get("e")).isEqualTo("clv_quantile:clv=50.00,tier_from=50.00");
+    assertThat(reasons.get("j")).isEqualTo("clv_quantile:clv=-1.00,tier_below=50.00");
   }
 
   static ClvRules withPeriod(String period) {

@@ -228,17 +228,18 @@ class CustomerFeaturesTest {
     assertThat((Long) w.getAs(FeaturesColumns.ORDER_COUNT)).isEqualTo(1L);
     assertThat((BigDecimal) w.getAs(FeaturesColumns.NET_SPEND)).isEqualTo(money("1.00"));
     assertThat((BigDecimal) w.getAs(FeaturesColumns.LIFETIME_NET_SPEND)).isEqualTo(money("3.00"));
-    // A gap of exactly the horizon is not a churn; one day more is.
+    // A gap of exactly the horizon is not a churn (recency reached only horizon - 1 on the day
+    // before the next purchase); one day more is.
     Dataset<Row> gaps =
         Fixtures.transactions(
             spark,
             line("G", "A", "2026-01-01", "1.00"),
-            line("G", "B", "2026-01-11", "1.00"),
+            line("G", "B", "2026-02-10", "1.00"),
             line("H", "A", "2026-01-01", "1.00"),
-            line("H", "B", "2026-01-12", "1.00"));
+            line("H", "B", "2026-02-11", "1.00"));
     Map<String, Row> g =
         CustomerFeatures.compute(
-                gaps, Fixtures.customers(spark), AS_OF, rules("features.churn-horizon-days=10"))
+                gaps, Fixtures.customers(spark), AS_OF, rules("satisfaction.churn.horizon-days=40"))
             .collectAsList()
             .stream()
             .collect(Collectors.toMap(r -> r.getAs(FeaturesColumns.CUSTOMER_ID), r -> r));

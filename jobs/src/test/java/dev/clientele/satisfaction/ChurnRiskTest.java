@@ -78,53 +78,75 @@ class ChurnRiskTest {
           .isTrue();
     }
     List<String> all = ChurnRisk.SIGNALS;
+    // A churned customer is flagged whatever the risk, and "churned" leads its reason codes.
     assertThatDataset(
             assessed.select(
                 "customer_id",
                 "churn_risk",
                 "churn_flag",
+                "churn_flag_reason",
                 "churn_reasons",
                 "is_churned",
                 "churn_cause",
                 "churn_cause_reason"))
         .containsExactlyRows(
             List.of(
-                row("R1", 0.0, false, List.of(), false, null, null),
+                row(
+                    "R1",
+                    0.0,
+                    false,
+                    "risk_below_bar:risk=0.0000<0.50",
+                    List.of(),
+                    false,
+                    null,
+                    null),
                 // (3×1 + 2×0.8 + 1×0.75 + 2 + 1 + 2) / 11
-                row("R2", 0.9409, true, all, false, null, null),
+                row("R2", 0.9409, true, "risk_at_bar:risk=0.9409>=0.50", all, false, null, null),
                 // (3×0.5 + 2×0.4) / 11: both below their reason bars
-                row("R3", 0.2091, false, List.of(), false, null, null),
+                row(
+                    "R3",
+                    0.2091,
+                    false,
+                    "risk_below_bar:risk=0.2091<0.50",
+                    List.of(),
+                    false,
+                    null,
+                    null),
                 // one purchase day: gap 90, (200−90)/90 ≥ 1
                 row(
                     "R4",
                     0.2727,
-                    false,
-                    List.of("overdue"),
+                    true,
+                    "churned:recency_days=200>=180",
+                    List.of("churned", "overdue"),
                     true,
                     "quality",
-                    "complaint:quality@2025-11-01"),
+                    "complaint:category=quality,opened=2025-11-01"),
                 row(
                     "R5",
                     0.2727,
-                    false,
-                    List.of("overdue"),
+                    true,
+                    "churned:recency_days=400>=180",
+                    List.of("churned", "overdue"),
                     true,
                     "competitor_unknown",
                     "no_complaint:last_nps=unknown"),
                 row(
                     "R6",
                     0.2727,
-                    false,
-                    List.of("overdue"),
+                    true,
+                    "churned:recency_days=300>=180",
+                    List.of("churned", "overdue"),
                     true,
                     "competitor_unknown",
-                    "complaint:other@2025-08-01"),
-                row("R7", null, false, List.of(), false, null, null),
+                    "complaint:category=other,opened=2025-08-01"),
+                row("R7", null, false, "no_purchase", List.of(), false, null, null),
                 row(
                     "R8",
                     0.2727,
-                    false,
-                    List.of("overdue"),
+                    true,
+                    "churned:recency_days=394>=180",
+                    List.of("churned", "overdue"),
                     true,
                     "competitor_unknown",
                     "no_complaint:last_nps=unknown"),
@@ -132,17 +154,27 @@ class ChurnRiskTest {
                 row(
                     "R9",
                     0.2182,
-                    false,
-                    List.of(),
+                    true,
+                    "churned:recency_days=180>=180",
+                    List.of("churned"),
                     true,
                     "competitor_unknown",
                     "no_complaint:last_nps=unknown"),
-                row("R10", 0.2155, false, List.of(), false, null, null),
+                row(
+                    "R10",
+                    0.2155,
+                    false,
+                    "risk_below_bar:risk=0.2155<0.50",
+                    List.of(),
+                    false,
+                    null,
+                    null),
                 // (3 + 2 + 0.5) / 11 = 0.5 exactly at flag-at; visits fell by exactly the 0.5 bar
                 row(
                     "R11",
                     0.5,
                     true,
+                    "risk_at_bar:risk=0.5000>=0.50",
                     List.of("overdue", "spend_falling", "visits_falling"),
                     false,
                     null,

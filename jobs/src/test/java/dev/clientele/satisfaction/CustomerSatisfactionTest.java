@@ -85,7 +85,7 @@ class CustomerSatisfactionTest {
         .containsExactly(
             Arrays.copyOf(
                 CustomerSatisfactionColumns.SCHEMA.fieldNames(),
-                CustomerSatisfactionColumns.SCHEMA.fieldNames().length - 7));
+                CustomerSatisfactionColumns.SCHEMA.fieldNames().length - 8));
     var d = date("2026-06-30");
     assertThatDataset(facts)
         .containsExactlyRows(
@@ -105,7 +105,7 @@ class CustomerSatisfactionTest {
                     null,
                     0.0,
                     "satisfied",
-                    "satisfied:csat_mean>=4.0"),
+                    "high_csat:csat_mean=4.50>=4.0"),
                 row(
                     "P2",
                     d,
@@ -121,7 +121,7 @@ class CustomerSatisfactionTest {
                     30.0,
                     2.0,
                     "dissatisfied",
-                    "dissatisfied:open_complaint"),
+                    "open_complaint:open=1"),
                 row(
                     "P3",
                     d,
@@ -137,7 +137,7 @@ class CustomerSatisfactionTest {
                     3.5,
                     0.5,
                     "dissatisfied",
-                    "dissatisfied:complaints>=2"),
+                    "complaints:complaint_count=2>=2"),
                 row(
                     "P4",
                     d,
@@ -153,7 +153,7 @@ class CustomerSatisfactionTest {
                     null,
                     0.0,
                     "dissatisfied",
-                    "dissatisfied:last_nps_detractor"),
+                    "last_nps_detractor:last_nps=6"),
                 row(
                     "P5",
                     d,
@@ -169,7 +169,7 @@ class CustomerSatisfactionTest {
                     null,
                     0.0,
                     "dissatisfied",
-                    "dissatisfied:csat_mean<=2.5"),
+                    "low_csat:csat_mean=2.00<=2.5"),
                 row(
                     "P6",
                     d,
@@ -185,7 +185,7 @@ class CustomerSatisfactionTest {
                     null,
                     0.0,
                     "satisfied",
-                    "satisfied:last_nps_promoter"),
+                    "last_nps_promoter:last_nps=9"),
                 row(
                     "P7",
                     d,
@@ -201,7 +201,7 @@ class CustomerSatisfactionTest {
                     null,
                     0.0,
                     "neutral",
-                    "neutral:between_bars"),
+                    "between_bars:csat_mean=3.00,last_nps_class=passive"),
                 row(
                     "P8",
                     d,
@@ -217,7 +217,7 @@ class CustomerSatisfactionTest {
                     null,
                     null,
                     "unknown",
-                    "unknown:no_answers_or_complaints"),
+                    "no_answers_or_complaints"),
                 row(
                     "P9",
                     d,
@@ -233,7 +233,7 @@ class CustomerSatisfactionTest {
                     null,
                     1.0,
                     "dissatisfied",
-                    "dissatisfied:open_complaint"),
+                    "open_complaint:open=1"),
                 row(
                     "P10",
                     d,
@@ -249,7 +249,7 @@ class CustomerSatisfactionTest {
                     6.0,
                     0.5,
                     "neutral",
-                    "neutral:between_bars")));
+                    "between_bars:csat_mean=null,last_nps_class=unknown")));
   }
 
   @Test
@@ -267,8 +267,8 @@ class CustomerSatisfactionTest {
                 "satisfaction_band_reason"))
         .containsExactlyRows(
             List.of(
-                row("A", 0, 0, "unknown", "unknown", "unknown:no_answers_or_complaints"),
-                row("B", 0, 0, "unknown", "unknown", "unknown:no_answers_or_complaints")));
+                row("A", 0, 0, "unknown", "unknown", "no_answers_or_complaints"),
+                row("B", 0, 0, "unknown", "unknown", "no_answers_or_complaints")));
   }
 
   @Test
@@ -293,10 +293,10 @@ class CustomerSatisfactionTest {
                 .select("customer_id", "csat_mean", "satisfaction_band_reason"))
         .containsExactlyRows(
             List.of(
-                row("AT45", 4.5, "satisfied:csat_mean>=4.5"),
-                row("BELOW45", 4.0, "neutral:between_bars"),
-                row("AT3", 3.0, "dissatisfied:csat_mean<=3.0"),
-                row("ABOVE3", 3.5, "neutral:between_bars")));
+                row("AT45", 4.5, "high_csat:csat_mean=4.50>=4.5"),
+                row("BELOW45", 4.0, "between_bars:csat_mean=4.00,last_nps_class=unknown"),
+                row("AT3", 3.0, "low_csat:csat_mean=3.00<=3.0"),
+                row("ABOVE3", 3.5, "between_bars:csat_mean=3.50,last_nps_class=passive")));
   }
 
   @Test

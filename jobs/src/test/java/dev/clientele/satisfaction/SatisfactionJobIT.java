@@ -78,7 +78,8 @@ class SatisfactionJobIT {
         .containsExactlyRows(
             List.of(
                 Arrays.asList("A", "unknown", 0.0, false, false, null),
-                Arrays.asList("B", "unknown", 0.2727, false, true, "competitor_unknown"),
+                // churned, so flagged whatever the risk (one churn definition)
+                Arrays.asList("B", "unknown", 0.2727, true, true, "competitor_unknown"),
                 Arrays.asList("P", "unknown", null, false, false, null)));
 
     Dataset<Row> kpis = DeltaIO.readSnapshot(spark, tables.path(Table.KPI_MONTHLY), AS_OF);

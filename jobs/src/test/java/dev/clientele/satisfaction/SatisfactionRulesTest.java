@@ -19,7 +19,7 @@ class SatisfactionRulesTest {
     assertThat(r.windowDays()).isEqualTo(365);
     assertThat(r.band()).isEqualTo(new SatisfactionRules.Band(4.0, 2.5, 2));
     assertThat(r.churn().horizonDays()).isEqualTo(180);
-    assertThat(r.churn().overdueFactor()).isEqualTo(2.0);
+    assertThat(r.churn().definition().overdueFactor()).isEqualTo(2.0);
     assertThat(r.churn().flagAt()).isEqualTo(0.5);
     assertThat(r.churn().weights())
         .isEqualTo(

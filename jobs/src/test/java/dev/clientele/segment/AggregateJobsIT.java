@@ -81,7 +81,7 @@ class AggregateJobsIT {
                 .select("lifecycle_stage", "rfm_segment")
                 .first()
                 .toString())
-        .isEqualTo("[declining,Hibernating]");
+        .isEqualTo("[churned,Hibernating]"); // 204 days >= the 180-day churn horizon
 
     // Segment and value read customer_features only, never transactions.
     Dataset<Row> snapshot =

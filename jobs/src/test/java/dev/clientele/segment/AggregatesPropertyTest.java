@@ -13,6 +13,7 @@ import dev.clientele.features.CustomerFeatures;
 import dev.clientele.features.FeatureRules;
 import dev.clientele.features.Fixtures;
 import dev.clientele.testing.SparkTestExtension;
+import dev.clientele.tiering.Reasons;
 import dev.clientele.value.ValueJob;
 import dev.clientele.value.ValueRules;
 import java.time.LocalDate;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Property checks on seeded random data built here (2000 customers, ~14k lines): every customer
- * gets exactly one label per dimension from the allowed set, and every table is identical under 1
- * and 8 shuffle partitions.
+ * gets exactly one label per dimension from the allowed set with a reason in the one grammar of
+ * {@link Reasons}, and every table is identical under 1 and 8 shuffle partitions.
  */
 @ExtendWith(SparkTestExtension.class)
 class AggregatesPropertyTest {
@@ -155,6 +156,7 @@ class AggregatesPropertyTest {
                     "At Risk",
                     "Can't Lose Them",
                     "Hibernating",
+                    "Inactive",
                     "No Purchases"),
             CustomerSegmentsColumns.LIFECYCLE_STAGE, Set.copyOf(LifecycleStages.STAGES),
             CustomerSegmentsColumns.ACTIVITY_STATUS, Set.of("active", "dormant", "lost", "none"),
@@ -184,7 +186,8 @@ class AggregatesPropertyTest {
         one.values().stream()
             .filter(
                 r ->
-                    r.<String>getAs(CustomerValuesColumns.VALUE_TIER_REASON).contains("<= top 20%"))
+                    r.<String>getAs(CustomerValuesColumns.VALUE_TIER_REASON)
+                        .matches("top_share:rank=\\d+/\\d+,top_n=\\d+,share=0\\.2,.*"))
             .count();
     assertThat(highByRank).isEqualTo((long) Math.ceil(spenders * 0.2));
   }
@@ -202,7 +205,8 @@ class AggregatesPropertyTest {
             String label = r.getAs(column);
             assertThat(allowed).as("%s of %s", column, r.getAs(idColumn)).contains(label);
             String reason = r.getAs(column + "_reason");
-            assertThat(reason).as("%s_reason", column).startsWith(column + "=" + label + ":");
+            // Every reason follows the one grammar: a stable code, then name=value parameters.
+            assertThat(reason).as("%s_reason", column).matches(Reasons.GRAMMAR);
             counts.computeIfAbsent(column, k -> new HashMap<>()).merge(label, 1, Integer::sum);
           });
     }

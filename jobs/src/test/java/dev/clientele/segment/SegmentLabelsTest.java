@@ -72,37 +72,36 @@ class SegmentLabelsTest {
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_SEGMENT)).isEqualTo("Can't Lose Them");
     assertThat(s(out, "C5", CustomerSegmentsColumns.RFM_CODE_REASON))
         .isEqualTo(
-            "rfm_code=333: R3 recency_days 5 in [4.60, 6.40); F3 order_count 5 in (4.60, 6.40];"
-                + " M3 net_spend 50.00 in (46.00, 64.00]");
+            "scored:r=3,recency_days=5,r_cuts=[4.60..6.40),f=3,order_count=5,f_cuts=(4.60..6.40],"
+                + "m=3,net_spend=50.00,m_cuts=(46.00..64.00]");
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_CODE_REASON))
         .isEqualTo(
-            "rfm_code=155: R1 recency_days 10 in [8.20, +inf); F5 order_count 10 in (8.20, +inf];"
-                + " M5 net_spend 100.00 in (82.00, +inf]");
+            "scored:r=1,recency_days=10,r_cuts=[8.20..+inf),f=5,order_count=10,f_cuts=(8.20..+inf],"
+                + "m=5,net_spend=100.00,m_cuts=(82.00..+inf]");
     assertThat(s(out, "C10", CustomerSegmentsColumns.RFM_SEGMENT_REASON))
-        .isEqualTo(
-            "rfm_segment=Can't Lose Them: R1 F5 on the 1-5 grid in r 1-2, f 5-5 (priority 9)");
+        .isEqualTo("grid:r=1,f=5,scale=5,rule=cant-lose-them,priority=9");
     assertThat(s(out, "P", CustomerSegmentsColumns.RFM_SEGMENT)).isEqualTo("No Purchases");
     assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE)).isNull();
     assertThat(s(out, "P", CustomerSegmentsColumns.R_SCORE)).isNull();
-    assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE_REASON))
-        .isEqualTo("rfm_code=null: no purchase up to as-of");
+    assertThat(s(out, "P", CustomerSegmentsColumns.RFM_CODE_REASON)).isEqualTo("no_purchase");
   }
 
   @Test
   void tiesByValueShareAScoreAndAValueAtACutStaysBelow(SparkSession spark) {
-    // Orders 1,1,1,1,2,3: cuts p20..p80 = 1, 1, 1, 2. Every 1 is F1; 2 equals the p80 cut: F4.
+    // Orders 1,1,1,1,2,3: cuts p20..p80 = 1, 1, 1, 2, collapsed, widened to 1, 2, 3, 4. Every 1 is
+    // F1; 2 equals the second cut and stays below it: F2; 3 likewise F3.
     List<FeatureRows> rows = new ArrayList<>();
     long[] orders = {1, 1, 1, 1, 2, 3};
     for (int i = 0; i < orders.length; i++) rows.add(buyer("T" + i).orders(orders[i], orders[i]));
     Map<String, Row> out = segments(spark, rows);
     for (int i = 0; i < 4; i++)
       assertThat(s(out, "T" + i, CustomerSegmentsColumns.F_SCORE)).isEqualTo("1");
-    assertThat(s(out, "T4", CustomerSegmentsColumns.F_SCORE)).isEqualTo("4");
-    assertThat(s(out, "T5", CustomerSegmentsColumns.F_SCORE)).isEqualTo("5");
-    // Same recency for all: every cut equals it, so everyone has the top R... no cut lies above:
-    // R1.
+    assertThat(s(out, "T4", CustomerSegmentsColumns.F_SCORE)).isEqualTo("2");
+    assertThat(s(out, "T5", CustomerSegmentsColumns.F_SCORE)).isEqualTo("3");
+    // Same recency r for all: cuts r, r, r, r widened to r, r+1, r+2, r+3; three lie above r: R4,
+    // the same for everyone.
     for (int i = 0; i < 6; i++)
-      assertThat(s(out, "T" + i, CustomerSegmentsColumns.R_SCORE)).isEqualTo("1");
+      assertThat(s(out, "T" + i, CustomerSegmentsColumns.R_SCORE)).isEqualTo("4");
   }
 
   @Test
@@ -122,8 +121,9 @@ class SegmentLabelsTest {
     List<FeatureRows> rows =
         List.of(
             prospect("prospect"),
-            buyer("churned-366").recency(366),
-            buyer("not-churned-365").recency(365),
+            buyer("churned-181").recency(181),
+            buyer("churned-180").recency(180),
+            buyer("not-churned-179").recency(179),
             buyer("reactivated-90")
                 .recency(10)
                 .firstAgo(900)
@@ -138,20 +138,20 @@ class SegmentLabelsTest {
                 .meanGap(30.0),
             buyer("new-90").recency(90),
             buyer("single-91").recency(91),
-            buyer("overdue-61").recency(61).firstAgo(400).orders(5, 5).meanGap(30.0),
-            buyer("on-time-60").recency(60).firstAgo(400).orders(5, 5).meanGap(30.0),
+            buyer("overdue-60").recency(60).firstAgo(400).orders(5, 5).meanGap(30.0),
+            buyer("on-time-59").recency(59).firstAgo(400).orders(5, 5).meanGap(30.0),
             buyer("falling")
                 .recency(10)
                 .firstAgo(400)
                 .orders(5, 5)
                 .meanGap(30.0)
-                .trend("49.99", "100.00"),
-            buyer("half")
+                .trend("50.00", "100.00"),
+            buyer("not-falling")
                 .recency(10)
                 .firstAgo(400)
                 .orders(5, 5)
                 .meanGap(30.0)
-                .trend("50.00", "100.00"),
+                .trend("50.01", "100.00"),
             buyer("rising")
                 .recency(10)
                 .firstAgo(400)
@@ -165,40 +165,46 @@ class SegmentLabelsTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.ofEntries(
                 Map.entry("prospect", "prospect"),
-                Map.entry("churned-366", "churned"),
-                Map.entry("not-churned-365", "declining"),
+                Map.entry("churned-181", "churned"),
+                Map.entry("churned-180", "churned"),
+                Map.entry("not-churned-179", "declining"),
                 Map.entry("reactivated-90", "reactivated"),
                 Map.entry("reactivated-91", "stable"),
                 Map.entry("new-90", "new"),
                 Map.entry("single-91", "declining"),
-                Map.entry("overdue-61", "declining"),
-                Map.entry("on-time-60", "stable"),
+                Map.entry("overdue-60", "declining"),
+                Map.entry("on-time-59", "stable"),
                 Map.entry("falling", "declining"),
-                Map.entry("half", "stable"),
+                Map.entry("not-falling", "stable"),
                 Map.entry("rising", "developing")));
-    assertThat(s(out, "churned-366", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo("lifecycle_stage=churned: recency_days 366 > churn horizon 365");
-    assertThat(s(out, "overdue-61", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo("lifecycle_stage=declining: recency_days 61 > mean gap 30.0 x 2.0");
+    // churned exactly from the horizon (180) on, as is_churned (ChurnRiskTest) and the KPIs.
+    assertThat(s(out, "churned-180", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
+        .isEqualTo("churned:recency_days=180>=180");
+    // Overdue and spend falling are ChurnRisk's signals reaching their bars: overdue from exactly
+    // 2 x the mean gap on, spend falling from a drop of exactly spend-drop-bar (0.5) on.
+    assertThat(s(out, "overdue-60", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
+        .isEqualTo("overdue:recency_days=60>=60.0,gap=30.0,factor=2.0");
+    assertThat(s(out, "on-time-59", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
+        .isEqualTo("on_cadence:recency_days=59<60.0,last_prev=0.00/0.00");
     assertThat(s(out, "falling", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo(
-            "lifecycle_stage=declining: spend_last_90d 49.99 < 0.50 x spend_prev_90d 100.00");
+        .isEqualTo("spend_falling:last_prev=50.00/100.00,drop=0.50>=0.50");
     assertThat(s(out, "reactivated-90", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo(
-            "lifecycle_stage=reactivated: bought on 2026-08-23 after a gap over 365 days, 90 days ago <= 90");
+        .isEqualTo("reactivated:on=2026-08-23,days_ago=90<=90,gap_over=180");
     assertThat(s(out, "new-90", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
-        .isEqualTo("lifecycle_stage=new: first purchase 2026-08-23, 90 days ago <= 90");
-    // Activity: active up to 90 days, dormant up to 365, lost beyond; none without purchases.
+        .isEqualTo("new:first_purchase=2026-08-23,days_ago=90<=90");
+    assertThat(s(out, "single-91", CustomerSegmentsColumns.LIFECYCLE_STAGE_REASON))
+        .isEqualTo("single_purchase:recency_days=91>90");
+    // Activity: active up to 90 days, lost exactly when churned (180), dormant between.
     assertThat(s(out, "new-90", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("active");
     assertThat(s(out, "single-91", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("dormant");
-    assertThat(s(out, "not-churned-365", CustomerSegmentsColumns.ACTIVITY_STATUS))
+    assertThat(s(out, "not-churned-179", CustomerSegmentsColumns.ACTIVITY_STATUS))
         .isEqualTo("dormant");
-    assertThat(s(out, "churned-366", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("lost");
+    assertThat(s(out, "churned-180", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("lost");
     assertThat(s(out, "prospect", CustomerSegmentsColumns.ACTIVITY_STATUS)).isEqualTo("none");
-    assertThat(s(out, "churned-366", CustomerSegmentsColumns.ACTIVITY_STATUS_REASON))
-        .isEqualTo("activity_status=lost: recency_days 366 > 365");
+    assertThat(s(out, "churned-180", CustomerSegmentsColumns.ACTIVITY_STATUS_REASON))
+        .isEqualTo("churned:recency_days=180>=180");
     assertThat(s(out, "single-91", CustomerSegmentsColumns.ACTIVITY_STATUS_REASON))
-        .isEqualTo("activity_status=dormant: recency_days 91 > 90 and <= 365");
+        .isEqualTo("dormant:recency_days=91>90,horizon_days=180");
   }
 
   @Test
@@ -218,16 +224,16 @@ class SegmentLabelsTest {
     Map<String, Row> out = segments(spark, rows, "segment.target.core-min-rfm-mean=3.5");
     assertThat(s(out, "C5", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("core");
     assertThat(s(out, "C5", CustomerSegmentsColumns.TARGET_FLAG_REASON))
-        .isEqualTo("target_flag=core: active, mean RFM score 3.67 >= 3.50");
+        .isEqualTo("active_high_rfm:rfm_mean=3.67>=3.50");
     assertThat(s(out, "C4", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("potential");
     assertThat(s(out, "C2", CustomerSegmentsColumns.TARGET_FLAG))
         .isEqualTo("potential"); // 2.67 >= 2.5
     assertThat(s(out, "C1", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("non-target"); // 2.33
     assertThat(s(out, "C1", CustomerSegmentsColumns.TARGET_FLAG_REASON))
-        .isEqualTo("target_flag=non-target: mean RFM score 2.33 < 2.50, lifecycle_stage stable");
+        .isEqualTo("low_rfm:rfm_mean=2.33<2.50,lifecycle_stage=stable");
     assertThat(s(out, "P", CustomerSegmentsColumns.TARGET_FLAG)).isEqualTo("potential");
     assertThat(s(out, "P", CustomerSegmentsColumns.TARGET_FLAG_REASON))
-        .isEqualTo("target_flag=potential: none, lifecycle_stage prospect");
+        .isEqualTo("stage:activity=none,lifecycle_stage=prospect");
   }
 
   @Test
@@ -257,12 +263,12 @@ class SegmentLabelsTest {
                 "explorer-5", "category-explorer",
                 "cats-4", "none"));
     assertThat(s(out, "one-order", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
-        .isEqualTo("preference_class=none: order_count 1 < 2");
+        .isEqualTo("few_orders:order_count=1<2");
     assertThat(s(out, "brand-70", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
-        .isEqualTo("preference_class=brand-loyal: top_brand_share 0.7000 >= 0.70 (B1)");
+        .isEqualTo("brand_loyal:top_brand_share=0.7000>=0.70,brand=B1");
     assertThat(s(out, "cats-4", CustomerSegmentsColumns.PREFERENCE_CLASS_REASON))
         .isEqualTo(
-            "preference_class=none: top_brand_share 0.0000 < 0.70, discount_share 0.0000 < 0.10, category_count 4 < 5");
+            "no_bar:top_brand_share=0.0000<0.70,discount_share=0.0000<0.10,category_count=4<5");
     Map<String, Row> priceFirst =
         segments(
             spark,
@@ -330,10 +336,11 @@ class SegmentLabelsTest {
     assertThatThrownBy(() -> rules("segment.rfm.segments.loyal.priority=1"))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("must be unique among segments, 1 is used twice.");
-    assertThatThrownBy(() -> rules("segment.activity.lost-days=90"))
+    assertThatThrownBy(() -> rules("segment.activity.active-days=179"))
         .isInstanceOf(ConfigError.class)
-        .hasMessageContaining("'clientele.segment.activity.lost-days'")
-        .hasMessageContaining("must be greater than active-days (90), got 90.");
+        .hasMessageContaining("'clientele.segment.activity.active-days'")
+        .hasMessageContaining(
+            "must be below clientele.satisfaction.churn.horizon-days - 1 (179, lost = churned), got 179.");
     assertThatThrownBy(() -> rules("segment.preference.brand-loyal-share=1"))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("must be a share strictly between 0 and 1, got 1.0.");

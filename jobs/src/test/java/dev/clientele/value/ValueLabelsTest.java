@@ -85,15 +85,15 @@ class ValueLabelsTest {
                 Map.entry("NEG", "none"),
                 Map.entry("P", "none")));
     assertThat(s(out, "S01", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=high: net_spend 100.00 rank 1 of 10 <= top 20% (2)");
+        .isEqualTo("top_share:rank=1/10,top_n=2,share=0.2,net_spend=100.00");
     assertThat(s(out, "S03", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=medium: net_spend 80.00 rank 3 of 10 <= top 50% (5)");
+        .isEqualTo("top_share:rank=3/10,top_n=5,share=0.5,net_spend=80.00");
     assertThat(s(out, "S06", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=low: net_spend 50.00 rank 6 of 10 > top 50% (5)");
+        .isEqualTo("below_top_share:rank=6/10,top_n=5,share=0.5,net_spend=50.00");
     assertThat(s(out, "S10", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=high: order_count 24 >= 24");
+        .isEqualTo("order_count:order_count=24>=24");
     assertThat(s(out, "NEG", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo("value_tier=none: net_spend -5.00 <= 0");
+        .isEqualTo("no_spend:net_spend=-5.00<=0");
     assertThat(s(out, "S01", CustomerValuesColumns.VALUE_RANK)).isEqualTo("1");
     assertThat(s(out, "S10", CustomerValuesColumns.VALUE_RANK)).isEqualTo("10");
     assertThat(s(out, "Z", CustomerValuesColumns.VALUE_RANK)).isNull();
@@ -109,11 +109,9 @@ class ValueLabelsTest {
     assertThat(s(out, "S09", CustomerValuesColumns.ABC_GRADE)).isEqualTo("C");
     assertThat(s(out, "Z", CustomerValuesColumns.ABC_GRADE)).isEqualTo("none");
     assertThat(s(out, "S06", CustomerValuesColumns.ABC_GRADE_REASON))
-        .isEqualTo(
-            "abc_grade=B: net_spend 50.00 rank 6, revenue of higher-ranked spenders 72.73% < 90%");
+        .isEqualTo("cumulative_share:rank=6,revenue_above=72.73<90.00");
     assertThat(s(out, "S09", CustomerValuesColumns.ABC_GRADE_REASON))
-        .isEqualTo(
-            "abc_grade=C: net_spend 20.00 rank 9, revenue of higher-ranked spenders 94.55% >= 90%");
+        .isEqualTo("beyond_share:rank=9,revenue_above=94.55>=90.00");
   }
 
   @Test
@@ -153,11 +151,9 @@ class ValueLabelsTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("W", "high", "X", "high", "Y", "medium", "Z", "medium", "N", "none"));
     assertThat(s(out, "Y", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo(
-            "value_tier=medium: net_spend 10.00 rank 3, revenue of higher-ranked spenders 80.00% < 95%");
+        .isEqualTo("pareto:rank=3,revenue_above=80.00<95.00");
     assertThat(s(out, "X", CustomerValuesColumns.VALUE_TIER_REASON))
-        .isEqualTo(
-            "value_tier=high: net_spend 30.00 rank 2, revenue of higher-ranked spenders 50.00% < 80%");
+        .isEqualTo("pareto:rank=2,revenue_above=50.00<80.00");
   }
 
   static List<FeatureRows> bandRows() {
@@ -184,13 +180,11 @@ class ValueLabelsTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("F1", "low", "F2", "high", "F3", "unknown", "P", "none"));
     assertThat(s(out, "F2", CustomerValuesColumns.FREQUENCY_TIER_REASON))
-        .isEqualTo("frequency_tier=medium: order_count 2.00 in (1.67, 2.33] (tertile cuts)");
-    assertThat(s(out, "F3", CustomerValuesColumns.MARGIN_TIER_REASON))
-        .isEqualTo("margin_tier=unknown: cost not known for every line in the window");
+        .isEqualTo("tertile:order_count=2.00,range=(1.67..2.33]");
+    assertThat(s(out, "F3", CustomerValuesColumns.MARGIN_TIER_REASON)).isEqualTo("cost_unknown");
     assertThat(s(out, "P", CustomerValuesColumns.MONETARY_TIER_REASON))
-        .isEqualTo("monetary_tier=none: net_spend 0.00 <= 0");
-    assertThat(s(out, "P", CustomerValuesColumns.FREQUENCY_TIER_REASON))
-        .isEqualTo("frequency_tier=none: no orders in the window");
+        .isEqualTo("no_spend:net_spend=0.00<=0");
+    assertThat(s(out, "P", CustomerValuesColumns.FREQUENCY_TIER_REASON)).isEqualTo("no_orders");
   }
 
   @Test
@@ -205,9 +199,9 @@ class ValueLabelsTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("F1", "low", "F2", "medium", "F3", "high", "P", "none"));
     assertThat(s(out, "F2", CustomerValuesColumns.FREQUENCY_TIER_REASON))
-        .isEqualTo("frequency_tier=medium: order_count 2.00 in [2.00, 3.00) (fixed thresholds)");
+        .isEqualTo("fixed_threshold:order_count=2.00,range=[2.00..3.00)");
     assertThat(s(out, "F3", CustomerValuesColumns.FREQUENCY_TIER_REASON))
-        .isEqualTo("frequency_tier=high: order_count 3.00 in [3.00, +inf) (fixed thresholds)");
+        .isEqualTo("fixed_threshold:order_count=3.00,range=[3.00..+inf)");
   }
 
   @Test
@@ -228,9 +222,9 @@ class ValueLabelsTest {
                 "M1", "regular", "M2", "silver", "M3", "silver", "M4", "gold", "M5", "diamond",
                 "M6", "regular"));
     assertThat(s(out, "M1", CustomerValuesColumns.MEMBERSHIP_TIER_REASON))
-        .isEqualTo("membership_tier=regular: lifetime_net_spend 999.99 < silver 1000.00");
+        .isEqualTo("below_next:spend=999.99<1000,next=silver");
     assertThat(s(out, "M2", CustomerValuesColumns.MEMBERSHIP_TIER_REASON))
-        .isEqualTo("membership_tier=silver: lifetime_net_spend 1000.00 >= 1000.00");
+        .isEqualTo("at_threshold:spend=1000.00>=1000");
     assertThat(column(out, CustomerValuesColumns.MEMBERSHIP_DISCOUNT))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(

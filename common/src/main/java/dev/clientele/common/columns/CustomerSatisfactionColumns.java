@@ -64,10 +64,19 @@ public final class CustomerSatisfactionColumns {
   /** Normalised weighted sum of the signals in [0,1]; null for prospects (never bought). */
   public static final String CHURN_RISK = "churn_risk";
 
-  /** churn_risk at or above {@code clientele.satisfaction.churn.flag-at}. */
+  /** is_churned, or churn_risk at or above {@code clientele.satisfaction.churn.flag-at}. */
   public static final String CHURN_FLAG = "churn_flag";
 
-  /** Codes of the signals that reached their bar, in a fixed order; empty when none. */
+  /**
+   * Why churn_flag has its value, in the reason grammar: churned, risk_at_bar, risk_below_bar or
+   * no_purchase.
+   */
+  public static final String CHURN_FLAG_REASON = "churn_flag_reason";
+
+  /**
+   * Codes behind the flag: churned (first, for churned customers), then the signals that reached
+   * their bar, in a fixed order; empty when none.
+   */
   public static final String CHURN_REASONS = "churn_reasons";
 
   /** No purchase in the churn horizon ending on as-of (customers who bought at least once). */
@@ -106,6 +115,7 @@ public final class CustomerSatisfactionColumns {
                 true),
             field(CHURN_RISK, DataTypes.DoubleType, true),
             field(CHURN_FLAG, DataTypes.BooleanType, false),
+            field(CHURN_FLAG_REASON, DataTypes.StringType, false),
             field(CHURN_REASONS, DataTypes.createArrayType(DataTypes.StringType, false), false),
             field(IS_CHURNED, DataTypes.BooleanType, false),
             field(CHURN_CAUSE, DataTypes.StringType, true),

@@ -43,6 +43,19 @@ public final class ClienteleConfig {
           "clientele.satisfaction.churn.weights",
           "clientele.publish.share-bounds");
 
+  /**
+   * Keys that were removed because another key now holds the same concept: setting one fails with a
+   * message naming its replacement (documented in reference.conf next to the replacement).
+   */
+  static final Map<String, String> RENAMED =
+      Map.of(
+          "clientele.features.churn-horizon-days", "clientele.satisfaction.churn.horizon-days",
+          "clientele.segment.lifecycle.overdue-factor",
+              "clientele.satisfaction.churn.overdue-factor",
+          "clientele.segment.lifecycle.spend-drop-share",
+              "clientele.satisfaction.churn.spend-drop-bar",
+          "clientele.segment.activity.lost-days", "clientele.satisfaction.churn.horizon-days");
+
   private final Config config;
 
   private ClienteleConfig(Config config) {
@@ -157,6 +170,14 @@ public final class ClienteleConfig {
       }
       if (isUnderOpenMap(path) || reference.hasPathOrNull(path)) {
         continue;
+      }
+      if (RENAMED.containsKey(path)) {
+        throw new ConfigError(
+            path,
+            entry.getValue().origin().description(),
+            "was removed: the one definition every table uses is '"
+                + RENAMED.get(path)
+                + "'; set that key instead.");
       }
       throw new ConfigError(
           path,

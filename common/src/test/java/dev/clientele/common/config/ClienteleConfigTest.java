@@ -54,6 +54,27 @@ class ClienteleConfigTest {
   }
 
   @Test
+  void removedChurnKeysNameTheirOneReplacement() {
+    assertThatThrownBy(
+            () -> ClienteleConfig.load(null, List.of(), List.of("features.churn-horizon-days=365")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage(
+            "Config key 'clientele.features.churn-horizon-days' (--set features.churn-horizon-days: 1): "
+                + "was removed: the one definition every table uses is "
+                + "'clientele.satisfaction.churn.horizon-days'; set that key instead.");
+    assertThatThrownBy(
+            () ->
+                ClienteleConfig.load(
+                    null, List.of(), List.of("segment.lifecycle.overdue-factor=2.0")))
+        .hasMessageContaining("'clientele.satisfaction.churn.overdue-factor'");
+    assertThatThrownBy(
+            () ->
+                ClienteleConfig.load(
+                    null, List.of(), List.of("segment.lifecycle.spend-drop-share=0.5")))
+        .hasMessageContaining("'clientele.satisfaction.churn.spend-drop-bar'");
+  }
+
+  @Test
   void wrongTypeNamesKeyAndFile() throws IOException {
     Path app = write("application.conf", "clientele.sample.customers = lots\n");
     ClienteleConfig config = ClienteleConfig.load(app, List.of(), List.of());
