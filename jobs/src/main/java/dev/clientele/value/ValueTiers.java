@@ -126,6 +126,17 @@ public final class ValueTiers {
   }
 
   /** ceil(share x n) in exact decimal arithmetic. */
+  /** {@code code:rank=r/n,top_n=..,share=..,net_spend=..}: where a rank stands against a share. */
+  private static Column rankReason(
+      String code, Column rankOfN, BigDecimal share, Column n, Column spendText) {
+    return Reasons.of(
+        code,
+        p("rank", rankOfN),
+        p("top_n", topCount(share, n)),
+        p("share", share.toPlainString()),
+        p("net_spend", spendText));
+  }
+
   private static Column topCount(BigDecimal share, Column n) {
     return ceil(n.cast(DataTypes.createDecimalType(20, 0)).multiply(lit(share)))
         .cast(DataTypes.LongType);
@@ -187,34 +198,14 @@ public final class ValueTiers {
       BigDecimal ms = t.highShare().add(t.mediumShare());
       tierReason =
           when(spender().equalTo(false), none)
-              .when(
-                  high,
-                  Reasons.of(
-                      "top_share",
-                      p("rank", rankOfN),
-                      p("top_n", topCount(hs, n)),
-                      p("share", hs.toPlainString()),
-                      p("net_spend", spendText)))
+              .when(high, rankReason("top_share", rankOfN, hs, n, spendText))
               .when(
                   byOrders,
                   Reasons.of(
                       "order_count",
                       p("order_count", Reasons.cmp(orders, ">=", lit(t.highOrderCount())))))
-              .when(
-                  medium,
-                  Reasons.of(
-                      "top_share",
-                      p("rank", rankOfN),
-                      p("top_n", topCount(ms, n)),
-                      p("share", ms.toPlainString()),
-                      p("net_spend", spendText)))
-              .otherwise(
-                  Reasons.of(
-                      "below_top_share",
-                      p("rank", rankOfN),
-                      p("top_n", topCount(ms, n)),
-                      p("share", ms.toPlainString()),
-                      p("net_spend", spendText)));
+              .when(medium, rankReason("top_share", rankOfN, ms, n, spendText))
+              .otherwise(rankReason("below_top_share", rankOfN, ms, n, spendText));
     } else {
       tierReason =
           when(spender().equalTo(false), none)
