@@ -166,7 +166,8 @@ public final class ClvFitter {
   /**
    * Gate, then fit. Skips (never returns garbage parameters) when there are too few repeat
    * customers or too short a history, when an optimiser diverges or does not converge, or when the
-   * parameters leave the region where the predictions are defined (a + b &gt; 1, a ≠ 1, q &gt; 1).
+   * parameters leave the region where the predictions are defined (q &gt; 1; BG/NBD's expected
+   * purchases are defined for every a, b &gt; 0, see {@link BgNbd#expectedPurchasesIfAlive}).
    */
   public static ClvFit fit(Triples triples, SpendPairs spend, ClvRules rules) {
     if (spend.customers() < rules.minRepeatCustomers()) {
@@ -250,13 +251,6 @@ public final class ClvFitter {
       return String.format(
           "Gamma-Gamma fit did not converge (gradient norm per customer %.2e, parameters %s)",
           gg.gradientNorm(), q);
-    }
-    if (!(p.a() + p.b() > 1) || Math.abs(p.a() - 1) < 1e-6) {
-      return "BG/NBD dropout parameters a="
-          + p.a()
-          + ", b="
-          + p.b()
-          + " leave expected purchases undefined (need a + b > 1, a ≠ 1)";
     }
     if (!(q.q() > 1)) {
       return "Gamma-Gamma q=" + q.q() + " ≤ 1: the population mean spend is undefined";

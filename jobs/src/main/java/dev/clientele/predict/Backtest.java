@@ -150,15 +150,20 @@ public final class Backtest {
 
   /** Runs the backtest for as-of {@code asOf}. */
   public static Result run(Rules rules, Inputs in, LocalDate asOf, String runId) {
-    return new Backtest(rules, in, asOf, runId).run();
+    return new Backtest(rules, in, asOf, runId).run(true);
   }
 
-  private Result run() {
+  /** The CLV half of {@link #run} alone: its scorecard and calibration rows, no churn model. */
+  static Result runClv(Rules rules, Inputs in, LocalDate asOf, String runId) {
+    return new Backtest(rules, in, asOf, runId).run(false);
+  }
+
+  private Result run(boolean withChurn) {
     Dataset<Row> featuresAtCutoff = features(cutoff).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> holdoutOutcomes = outcomes(featuresAtCutoff, cutoff, asOf);
       clv(featuresAtCutoff, holdoutOutcomes);
-      Dataset<Row> predictions = churn(featuresAtCutoff, holdoutOutcomes);
+      Dataset<Row> predictions = withChurn ? churn(featuresAtCutoff, holdoutOutcomes) : null;
       return new Result(scorecard, calibration, fits, predictions);
     } finally {
       featuresAtCutoff.unpersist();

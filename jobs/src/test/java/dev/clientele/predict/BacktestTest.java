@@ -3,6 +3,9 @@ package dev.clientele.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.clientele.clv.BgNbd;
+import dev.clientele.clv.ClvSimulation;
+import dev.clientele.clv.GammaGamma;
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.SurveysColumns;
@@ -13,6 +16,7 @@ import dev.clientele.testing.SparkTestExtension;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -147,6 +151,82 @@ class BacktestTest {
       assertThat(Double.isFinite((Double) row.get(6))).as(row.toString()).isTrue();
       assertThat(Double.isFinite((Double) row.get(7))).as(row.toString()).isTrue();
     }
+  }
+
+  /**
+   * The CLV metric path end to end (features as of the cutoff, fit, score, holdout outcomes,
+   * scorecard) on 1,500 customers simulated (seeded) from known BG/NBD and Gamma-Gamma parameters:
+   * those the backtest fitted on the 10,000-customer sample (r = 1.20, α = 27.7 days, a = 723, b =
+   * 833,696, a dropout near 0.09% per purchase), where the closed form used to cancel to NaN or to
+   * ~1155 purchases in 90 days, giving a purchase MAE of 56 against the baseline's 1.89. First
+   * purchases are spread over the 546 days up to the cutoff, so some customers have T = 0 and many
+   * a short T. On data from its own process the model must beat carrying each customer's rate
+   * forward: purchase MAE at least 5% lower (observed 1.67 against 1.80), RMSE at least 20% lower
+   * (grade A; observed 2.29 against 3.23), total error under 2% and below the baseline's, every
+   * prediction finite (no note). The old evaluation gave an MAE near 50.
+   */
+  @Test
+  void onDataFromTheBgNbdProcessTheClvModelBeatsTheRateCarriedForward(SparkSession spark) {
+    LocalDate asOf = LocalDate.parse("2026-06-30");
+    LocalDate day0 = asOf.minusDays(90 + 545);
+    List<ClvSimulation.History> histories =
+        ClvSimulation.histories(
+            new BgNbd.Params(1.2009689769794012, 27.70797971564932, 722.7311661017645, 833696.3),
+            new GammaGamma.Params(6.25, 3.74, 15.44),
+            1500,
+            545,
+            635,
+            20261203L);
+    List<Fixtures.Line> lines = new ArrayList<>();
+    for (int i = 0; i < histories.size(); i++) {
+      String id = String.format("s%04d", i);
+      ClvSimulation.History h = histories.get(i);
+      for (int j = 0; j < h.days().length; j++) {
+        lines.add(
+            Fixtures.line(
+                id,
+                id + "-" + j,
+                day0.plusDays(h.days()[j]).toString(),
+                String.format(Locale.ROOT, "%.2f", h.spends()[j])));
+      }
+    }
+    Backtest.Rules rules =
+        Backtest.Rules.from(
+            ClienteleConfig.load(null, List.of(), List.of("predict.holdout-days=90")));
+    Backtest.Result r =
+        Backtest.run(
+            rules,
+            new Backtest.Inputs(
+                CustomerDays.compute(
+                    Fixtures.transactions(spark, lines), rules.features().points()),
+                spark.createDataFrame(List.of(), CustomersColumns.SCHEMA),
+                spark.createDataFrame(List.of(), SurveysColumns.SCHEMA),
+                spark.createDataFrame(List.of(), ComplaintsColumns.SCHEMA)),
+            asOf,
+            "run-sim");
+    Row mae = scorecardRow(r, Backtest.CLV, "purchases_mae");
+    System.out.printf(
+        "simulated backtest (%d lines): %s%n",
+        lines.size(),
+        r.scorecard().stream().filter(x -> x.getString(3).equals(Backtest.CLV)).toList());
+    Row rmse = scorecardRow(r, Backtest.CLV, "purchases_rmse");
+    Row total = scorecardRow(r, Backtest.CLV, "purchases_total_error");
+    for (Row row : List.of(mae, rmse, total)) {
+      assertThat(row.getString(10)).as("note").isNull();
+      assertThat(row.getLong(9)).isEqualTo(1500L);
+    }
+    // Poisson noise dominates the absolute error, so the margin there is smaller (observed 7%).
+    assertThat(mae.getDouble(6)).isLessThanOrEqualTo(0.95 * mae.getDouble(7));
+    assertThat(rmse.getDouble(6)).isLessThanOrEqualTo(0.8 * rmse.getDouble(7));
+    assertThat(rmse.getString(8)).isEqualTo("A");
+    assertThat(total.getDouble(6)).isLessThan(0.02).isLessThan(total.getDouble(7));
+  }
+
+  private static Row scorecardRow(Backtest.Result r, String model, String metric) {
+    return r.scorecard().stream()
+        .filter(x -> x.getString(3).equals(model) && x.getString(5).equals(metric))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static ChurnModel.Fitted fit(Backtest.Result r, String purpose) {
