@@ -9,6 +9,8 @@
 #   ./scripts/bench.sh --quick --no-incremental                         # the full run only
 #   ./scripts/bench.sh --quick --local-cluster   # tasks in an executor JVM: heap figures are the driver's
 #   ./scripts/bench.sh --quick --spark-floor     # also time the plainest Spark jobs: what Spark alone costs
+#   ./scripts/bench.sh --clv                     # also run the clv stage and report the BG/NBD +
+#                                                # Gamma-Gamma fit's driver time, customers and compressed rows
 #
 # Generates the raw files once into ./data/bench/<size>/raw (kept: delete the folder to regenerate),
 # builds if needed, then runs one JVM (dev.clientele.bench.Bench, module bench/) that runs pipeline
@@ -32,6 +34,7 @@ reuse=false
 incremental=true
 cluster=false
 floor=false
+clv=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --transactions) transactions="$2"; shift 2 ;;
@@ -47,7 +50,9 @@ while [[ $# -gt 0 ]]; do
     # After the pipeline, a plain Spark CSV -> Parquet load and R, F, M values, timed in the same
     # application: lower bounds for Spark on this machine, set against DuckDB and Clientele.
     --spark-floor) floor=true; shift ;;
-    -h|--help) sed -n 2,23p "$0"; exit 0 ;;
+    # The pipeline's clv stage (off by default here): the report gives its fit time (clv_fits).
+    --clv) clv=true; shift ;;
+    -h|--help) sed -n 2,25p "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -94,6 +99,6 @@ java "${opens[@]}" -Xmx"$driver_memory" -XX:+UseParallelGC \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Duser.timezone=UTC \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" dev.clientele.bench.Bench \
   --raw "$dir/raw" --warehouse "$dir/warehouse" --work "$dir/work" --as-of "$as_of" --threads "$threads" \
-  --label "$transactions transaction lines, $customers customers" --commit "$commit" --reuse "$reuse" --incremental "$incremental" --spark-floor "$floor" ${extra[@]+"${extra[@]}"} | tee "$report"
+  --label "$transactions transaction lines, $customers customers" --commit "$commit" --reuse "$reuse" --incremental "$incremental" --spark-floor "$floor" --clv "$clv" ${extra[@]+"${extra[@]}"} | tee "$report"
 status=${PIPESTATUS[0]}
 exit "$status"

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.typesafe.config.ConfigUtil;
 import dev.clientele.cli.IngestCommand;
+import dev.clientele.clv.ClvColumns;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.RunContext;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -43,11 +45,17 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * Bench --raw DIR --warehouse DIR --work DIR --as-of DATE [--threads N] [--label TEXT] [--commit SHA]
- *       [--incremental true|false] [--reuse true|false] [--spark-floor true|false] [--executor-memory MB]
- *       [--set KEY=VALUE]...
+ *       [--incremental true|false] [--reuse true|false] [--spark-floor true|false] [--clv true|false]
+ *       [--executor-memory MB] [--set KEY=VALUE]...
  * </pre>
  *
- * With {@code --spark-floor true}, the same Spark application then times the {@link SparkFloor}
+ * <p>With {@code --clv true} (or {@code --set clientele.pipeline.clv=true}) the pipeline runs its
+ * {@code clv} stage too, and the report gives, per run, the BG/NBD + Gamma-Gamma fit's driver wall
+ * time from {@code clv_fits} (its {@code fit_ms} diagnostic), the customers and the compressed (x,
+ * tx, T) and (x, m̄) rows it fitted on, and the stage's seconds: issue 12's "the bench reports fit
+ * time at 1M customers".
+ *
+ * <p>With {@code --spark-floor true}, the same Spark application then times the {@link SparkFloor}
  * jobs (the plainest Spark CSV to Parquet load and R, F, M values), and the report sets them
  * against DuckDB and Clientele: what Spark alone costs on the machine.
  *
@@ -90,7 +98,8 @@ public final class Bench {
       long silverRows,
       long customers,
       List<String> liveFiles,
-      String published) {}
+      String published,
+      Row clvFit) {}
 
   /** The plain Spark jobs' timings ({@link SparkFloor}): lower bounds of what Spark costs here. */
   private record Floor(double csvSeconds, long csvRows, double rfmSeconds) {}
@@ -137,6 +146,7 @@ public final class Bench {
     boolean reuse = Boolean.parseBoolean(opt.getOrDefault("--reuse", "false"));
     boolean incremental = Boolean.parseBoolean(opt.getOrDefault("--incremental", "true"));
     boolean sparkFloor = Boolean.parseBoolean(opt.getOrDefault("--spark-floor", "false"));
+    boolean clv = Boolean.parseBoolean(opt.getOrDefault("--clv", "false"));
     int threads =
         Integer.parseInt(
             opt.getOrDefault(
@@ -159,9 +169,10 @@ public final class Bench {
     }
     // Generated sample data carries no real PII; the public development key is fine here.
     overrides.add("clientele.ingest.pii.dev-key-allowed=true");
-    // The stages the issue measures; --set clientele.pipeline.clusters=true brings the models back.
+    // The stages the issue measures; --clv true or --set clientele.pipeline.clusters=true brings
+    // the models back.
     overrides.add("clientele.pipeline.clusters=false");
-    overrides.add("clientele.pipeline.clv=false");
+    overrides.add("clientele.pipeline.clv=" + clv);
     overrides.addAll(sets);
     ClienteleConfig config = ClienteleConfig.load(List.of(), overrides);
     PipelineJob fullPipeline = PipelineCommand.build(config);
@@ -297,6 +308,7 @@ public final class Bench {
             "  %-34s %8.1f%n",
             "end to end (JVM start to published)",
             full.uptimeAtEnd()));
+    if (full.clvFit() != null) out.append(clvFitLine(full.clvFit(), stageSeconds(full, "clv")));
 
     double duckTotal = load + fullCheck.rfmSeconds() + fullCheck.kpiSeconds();
     out.append(String.format(Locale.ROOT, "%nDuckDB reference, threads=%d%n", threads));
@@ -382,6 +394,7 @@ public final class Bench {
               next.silverRows(),
               next.customers()));
       phaseTable(out, next, null);
+      if (next.clvFit() != null) out.append(clvFitLine(next.clvFit(), stageSeconds(next, "clv")));
       double share = next.seconds() / full.seconds();
       out.append(String.format(Locale.ROOT, "%nIncremental / full pipeline%n"));
       if (reuse) {
@@ -569,7 +582,65 @@ public final class Bench {
         .mode("overwrite")
         .parquet(published + "/kpi");
     return new PipelineRun(
-        asOf, phases, stages, seconds, uptimeAtEnd, silverRows, customers, liveFiles, published);
+        asOf,
+        phases,
+        stages,
+        seconds,
+        uptimeAtEnd,
+        silverRows,
+        customers,
+        liveFiles,
+        published,
+        clvFit(spark, context, stages));
+  }
+
+  /**
+   * The {@code clv_fits} row the run's clv stage wrote (its latest for the as-of date), or null
+   * when the pipeline ran without that stage. One row to the driver.
+   */
+  private static Row clvFit(
+      SparkSession spark, RunContext context, List<PipelineJob.StageResult> stages) {
+    if (stages.stream().noneMatch(s -> s.name().equals("clv"))) return null;
+    String path = context.tables().path(Table.CLV_FITS);
+    if (!DeltaIO.exists(spark, path)) return null;
+    List<Row> rows =
+        DeltaIO.read(spark, path)
+            .where(col(ClvColumns.AS_OF).equalTo(lit(java.sql.Date.valueOf(context.asOf()))))
+            .orderBy(col(ClvColumns.FITTED_AT).desc())
+            .limit(1)
+            .collectAsList();
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  /**
+   * The report's CLV line from one {@code clv_fits} row: the driver's fit wall time, what it fitted
+   * on, and the whole clv stage's seconds (summary, collapse, fit, scoring, tiers and write).
+   */
+  static String clvFitLine(Row fit, Double stageSeconds) {
+    Map<String, Double> diagnostics = fit.getJavaMap(fit.fieldIndex(ClvColumns.DIAGNOSTICS));
+    Double fitMs = diagnostics.get("fit_ms");
+    String status = fit.getString(fit.fieldIndex(ClvColumns.STATUS));
+    String reason = fit.getString(fit.fieldIndex(ClvColumns.REASON));
+    return String.format(
+        Locale.ROOT,
+        "  CLV fit (%s, period %s): %s ms on the driver for %,d customers (%,d repeat), fitted on %,d (x, tx, T) and %,d (x, m̄) compressed rows; clv stage %s s%s%n",
+        status,
+        fit.getString(fit.fieldIndex(ClvColumns.PERIOD)),
+        fitMs == null ? "-" : String.format(Locale.ROOT, "%,d", Math.round(fitMs)),
+        fit.getLong(fit.fieldIndex(ClvColumns.CUSTOMERS)),
+        fit.getLong(fit.fieldIndex(ClvColumns.REPEAT_CUSTOMERS)),
+        fit.getInt(fit.fieldIndex(ClvColumns.TRIPLES)),
+        fit.getInt(fit.fieldIndex(ClvColumns.SPEND_PAIRS)),
+        stageSeconds == null ? "-" : String.format(Locale.ROOT, "%.1f", stageSeconds),
+        reason == null ? "" : " (skipped: " + reason + ")");
+  }
+
+  private static Double stageSeconds(PipelineRun run, String stage) {
+    return run.stages().stream()
+        .filter(s -> s.name().equals(stage))
+        .findFirst()
+        .map(PipelineJob.StageResult::seconds)
+        .orElse(null);
   }
 
   /**

@@ -11,10 +11,9 @@ import static org.apache.commons.math3.special.Gamma.logGamma;
  * since the first) and {@code T} (time from the first purchase to the end of observation), all in
  * the same period unit.
  *
- * <p>Everything that could overflow (Γ, B, powers of large exponents) is computed in log space; the
- * Gaussian hypergeometric function is summed after Euler's transformation, which turns its
- * x-dependent upper parameters into two small constants so the series neither overflows nor needs
- * more terms for heavy buyers.
+ * <p>Everything that could overflow (Γ, B, powers of large exponents) is computed in log space, and
+ * expected purchases are a sum of positive terms ({@link #expectedPurchasesIfAlive}) rather than
+ * the paper's closed form, which cancels catastrophically for large a and b.
  */
 public final class BgNbd {
   /** Fitted parameters: purchase-rate shape r and scale α, dropout Beta(a, b). */
@@ -28,11 +27,14 @@ public final class BgNbd {
     }
   }
 
-  /** Relative size of the last series term kept; below double precision of the sum. */
-  static final double SERIES_EPSILON = 1e-17;
+  /** log of the negative binomial tail mass the expected-purchases series may leave out. */
+  static final double SERIES_LOG_TAIL = Math.log(1e-24);
 
-  /** Hard cap on series terms; only reached with a z within 1e-4 of 1, i.e. absurd parameters. */
-  static final int MAX_SERIES_TERMS = 500_000;
+  /**
+   * Hard cap on series terms: reached only when z = h / (α + T + h) is within about 10^-4 of 1 (α +
+   * T under a ten-thousandth of the horizon), i.e. absurd parameters.
+   */
+  static final int MAX_SERIES_TERMS = 1_000_000;
 
   private BgNbd() {}
 
@@ -115,55 +117,73 @@ public final class BgNbd {
   /** E[Y(h) | x, tx, T]: expected purchases in the next {@code h} periods. */
   public static double conditionalExpectedPurchases(
       Params p, double h, double x, double tx, double t) {
-    double z = h / (p.alpha + t + h);
-    double bracket = 1 - Math.pow(1 - z, p.a - 1) * eulerHyp2f1(p, x, z);
-    return (p.a + p.b + x - 1) / (p.a - 1) * bracket * pAlive(p, x, tx, t);
+    return expectedPurchasesIfAlive(p, h, x, t) * pAlive(p, x, tx, t);
   }
 
   /** E[X(t)]: expected purchases in the first {@code t} periods of a new customer's life. */
   public static double expectedPurchases(Params p, double t) {
-    return conditionalExpectedPurchases(p, t, 0, 0, 0);
+    return expectedPurchasesIfAlive(p, t, 0, 0);
   }
 
   /**
-   * 2F1(a+b−1−r, a−1; a+b+x−1; z), the Euler transform of 2F1(r+x, b+x; a+b+x−1; z): the two are
-   * related by (1−z)^(r+x)·2F1(r+x, b+x; c; z) = (1−z)^(a−1)·2F1(a+b−1−r, a−1; c; z).
+   * E[Y(h) | alive at T, x]: expected purchases in the next {@code h} periods of a customer still
+   * alive at T after x repeat purchases. Given alive, λ ~ Gamma(r + x, α + T) and p ~ Beta(a, b +
+   * x) independently, so with N ~ NegBin(r + x, z = h / (α + T + h)) the purchases a never-dropping
+   * customer would make, the (j+1)-th of them happens when N &gt; j and the customer survived the j
+   * before it, with probability D_j = E[(1 − p)^j] = (b + x)_j / (a + b + x)_j:
+   *
+   * <pre>E = Σ_n P(N = n) · C_n,   C_n = Σ_{j &lt; n} D_j</pre>
+   *
+   * This equals the paper's closed form (a+b+x−1)/(a−1)·[1 − (1−z)^(r+x)·2F1(r+x, b+x; a+b+x−1; z)]
+   * but sums only positive terms: the closed form subtracts two numbers near 1 when a and b are
+   * large (a dropout probability a / (a + b) pinned near a point) and is then all rounding error,
+   * NaN or ∞; it also needs a ≠ 1, this does not. P(N = n) is carried in log space so that a heavy
+   * buyer's P(N = 0) = (1 − z)^(r+x) underflowing cannot zero the whole sum.
    */
-  public static double eulerHyp2f1(Params p, double x, double z) {
-    return hyp2f1(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + x - 1, z);
-  }
-
-  /** The Gaussian hypergeometric series for 0 ≤ z &lt; 1 and c &gt; 0. */
-  public static double hyp2f1(double a, double b, double c, double z) {
-    double term = 1, sum = 1;
-    for (int n = 0; n < MAX_SERIES_TERMS; n++) {
-      term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
-      sum += term;
-      if (Math.abs(term) <= SERIES_EPSILON * Math.abs(sum) && n > 2) {
-        return sum;
-      }
+  public static double expectedPurchasesIfAlive(Params p, double h, double x, double t) {
+    double k = p.r + x;
+    // Operations in the order the executors' column expression evaluates them.
+    double logZ = Math.log(h) - Math.log(t + (p.alpha + h));
+    double logPmf = k * (Math.log(t + p.alpha) - Math.log(t + (p.alpha + h)));
+    int terms = seriesTerms(k, Math.exp(logZ));
+    double c = 0, d = 1, sum = 0;
+    for (int n = 0; n < terms; n++) {
+      sum = sum + Math.exp(logPmf) * c;
+      c = c + d;
+      d = d * (n + p.b + x) / (n + (p.a + p.b) + x);
+      logPmf = logPmf + Math.log((k + n) / (n + 1.0)) + logZ;
     }
-    throw new ArithmeticException(
-        "hypergeometric series 2F1(" + a + ", " + b + "; " + c + "; " + z + ") did not converge");
+    return sum;
   }
 
   /**
-   * Series terms enough for every customer when scoring horizon {@code h}: the worst case is x = 0,
-   * T = 0 (smallest lower parameter, largest z), whose terms bound every other customer's in
-   * absolute value, so its term count bounds theirs.
+   * Terms of {@link #expectedPurchasesIfAlive}'s sum that leave out less than 10^-24 of the
+   * negative binomial's mass: past n₁ = ⌈(zk − √z) / (√z − z)⌉ each P(N = n + 1) / P(N = n) = z(k +
+   * n) / (n + 1) is at most q = √z, so ⌈log(10^-24) / log q⌉ more terms bound the rest by a
+   * geometric tail. The same count, as a column, drives the executors' sum ({@link
+   * ClvFitter#score}), so both evaluate the same finite series.
    */
-  public static int seriesTerms(Params p, double h) {
-    double a = p.a + p.b - 1 - p.r, b = p.a - 1, c = p.a + p.b - 1, z = h / (p.alpha + h);
-    double term = 1, sum = 1;
-    for (int n = 0; n < MAX_SERIES_TERMS; n++) {
-      term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
-      sum += term;
-      if (Math.abs(term) <= SERIES_EPSILON * Math.abs(sum) && n > 2) {
-        return n + 2;
-      }
+  public static int seriesTerms(double k, double z) {
+    double terms = termsBound(k, z);
+    if (!(terms <= MAX_SERIES_TERMS)) {
+      throw new ArithmeticException(
+          "expected purchases need over "
+              + MAX_SERIES_TERMS
+              + " series terms (k="
+              + k
+              + ", z="
+              + z
+              + ")");
     }
-    throw new ArithmeticException(
-        "hypergeometric series for horizon " + h + " needs over " + MAX_SERIES_TERMS + " terms");
+    return (int) terms;
+  }
+
+  /** The term count of {@link #seriesTerms} as a double (may exceed any int). */
+  static double termsBound(double k, double z) {
+    if (z <= 0) return 1;
+    double q = Math.sqrt(z);
+    double n1 = Math.max(0, Math.ceil((z * k - q) / (q - z)));
+    return n1 + Math.ceil(SERIES_LOG_TAIL / Math.log(q)) + 1;
   }
 
   private static double logSumExp(double u, double v) {

@@ -1,16 +1,20 @@
 package dev.clientele.clv;
 
 import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -162,7 +166,8 @@ public final class ClvFitter {
   /**
    * Gate, then fit. Skips (never returns garbage parameters) when there are too few repeat
    * customers or too short a history, when an optimiser diverges or does not converge, or when the
-   * parameters leave the region where the predictions are defined (a + b &gt; 1, a ≠ 1, q &gt; 1).
+   * parameters leave the region where the predictions are defined (q &gt; 1; BG/NBD's expected
+   * purchases are defined for every a, b &gt; 0, see {@link BgNbd#expectedPurchasesIfAlive}).
    */
   public static ClvFit fit(Triples triples, SpendPairs spend, ClvRules rules) {
     if (spend.customers() < rules.minRepeatCustomers()) {
@@ -247,13 +252,6 @@ public final class ClvFitter {
           "Gamma-Gamma fit did not converge (gradient norm per customer %.2e, parameters %s)",
           gg.gradientNorm(), q);
     }
-    if (!(p.a() + p.b() > 1) || Math.abs(p.a() - 1) < 1e-6) {
-      return "BG/NBD dropout parameters a="
-          + p.a()
-          + ", b="
-          + p.b()
-          + " leave expected purchases undefined (need a + b > 1, a ≠ 1)";
-    }
     if (!(q.q() > 1)) {
       return "Gamma-Gamma q=" + q.q() + " ≤ 1: the population mean spend is undefined";
     }
@@ -265,9 +263,9 @@ public final class ClvFitter {
    * summary}. CLV = expected spend × Σ over {@link ClvRules#discountSteps()} equal steps of H of
    * the expected purchases in that step, discounted to today at the annual rate.
    *
-   * <p>The hypergeometric series is a built-in {@code aggregate} over {@code sequence(0, N)} (no
-   * UDF), with N from {@link BgNbd#seriesTerms}. It depends only on (x, T), so it is evaluated once
-   * per distinct pair — a table bounded by the history length — and joined back.
+   * <p>Expected purchases while alive are a built-in {@code aggregate} over {@code sequence(0, N)}
+   * (no UDF), N per row from {@link BgNbd#seriesTerms}. They depend only on (x, T), so they are
+   * evaluated once per distinct pair — a table bounded by the history length — and joined back.
    */
   public static Dataset<Row> score(Dataset<Row> summary, ClvFit fit, ClvRules rules) {
     if (!fit.fitted())
@@ -282,17 +280,7 @@ public final class ClvFitter {
 
     Dataset<Row> series = summary.select(X, T).distinct();
     for (int k = 1; k <= steps; k++) {
-      double hk = h * k / steps;
-      Column z = lit(hk).divide(lit(p.alpha() + hk).plus(t));
-      // E[Y(hk) | x, T] before the P(alive) factor: (a+b+x−1)/(a−1)·(1 − (1−z)^(a−1)·2F1(...))
-      Column bracket =
-          lit(1.0)
-              .minus(
-                  pow(lit(1.0).minus(z), p.a() - 1)
-                      .multiply(hyp2f1(p, x, z, BgNbd.seriesTerms(p, hk))));
-      series =
-          series.withColumn(
-              "_e" + k, x.plus(p.a() + p.b() - 1).divide(p.a() - 1).multiply(bracket));
+      series = series.withColumn("_e" + k, expectedPurchasesIfAlive(p, h * k / steps, x, t));
     }
 
     Column logDeadOdds =
@@ -333,26 +321,38 @@ public final class ClvFitter {
   }
 
   /**
-   * 2F1(a+b−1−r, a−1; a+b+x−1; z) as a fold over its first {@code terms} terms; the term ratio
-   * (A+n)(B+n)/((C+n)(n+1))·z is applied at each step.
+   * {@link BgNbd#expectedPurchasesIfAlive} as a column: the same finite sum, term for term, as a
+   * fold over {@code sequence(0, terms − 1)} with the per-row term count of {@link
+   * BgNbd#seriesTerms}; null for a row that would need more than {@link BgNbd#MAX_SERIES_TERMS}
+   * (absurd parameters, where the driver's version throws).
    */
-  static Column hyp2f1(BgNbd.Params p, Column x, Column z, int terms) {
-    double a = p.a() + p.b() - 1 - p.r(), b = p.a() - 1;
-    Column c = x.plus(p.a() + p.b() - 1);
-    Column start = struct(lit(1.0).as("term"), lit(1.0).as("sum"));
-    return aggregate(
-        sequence(lit(0), lit(terms - 1)),
-        start,
-        (acc, n) -> {
-          Column nd = n.cast("double");
-          Column term =
-              acc.getField("term")
-                  .multiply(nd.plus(a))
-                  .multiply(nd.plus(b))
-                  .divide(c.plus(nd).multiply(nd.plus(1)))
-                  .multiply(z);
-          return struct(term.as("term"), acc.getField("sum").plus(term).as("sum"));
-        },
-        acc -> acc.getField("sum"));
+  static Column expectedPurchasesIfAlive(BgNbd.Params p, double h, Column x, Column t) {
+    Column k = x.plus(p.r());
+    Column logZ = lit(Math.log(h)).minus(log(t.plus(p.alpha() + h)));
+    Column z = exp(logZ);
+    Column q = sqrt(z);
+    Column n1 = greatest(lit(0.0), ceil(z.multiply(k).minus(q).divide(q.minus(z))));
+    Column terms = n1.plus(ceil(lit(BgNbd.SERIES_LOG_TAIL).divide(log(q)))).plus(1).cast("double");
+    Column logPmf0 = k.multiply(log(t.plus(p.alpha())).minus(log(t.plus(p.alpha() + h))));
+    Column start =
+        struct(logPmf0.as("log_pmf"), lit(0.0).as("c"), lit(1.0).as("d"), lit(0.0).as("sum"));
+    Column sum =
+        aggregate(
+            sequence(
+                lit(0), least(terms, lit((double) BgNbd.MAX_SERIES_TERMS)).cast("int").minus(1)),
+            start,
+            (acc, n) -> {
+              Column nd = n.cast("double");
+              Column logPmf = acc.getField("log_pmf");
+              Column c = acc.getField("c");
+              Column d = acc.getField("d");
+              return struct(
+                  logPmf.plus(log(k.plus(nd).divide(nd.plus(1)))).plus(logZ).as("log_pmf"),
+                  c.plus(d).as("c"),
+                  d.multiply(nd.plus(p.b()).plus(x)).divide(nd.plus(p.a() + p.b()).plus(x)).as("d"),
+                  acc.getField("sum").plus(exp(logPmf).multiply(c)).as("sum"));
+            },
+            acc -> acc.getField("sum"));
+    return when(terms.leq(BgNbd.MAX_SERIES_TERMS), sum);
   }
 }

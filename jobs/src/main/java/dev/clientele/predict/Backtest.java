@@ -135,30 +135,44 @@ public final class Backtest {
   private final LocalDate cutoff;
   private final int holdout;
   private final String runId;
+
+  /** The CLV fit to score with instead of fitting one; null in every real run. */
+  private final ClvFit knownFit;
+
   private final List<Row> scorecard = new ArrayList<>();
   private final List<Row> calibration = new ArrayList<>();
   private final List<ModelFit> fits = new ArrayList<>();
 
-  private Backtest(Rules rules, Inputs in, LocalDate asOf, String runId) {
+  private Backtest(Rules rules, Inputs in, LocalDate asOf, String runId, ClvFit knownFit) {
     this.rules = rules;
     this.in = in;
     this.asOf = asOf;
     this.holdout = rules.predict().holdoutDays();
     this.cutoff = asOf.minusDays(holdout);
     this.runId = runId;
+    this.knownFit = knownFit;
   }
 
   /** Runs the backtest for as-of {@code asOf}. */
   public static Result run(Rules rules, Inputs in, LocalDate asOf, String runId) {
-    return new Backtest(rules, in, asOf, runId).run();
+    return new Backtest(rules, in, asOf, runId, null).run(true);
   }
 
-  private Result run() {
+  /**
+   * The CLV half of {@link #run} alone (scorecard and calibration rows, no churn model), scoring
+   * with {@code knownFit} instead of fitting: for data simulated from known parameters, where the
+   * metrics must then reflect the scoring and evaluation alone.
+   */
+  static Result runClv(Rules rules, Inputs in, LocalDate asOf, String runId, ClvFit knownFit) {
+    return new Backtest(rules, in, asOf, runId, knownFit).run(false);
+  }
+
+  private Result run(boolean withChurn) {
     Dataset<Row> featuresAtCutoff = features(cutoff).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> holdoutOutcomes = outcomes(featuresAtCutoff, cutoff, asOf);
       clv(featuresAtCutoff, holdoutOutcomes);
-      Dataset<Row> predictions = churn(featuresAtCutoff, holdoutOutcomes);
+      Dataset<Row> predictions = withChurn ? churn(featuresAtCutoff, holdoutOutcomes) : null;
       return new Result(scorecard, calibration, fits, predictions);
     } finally {
       featuresAtCutoff.unpersist();
@@ -219,7 +233,7 @@ public final class Backtest {
     Dataset<Row> summary =
         ClvFitter.summary(featuresAtCutoff, clvRules).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      ClvFit fit = ClvFitter.fitCollapsed(summary, clvRules);
+      ClvFit fit = knownFit != null ? knownFit : ClvFitter.fitCollapsed(summary, clvRules);
       long customers = (long) fit.customers();
       if (!fit.fitted()) {
         LOG.warn("Backtest {}: CLV fit as of {} skipped: {}", asOf, cutoff, fit.reason());

@@ -90,6 +90,45 @@ class ClvFitterTest {
   }
 
   /**
+   * At the sample's fit (a = 723, b = 833,696, where the old closed form gave NaN and ~1155) the
+   * executors' sum equals the driver's, which BgNbdTest pins to a 60-digit reference: finite,
+   * P(alive) within [0, 1], and never above what a customer who never drops out would buy, (r +
+   * x)·h/(α + T).
+   */
+  @Test
+  void scoresAtExtremeDropoutShapesAreFiniteAndEqualTheDriverMath(SparkSession spark) {
+    BgNbd.Params bg = BgNbdTest.SAMPLE_FIT;
+    GammaGamma.Params gg = new GammaGamma.Params(6.25, 3.74, 15.44);
+    ClvFit fit = new ClvFit(ClvFit.FITTED, null, 6, 4, 6, 4, bg, null, gg, null, 0);
+    Dataset<Row> summary =
+        spark.sql(
+            "SELECT * FROM VALUES ('n1', 0, 0, 1, 0, CAST(NULL AS DOUBLE)), ('n0', 0, 0, 0, 0,"
+                + " CAST(NULL AS DOUBLE)), ('m', 22, 430, 490, 22, 80.0), ('h', 351, 640, 640, 351,"
+                + " 55.0), ('s', 1, 0, 600, 1, 20.0), ('g', 200, 10, 640, 200, 30.0) AS t(customer_id,"
+                + " x, tx, t, spend_x, mean_spend)");
+    ClvRules rules = ClvFitterTest.withHorizon(90, 3);
+    Map<String, Row> scores = byId(ClvFitter.score(summary, fit, rules));
+    assertThat(scores).hasSize(6);
+    for (Row s : summary.collectAsList()) {
+      String id = s.getString(0);
+      int x = s.getInt(1), tx = s.getInt(2), t = s.getInt(3);
+      Row r = scores.get(id);
+      double expected = BgNbd.conditionalExpectedPurchases(bg, 90, x, tx, t);
+      assertThat(r.getDouble(1))
+          .as(id)
+          .isBetween(0.0, 1.0)
+          .isCloseTo(BgNbd.pAlive(bg, x, tx, t), within(1e-15));
+      assertThat(r.getDouble(2))
+          .as(id)
+          .isFinite()
+          .isCloseTo(expected, within(1e-12 * expected))
+          .isLessThanOrEqualTo((bg.r() + x) * 90 / (bg.alpha() + t));
+      assertThat(r.getDouble(4)).as(id).isFinite();
+    }
+    assertThat(scores.get("n1").getDouble(2)).isCloseTo(3.7538396016226407785, within(1e-9));
+  }
+
+  /**
    * CLV by the definition: spend × Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) / 1.1^(t_k / 365), 12 monthly
    * steps.
    */
@@ -172,6 +211,23 @@ class ClvFitterTest {
         r.horizonDays(),
         r.annualDiscountRate(),
         r.discountSteps(),
+        r.minRepeatCustomers(),
+        r.minHistoryDays(),
+        r.spendSignificantDigits(),
+        r.maxFitRows(),
+        r.maxEvaluations(),
+        r.tierLabels(),
+        r.tierShares());
+  }
+
+  /** The test rules with another horizon and discount steps. */
+  static ClvRules withHorizon(int days, int steps) {
+    ClvRules r = DAYS;
+    return new ClvRules(
+        r.period(),
+        days,
+        r.annualDiscountRate(),
+        steps,
         r.minRepeatCustomers(),
         r.minHistoryDays(),
         r.spendSignificantDigits(),

@@ -17,9 +17,15 @@ import org.apache.commons.math3.random.Well19937c;
  * recorded at day grain the way the features job would: purchase days merge, tx and T are whole
  * days, m̄ is the mean of the repeat purchase days' spend.
  */
-final class ClvSimulation {
+public final class ClvSimulation {
   /** One simulated customer. */
   record Customer(int x, int txDays, int tDays, double meanSpend, int purchaseWeeks) {}
+
+  /**
+   * One simulated customer's purchases: day offsets (from day 0 of the simulation, ascending, the
+   * first one the first purchase; several may fall on one day) and the spend of each.
+   */
+  public record History(int[] days, double[] spends) {}
 
   private ClvSimulation() {}
 
@@ -57,6 +63,46 @@ final class ClvSimulation {
       }
       int weeks = (int) days.stream().map(d -> d / 7).distinct().count();
       out.add(new Customer(x, days.last(), tDays, mean, weeks));
+    }
+    return out;
+  }
+
+  /**
+   * Purchase histories from the same BG/NBD (days) and Gamma-Gamma process, for a backtest: first
+   * purchases uniform over days 0 … {@code lastFirstDay}, purchases (not merged by day) up to day
+   * {@code endDay} inclusive. Every purchase, the first included, spends a Gamma(p, ν) amount with
+   * the customer's ν ~ Gamma(q, γ), at least 0.01.
+   */
+  public static List<History> histories(
+      BgNbd.Params bg,
+      GammaGamma.Params gg,
+      int customers,
+      int lastFirstDay,
+      int endDay,
+      long seed) {
+    RandomGenerator rng = new Well19937c(seed);
+    GammaDistribution rates = new GammaDistribution(rng, bg.r(), 1 / bg.alpha());
+    BetaDistribution dropouts = new BetaDistribution(rng, bg.a(), bg.b());
+    GammaDistribution spendScales = new GammaDistribution(rng, gg.q(), 1 / gg.gamma());
+    List<History> out = new ArrayList<>(customers);
+    for (int i = 0; i < customers; i++) {
+      int first = rng.nextInt(lastFirstDay + 1);
+      double lambda = rates.sample();
+      double p = dropouts.sample();
+      double nu = spendScales.sample();
+      List<Integer> days = new ArrayList<>(List.of(first));
+      double time = first;
+      while (true) {
+        time += -Math.log(1 - rng.nextDouble()) / lambda;
+        if (time >= endDay + 1) break;
+        days.add((int) Math.floor(time));
+        if (rng.nextDouble() < p) break;
+      }
+      double[] spends = new double[days.size()];
+      for (int j = 0; j < spends.length; j++) {
+        spends[j] = Math.max(0.01, gammaSample(rng, gg.p(), 1 / nu));
+      }
+      out.add(new History(days.stream().mapToInt(Integer::intValue).toArray(), spends));
     }
     return out;
   }
