@@ -66,15 +66,17 @@ import org.slf4j.LoggerFactory;
  *       added since the previous commit (silver rows carry their {@code ingest_run_id}; the runs
  *       are those not in the table version the previous commit noted), the month of its date, and
  *       for a purchase line also every month up to one after its date plus max(H, W) (a late
- *       purchase moves churn dates and repurchase windows that far); for a new {@code
- *       customer_history} version, every month from its start.
+ *       purchase moves churn dates and repurchase windows that far); for a complaint, every month
+ *       from its opening month on (it is open at the end of each month until its resolution, which
+ *       a new version may move); for a new {@code customer_history} version, every month from its
+ *       start.
  * </ul>
  *
  * Every commit notes the published dates it covers (a digest), the rules (churn horizon, repurchase
- * window, dimensions) and the versions of its inputs; when the note is missing or does not match
- * (first publish, a RESTORE, changed rules, a table written by an older version), the whole table
- * is rebuilt. Both ways give the same rows: each month's row depends only on the events up to its
- * end and the labels held at its start.
+ * window, dimensions, the table's columns) and the versions of its inputs; when the note is missing
+ * or does not match (first publish, a RESTORE, changed rules, a table written by an older version),
+ * the whole table is rebuilt. Both ways give the same rows: each month's row depends only on the
+ * events up to its end and the labels held at its start.
  */
 final class KpiMonthlyPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KpiMonthlyPublisher.class);
@@ -251,17 +253,11 @@ final class KpiMonthlyPublisher {
     }
     Dataset<Row> complaints = fresh(Table.COMPLAINTS, noted, ComplaintsColumns.INGEST_RUN_ID);
     if (complaints != null) {
+      // A complaint counts in its opening month, its resolution month, and as open at every month
+      // end in between; a new version may also move an earlier resolution, so every month from
+      // its opening on is recomputed (more than needed at times, never fewer).
       Column opened = trunc(to_date(col(ComplaintsColumns.OPENED_AT)), "month");
-      Column resolved = trunc(to_date(col(ComplaintsColumns.RESOLVED_AT)), "month");
-      ranges.add(
-          complaints
-              .select(
-                  explode(
-                          array(
-                              struct(opened.as("first"), opened.as("last")),
-                              struct(resolved.as("first"), resolved.as("last"))))
-                      .as("r"))
-              .select(col("r.first").as("first"), col("r.last").as("last")));
+      ranges.add(complaints.select(opened.as("first"), open.as("last")));
     }
     boolean attributes = dimensions().stream().anyMatch(ATTRIBUTES::contains);
     Dataset<Row> versions =
@@ -389,7 +385,10 @@ final class KpiMonthlyPublisher {
             + ";window="
             + rules.kpi().repurchaseWindowDays()
             + ";dimensions="
-            + String.join(",", dimensions());
+            + String.join(",", dimensions())
+            // A table written with other columns is rebuilt, not patched month by month.
+            + ";columns="
+            + String.join(",", KpiMonthlyColumns.SCHEMA.fieldNames());
     try {
       return HexFormat.of()
           .formatHex(

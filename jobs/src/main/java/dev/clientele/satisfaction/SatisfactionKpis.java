@@ -85,6 +85,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       month × 1000.
  *   <li><b>resolution hours median / p90</b>: over complaints resolved in the month, Spark's exact
  *       {@code percentile}: linear interpolation between the closest ranks, position (n − 1) × p.
+ *   <li><b>open complaints</b> at the month's end e(m): complaints opened on or before e(m) and not
+ *       resolved by e(m) (resolved_at's date after e(m), or not resolved at all by as-of), under
+ *       the label their customer held at the month's start; a resolution after e(m) never changes
+ *       the month's figure.
  *   <li><b>points redemption rate</b>: null; the canonical inputs carry no redemption events, and
  *       {@code points_redemption_note} says so.
  * </ul>
@@ -117,6 +121,8 @@ public final class SatisfactionKpis {
   private static final String KIND = "kind";
   private static final String CHURN_SPELL = "churn";
   private static final String REACTIVATION_SPELL = "reactivation";
+  private static final String OPEN_COMPLAINT_SPELL = "open_complaint";
+  private static final String OPEN_DELTA = "open_complaints_delta";
 
   /** The label of a customer who held none at a month's start, and of a null label. */
   public static final String UNKNOWN = "unknown";
@@ -257,11 +263,16 @@ public final class SatisfactionKpis {
                 percentile(col(HOURS), lit(0.5)).as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
                 percentile(col(HOURS), lit(0.9)).as(KpiMonthlyColumns.RESOLUTION_HOURS_P90));
     Dataset<Row> baseDeltas =
-        baseDeltas(baseSpells(customerMonths, rules, asOf), timelineByCustomer, dimensions)
+        baseDeltas(
+                baseSpells(customerMonths, rules, asOf)
+                    .unionByName(openComplaintSpells(complaints, asOf)),
+                timelineByCustomer,
+                dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .agg(
                 sum(BASE_DELTA).as(BASE_DELTA),
-                sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA));
+                sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA),
+                sum(OPEN_DELTA).as(OPEN_DELTA));
 
     // The month spine: every month from the first with data to the as-of month.
     Dataset<Row> months =
@@ -306,6 +317,7 @@ public final class SatisfactionKpis {
             .withColumn(
                 KpiMonthlyColumns.REACTIVATION_BASE,
                 sum(zero(REACTIVATION_BASE_DELTA)).over(upToMonth))
+            .withColumn(KpiMonthlyColumns.OPEN_COMPLAINTS, sum(zero(OPEN_DELTA)).over(upToMonth))
             .join(heldAtStart, key, "left_semi")
             .join(byLabel, key, "left")
             .join(hoursByLabel, key, "left");
@@ -353,6 +365,7 @@ public final class SatisfactionKpis {
             .as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
         round(col(KpiMonthlyColumns.RESOLUTION_HOURS_P90), 2)
             .as(KpiMonthlyColumns.RESOLUTION_HOURS_P90),
+        zero(KpiMonthlyColumns.OPEN_COMPLAINTS).as(KpiMonthlyColumns.OPEN_COMPLAINTS),
         lit(null).cast("double").as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
         lit(POINTS_NOTE).as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
   }
@@ -516,12 +529,14 @@ public final class SatisfactionKpis {
   }
 
   /**
-   * The churn-base and reactivation-base deltas of {@code spells} cut by the labels held at month
-   * starts: a spell [from, to) of months is split at each change of label into pieces, and each
-   * piece enters its label's base at its first month (+1) and leaves it at its end (−1). Running
-   * sums of these per label give the bases; customers are never expanded to one row per month.
+   * The churn-base, reactivation-base and open-complaint deltas of {@code spells} cut by the labels
+   * held at month starts: a spell [from, to) of months is split at each change of label into
+   * pieces, and each piece enters its label's count at its first month (+1) and leaves it at its
+   * end (−1). Running sums of these per label give the bases and the complaints open at month end;
+   * customers and complaints are never expanded to one row per month.
    *
-   * @return month, dimension, label, churn_base_delta, reactivation_base_delta
+   * @return month, dimension, label, churn_base_delta, reactivation_base_delta,
+   *     open_complaints_delta
    */
   private static Dataset<Row> baseDeltas(
       Dataset<Row> spells, Dataset<Row> timelineByCustomer, List<String> dimensions) {
@@ -559,20 +574,23 @@ public final class SatisfactionKpis {
     }
     pieces.add(array(piece(lit(OVERALL), lit(ALL), from, to)));
     Column churnBase = col(KIND).equalTo(CHURN_SPELL).cast("long");
-    Column reactivationBase = not(col(KIND).equalTo(CHURN_SPELL)).cast("long");
+    Column reactivationBase = col(KIND).equalTo(REACTIVATION_SPELL).cast("long");
+    Column open = col(KIND).equalTo(OPEN_COMPLAINT_SPELL).cast("long");
     Column p = col("p");
     Column moves =
         array(
             struct(
                 p.getField(FROM_MONTH).as(MONTH),
                 churnBase.as(BASE_DELTA),
-                reactivationBase.as(REACTIVATION_BASE_DELTA)),
+                reactivationBase.as(REACTIVATION_BASE_DELTA),
+                open.as(OPEN_DELTA)),
             when(
                 p.getField(TO_MONTH).isNotNull(),
                 struct(
                     p.getField(TO_MONTH).as(MONTH),
                     churnBase.unary_$minus().as(BASE_DELTA),
-                    reactivationBase.unary_$minus().as(REACTIVATION_BASE_DELTA))));
+                    reactivationBase.unary_$minus().as(REACTIVATION_BASE_DELTA),
+                    open.unary_$minus().as(OPEN_DELTA))));
     return spells
         .join(timelineByCustomer, new String[] {CUSTOMER_ID}, "left")
         .select(col(KIND), explode(flatten(array(pieces.toArray(Column[]::new)))).as("p"))
@@ -586,7 +604,34 @@ public final class SatisfactionKpis {
             col(KpiMonthlyColumns.DIMENSION),
             col(KpiMonthlyColumns.LABEL),
             col("m." + BASE_DELTA).as(BASE_DELTA),
-            col("m." + REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA));
+            col("m." + REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA),
+            col("m." + OPEN_DELTA).as(OPEN_DELTA));
+  }
+
+  /**
+   * The months each complaint is open at month end, as a spell [from_month, to_month) of kind
+   * {@value #OPEN_COMPLAINT_SPELL}: from the month it was opened (it is open at that month's end
+   * unless resolved by then) to the month of its resolution (null while not resolved by as-of). A
+   * complaint opened and resolved within one month is open at no month end; one resolved on a
+   * month's last day is not open at that month's end; one resolved after the as-of date is open at
+   * the as-of month's end (e = as-of).
+   *
+   * @return customer_id, kind, from_month, to_month
+   */
+  static Dataset<Row> openComplaintSpells(Dataset<Row> complaints, LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
+    Column opened = to_date(col(ComplaintsColumns.OPENED_AT));
+    Column resolved = to_date(col(ComplaintsColumns.RESOLVED_AT));
+    Column from = trunc(opened, "month");
+    Column to = when(resolved.leq(asOfDate), trunc(resolved, "month"));
+    return complaints
+        .where(opened.leq(asOfDate))
+        .select(
+            col(ComplaintsColumns.CUSTOMER_ID).as(CUSTOMER_ID),
+            lit(OPEN_COMPLAINT_SPELL).as(KIND),
+            from.as(FROM_MONTH),
+            to.as(TO_MONTH))
+        .where(col(TO_MONTH).isNull().or(col(FROM_MONTH).lt(col(TO_MONTH))));
   }
 
   private static Column piece(Column dimension, Column label, Column from, Column to) {

@@ -259,6 +259,85 @@ class SatisfactionKpisTest {
     assertThatDataset(june.where(col("month").leq(date("2026-03-01")))).isEqualTo(march);
   }
 
+  /**
+   * Complaints open at each month's end, under the label held at the month's start (see heldAt0630:
+   * A high to March, low from April; B unknown to March, low from April; D high to February,
+   * unknown from March). k1 (A, 02-10 → 04-01 00:30) is open at the ends of February and March:
+   * resolved after the March end. k2 (A) is resolved on 03-31, the month's last day: open at no
+   * month end. k3 (B, 04-20, resolved after as-of) is open at April, May and June's ends. k4 (D,
+   * 01-15, never resolved) at every month end. k5 (B) opened and resolved on the as-of date and k7
+   * (A, 05-10) resolved on the as-of date: not open at as-of; k7 open at the May end. k6 opens
+   * after as-of.
+   */
+  @Test
+  void openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart(SparkSession spark) {
+    Dataset<Row> complaints =
+        complaints(
+            spark,
+            complaint("k1", "A", "2026-02-10 09:00:00", "2026-04-01 00:30:00", "quality"),
+            complaint("k2", "A", "2026-03-05 09:00:00", "2026-03-31 23:00:00", "quality"),
+            complaint("k3", "B", "2026-04-20 09:00:00", "2026-07-02 09:00:00", "service"),
+            complaint("k4", "D", "2026-01-15 09:00:00", null, "price"),
+            complaint("k5", "B", "2026-06-30 10:00:00", "2026-06-30 12:00:00", "service"),
+            complaint("k6", "C", "2026-07-01 09:00:00", null, "quality"),
+            complaint("k7", "A", "2026-05-10 09:00:00", "2026-06-30 08:00:00", "quality"));
+    Dataset<Row> june =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints,
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
+    assertThatDataset(june.select("month", "dimension", "label", "open_complaints"))
+        .containsExactlyRows(
+            List.of(
+                r("2026-01-01", "value_tier", "high", 1),
+                r("2026-01-01", "value_tier", "unknown", 0),
+                r("2026-01-01", "overall", "all", 1),
+                r("2026-02-01", "value_tier", "high", 2),
+                r("2026-02-01", "value_tier", "unknown", 0),
+                r("2026-02-01", "overall", "all", 2),
+                r("2026-03-01", "value_tier", "high", 1),
+                r("2026-03-01", "value_tier", "unknown", 1),
+                r("2026-03-01", "overall", "all", 2),
+                r("2026-04-01", "value_tier", "low", 1),
+                r("2026-04-01", "value_tier", "unknown", 1),
+                r("2026-04-01", "overall", "all", 2),
+                r("2026-05-01", "value_tier", "low", 2),
+                r("2026-05-01", "value_tier", "unknown", 1),
+                r("2026-05-01", "overall", "all", 3),
+                r("2026-06-01", "value_tier", "low", 1),
+                r("2026-06-01", "value_tier", "unknown", 1),
+                r("2026-06-01", "overall", "all", 2)));
+    // Computed on 03-31, before k1's resolution was known: January to March are the same.
+    Dataset<Row> heldAt0331 =
+        spark.createDataFrame(
+            List.of(
+                held("A", "high", "2026-01-01", "2026-03-15"),
+                held("A", "low", "2026-03-15", null),
+                held("D", "high", "2026-01-01", "2026-02-10")),
+            HISTORY);
+    Dataset<Row> march =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints
+                .where("complaint_id <> 'k1'")
+                .unionByName(
+                    complaints(
+                        spark, complaint("k1", "A", "2026-02-10 09:00:00", null, "quality"))),
+            heldAt0331,
+            List.of("value_tier"),
+            rules,
+            LocalDate.parse("2026-03-31"));
+    assertThatDataset(march.select("month", "dimension", "label", "open_complaints", "complaints"))
+        .isEqualTo(
+            june.where(col("month").leq(date("2026-03-01")))
+                .select("month", "dimension", "label", "open_complaints", "complaints"));
+  }
+
   @Test
   void outputHasTheDocumentedSchemaAndPointsRedemptionIsNullWithAReason(SparkSession spark) {
     Dataset<Row> kpis =

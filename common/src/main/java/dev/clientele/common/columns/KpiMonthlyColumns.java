@@ -81,6 +81,12 @@ public final class KpiMonthlyColumns {
   public static final String RESOLUTION_HOURS_MEDIAN = "resolution_hours_median";
   public static final String RESOLUTION_HOURS_P90 = "resolution_hours_p90";
 
+  /**
+   * Complaints open at the month's end (the as-of date for the as-of month): opened on or before it
+   * and not resolved by it.
+   */
+  public static final String OPEN_COMPLAINTS = "open_complaints";
+
   /** Null until points redemption events exist in the input; the reason says why. */
   public static final String POINTS_REDEMPTION_RATE = "points_redemption_rate";
 
@@ -115,6 +121,7 @@ public final class KpiMonthlyColumns {
             field(RESOLVED_COMPLAINTS, DataTypes.LongType, false),
             field(RESOLUTION_HOURS_MEDIAN, DataTypes.DoubleType, true),
             field(RESOLUTION_HOURS_P90, DataTypes.DoubleType, true),
+            field(OPEN_COMPLAINTS, DataTypes.LongType, false),
             field(POINTS_REDEMPTION_RATE, DataTypes.DoubleType, true),
             field(POINTS_REDEMPTION_NOTE, DataTypes.StringType, true),
           });
