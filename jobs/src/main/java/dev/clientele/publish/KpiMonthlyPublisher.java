@@ -14,6 +14,7 @@ import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.KpiMonthlyColumns;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.common.table.DeltaIO;
@@ -66,10 +67,10 @@ import org.slf4j.LoggerFactory;
  *       added since the previous commit (silver rows carry their {@code ingest_run_id}; the runs
  *       are those not in the table version the previous commit noted), the month of its date, and
  *       for a purchase line also every month up to one after its date plus max(H, W) (a late
- *       purchase moves churn dates and repurchase windows that far); for a complaint, every month
- *       from its opening month on (it is open at the end of each month until its resolution, which
- *       a new version may move); for a new {@code customer_history} version, every month from its
- *       start.
+ *       purchase moves churn dates and repurchase windows that far); for a redemption, the month of
+ *       its date; for a complaint, every month from its opening month on (it is open at the end of
+ *       each month until its resolution, which a new version may move); for a new {@code
+ *       customer_history} version, every month from its start.
  * </ul>
  *
  * Every commit notes the published dates it covers (a digest), the rules (churn horizon, repurchase
@@ -93,7 +94,12 @@ final class KpiMonthlyPublisher {
 
   /** The silver inputs whose new rows can change past months. */
   private static final List<Table> INPUTS =
-      List.of(Table.TRANSACTIONS, Table.SURVEYS, Table.COMPLAINTS, Table.CUSTOMER_HISTORY);
+      List.of(
+          Table.TRANSACTIONS,
+          Table.SURVEYS,
+          Table.COMPLAINTS,
+          Table.REDEMPTIONS,
+          Table.CUSTOMER_HISTORY);
 
   private final SparkSession spark;
   private final TableCatalog tables;
@@ -150,11 +156,22 @@ final class KpiMonthlyPublisher {
                 spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA),
             DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA),
             DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA),
+            // No redemptions table: no redemptions input, so the redemption figures are null.
+            DeltaIO.exists(spark, tables.path(Table.REDEMPTIONS))
+                ? DeltaIO.read(spark, tables.path(Table.REDEMPTIONS))
+                : null,
             labelHistory(),
             dimensions(),
             rules,
             latest);
     Previous previous = previous(DeltaIO.latestNote(spark, path));
+    if (previous != null
+        && previous.versions().getOrDefault(Table.REDEMPTIONS.tableName, -1L) < 0
+        && versions.get(Table.REDEMPTIONS) >= 0) {
+      // The first redemptions: every month's redemption figures go from null (no input) to
+      // measured, not just the months holding a redemption.
+      previous = null;
+    }
     if (previous == null) {
       DeltaIO.overwriteNoted(
           GoldDocs.withComments(all, Table.KPI_MONTHLY),
@@ -258,6 +275,11 @@ final class KpiMonthlyPublisher {
       // its opening on is recomputed (more than needed at times, never fewer).
       Column opened = trunc(to_date(col(ComplaintsColumns.OPENED_AT)), "month");
       ranges.add(complaints.select(opened.as("first"), open.as("last")));
+    }
+    Dataset<Row> redemptions = fresh(Table.REDEMPTIONS, noted, RedemptionsColumns.INGEST_RUN_ID);
+    if (redemptions != null) {
+      Column month = trunc(to_date(col(RedemptionsColumns.REDEEMED_AT)), "month");
+      ranges.add(redemptions.select(month.as("first"), month.as("last")));
     }
     boolean attributes = dimensions().stream().anyMatch(ATTRIBUTES::contains);
     Dataset<Row> versions =

@@ -40,6 +40,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.KpiMonthlyColumns;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -89,8 +90,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       resolved by e(m) (resolved_at's date after e(m), or not resolved at all by as-of), under
  *       the label their customer held at the month's start; a resolution after e(m) never changes
  *       the month's figure.
- *   <li><b>points redemption rate</b>: null; the canonical inputs carry no redemption events, and
- *       {@code points_redemption_note} says so.
+ *   <li><b>points earned</b>: points earned by the month's purchase lines (before reversals);
+ *       <b>points redeemed</b>: points of the redemptions dated in the month (null without a
+ *       redemptions input); <b>points redemption rate</b> = redeemed / earned, 4 decimals, null
+ *       without a redemptions input or when nothing was earned ({@code points_redemption_note} says
+ *       which). It can exceed 1: points earned in earlier months are redeemed too.
  * </ul>
  *
  * Monthly activity comes from {@link #customerMonths}, one aggregate of customer_days to a row per
@@ -104,8 +108,13 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class SatisfactionKpis {
   public static final String OVERALL = "overall";
   public static final String ALL = "all";
-  static final String POINTS_NOTE =
-      "not available: the canonical transactions, customers, surveys and complaints carry no points redemption events";
+
+  /** points_redemption_note when there is no redemptions input. */
+  static final String NO_REDEMPTIONS_NOTE =
+      "no redemptions input: ingest a redemptions source (clientele.ingest.sources.redemptions)";
+
+  /** points_redemption_note when the month's customers earned no points. */
+  static final String NOTHING_EARNED_NOTE = "no points earned in the month";
 
   private static final String CUSTOMER_ID = "customer_id";
   private static final String MONTH = KpiMonthlyColumns.MONTH;
@@ -137,7 +146,8 @@ public final class SatisfactionKpis {
   /**
    * The compact monthly activity aggregate: one row per customer and calendar month with a purchase
    * up to as-of: customer_id, month (first day), orders (purchase orders), purchase_days (sorted
-   * purchase dates). Read from {@code customer_days}, so the KPIs never scan the transaction lines.
+   * purchase dates), points_earned (points of the month's purchase lines). Read from {@code
+   * customer_days}, so the KPIs never scan the transaction lines.
    */
   public static Dataset<Row> customerMonths(Dataset<Row> customerDays, LocalDate asOf) {
     return purchaseDays(customerDays, asOf)
@@ -148,7 +158,10 @@ public final class SatisfactionKpis {
             sum(size(col(CustomerDaysColumns.ORDER_CHANNELS)))
                 .cast("long")
                 .as(KpiMonthlyColumns.ORDERS),
-            sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS));
+            sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS),
+            coalesce(sum(col(CustomerDaysColumns.POINTS_PLUS)), lit(0L))
+                .cast("long")
+                .as(KpiMonthlyColumns.POINTS_EARNED));
   }
 
   /**
@@ -204,12 +217,33 @@ public final class SatisfactionKpis {
       List<String> dimensions,
       SatisfactionRules rules,
       LocalDate asOf) {
+    return monthly(customerDays, surveys, complaints, null, labelHistory, dimensions, rules, asOf);
+  }
+
+  /**
+   * {@link #monthly(Dataset, Dataset, Dataset, Dataset, List, SatisfactionRules, LocalDate)} with
+   * points redemptions.
+   *
+   * @param redemptions silver {@code redemptions}, or null when there is no redemptions input
+   *     (points_redeemed and points_redemption_rate are then null, and the note says why)
+   */
+  public static Dataset<Row> monthly(
+      Dataset<Row> customerDays,
+      Dataset<Row> surveys,
+      Dataset<Row> complaints,
+      Dataset<Row> redemptions,
+      Dataset<Row> labelHistory,
+      List<String> dimensions,
+      SatisfactionRules rules,
+      LocalDate asOf) {
     Date asOfMonth = Date.valueOf(asOf.withDayOfMonth(1));
     Dataset<Row> customerMonths = customerMonths(customerDays, asOf);
     Dataset<Row> events =
         activityEvents(customerMonths, rules, asOf)
             .unionByName(surveyEvents(surveys, asOf))
             .unionByName(complaintEvents(complaints, asOf))
+            // Points are summed only: their events leave every other measure null.
+            .unionByName(pointsEvents(customerMonths, redemptions, asOf), true)
             .where(col(MONTH).leq(lit(asOfMonth)))
             .drop(HOURS);
     // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in
@@ -254,7 +288,9 @@ public final class SatisfactionKpis {
                 count(col(NPS_ANSWER)).as(KpiMonthlyColumns.NPS_ANSWERS),
                 count(when(col(NPS_ANSWER).geq(9), lit(1))).as(KpiMonthlyColumns.PROMOTERS),
                 count(when(col(NPS_ANSWER).leq(6), lit(1))).as(KpiMonthlyColumns.DETRACTORS),
-                sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS));
+                sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS),
+                sum(KpiMonthlyColumns.POINTS_EARNED).as(KpiMonthlyColumns.POINTS_EARNED),
+                sum(KpiMonthlyColumns.POINTS_REDEEMED).as(KpiMonthlyColumns.POINTS_REDEEMED));
     Dataset<Row> hoursByLabel =
         atMonthStart(resolutions, timelineByCustomer, dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
@@ -276,7 +312,7 @@ public final class SatisfactionKpis {
 
     // The month spine: every month from the first with data to the as-of month.
     Dataset<Row> months =
-        firstMonths(customerDays, surveys, complaints, asOf)
+        firstMonths(customerDays, surveys, complaints, redemptions, asOf)
             .agg(min(col(MONTH)).as("first_month"))
             .select(
                 explode(sequence(col("first_month"), lit(asOfMonth), expr("INTERVAL 1 MONTH")))
@@ -325,6 +361,11 @@ public final class SatisfactionKpis {
     Column promoters = zero(KpiMonthlyColumns.PROMOTERS);
     Column detractors = zero(KpiMonthlyColumns.DETRACTORS);
     Column npsAnswers = zero(KpiMonthlyColumns.NPS_ANSWERS);
+    Column earned = zero(KpiMonthlyColumns.POINTS_EARNED);
+    Column redeemed =
+        redemptions == null
+            ? lit(null).cast("long")
+            : zero(KpiMonthlyColumns.POINTS_REDEEMED).cast("long");
     return withBases.select(
         least(last_day(col(MONTH)), lit(Date.valueOf(asOf))).as(KpiMonthlyColumns.AS_OF),
         col(MONTH),
@@ -366,8 +407,15 @@ public final class SatisfactionKpis {
         round(col(KpiMonthlyColumns.RESOLUTION_HOURS_P90), 2)
             .as(KpiMonthlyColumns.RESOLUTION_HOURS_P90),
         zero(KpiMonthlyColumns.OPEN_COMPLAINTS).as(KpiMonthlyColumns.OPEN_COMPLAINTS),
-        lit(null).cast("double").as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
-        lit(POINTS_NOTE).as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
+        zero(KpiMonthlyColumns.POINTS_EARNED).as(KpiMonthlyColumns.POINTS_EARNED),
+        redeemed.as(KpiMonthlyColumns.POINTS_REDEEMED),
+        when(
+                redeemed.isNotNull().and(earned.gt(0)),
+                round(try_divide(redeemed.cast("double"), earned.cast("double")), 4))
+            .as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
+        when(redeemed.isNull(), lit(NO_REDEMPTIONS_NOTE))
+            .when(earned.equalTo(0), lit(NOTHING_EARNED_NOTE))
+            .as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
   }
 
   /**
@@ -666,14 +714,50 @@ public final class SatisfactionKpis {
    * without building the events a second time.
    */
   private static Dataset<Row> firstMonths(
-      Dataset<Row> customerDays, Dataset<Row> surveys, Dataset<Row> complaints, LocalDate asOf) {
+      Dataset<Row> customerDays,
+      Dataset<Row> surveys,
+      Dataset<Row> complaints,
+      Dataset<Row> redemptions,
+      LocalDate asOf) {
     Dataset<Row> purchaseMonths =
         purchaseDays(customerDays, asOf)
             .select(trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH));
-    return purchaseMonths
-        .unionByName(surveyEvents(surveys, asOf).select(MONTH))
-        .unionByName(complaintEvents(complaints, asOf).select(MONTH))
-        .where(col(MONTH).leq(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
+    Dataset<Row> months =
+        purchaseMonths
+            .unionByName(surveyEvents(surveys, asOf).select(MONTH))
+            .unionByName(complaintEvents(complaints, asOf).select(MONTH));
+    if (redemptions != null) months = months.unionByName(redeemed(redemptions, asOf).select(MONTH));
+    return months.where(col(MONTH).leq(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
+  }
+
+  /**
+   * The points events: per customer-month with a purchase, the points its lines earned; per
+   * redemption up to as-of, its points in the month of its date. Columns customer_id, month,
+   * points_earned, points_redeemed (the other measure null).
+   */
+  private static Dataset<Row> pointsEvents(
+      Dataset<Row> customerMonths, Dataset<Row> redemptions, LocalDate asOf) {
+    Dataset<Row> earned =
+        customerMonths.select(
+            col(CUSTOMER_ID),
+            col(MONTH),
+            col(KpiMonthlyColumns.POINTS_EARNED),
+            lit(null).cast("long").as(KpiMonthlyColumns.POINTS_REDEEMED));
+    if (redemptions == null) return earned;
+    return earned.unionByName(
+        redeemed(redemptions, asOf)
+            .withColumn(KpiMonthlyColumns.POINTS_EARNED, lit(null).cast("long")));
+  }
+
+  /** The redemptions dated up to as-of: customer_id, month, points_redeemed. */
+  private static Dataset<Row> redeemed(Dataset<Row> redemptions, LocalDate asOf) {
+    Column day = to_date(col(RedemptionsColumns.REDEEMED_AT));
+    return redemptions
+        .where(day.leq(lit(Date.valueOf(asOf))))
+        .select(
+            col(RedemptionsColumns.CUSTOMER_ID).as(CUSTOMER_ID),
+            trunc(day, "month").as(MONTH),
+            col(RedemptionsColumns.POINTS).cast("long").as(KpiMonthlyColumns.POINTS_REDEEMED));
   }
 
   private static Dataset<Row> purchaseDays(Dataset<Row> customerDays, LocalDate asOf) {

@@ -81,6 +81,65 @@ class ValidationRulesTest {
             "6 [malformed_record]");
   }
 
+  /** The redemptions rules at the transform level: points must be positive, like any amount. */
+  @Test
+  void redemptionsNeedPositivePointsAndTheUsualFields(SparkSession spark) {
+    IngestFixture f = new IngestFixture(spark, "validation-redemptions");
+    Path file =
+        f.write(
+            "redemptions",
+            "redemptions.csv",
+            "redemption_id,customer_id,order_id,redeemed_at,points,reward",
+            "R1,C1,O1,2026-11-20 10:00:00,100,voucher", // 2 valid
+            "R2,C1,,2026-11-20 10:00:00,0,", // 3 zero points
+            "R3,C1,,2026-11-20 10:00:00,-5,", // 4 negative points
+            "R4,C1,,2026-11-20 10:00:00,ten,", // 5 not a number
+            "R5,,,2026-11-20 10:00:00,10,", // 6 no customer
+            "R6,C1,,2026-11-22 00:00:01,10,", // 7 one second into the future
+            "R7,C1,,,10,", // 8 no time
+            ",C1,,2026-11-20 10:00:00,10,", // 9 no id
+            "R8,C9,,2026-11-20 10:00:00,1,"); // 10 one point, unknown customer
+    IngestConfig config = f.ingestConfig();
+    SourceConfig src = config.sources().get(SourceKind.REDEMPTIONS);
+    Dataset<Row> records = RawRecords.read(spark, src, List.of(file.toString()));
+    Pseudonymizer pseudonyms = Pseudonymizer.of(spark, config.pii());
+    Dataset<Row> checked =
+        IngestJob.lenient(
+            spark,
+            () ->
+                ValidationRules.check(
+                    ColumnMapping.apply(
+                        RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms),
+                        src,
+                        pseudonyms),
+                    SourceKind.REDEMPTIONS,
+                    config.rules(),
+                    config.rules().futureCutoff(IngestFixture.AS_OF)));
+    Dataset<Row> known = spark.createDataset(List.of("C1"), Encoders.STRING()).toDF("customer_id");
+    assertThat(
+            ValidationRules.withUnknownCustomers(
+                    checked, SourceKind.REDEMPTIONS, known, UnaryOperator.identity())
+                .orderBy(RawRecords.LINE)
+                .collectAsList()
+                .stream()
+                .map(
+                    r ->
+                        r.getAs(RawRecords.LINE)
+                            + " "
+                            + r.getList(r.fieldIndex(ValidationRules.REASONS)))
+                .toList())
+        .containsExactly(
+            "2 []",
+            "3 [out_of_range:points]",
+            "4 [out_of_range:points]",
+            "5 [unparseable_value:points]",
+            "6 [missing_customer_id]",
+            "7 [future_timestamp]",
+            "8 [missing_required:redeemed_at]",
+            "9 [missing_required:redemption_id]",
+            "10 [unknown_customer]");
+  }
+
   @Test
   void headersAreCheckedFileByFile(SparkSession spark) {
     IngestFixture f = new IngestFixture(spark, "headers");

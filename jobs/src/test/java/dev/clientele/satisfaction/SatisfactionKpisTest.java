@@ -365,8 +365,68 @@ class SatisfactionKpisTest {
     assertThat(
             kpis.where(col("month").equalTo(date("2026-01-01"))).select("as_of").distinct().head())
         .isEqualTo(org.apache.spark.sql.RowFactory.create(date("2026-01-31")));
+    // No redemptions input: nothing to measure, so null, and the note says why.
     assertThat(first.isNullAt(1)).isTrue();
-    assertThat(first.getString(2)).isEqualTo(SatisfactionKpis.POINTS_NOTE);
+    assertThat(first.getString(2)).isEqualTo(SatisfactionKpis.NO_REDEMPTIONS_NOTE);
+    assertThat(kpis.where(col("points_redeemed").isNotNull()).count()).isZero();
+  }
+
+  /**
+   * Every purchase line of {@link #history} is 10.00, so it earns 10 points (rate 1; A's return
+   * reverses, it earns nothing). Redemptions: A 15 points on 01-25, D 20 on 03-31 at 23:30, B 5 on
+   * 04-10, A 40 on 07-01 (after as-of: ignored). Overall: January 15 of 30 earned (A 20, B 10) =
+   * 0.5; February 0 of 10 = 0.0; March 20 of 20 = 1.0; April 5 redeemed with nothing earned: null;
+   * June nothing either way: null. By value tier at the month's start, January high (A, D) 15 of 20
+   * = 0.75; March unknown (D) 20 of 10 = 2.0: points from earlier months are redeemed too.
+   */
+  @Test
+  void pointsRedemptionRateIsRedeemedOverEarnedInTheMonth(SparkSession spark) {
+    Dataset<Row> redemptions =
+        spark.createDataFrame(
+            List.of(
+                redemption("r1", "A", "2026-01-25 10:00:00", 15),
+                redemption("r2", "D", "2026-03-31 23:30:00", 20),
+                redemption("r3", "B", "2026-04-10 10:00:00", 5),
+                redemption("r4", "A", "2026-07-01 10:00:00", 40)),
+            dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            redemptions,
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
+    String nothing = SatisfactionKpis.NOTHING_EARNED_NOTE;
+    assertThatDataset(
+            kpis.where("dimension = 'overall' OR month IN (DATE'2026-01-01', DATE'2026-03-01')")
+                .select(
+                    "month",
+                    "dimension",
+                    "label",
+                    "points_earned",
+                    "points_redeemed",
+                    "points_redemption_rate",
+                    "points_redemption_note"))
+        .containsExactlyRows(
+            List.of(
+                r("2026-01-01", "overall", "all", 30, 15, 0.5, null),
+                r("2026-01-01", "value_tier", "high", 20, 15, 0.75, null),
+                r("2026-01-01", "value_tier", "unknown", 10, 0, 0.0, null),
+                r("2026-02-01", "overall", "all", 10, 0, 0.0, null),
+                r("2026-03-01", "overall", "all", 20, 20, 1.0, null),
+                r("2026-03-01", "value_tier", "high", 10, 0, 0.0, null),
+                r("2026-03-01", "value_tier", "unknown", 10, 20, 2.0, null),
+                r("2026-04-01", "overall", "all", 0, 5, null, nothing),
+                r("2026-05-01", "overall", "all", 10, 0, 0.0, null),
+                r("2026-06-01", "overall", "all", 0, 0, null, nothing)));
+  }
+
+  private static Row redemption(String id, String customer, String at, long points) {
+    return org.apache.spark.sql.RowFactory.create(
+        id, customer, null, Fixtures.ts(at), points, null, "run-1");
   }
 
   /**
