@@ -223,6 +223,16 @@ class SatisfactionKpisTest {
         .containsExactlyRows(List.of(List.of(1)));
   }
 
+  /** The label history the publish had at 03-31: B had no label yet. */
+  Dataset<Row> heldAt0331(SparkSession spark) {
+    return spark.createDataFrame(
+        List.of(
+            held("A", "high", "2026-01-01", "2026-03-15"),
+            held("A", "low", "2026-03-15", null),
+            held("D", "high", "2026-01-01", "2026-02-10")),
+        HISTORY);
+  }
+
   /**
    * A closed month's rows are a function of its events and the labels held at its start: computed
    * on 03-31 with the history known then, January to March equal those computed on 06-30 after
@@ -230,19 +240,12 @@ class SatisfactionKpisTest {
    */
   @Test
   void closedMonthsAreTheSameWhicheverLaterDateTheyAreComputedAt(SparkSession spark) {
-    Dataset<Row> heldAt0331 =
-        spark.createDataFrame(
-            List.of(
-                held("A", "high", "2026-01-01", "2026-03-15"),
-                held("A", "low", "2026-03-15", null),
-                held("D", "high", "2026-01-01", "2026-02-10")),
-            HISTORY);
     Dataset<Row> march =
         SatisfactionKpis.monthly(
             days(history(spark)),
             surveys(spark),
             complaints(spark),
-            heldAt0331,
+            heldAt0331(spark),
             List.of("value_tier"),
             rules,
             LocalDate.parse("2026-03-31"));
@@ -312,13 +315,6 @@ class SatisfactionKpisTest {
                 r("2026-06-01", "value_tier", "unknown", 1),
                 r("2026-06-01", "overall", "all", 2)));
     // Computed on 03-31, before k1's resolution was known: January to March are the same.
-    Dataset<Row> heldAt0331 =
-        spark.createDataFrame(
-            List.of(
-                held("A", "high", "2026-01-01", "2026-03-15"),
-                held("A", "low", "2026-03-15", null),
-                held("D", "high", "2026-01-01", "2026-02-10")),
-            HISTORY);
     Dataset<Row> march =
         SatisfactionKpis.monthly(
             days(history(spark)),
@@ -328,7 +324,7 @@ class SatisfactionKpisTest {
                 .unionByName(
                     complaints(
                         spark, complaint("k1", "A", "2026-02-10 09:00:00", null, "quality"))),
-            heldAt0331,
+            heldAt0331(spark),
             List.of("value_tier"),
             rules,
             LocalDate.parse("2026-03-31"));
