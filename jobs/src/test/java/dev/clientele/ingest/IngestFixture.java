@@ -120,10 +120,6 @@ final class IngestFixture {
   }
 
   /**
-   * Rows rendered as strings (columns in order, run-id columns dropped), sorted: for equality of
-   * tables.
-   */
-  /**
    * The table's rows as sorted strings, without the {@code drop} columns and with this fixture's
    * root folder written as {@code <root>}, so two fixtures' tables compare by content.
    */

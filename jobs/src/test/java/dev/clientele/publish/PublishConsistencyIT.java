@@ -165,7 +165,7 @@ class PublishConsistencyIT {
   private static Map<Table, Dataset<Row>> throughCatalog(SparkSession spark, TableCatalog tables) {
     CatalogRegistration.registerAll(spark, tables);
     Map<Table, Dataset<Row>> out = new LinkedHashMap<>();
-    for (Table gold : Published.goldTables()) {
+    for (Table gold : Published.current(spark, tables).orElseThrow().tables()) {
       out.put(gold, spark.table(CatalogRegistration.qualified(gold)));
     }
     return out;
@@ -219,7 +219,7 @@ class PublishConsistencyIT {
       }
 
       publishJob().run(spark, context("rerun", DAY2, crashed));
-      for (Table gold : Published.goldTables()) {
+      for (Table gold : Published.current(spark, clean).orElseThrow().tables()) {
         assertThatDataset(Published.read(spark, crashed, gold))
             .as(point + ": " + gold.tableName)
             .isEqualTo(Published.read(spark, clean, gold));
@@ -231,7 +231,7 @@ class PublishConsistencyIT {
   void everyPublishedGoldColumnHasACatalogCommentAndADocRow(SparkSession spark) throws Exception {
     CatalogRegistration.registerAll(spark, clean);
     List<String> undocumented = new ArrayList<>();
-    for (Table gold : Published.goldTables()) {
+    for (Table gold : Published.current(spark, clean).orElseThrow().tables()) {
       GoldDocs.TableDoc doc = GoldDocs.ALL.get(gold);
       for (Column c :
           spark.catalog().listColumns(CatalogRegistration.qualified(gold)).collectAsList()) {

@@ -51,6 +51,14 @@ public final class Published {
     public Optional<Long> version(Table table) {
       return Optional.ofNullable(versions.get(table.tableName));
     }
+
+    /**
+     * The gold tables this publish names, in declaration order: every table of a pipeline's
+     * publish, plus the prediction tables once a backtest has published them.
+     */
+    public List<Table> tables() {
+      return goldTables().stream().filter(t -> versions.containsKey(t.tableName)).toList();
+    }
   }
 
   /** The gold tables, in declaration order: what every publish writes and the marker names. */
