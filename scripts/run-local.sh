@@ -3,7 +3,8 @@
 # runs the whole pipeline for two consecutive as-of dates (so tier history and transitions have
 # something to show), then backtests the predictions as of the second date (its own step, so the
 # pipeline timings are unchanged), then prints where the tables and the reports are, with row counts
-# and the churn scores' AUC side by side.
+# (ingest counts per source, points redemptions included), the last months' points redemption rate
+# and open complaints, and the churn scores' AUC side by side.
 #
 #   ./scripts/run-local.sh                 # default sample: 10,000 customers, ~500,000 lines
 #   CLIENTELE_AS_OF=2026-11-21 ./scripts/run-local.sh
@@ -46,7 +47,8 @@ echo "== Ingest counts (read = accepted + quarantined + duplicates), table row c
 "${clientele[@]}" sql "
   SELECT as_of, source, records_read, records_accepted, records_quarantined, records_duplicate, status
   FROM clientele.runs
-  WHERE source IN ('transactions', 'customers', 'surveys', 'complaints') AND records_read IS NOT NULL
+  WHERE source IN ('transactions', 'customers', 'surveys', 'complaints', 'redemptions')
+    AND records_read IS NOT NULL
   ORDER BY started_at, source" "
   SELECT 'silver' AS layer, 'transactions' AS table_name, count(*) AS row_count FROM clientele.transactions
   UNION ALL SELECT 'silver', 'customers', count(*) FROM clientele.customers
@@ -59,6 +61,8 @@ echo "== Ingest counts (read = accepted + quarantined + duplicates), table row c
   UNION ALL SELECT 'gold', 'prediction_scorecard', count(*) FROM clientele.prediction_scorecard" \
   "SELECT value_tier, count(*) AS customers, sum(net_spend) AS revenue
   FROM clientele.customer_tiers WHERE as_of = DATE'$as_of' GROUP BY value_tier ORDER BY revenue DESC" \
+  "SELECT month, points_earned, points_redeemed, points_redemption_rate, open_complaints
+  FROM clientele.kpi_monthly WHERE dimension = 'overall' ORDER BY month DESC LIMIT 3" \
   "SELECT max(CASE WHEN model = 'churn_rule' THEN value END) AS rule_score_auc,
     max(CASE WHEN model = 'churn_learned' THEN value END) AS learned_model_auc,
     max(baseline_value) AS recency_only_auc

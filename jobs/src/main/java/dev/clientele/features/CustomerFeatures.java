@@ -27,6 +27,7 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
@@ -35,6 +36,7 @@ import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.Money;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -72,9 +74,24 @@ public final class CustomerFeatures {
     return fromDays(CustomerDays.compute(lines, rules.points()), customers, asOf, rules);
   }
 
-  /** Features from {@code customer_days} rows (any days; those after as-of are ignored). */
+  /** {@link #fromDays(Dataset, Dataset, Dataset, LocalDate, FeatureRules)} without redemptions. */
   public static Dataset<Row> fromDays(
       Dataset<Row> customerDays, Dataset<Row> customers, LocalDate asOf, FeatureRules rules) {
+    return fromDays(customerDays, customers, null, asOf, rules);
+  }
+
+  /**
+   * Features from {@code customer_days} rows (any days; those after as-of are ignored).
+   *
+   * @param redemptions silver {@code redemptions} (any dates; those after as-of are ignored), or
+   *     null when there is none: points_redeemed is then 0
+   */
+  public static Dataset<Row> fromDays(
+      Dataset<Row> customerDays,
+      Dataset<Row> customers,
+      Dataset<Row> redemptions,
+      LocalDate asOf,
+      FeatureRules rules) {
     Column asOfDate = lit(Date.valueOf(asOf));
     Dataset<Row> days =
         customerDays
@@ -206,14 +223,39 @@ public final class CustomerFeatures {
 
     Dataset<Row> joined =
         activity.join(people, activity.col("cid").equalTo(people.col("pid")), "full_outer");
+    if (redemptions != null) {
+      // A redemption spends points held on its day: before the last expiry it spent points that
+      // would have expired, after it points of the balance.
+      Column day = to_date(col(RedemptionsColumns.REDEEMED_AT));
+      Column spent = col(RedemptionsColumns.POINTS);
+      Dataset<Row> redeemed =
+          redemptions
+              .where(day.leq(asOfDate))
+              .groupBy(col(RedemptionsColumns.CUSTOMER_ID).as("rid"))
+              .agg(
+                  sum(spent).as("redeemed"),
+                  sum(when(day.lt(lit(Date.valueOf(expiry))), spent)).as("redeemed_before"),
+                  sum(when(day.geq(lit(Date.valueOf(expiry))), spent)).as("redeemed_since"));
+      joined =
+          joined.join(
+              redeemed, coalesce(col("cid"), col("pid")).equalTo(redeemed.col("rid")), "left");
+    } else {
+      joined =
+          joined
+              .withColumn("redeemed", lit(null).cast("long"))
+              .withColumn("redeemed_before", lit(null).cast("long"))
+              .withColumn("redeemed_since", lit(null).cast("long"));
+    }
 
     Column zero = lit(0).cast(Money.AMOUNT);
     Column orders = coalesce(col("orders"), lit(0L));
     Column net = coalesce(col("net"), zero).cast(Money.AMOUNT);
     Column channels = col("channels");
     Column channelNames = array_sort(array_distinct(channels));
-    Column ptsBefore = coalesce(col("pts_before"), lit(0L));
-    Column ptsSince = coalesce(col("pts_since"), lit(0L));
+    Column ptsBefore =
+        coalesce(col("pts_before"), lit(0L)).minus(coalesce(col("redeemed_before"), lit(0L)));
+    Column ptsSince =
+        coalesce(col("pts_since"), lit(0L)).minus(coalesce(col("redeemed_since"), lit(0L)));
     return joined.select(
         asOfDate.as(FeaturesColumns.AS_OF),
         coalesce(col("cid"), col("pid")).as(FeaturesColumns.CUSTOMER_ID),
@@ -287,6 +329,7 @@ public final class CustomerFeatures {
         col("first_purchase").isNull().as(FeaturesColumns.IS_PROSPECT),
         coalesce(col("pts_plus"), lit(0L)).as(FeaturesColumns.POINTS_EARNED),
         coalesce(col("pts_minus"), lit(0L)).as(FeaturesColumns.POINTS_REVERSED),
+        coalesce(col("redeemed"), lit(0L)).cast("long").as(FeaturesColumns.POINTS_REDEEMED),
         greatest(ptsBefore, lit(0L)).as(FeaturesColumns.POINTS_EXPIRED),
         greatest(ptsSince, lit(0L)).as(FeaturesColumns.POINTS_BALANCE),
         lit(Date.valueOf(expiry)).as(FeaturesColumns.POINTS_EXPIRY_DATE));

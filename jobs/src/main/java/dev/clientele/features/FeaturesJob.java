@@ -52,7 +52,9 @@ public final class FeaturesJob implements ClienteleJob {
             run.asOf());
     String out = run.tables().path(Table.CUSTOMER_FEATURES);
     DeltaIO.replaceSnapshot(
-        CustomerFeatures.fromDays(days, customers, run.asOf(), rules), out, run.asOf());
+        CustomerFeatures.fromDays(days, customers, redemptions(spark, run), run.asOf(), rules),
+        out,
+        run.asOf());
     // Counted from the written snapshot, so the transactions are not scanned a second time.
     long rows = DeltaIO.readSnapshot(spark, out, run.asOf()).count();
     LOG.info("Wrote {} customer feature rows as of {}", rows, run.asOf());
@@ -78,5 +80,11 @@ public final class FeaturesJob implements ClienteleJob {
                     Table.CUSTOMER_FEATURES.tableName, DeltaIO.version(spark, out),
                     Table.CUSTOMER_DAYS.tableName,
                         DeltaIO.version(spark, run.tables().path(Table.CUSTOMER_DAYS))))));
+  }
+
+  /** Silver redemptions, or null when no redemptions source was ever ingested. */
+  private static Dataset<Row> redemptions(SparkSession spark, RunContext run) {
+    String path = run.tables().path(Table.REDEMPTIONS);
+    return DeltaIO.exists(spark, path) ? DeltaIO.read(spark, path) : null;
   }
 }

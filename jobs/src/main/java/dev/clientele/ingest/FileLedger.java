@@ -69,6 +69,9 @@ public final class FileLedger {
    * so any Hadoop file system works.
    */
   public List<SourceFile> list(String pathOrGlob) {
+    // A plain path that is not there has no files: asked of Spark, it logs a WARN with a stack
+    // trace on every run (an optional source such as redemptions that a deployment does not have).
+    if (!pathOrGlob.matches(".*[*?\\[{].*") && !exists(pathOrGlob)) return List.of();
     Dataset<Row> listing;
     try {
       listing =
@@ -181,5 +184,15 @@ public final class FileLedger {
     String scheme = uri.getScheme() == null ? "file" : uri.getScheme();
     String authority = uri.getAuthority() == null ? "" : uri.getAuthority();
     return scheme + "://" + authority + uri.getPath();
+  }
+
+  /** Whether a plain path exists; true when that cannot be told (Spark then decides). */
+  private boolean exists(String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return true;
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.clientele.ingest;
 
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomersColumns;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.common.table.Table;
@@ -13,7 +14,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The four kinds of source ingest knows: the silver table each feeds, its canonical schema, the key
+ * The five kinds of source ingest knows: the silver table each feeds, its canonical schema, the key
  * that identifies a record across files and runs, and its event-time column (checked against the
  * as-of date). Customers are ingested first so the others can be checked against them.
  */
@@ -41,7 +42,13 @@ public enum SourceKind {
       Table.COMPLAINTS,
       ComplaintsColumns.SCHEMA,
       List.of(ComplaintsColumns.COMPLAINT_ID),
-      ComplaintsColumns.OPENED_AT);
+      ComplaintsColumns.OPENED_AT),
+  REDEMPTIONS(
+      "redemptions",
+      Table.REDEMPTIONS,
+      RedemptionsColumns.SCHEMA,
+      List.of(RedemptionsColumns.REDEMPTION_ID),
+      RedemptionsColumns.REDEEMED_AT);
 
   /** Columns ingest fills itself; a mapping may not name them. */
   static final Set<String> FILLED_BY_INGEST =

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomersColumns;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import java.sql.Timestamp;
@@ -76,8 +77,8 @@ public final class ValidationRules {
   public static final String UNPARSEABLE_VALUE = "unparseable_value:";
 
   /**
-   * Prefix: a value outside its allowed range, e.g. out_of_range:csat (1–5) or out_of_range:nps
-   * (0–10).
+   * Prefix: a value outside its allowed range, e.g. out_of_range:csat (1–5), out_of_range:nps
+   * (0–10) or out_of_range:points (a redemption's points must be positive).
    */
   public static final String OUT_OF_RANGE = "out_of_range:";
 
@@ -137,6 +138,13 @@ public final class ValidationRules {
           when(
               col(SurveysColumns.NPS).lt(0).or(col(SurveysColumns.NPS).gt(10)),
               lit(OUT_OF_RANGE + SurveysColumns.NPS)));
+    }
+    if (kind == SourceKind.REDEMPTIONS) {
+      // A redemption spends points: zero or fewer is not one (a reversal is not a redemption).
+      checks.add(
+          when(
+              col(RedemptionsColumns.POINTS).leq(0),
+              lit(OUT_OF_RANGE + RedemptionsColumns.POINTS)));
     }
     // The checks' reasons as a column of their own, built once per record: array_compact is
     // evaluated

@@ -103,8 +103,12 @@ public final class GoldDocs {
                   "Lifetime net spend still needed for next_membership_tier; null at the top.",
               "points_earned", "Loyalty points earned by purchases up to as_of.",
               "points_reversed", "Points taken back for returned lines up to as_of.",
-              "points_expired", "Points expired by as_of (yearly expiry).",
-              "points_balance", "Loyalty points balance at as_of (earned - reversed - expired).",
+              "points_redeemed",
+                  "Points spent in redemptions (the redemptions source) dated up to as_of; 0 without one.",
+              "points_expired",
+                  "Points expired by as_of (yearly expiry): earned - reversed - redeemed before the last expiry day, never negative.",
+              "points_balance",
+                  "Loyalty points balance at as_of: earned - reversed - redeemed since the last expiry day, never negative (so earned - reversed - redeemed - expired when nothing was over-redeemed).",
               "survey_count",
                   "Survey answers in the satisfaction window (clientele.satisfaction.window-days ending on as_of).",
               "csat_mean", "Mean CSAT (1-5) of surveys in the satisfaction window; null when none.",
@@ -164,8 +168,9 @@ public final class GoldDocs {
           cols(
               "as_of", "Snapshot date.",
               "dimension",
-                  "Label column (value_tier, rfm_segment, ...), attribute (region, ...), cross-tab 'a x b', or satisfaction_x_value.",
-              "label", "The label; cross-tabs join their two labels with '|'.",
+                  "Label column (value_tier, rfm_segment, ...), churn_cause, attribute (region, ...), cross-tab 'a x b', or satisfaction_x_value.",
+              "label",
+                  "The label; cross-tabs join their two labels with '|'; churn_cause: the cause of churned customers, not_churned for everyone else.",
               "customers", "Customers with this label.",
               "customer_share", "customers / all customers of the dimension.",
               "revenue", "Sum of window net spend.",
@@ -174,6 +179,16 @@ public final class GoldDocs {
               "csat_mean", "Mean of the customers' CSAT means.",
               "nps", "(% promoters - % detractors) x 100 among customers with an NPS answer.",
               "churn_rate", "Share of customers with churn_flag.",
+              "complaint_rate",
+                  "Share of the label's customers with at least one complaint opened in the satisfaction window (clientele.satisfaction.window-days ending on as_of); 0.0 when none complained, null without a complaints input and for satisfaction_x_value.",
+              "open_complaints",
+                  "Complaints of the label's customers open at as_of (opened on or before as_of, not resolved by as_of); null without a complaints input and for satisfaction_x_value.",
+              "resolved_complaints",
+                  "Complaints of the label's customers resolved in the satisfaction window (resolution date within it, as_of included): the base of the resolution percentiles; null without a complaints input.",
+              "resolution_hours_median",
+                  "Median hours opened to resolved of those complaints, exact percentile (linear interpolation, see docs/kpis.md), 2 decimals; null when none was resolved.",
+              "resolution_hours_p90",
+                  "90th percentile of those hours, same definition; null when none was resolved.",
               "is_priority",
                   "satisfaction_x_value only: the cell is a configured priority (e.g. high value and dissatisfied)."));
 
@@ -216,9 +231,16 @@ public final class GoldDocs {
               "resolution_hours_median",
                   "Median hours opened to resolved of the month's resolved complaints.",
               "resolution_hours_p90", "90th percentile of those hours.",
+              "open_complaints",
+                  "Complaints open at the month's end (its last day; as_of for the open month): opened on or before it and not resolved by it, counted under the label their customer held at the month's start.",
+              "points_earned",
+                  "Points earned by the month's purchase lines (before reversals), by the label held at the month's start.",
+              "points_redeemed",
+                  "Points of the redemptions dated in the month; null without a redemptions input.",
               "points_redemption_rate",
-                  "Points redeemed / points earned; null while the input has no redemption events.",
-              "points_redemption_note", "Why points_redemption_rate is null, when it is."));
+                  "points_redeemed / points_earned, 4 decimals (above 1 when older points are spent); null without a redemptions input or when nothing was earned.",
+              "points_redemption_note",
+                  "Why points_redemption_rate is null (no redemptions input, or no points earned in the month); null when it has a value."));
 
   public static final TableDoc TIER_HISTORY =
       new TableDoc(

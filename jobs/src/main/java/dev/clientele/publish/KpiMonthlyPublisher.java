@@ -14,6 +14,7 @@ import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.KpiMonthlyColumns;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.common.table.DeltaIO;
@@ -66,15 +67,17 @@ import org.slf4j.LoggerFactory;
  *       added since the previous commit (silver rows carry their {@code ingest_run_id}; the runs
  *       are those not in the table version the previous commit noted), the month of its date, and
  *       for a purchase line also every month up to one after its date plus max(H, W) (a late
- *       purchase moves churn dates and repurchase windows that far); for a new {@code
+ *       purchase moves churn dates and repurchase windows that far); for a redemption, the month of
+ *       its date; for a complaint, every month from its opening month on (it is open at the end of
+ *       each month until its resolution, which a new version may move); for a new {@code
  *       customer_history} version, every month from its start.
  * </ul>
  *
  * Every commit notes the published dates it covers (a digest), the rules (churn horizon, repurchase
- * window, dimensions) and the versions of its inputs; when the note is missing or does not match
- * (first publish, a RESTORE, changed rules, a table written by an older version), the whole table
- * is rebuilt. Both ways give the same rows: each month's row depends only on the events up to its
- * end and the labels held at its start.
+ * window, dimensions, the table's columns) and the versions of its inputs; when the note is missing
+ * or does not match (first publish, a RESTORE, changed rules, a table written by an older version),
+ * the whole table is rebuilt. Both ways give the same rows: each month's row depends only on the
+ * events up to its end and the labels held at its start.
  */
 final class KpiMonthlyPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KpiMonthlyPublisher.class);
@@ -91,7 +94,12 @@ final class KpiMonthlyPublisher {
 
   /** The silver inputs whose new rows can change past months. */
   private static final List<Table> INPUTS =
-      List.of(Table.TRANSACTIONS, Table.SURVEYS, Table.COMPLAINTS, Table.CUSTOMER_HISTORY);
+      List.of(
+          Table.TRANSACTIONS,
+          Table.SURVEYS,
+          Table.COMPLAINTS,
+          Table.REDEMPTIONS,
+          Table.CUSTOMER_HISTORY);
 
   private final SparkSession spark;
   private final TableCatalog tables;
@@ -148,11 +156,22 @@ final class KpiMonthlyPublisher {
                 spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA),
             DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA),
             DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA),
+            // No redemptions table: no redemptions input, so the redemption figures are null.
+            DeltaIO.exists(spark, tables.path(Table.REDEMPTIONS))
+                ? DeltaIO.read(spark, tables.path(Table.REDEMPTIONS))
+                : null,
             labelHistory(),
             dimensions(),
             rules,
             latest);
     Previous previous = previous(DeltaIO.latestNote(spark, path));
+    if (previous != null
+        && previous.versions().getOrDefault(Table.REDEMPTIONS.tableName, -1L) < 0
+        && versions.get(Table.REDEMPTIONS) >= 0) {
+      // The first redemptions: every month's redemption figures go from null (no input) to
+      // measured, not just the months holding a redemption.
+      previous = null;
+    }
     if (previous == null) {
       DeltaIO.overwriteNoted(
           GoldDocs.withComments(all, Table.KPI_MONTHLY),
@@ -251,17 +270,16 @@ final class KpiMonthlyPublisher {
     }
     Dataset<Row> complaints = fresh(Table.COMPLAINTS, noted, ComplaintsColumns.INGEST_RUN_ID);
     if (complaints != null) {
+      // A complaint counts in its opening month, its resolution month, and as open at every month
+      // end in between; a new version may also move an earlier resolution, so every month from
+      // its opening on is recomputed (more than needed at times, never fewer).
       Column opened = trunc(to_date(col(ComplaintsColumns.OPENED_AT)), "month");
-      Column resolved = trunc(to_date(col(ComplaintsColumns.RESOLVED_AT)), "month");
-      ranges.add(
-          complaints
-              .select(
-                  explode(
-                          array(
-                              struct(opened.as("first"), opened.as("last")),
-                              struct(resolved.as("first"), resolved.as("last"))))
-                      .as("r"))
-              .select(col("r.first").as("first"), col("r.last").as("last")));
+      ranges.add(complaints.select(opened.as("first"), open.as("last")));
+    }
+    Dataset<Row> redemptions = fresh(Table.REDEMPTIONS, noted, RedemptionsColumns.INGEST_RUN_ID);
+    if (redemptions != null) {
+      Column month = trunc(to_date(col(RedemptionsColumns.REDEEMED_AT)), "month");
+      ranges.add(redemptions.select(month.as("first"), month.as("last")));
     }
     boolean attributes = dimensions().stream().anyMatch(ATTRIBUTES::contains);
     Dataset<Row> versions =
@@ -389,7 +407,10 @@ final class KpiMonthlyPublisher {
             + ";window="
             + rules.kpi().repurchaseWindowDays()
             + ";dimensions="
-            + String.join(",", dimensions());
+            + String.join(",", dimensions())
+            // A table written with other columns is rebuilt, not patched month by month.
+            + ";columns="
+            + String.join(",", KpiMonthlyColumns.SCHEMA.fieldNames());
     try {
       return HexFormat.of()
           .formatHex(

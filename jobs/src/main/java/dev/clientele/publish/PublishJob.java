@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.clientele.common.columns.CustomerSatisfactionColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
@@ -15,6 +16,7 @@ import dev.clientele.common.table.Published;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
+import dev.clientele.satisfaction.CustomerSatisfaction;
 import dev.clientele.satisfaction.SatisfactionRules;
 import dev.clientele.satisfaction.SatisfactionValueMatrix;
 import java.time.Instant;
@@ -128,7 +130,9 @@ public final class PublishJob implements ClienteleJob {
         Table.SEGMENT_SUMMARY.tableName,
         () ->
             DeltaIO.replaceSnapshot(
-                GoldDocs.withComments(segmentSummary(published, asOf), Table.SEGMENT_SUMMARY),
+                GoldDocs.withComments(
+                    segmentSummary(published, resolvedComplaints(spark, tables, asOf), asOf),
+                    Table.SEGMENT_SUMMARY),
                 tables.path(Table.SEGMENT_SUMMARY),
                 asOf));
     writes.put(
@@ -205,13 +209,33 @@ public final class PublishJob implements ClienteleJob {
   }
 
   /**
-   * segment_summary: label dimensions, attribute bands, cross-tabs, and the satisfaction x value
-   * matrix.
+   * The complaints resolved in the satisfaction window ending on asOf, or null when no complaints
+   * table exists (no complaints source: segment_summary's complaint figures are then null).
    */
-  Dataset<Row> segmentSummary(Dataset<Row> tiers, LocalDate asOf) {
+  private Dataset<Row> resolvedComplaints(SparkSession spark, TableCatalog tables, LocalDate asOf) {
+    String path = tables.path(Table.COMPLAINTS);
+    if (!DeltaIO.exists(spark, path)) return null;
+    return CustomerSatisfaction.resolvedInWindow(
+        DeltaIO.read(spark, path), satisfactionRules, asOf);
+  }
+
+  /**
+   * segment_summary: label dimensions, churn causes, attribute bands, cross-tabs, and the
+   * satisfaction x value matrix.
+   *
+   * @param resolved complaints resolved in the satisfaction window, null without a complaints input
+   */
+  Dataset<Row> segmentSummary(Dataset<Row> tiers, Dataset<Row> resolved, LocalDate asOf) {
     List<String> dimensions = new ArrayList<>(rules.dimensions());
     List<Column> extra = new ArrayList<>();
     List<String> columns = Arrays.asList(tiers.columns());
+    String cause = CustomerSatisfactionColumns.CHURN_CAUSE;
+    if (columns.contains(cause) && !dimensions.contains(cause)) {
+      // Churned customers counted by cause; everyone else under not_churned, so the dimension
+      // covers every customer like the others.
+      extra.add(coalesce(col(cause), lit(SegmentSummary.NOT_CHURNED)).as("summary_" + cause));
+      dimensions.add("summary_" + cause);
+    }
     for (String attribute : rules.attributeDimensions()) {
       if (!columns.contains(attribute)) continue;
       extra.add(coalesce(col(attribute).cast("string"), lit("unknown")).as("attr_" + attribute));
@@ -234,10 +258,11 @@ public final class PublishJob implements ClienteleJob {
     for (String c : tiers.columns()) select.add(col("`" + c + "`"));
     select.addAll(extra);
     Dataset<Row> summary =
-        SegmentSummary.compute(tiers.select(select.toArray(Column[]::new)), dimensions)
+        SegmentSummary.compute(tiers.select(select.toArray(Column[]::new)), resolved, dimensions)
             .withColumn(
                 "dimension",
-                org.apache.spark.sql.functions.regexp_replace(col("dimension"), "^attr_", ""))
+                org.apache.spark.sql.functions.regexp_replace(
+                    col("dimension"), "^(attr|summary)_", ""))
             .withColumn("is_priority", lit(null).cast("boolean"));
     Dataset<Row> cells = SatisfactionValueMatrix.cells(tiers, satisfactionRules.matrix());
     Dataset<Row> matrix =
@@ -258,6 +283,11 @@ public final class PublishJob implements ClienteleJob {
                 .functions
                 .when(col("customers").gt(0), col("churn_flagged").divide(col("customers")))
                 .as(SegmentSummary.CHURN_RATE),
+            lit(null).cast("double").as(SegmentSummary.COMPLAINT_RATE),
+            lit(null).cast("bigint").as(SegmentSummary.OPEN_COMPLAINTS),
+            lit(null).cast("bigint").as(SegmentSummary.RESOLVED_COMPLAINTS),
+            lit(null).cast("double").as(SegmentSummary.RESOLUTION_HOURS_MEDIAN),
+            lit(null).cast("double").as(SegmentSummary.RESOLUTION_HOURS_P90),
             col("is_priority"));
     return summary.unionByName(matrix);
   }

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 
 /**
  * Writes the raw sample described in docs/sample-data.md: transaction lines split into one CSV per
- * day, customers, surveys, complaints and the ground truth (hidden groups, dirty lines).
+ * day, customers, surveys, complaints, points redemptions and the ground truth (hidden groups,
+ * dirty lines).
  *
  * <p>Deterministic: every draw comes from a {@link SplittableRandom} seeded by {@code seed}, in a
  * fixed order; text is formatted without locale; iteration never depends on hashing. The same
@@ -99,6 +100,8 @@ public final class SampleGenerator {
     SplittableRandom purchases = seed.split();
     SplittableRandom dirtyDraws = seed.split();
     SplittableRandom feedbackDraws = seed.split();
+    // Split last, so adding redemptions moved nothing else.
+    SplittableRandom redemptionDraws = seed.split();
 
     SampleGenerator generator =
         new SampleGenerator(root, catalogue, calendar, customers, purchases);
@@ -107,6 +110,7 @@ public final class SampleGenerator {
     long dirtyCount;
     long surveys;
     long complaints;
+    long redemptionCount;
     try (DirtyLines lines =
             new DirtyLines(
                 root,
@@ -115,11 +119,13 @@ public final class SampleGenerator {
                 config.customers(),
                 config.endDate(),
                 dirtyDraws);
-        Feedback feedback = new Feedback(root, calendar, customers, feedbackDraws)) {
+        Feedback feedback = new Feedback(root, calendar, customers, feedbackDraws);
+        Redemptions redemptions = new Redemptions(root, calendar, customers, redemptionDraws)) {
       generator.planOrders(targetSaleLines(config));
       for (int d = 0; d < generator.days; d++) {
-        generator.writeDay(d, generator.ordersOf(d), lines, feedback);
+        generator.writeDay(d, generator.ordersOf(d), lines, feedback, redemptions);
       }
+      redemptionCount = redemptions.redemptions();
       lineCount = lines.lines();
       dirtyCount = lines.dirty();
       surveys = feedback.surveys();
@@ -134,6 +140,7 @@ public final class SampleGenerator {
         customers.rows,
         surveys,
         complaints,
+        redemptionCount,
         (System.nanoTime() - started) / 1e9);
   }
 
@@ -360,9 +367,11 @@ public final class SampleGenerator {
   // ---- writing a day ----
 
   /**
-   * Sorts the day's orders by time, numbers them, writes their lines, then feedback and returns.
+   * Sorts the day's orders by time, numbers them, writes their lines, then points redemptions,
+   * feedback and returns.
    */
-  private void writeDay(int day, List<Order> due, DirtyLines lines, Feedback feedback)
+  private void writeDay(
+      int day, List<Order> due, DirtyLines lines, Feedback feedback, Redemptions redemptions)
       throws IOException {
     if (due.isEmpty()) return;
     due.sort(Comparator.comparingInt(o -> o.secondOfDay)); // stable: ties keep generation order
@@ -377,6 +386,8 @@ public final class SampleGenerator {
       }
     }
     dayFiles++;
+    // Points first, in time order, with every line's dirty flag known.
+    for (Order order : due) redemptions.afterOrder(order);
     for (Order order : due) {
       if (order.isReturn()) continue;
       feedback.afterSale(order);

@@ -12,6 +12,8 @@ final class SampleLayout {
   /** Later versions of complaints first delivered open: the CRM's next export. */
   static final String COMPLAINT_UPDATES = "complaints/complaints-updates.csv";
 
+  static final String REDEMPTIONS = "redemptions/redemptions.csv";
+
   static final String CUSTOMER_GROUPS = "ground_truth/customer_groups.csv";
   static final String DIRTY_RECORDS = "ground_truth/dirty_records.csv";
 
@@ -24,6 +26,8 @@ final class SampleLayout {
   static final String SURVEYS_HEADER = "survey_id,customer_id,order_id,answered_at,csat,nps";
   static final String COMPLAINTS_HEADER =
       "complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity";
+  static final String REDEMPTIONS_HEADER =
+      "redemption_id,customer_id,order_id,redeemed_at,points,reward";
   static final String CUSTOMER_GROUPS_HEADER = "customer_id,group";
   static final String DIRTY_RECORDS_HEADER = "file,line,kind";
 

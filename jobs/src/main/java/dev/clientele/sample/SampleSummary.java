@@ -13,14 +13,15 @@ public record SampleSummary(
     long customerRows,
     long surveys,
     long complaints,
+    long redemptions,
     double seconds) {
 
   /**
-   * Day files plus customers, surveys, complaints, complaint updates and the two ground-truth
-   * files.
+   * Day files plus customers, surveys, complaints, complaint updates, redemptions and the two
+   * ground-truth files.
    */
   public int files() {
-    return dayFiles + 6;
+    return dayFiles + 7;
   }
 
   /** The one-line summary the command prints. */
@@ -28,7 +29,7 @@ public record SampleSummary(
     return String.format(
         Locale.ROOT,
         "generate-sample: %d files in %s: %,d transaction lines in %d day files (%,d dirty), "
-            + "%,d customers (%,d rows), %,d surveys, %,d complaints in %.1fs",
+            + "%,d customers (%,d rows), %,d surveys, %,d complaints, %,d redemptions in %.1fs",
         files(),
         output,
         transactionLines,
@@ -38,6 +39,7 @@ public record SampleSummary(
         customerRows,
         surveys,
         complaints,
+        redemptions,
         seconds);
   }
 }

@@ -148,6 +148,33 @@ public final class CustomerSatisfaction {
     return withBand(facts, rules.band());
   }
 
+  /**
+   * The complaints resolved in the satisfaction window ending on {@code asOf} (resolved_at's date
+   * in [asOf − window-days + 1, asOf], opened on or before asOf), one row each: customer_id, as_of
+   * and resolution_hours (opened_at to resolved_at, fractional). A complaint resolved on the as-of
+   * date itself is in; one resolved later is not (it is open at as-of). The rows segment_summary's
+   * resolution percentiles are taken over.
+   */
+  public static Dataset<Row> resolvedInWindow(
+      Dataset<Row> complaints, SatisfactionRules rules, LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
+    Column windowStart = lit(Date.valueOf(asOf.minusDays(rules.windowDays() - 1L)));
+    Column resolved = to_date(col(ComplaintsColumns.RESOLVED_AT));
+    return complaints
+        .where(
+            to_date(col(ComplaintsColumns.OPENED_AT))
+                .leq(asOfDate)
+                .and(resolved.geq(windowStart))
+                .and(resolved.leq(asOfDate)))
+        .select(
+            col(ComplaintsColumns.CUSTOMER_ID).as(CustomerSatisfactionColumns.CUSTOMER_ID),
+            asOfDate.as(CustomerSatisfactionColumns.AS_OF),
+            resolutionHours().as(RESOLUTION_HOURS));
+  }
+
+  /** The column of {@link #resolvedInWindow} holding a complaint's hours to resolution. */
+  public static final String RESOLUTION_HOURS = "resolution_hours";
+
   /** Hours from opened to resolved, fractional. */
   static Column resolutionHours() {
     return unix_seconds(col(ComplaintsColumns.RESOLVED_AT))

@@ -40,6 +40,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.clientele.common.columns.ComplaintsColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.KpiMonthlyColumns;
+import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -85,8 +86,15 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       month × 1000.
  *   <li><b>resolution hours median / p90</b>: over complaints resolved in the month, Spark's exact
  *       {@code percentile}: linear interpolation between the closest ranks, position (n − 1) × p.
- *   <li><b>points redemption rate</b>: null; the canonical inputs carry no redemption events, and
- *       {@code points_redemption_note} says so.
+ *   <li><b>open complaints</b> at the month's end e(m): complaints opened on or before e(m) and not
+ *       resolved by e(m) (resolved_at's date after e(m), or not resolved at all by as-of), under
+ *       the label their customer held at the month's start; a resolution after e(m) never changes
+ *       the month's figure.
+ *   <li><b>points earned</b>: points earned by the month's purchase lines (before reversals);
+ *       <b>points redeemed</b>: points of the redemptions dated in the month (null without a
+ *       redemptions input); <b>points redemption rate</b> = redeemed / earned, 4 decimals, null
+ *       without a redemptions input or when nothing was earned ({@code points_redemption_note} says
+ *       which). It can exceed 1: points earned in earlier months are redeemed too.
  * </ul>
  *
  * Monthly activity comes from {@link #customerMonths}, one aggregate of customer_days to a row per
@@ -100,8 +108,13 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class SatisfactionKpis {
   public static final String OVERALL = "overall";
   public static final String ALL = "all";
-  static final String POINTS_NOTE =
-      "not available: the canonical transactions, customers, surveys and complaints carry no points redemption events";
+
+  /** points_redemption_note when there is no redemptions input. */
+  static final String NO_REDEMPTIONS_NOTE =
+      "no redemptions input: ingest a redemptions source (clientele.ingest.sources.redemptions)";
+
+  /** points_redemption_note when the month's customers earned no points. */
+  static final String NOTHING_EARNED_NOTE = "no points earned in the month";
 
   private static final String CUSTOMER_ID = "customer_id";
   private static final String MONTH = KpiMonthlyColumns.MONTH;
@@ -117,6 +130,8 @@ public final class SatisfactionKpis {
   private static final String KIND = "kind";
   private static final String CHURN_SPELL = "churn";
   private static final String REACTIVATION_SPELL = "reactivation";
+  private static final String OPEN_COMPLAINT_SPELL = "open_complaint";
+  private static final String OPEN_DELTA = "open_complaints_delta";
 
   /** The label of a customer who held none at a month's start, and of a null label. */
   public static final String UNKNOWN = "unknown";
@@ -131,7 +146,8 @@ public final class SatisfactionKpis {
   /**
    * The compact monthly activity aggregate: one row per customer and calendar month with a purchase
    * up to as-of: customer_id, month (first day), orders (purchase orders), purchase_days (sorted
-   * purchase dates). Read from {@code customer_days}, so the KPIs never scan the transaction lines.
+   * purchase dates), points_earned (points of the month's purchase lines). Read from {@code
+   * customer_days}, so the KPIs never scan the transaction lines.
    */
   public static Dataset<Row> customerMonths(Dataset<Row> customerDays, LocalDate asOf) {
     return purchaseDays(customerDays, asOf)
@@ -142,7 +158,10 @@ public final class SatisfactionKpis {
             sum(size(col(CustomerDaysColumns.ORDER_CHANNELS)))
                 .cast("long")
                 .as(KpiMonthlyColumns.ORDERS),
-            sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS));
+            sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS),
+            coalesce(sum(col(CustomerDaysColumns.POINTS_PLUS)), lit(0L))
+                .cast("long")
+                .as(KpiMonthlyColumns.POINTS_EARNED));
   }
 
   /**
@@ -198,12 +217,33 @@ public final class SatisfactionKpis {
       List<String> dimensions,
       SatisfactionRules rules,
       LocalDate asOf) {
+    return monthly(customerDays, surveys, complaints, null, labelHistory, dimensions, rules, asOf);
+  }
+
+  /**
+   * {@link #monthly(Dataset, Dataset, Dataset, Dataset, List, SatisfactionRules, LocalDate)} with
+   * points redemptions.
+   *
+   * @param redemptions silver {@code redemptions}, or null when there is no redemptions input
+   *     (points_redeemed and points_redemption_rate are then null, and the note says why)
+   */
+  public static Dataset<Row> monthly(
+      Dataset<Row> customerDays,
+      Dataset<Row> surveys,
+      Dataset<Row> complaints,
+      Dataset<Row> redemptions,
+      Dataset<Row> labelHistory,
+      List<String> dimensions,
+      SatisfactionRules rules,
+      LocalDate asOf) {
     Date asOfMonth = Date.valueOf(asOf.withDayOfMonth(1));
     Dataset<Row> customerMonths = customerMonths(customerDays, asOf);
     Dataset<Row> events =
         activityEvents(customerMonths, rules, asOf)
             .unionByName(surveyEvents(surveys, asOf))
             .unionByName(complaintEvents(complaints, asOf))
+            // Points are summed only: their events leave every other measure null.
+            .unionByName(pointsEvents(customerMonths, redemptions, asOf), true)
             .where(col(MONTH).leq(lit(asOfMonth)))
             .drop(HOURS);
     // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in
@@ -248,7 +288,9 @@ public final class SatisfactionKpis {
                 count(col(NPS_ANSWER)).as(KpiMonthlyColumns.NPS_ANSWERS),
                 count(when(col(NPS_ANSWER).geq(9), lit(1))).as(KpiMonthlyColumns.PROMOTERS),
                 count(when(col(NPS_ANSWER).leq(6), lit(1))).as(KpiMonthlyColumns.DETRACTORS),
-                sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS));
+                sum(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS),
+                sum(KpiMonthlyColumns.POINTS_EARNED).as(KpiMonthlyColumns.POINTS_EARNED),
+                sum(KpiMonthlyColumns.POINTS_REDEEMED).as(KpiMonthlyColumns.POINTS_REDEEMED));
     Dataset<Row> hoursByLabel =
         atMonthStart(resolutions, timelineByCustomer, dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
@@ -257,15 +299,20 @@ public final class SatisfactionKpis {
                 percentile(col(HOURS), lit(0.5)).as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
                 percentile(col(HOURS), lit(0.9)).as(KpiMonthlyColumns.RESOLUTION_HOURS_P90));
     Dataset<Row> baseDeltas =
-        baseDeltas(baseSpells(customerMonths, rules, asOf), timelineByCustomer, dimensions)
+        baseDeltas(
+                baseSpells(customerMonths, rules, asOf)
+                    .unionByName(openComplaintSpells(complaints, asOf)),
+                timelineByCustomer,
+                dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
             .agg(
                 sum(BASE_DELTA).as(BASE_DELTA),
-                sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA));
+                sum(REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA),
+                sum(OPEN_DELTA).as(OPEN_DELTA));
 
     // The month spine: every month from the first with data to the as-of month.
     Dataset<Row> months =
-        firstMonths(customerDays, surveys, complaints, asOf)
+        firstMonths(customerDays, surveys, complaints, redemptions, asOf)
             .agg(min(col(MONTH)).as("first_month"))
             .select(
                 explode(sequence(col("first_month"), lit(asOfMonth), expr("INTERVAL 1 MONTH")))
@@ -306,6 +353,7 @@ public final class SatisfactionKpis {
             .withColumn(
                 KpiMonthlyColumns.REACTIVATION_BASE,
                 sum(zero(REACTIVATION_BASE_DELTA)).over(upToMonth))
+            .withColumn(KpiMonthlyColumns.OPEN_COMPLAINTS, sum(zero(OPEN_DELTA)).over(upToMonth))
             .join(heldAtStart, key, "left_semi")
             .join(byLabel, key, "left")
             .join(hoursByLabel, key, "left");
@@ -313,6 +361,11 @@ public final class SatisfactionKpis {
     Column promoters = zero(KpiMonthlyColumns.PROMOTERS);
     Column detractors = zero(KpiMonthlyColumns.DETRACTORS);
     Column npsAnswers = zero(KpiMonthlyColumns.NPS_ANSWERS);
+    Column earned = zero(KpiMonthlyColumns.POINTS_EARNED);
+    Column redeemed =
+        redemptions == null
+            ? lit(null).cast("long")
+            : zero(KpiMonthlyColumns.POINTS_REDEEMED).cast("long");
     return withBases.select(
         least(last_day(col(MONTH)), lit(Date.valueOf(asOf))).as(KpiMonthlyColumns.AS_OF),
         col(MONTH),
@@ -353,8 +406,16 @@ public final class SatisfactionKpis {
             .as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
         round(col(KpiMonthlyColumns.RESOLUTION_HOURS_P90), 2)
             .as(KpiMonthlyColumns.RESOLUTION_HOURS_P90),
-        lit(null).cast("double").as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
-        lit(POINTS_NOTE).as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
+        zero(KpiMonthlyColumns.OPEN_COMPLAINTS).as(KpiMonthlyColumns.OPEN_COMPLAINTS),
+        zero(KpiMonthlyColumns.POINTS_EARNED).as(KpiMonthlyColumns.POINTS_EARNED),
+        redeemed.as(KpiMonthlyColumns.POINTS_REDEEMED),
+        when(
+                redeemed.isNotNull().and(earned.gt(0)),
+                round(try_divide(redeemed.cast("double"), earned.cast("double")), 4))
+            .as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
+        when(redeemed.isNull(), lit(NO_REDEMPTIONS_NOTE))
+            .when(earned.equalTo(0), lit(NOTHING_EARNED_NOTE))
+            .as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
   }
 
   /**
@@ -516,12 +577,14 @@ public final class SatisfactionKpis {
   }
 
   /**
-   * The churn-base and reactivation-base deltas of {@code spells} cut by the labels held at month
-   * starts: a spell [from, to) of months is split at each change of label into pieces, and each
-   * piece enters its label's base at its first month (+1) and leaves it at its end (−1). Running
-   * sums of these per label give the bases; customers are never expanded to one row per month.
+   * The churn-base, reactivation-base and open-complaint deltas of {@code spells} cut by the labels
+   * held at month starts: a spell [from, to) of months is split at each change of label into
+   * pieces, and each piece enters its label's count at its first month (+1) and leaves it at its
+   * end (−1). Running sums of these per label give the bases and the complaints open at month end;
+   * customers and complaints are never expanded to one row per month.
    *
-   * @return month, dimension, label, churn_base_delta, reactivation_base_delta
+   * @return month, dimension, label, churn_base_delta, reactivation_base_delta,
+   *     open_complaints_delta
    */
   private static Dataset<Row> baseDeltas(
       Dataset<Row> spells, Dataset<Row> timelineByCustomer, List<String> dimensions) {
@@ -559,20 +622,23 @@ public final class SatisfactionKpis {
     }
     pieces.add(array(piece(lit(OVERALL), lit(ALL), from, to)));
     Column churnBase = col(KIND).equalTo(CHURN_SPELL).cast("long");
-    Column reactivationBase = not(col(KIND).equalTo(CHURN_SPELL)).cast("long");
+    Column reactivationBase = col(KIND).equalTo(REACTIVATION_SPELL).cast("long");
+    Column open = col(KIND).equalTo(OPEN_COMPLAINT_SPELL).cast("long");
     Column p = col("p");
     Column moves =
         array(
             struct(
                 p.getField(FROM_MONTH).as(MONTH),
                 churnBase.as(BASE_DELTA),
-                reactivationBase.as(REACTIVATION_BASE_DELTA)),
+                reactivationBase.as(REACTIVATION_BASE_DELTA),
+                open.as(OPEN_DELTA)),
             when(
                 p.getField(TO_MONTH).isNotNull(),
                 struct(
                     p.getField(TO_MONTH).as(MONTH),
                     churnBase.unary_$minus().as(BASE_DELTA),
-                    reactivationBase.unary_$minus().as(REACTIVATION_BASE_DELTA))));
+                    reactivationBase.unary_$minus().as(REACTIVATION_BASE_DELTA),
+                    open.unary_$minus().as(OPEN_DELTA))));
     return spells
         .join(timelineByCustomer, new String[] {CUSTOMER_ID}, "left")
         .select(col(KIND), explode(flatten(array(pieces.toArray(Column[]::new)))).as("p"))
@@ -586,7 +652,34 @@ public final class SatisfactionKpis {
             col(KpiMonthlyColumns.DIMENSION),
             col(KpiMonthlyColumns.LABEL),
             col("m." + BASE_DELTA).as(BASE_DELTA),
-            col("m." + REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA));
+            col("m." + REACTIVATION_BASE_DELTA).as(REACTIVATION_BASE_DELTA),
+            col("m." + OPEN_DELTA).as(OPEN_DELTA));
+  }
+
+  /**
+   * The months each complaint is open at month end, as a spell [from_month, to_month) of kind
+   * {@value #OPEN_COMPLAINT_SPELL}: from the month it was opened (it is open at that month's end
+   * unless resolved by then) to the month of its resolution (null while not resolved by as-of). A
+   * complaint opened and resolved within one month is open at no month end; one resolved on a
+   * month's last day is not open at that month's end; one resolved after the as-of date is open at
+   * the as-of month's end (e = as-of).
+   *
+   * @return customer_id, kind, from_month, to_month
+   */
+  static Dataset<Row> openComplaintSpells(Dataset<Row> complaints, LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
+    Column opened = to_date(col(ComplaintsColumns.OPENED_AT));
+    Column resolved = to_date(col(ComplaintsColumns.RESOLVED_AT));
+    Column from = trunc(opened, "month");
+    Column to = when(resolved.leq(asOfDate), trunc(resolved, "month"));
+    return complaints
+        .where(opened.leq(asOfDate))
+        .select(
+            col(ComplaintsColumns.CUSTOMER_ID).as(CUSTOMER_ID),
+            lit(OPEN_COMPLAINT_SPELL).as(KIND),
+            from.as(FROM_MONTH),
+            to.as(TO_MONTH))
+        .where(col(TO_MONTH).isNull().or(col(FROM_MONTH).lt(col(TO_MONTH))));
   }
 
   private static Column piece(Column dimension, Column label, Column from, Column to) {
@@ -621,14 +714,50 @@ public final class SatisfactionKpis {
    * without building the events a second time.
    */
   private static Dataset<Row> firstMonths(
-      Dataset<Row> customerDays, Dataset<Row> surveys, Dataset<Row> complaints, LocalDate asOf) {
+      Dataset<Row> customerDays,
+      Dataset<Row> surveys,
+      Dataset<Row> complaints,
+      Dataset<Row> redemptions,
+      LocalDate asOf) {
     Dataset<Row> purchaseMonths =
         purchaseDays(customerDays, asOf)
             .select(trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH));
-    return purchaseMonths
-        .unionByName(surveyEvents(surveys, asOf).select(MONTH))
-        .unionByName(complaintEvents(complaints, asOf).select(MONTH))
-        .where(col(MONTH).leq(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
+    Dataset<Row> months =
+        purchaseMonths
+            .unionByName(surveyEvents(surveys, asOf).select(MONTH))
+            .unionByName(complaintEvents(complaints, asOf).select(MONTH));
+    if (redemptions != null) months = months.unionByName(redeemed(redemptions, asOf).select(MONTH));
+    return months.where(col(MONTH).leq(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
+  }
+
+  /**
+   * The points events: per customer-month with a purchase, the points its lines earned; per
+   * redemption up to as-of, its points in the month of its date. Columns customer_id, month,
+   * points_earned, points_redeemed (the other measure null).
+   */
+  private static Dataset<Row> pointsEvents(
+      Dataset<Row> customerMonths, Dataset<Row> redemptions, LocalDate asOf) {
+    Dataset<Row> earned =
+        customerMonths.select(
+            col(CUSTOMER_ID),
+            col(MONTH),
+            col(KpiMonthlyColumns.POINTS_EARNED),
+            lit(null).cast("long").as(KpiMonthlyColumns.POINTS_REDEEMED));
+    if (redemptions == null) return earned;
+    return earned.unionByName(
+        redeemed(redemptions, asOf)
+            .withColumn(KpiMonthlyColumns.POINTS_EARNED, lit(null).cast("long")));
+  }
+
+  /** The redemptions dated up to as-of: customer_id, month, points_redeemed. */
+  private static Dataset<Row> redeemed(Dataset<Row> redemptions, LocalDate asOf) {
+    Column day = to_date(col(RedemptionsColumns.REDEEMED_AT));
+    return redemptions
+        .where(day.leq(lit(Date.valueOf(asOf))))
+        .select(
+            col(RedemptionsColumns.CUSTOMER_ID).as(CUSTOMER_ID),
+            trunc(day, "month").as(MONTH),
+            col(RedemptionsColumns.POINTS).cast("long").as(KpiMonthlyColumns.POINTS_REDEEMED));
   }
 
   private static Dataset<Row> purchaseDays(Dataset<Row> customerDays, LocalDate asOf) {

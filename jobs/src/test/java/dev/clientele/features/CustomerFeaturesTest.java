@@ -175,6 +175,67 @@ class CustomerFeaturesTest {
     assertThat(get("C1", FeaturesColumns.POINTS_EXPIRY_DATE)).isEqualTo(Date.valueOf("2026-01-01"));
   }
 
+  /**
+   * The same lines with redemptions. C1: 150 points on 2025-12-31 (before the 2026-01-01 expiry:
+   * they were spent, not expired), 60 on the expiry day itself and 30 on the as-of day (both from
+   * the balance), 1000 the day after as-of (ignored). C4 redeems 25 of its 10 points (bad data):
+   * the balance stops at 0. C2 redeems nothing.
+   */
+  @Test
+  void pointsBalanceSubtractsRedemptionsAndExpiry() {
+    FeatureRules rules = rules();
+    Dataset<Row> days =
+        CustomerDays.compute(
+            Fixtures.transactions(
+                spark,
+                line("C1", "O1", "2026-11-01", "100.00").discount("10.00"),
+                line("C1", "O1", "2026-11-01", "50.00").lineNo(2),
+                line("C1", "O2", "2026-10-02", "30.00"),
+                line("C1", "R1", "2026-11-10", "20.00").asReturn(),
+                line("C1", "O3", "2025-06-01", "200.00"),
+                line("C4", "O5", "2026-11-21", "10.00")),
+            rules.points());
+    Dataset<Row> redemptions =
+        spark.createDataFrame(
+            List.of(
+                redemption("X1", "C1", "2025-12-31 23:00:00", 150),
+                redemption("X2", "C1", "2026-01-01 00:30:00", 60),
+                redemption("X3", "C1", "2026-11-21 22:00:00", 30),
+                redemption("X4", "C1", "2026-11-22 09:00:00", 1000),
+                redemption("X5", "C4", "2026-11-21 10:00:00", 25)),
+            dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
+    Map<String, Row> out =
+        CustomerFeatures.fromDays(
+                days,
+                Fixtures.customers(spark, customer("C2", "1990-05-01", "F", "2026-01-01")),
+                redemptions,
+                AS_OF,
+                rules)
+            .collectAsList()
+            .stream()
+            .collect(Collectors.toMap(r -> r.<String>getAs(FeaturesColumns.CUSTOMER_ID), r -> r));
+    // C1 earned 380 and reversed 20 as before: expired 200 - 150 = 50, balance 160 - 60 - 30 = 70.
+    assertThat(points(out.get("C1"))).containsExactly(380L, 20L, 240L, 50L, 70L);
+    assertThat(points(out.get("C4"))).containsExactly(10L, 0L, 25L, 0L, 0L);
+    assertThat(points(out.get("C2"))).containsExactly(0L, 0L, 0L, 0L, 0L);
+    // Without a redemptions input nothing is redeemed.
+    assertThat(get("C1", FeaturesColumns.POINTS_REDEEMED)).isEqualTo(0L);
+  }
+
+  private static List<Object> points(Row r) {
+    return List.of(
+        r.getAs(FeaturesColumns.POINTS_EARNED),
+        r.getAs(FeaturesColumns.POINTS_REVERSED),
+        r.getAs(FeaturesColumns.POINTS_REDEEMED),
+        r.getAs(FeaturesColumns.POINTS_EXPIRED),
+        r.getAs(FeaturesColumns.POINTS_BALANCE));
+  }
+
+  private static Row redemption(String id, String customer, String at, long points) {
+    return org.apache.spark.sql.RowFactory.create(
+        id, customer, null, java.sql.Timestamp.valueOf(at), points, null, "run-1");
+  }
+
   @Test
   void prospectHasZeroActivityAndAttributeBands() {
     assertThat(get("C2", FeaturesColumns.IS_PROSPECT)).isEqualTo(true);

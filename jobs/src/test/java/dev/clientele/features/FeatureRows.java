@@ -47,6 +47,7 @@ public final class FeatureRows {
     set(FeaturesColumns.IS_PROSPECT, false);
     set(FeaturesColumns.POINTS_EARNED, 10L);
     set(FeaturesColumns.POINTS_REVERSED, 0L);
+    set(FeaturesColumns.POINTS_REDEEMED, 0L);
     set(FeaturesColumns.POINTS_EXPIRED, 0L);
     set(FeaturesColumns.POINTS_BALANCE, 10L);
     set(FeaturesColumns.POINTS_EXPIRY_DATE, Date.valueOf("2026-01-01"));

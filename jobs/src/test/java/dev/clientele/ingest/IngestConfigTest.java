@@ -27,7 +27,13 @@ class IngestConfigTest {
             SourceKind.CUSTOMERS,
             SourceKind.TRANSACTIONS,
             SourceKind.SURVEYS,
-            SourceKind.COMPLAINTS);
+            SourceKind.COMPLAINTS,
+            SourceKind.REDEMPTIONS);
+    SourceConfig redemptions = c.sources().get(SourceKind.REDEMPTIONS);
+    assertThat(redemptions.path()).isEqualTo("./data/raw/redemptions");
+    assertThat(redemptions.required()).isFalse();
+    assertThat(redemptions.key()).containsExactly("redemption_id");
+    assertThat(redemptions.updatedAt()).isNull();
     SourceConfig t = c.sources().get(SourceKind.TRANSACTIONS);
     assertThat(t.path()).isEqualTo("./data/raw/transactions");
     assertThat(t.required()).isTrue();
@@ -53,7 +59,7 @@ class IngestConfigTest {
     assertThatThrownBy(() -> bind("clientele.ingest.sources.orders.path=x"))
         .hasMessageStartingWith("Config key 'clientele.ingest.sources.orders'")
         .hasMessageEndingWith(
-            "unknown source; the sources are customers, transactions, surveys, complaints.");
+            "unknown source; the sources are customers, transactions, surveys, complaints, redemptions.");
     assertThatThrownBy(
             () -> bind("clientele.ingest.sources.transactions.mapping.amount=\"Quantity *\""))
         .hasMessageStartingWith("Config key 'clientele.ingest.sources.transactions.mapping.amount'")
@@ -80,6 +86,6 @@ class IngestConfigTest {
     assertThatThrownBy(() -> dev.clientele.cli.IngestCommandAccess.pathOverride("orders=/x"))
         .isInstanceOf(ConfigError.class)
         .hasMessage(
-            "--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, got 'orders=/x'.");
+            "--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, redemptions, got 'orders=/x'.");
   }
 }

@@ -40,12 +40,46 @@ class IngestJobTest {
     "O10,1,C1,2026-11-20 10:00:00,P1,B1,shoes,abc,10.00,0,,web,,", // 15 quantity not a number
   };
 
+  /** Points redemptions, in the same run (line numbers in comments: header = 1). */
+  static final String[] REDEMPTIONS = {
+    "redemption_id,customer_id,order_id,redeemed_at,points,reward",
+    "R1,C1,O1,2026-11-20 10:05:00,100,voucher", // 2 accepted
+    "R1,C1,O1,2026-11-20 10:05:00,100,voucher", // 3 exact duplicate of 2: skipped
+    "R1,C1,O1,2026-11-20 10:05:00,150,voucher", // 4 conflict with 2
+    "R2,C2,,2026-11-20 12:00:00,0,", // 5 no points spent
+    "R3,C9,,2026-11-20 12:00:00,10,", // 6 unknown customer
+    "R4,C2,,2026-11-21 09:00:00,40,gift", // 7 accepted
+  };
+
   @Test
   void pinsEveryReasonCodeAndReconciles(SparkSession spark) {
     IngestFixture f = new IngestFixture(spark, "reasons");
     f.write("customers", "customers.csv", CUSTOMERS);
     f.write("transactions", "2026-11-20.csv", TRANSACTIONS);
+    f.write("redemptions", "redemptions.csv", REDEMPTIONS);
     String runId = f.ingest();
+
+    assertThat(f.quarantine("redemptions"))
+        .containsExactly(
+            "4 [duplicate_conflict]", "5 [out_of_range:points]", "6 [unknown_customer]");
+    assertThat(
+            f
+                .table(Table.REDEMPTIONS)
+                .selectExpr(
+                    "redemption_id",
+                    "customer_id",
+                    "order_id",
+                    "cast(redeemed_at as string)",
+                    "points",
+                    "reward",
+                    "ingest_run_id = '" + runId + "'")
+                .orderBy("redemption_id")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
+        .containsExactly(
+            "[R1,C1,O1,2026-11-20 10:05:00,100,voucher,true]",
+            "[R4,C2,null,2026-11-21 09:00:00,40,gift,true]");
 
     assertThat(f.quarantine("transactions"))
         .containsExactly(
@@ -105,6 +139,7 @@ class IngestJobTest {
         .containsExactly(
             "complaints skipped read=0 accepted=0 quarantined=0 duplicate=0",
             "customers succeeded read=2 accepted=2 quarantined=0 duplicate=0",
+            "redemptions succeeded read=6 accepted=2 quarantined=3 duplicate=1",
             "surveys skipped read=0 accepted=0 quarantined=0 duplicate=0",
             "transactions succeeded read=14 accepted=3 quarantined=10 duplicate=1");
     assertThat(f.table(Table.CUSTOMERS).where("is_derived").count()).isZero();

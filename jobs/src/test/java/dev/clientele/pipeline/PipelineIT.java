@@ -128,7 +128,14 @@ class PipelineIT {
                 col("job")
                     .equalTo("pipeline")
                     .and(col("records_read").isNotNull())
-                    .and(col("source").isin("transactions", "customers", "surveys", "complaints")))
+                    .and(
+                        col("source")
+                            .isin(
+                                "transactions",
+                                "customers",
+                                "surveys",
+                                "complaints",
+                                "redemptions")))
             .collectAsList();
     assertThat(ingest).isNotEmpty();
     for (Row r : ingest) {

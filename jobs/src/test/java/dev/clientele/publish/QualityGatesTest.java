@@ -74,7 +74,9 @@ class QualityGatesTest {
             AS t(as_of, dimension, label, customers, customer_share, revenue, revenue_share, aov, csat_mean, nps, churn_rate)
             """);
     assertThatDataset(
-            SegmentSummary.compute(tiers(spark), List.of("value_tier", "lifecycle_stage")))
+            SegmentSummary.compute(tiers(spark), List.of("value_tier", "lifecycle_stage"))
+                // The complaint figures are pinned in SegmentSummaryTest.
+                .selectExpr(expected.columns()))
         .withTolerance(1e-6)
         .isEqualTo(expected);
   }

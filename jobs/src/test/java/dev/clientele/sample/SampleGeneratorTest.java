@@ -118,6 +118,8 @@ class SampleGeneratorTest {
         .isEqualTo("complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity");
     assertThat(sample.header("complaints/complaints-updates.csv"))
         .isEqualTo("complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity");
+    assertThat(sample.header("redemptions/redemptions.csv"))
+        .isEqualTo("redemption_id,customer_id,order_id,redeemed_at,points,reward");
     assertThat(sample.header("ground_truth/customer_groups.csv")).isEqualTo("customer_id,group");
     assertThat(sample.header("ground_truth/dirty_records.csv")).isEqualTo("file,line,kind");
     for (String day : sample.dayFiles) {
@@ -137,7 +139,7 @@ class SampleGeneratorTest {
     // 20,000 lines over 730 days: every day has some.
     assertThat(sample.dayFiles).hasSize(730);
     assertThat(summary.dayFiles()).isEqualTo(730);
-    assertThat(summary.files()).isEqualTo(736);
+    assertThat(summary.files()).isEqualTo(737);
   }
 
   // ---- size and dirty lines ----
@@ -482,6 +484,49 @@ class SampleGeneratorTest {
     // One in three of the resolved complaints, so about half as many as resolved at first.
     long resolved = resolvedFirst + updates.size();
     assertThat(updates.size()).isEqualTo((int) (resolved / 3));
+  }
+
+  // ---- points redemptions ----
+
+  /**
+   * Redemptions are at checkout: against a sale of the same customer, seconds after it on its day,
+   * in multiples of 100 points, and per customer and year never more than the points its clean sale
+   * lines earned that year (one point per whole unit of net amount; points expire on 01-01).
+   */
+  @Test
+  void redemptionsSpendPointsTheCustomerEarnedThatYearAtCheckout() throws IOException {
+    List<List<String>> redemptions = sample.rows("redemptions/redemptions.csv");
+    assertThat(summary.redemptions()).isEqualTo(redemptions.size()).isGreaterThan(50);
+    Map<String, String> saleTimes = new HashMap<>();
+    Map<String, Long> earned = new HashMap<>();
+    sales()
+        .forEach(
+            l -> {
+              saleTimes.put(l.get(CUSTOMER_ID) + "/" + l.get(ORDER_ID), l.get(TS));
+              long points =
+                  new BigDecimal(l.get(UNIT_PRICE))
+                      .multiply(new BigDecimal(l.get(QUANTITY)))
+                      .subtract(new BigDecimal(l.get(DISCOUNT)))
+                      .longValue();
+              earned.merge(l.get(CUSTOMER_ID) + "/" + l.get(TS).substring(0, 4), points, Long::sum);
+            });
+    Map<String, Long> redeemed = new HashMap<>();
+    Set<String> ids = new HashSet<>();
+    for (List<String> r : redemptions) {
+      assertThat(ids.add(r.get(0))).as("unique id %s", r.get(0)).isTrue();
+      String sale = saleTimes.get(r.get(1) + "/" + r.get(2));
+      assertThat(sale).as("sale of %s", r).isNotNull();
+      assertThat(r.get(3).substring(0, 10)).isEqualTo(sale.substring(0, 10));
+      assertThat(r.get(3)).isGreaterThanOrEqualTo(sale);
+      long points = Long.parseLong(r.get(4));
+      assertThat(points).isPositive();
+      assertThat(points % 100).isZero();
+      assertThat(r.get(5)).isEqualTo("checkout");
+      redeemed.merge(r.get(1) + "/" + r.get(3).substring(0, 4), points, Long::sum);
+    }
+    redeemed.forEach(
+        (customerYear, points) ->
+            assertThat(points).as(customerYear).isLessThanOrEqualTo(earned.get(customerYear)));
   }
 
   // ---- the default size ----

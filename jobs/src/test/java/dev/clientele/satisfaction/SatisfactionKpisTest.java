@@ -223,6 +223,16 @@ class SatisfactionKpisTest {
         .containsExactlyRows(List.of(List.of(1)));
   }
 
+  /** The label history the publish had at 03-31: B had no label yet. */
+  Dataset<Row> heldAt0331(SparkSession spark) {
+    return spark.createDataFrame(
+        List.of(
+            held("A", "high", "2026-01-01", "2026-03-15"),
+            held("A", "low", "2026-03-15", null),
+            held("D", "high", "2026-01-01", "2026-02-10")),
+        HISTORY);
+  }
+
   /**
    * A closed month's rows are a function of its events and the labels held at its start: computed
    * on 03-31 with the history known then, January to March equal those computed on 06-30 after
@@ -230,19 +240,12 @@ class SatisfactionKpisTest {
    */
   @Test
   void closedMonthsAreTheSameWhicheverLaterDateTheyAreComputedAt(SparkSession spark) {
-    Dataset<Row> heldAt0331 =
-        spark.createDataFrame(
-            List.of(
-                held("A", "high", "2026-01-01", "2026-03-15"),
-                held("A", "low", "2026-03-15", null),
-                held("D", "high", "2026-01-01", "2026-02-10")),
-            HISTORY);
     Dataset<Row> march =
         SatisfactionKpis.monthly(
             days(history(spark)),
             surveys(spark),
             complaints(spark),
-            heldAt0331,
+            heldAt0331(spark),
             List.of("value_tier"),
             rules,
             LocalDate.parse("2026-03-31"));
@@ -257,6 +260,78 @@ class SatisfactionKpisTest {
             AS_OF);
     assertThat(march.count()).isEqualTo(3 * 3);
     assertThatDataset(june.where(col("month").leq(date("2026-03-01")))).isEqualTo(march);
+  }
+
+  /**
+   * Complaints open at each month's end, under the label held at the month's start (see heldAt0630:
+   * A high to March, low from April; B unknown to March, low from April; D high to February,
+   * unknown from March). k1 (A, 02-10 → 04-01 00:30) is open at the ends of February and March:
+   * resolved after the March end. k2 (A) is resolved on 03-31, the month's last day: open at no
+   * month end. k3 (B, 04-20, resolved after as-of) is open at April, May and June's ends. k4 (D,
+   * 01-15, never resolved) at every month end. k5 (B) opened and resolved on the as-of date and k7
+   * (A, 05-10) resolved on the as-of date: not open at as-of; k7 open at the May end. k6 opens
+   * after as-of.
+   */
+  @Test
+  void openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart(SparkSession spark) {
+    Dataset<Row> complaints =
+        complaints(
+            spark,
+            complaint("k1", "A", "2026-02-10 09:00:00", "2026-04-01 00:30:00", "quality"),
+            complaint("k2", "A", "2026-03-05 09:00:00", "2026-03-31 23:00:00", "quality"),
+            complaint("k3", "B", "2026-04-20 09:00:00", "2026-07-02 09:00:00", "service"),
+            complaint("k4", "D", "2026-01-15 09:00:00", null, "price"),
+            complaint("k5", "B", "2026-06-30 10:00:00", "2026-06-30 12:00:00", "service"),
+            complaint("k6", "C", "2026-07-01 09:00:00", null, "quality"),
+            complaint("k7", "A", "2026-05-10 09:00:00", "2026-06-30 08:00:00", "quality"));
+    Dataset<Row> june =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints,
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
+    assertThatDataset(june.select("month", "dimension", "label", "open_complaints"))
+        .containsExactlyRows(
+            List.of(
+                r("2026-01-01", "value_tier", "high", 1),
+                r("2026-01-01", "value_tier", "unknown", 0),
+                r("2026-01-01", "overall", "all", 1),
+                r("2026-02-01", "value_tier", "high", 2),
+                r("2026-02-01", "value_tier", "unknown", 0),
+                r("2026-02-01", "overall", "all", 2),
+                r("2026-03-01", "value_tier", "high", 1),
+                r("2026-03-01", "value_tier", "unknown", 1),
+                r("2026-03-01", "overall", "all", 2),
+                r("2026-04-01", "value_tier", "low", 1),
+                r("2026-04-01", "value_tier", "unknown", 1),
+                r("2026-04-01", "overall", "all", 2),
+                r("2026-05-01", "value_tier", "low", 2),
+                r("2026-05-01", "value_tier", "unknown", 1),
+                r("2026-05-01", "overall", "all", 3),
+                r("2026-06-01", "value_tier", "low", 1),
+                r("2026-06-01", "value_tier", "unknown", 1),
+                r("2026-06-01", "overall", "all", 2)));
+    // Computed on 03-31, before k1's resolution was known: January to March are the same.
+    Dataset<Row> march =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints
+                .where("complaint_id <> 'k1'")
+                .unionByName(
+                    complaints(
+                        spark, complaint("k1", "A", "2026-02-10 09:00:00", null, "quality"))),
+            heldAt0331(spark),
+            List.of("value_tier"),
+            rules,
+            LocalDate.parse("2026-03-31"));
+    assertThatDataset(march.select("month", "dimension", "label", "open_complaints", "complaints"))
+        .isEqualTo(
+            june.where(col("month").leq(date("2026-03-01")))
+                .select("month", "dimension", "label", "open_complaints", "complaints"));
   }
 
   @Test
@@ -286,8 +361,68 @@ class SatisfactionKpisTest {
     assertThat(
             kpis.where(col("month").equalTo(date("2026-01-01"))).select("as_of").distinct().head())
         .isEqualTo(org.apache.spark.sql.RowFactory.create(date("2026-01-31")));
+    // No redemptions input: nothing to measure, so null, and the note says why.
     assertThat(first.isNullAt(1)).isTrue();
-    assertThat(first.getString(2)).isEqualTo(SatisfactionKpis.POINTS_NOTE);
+    assertThat(first.getString(2)).isEqualTo(SatisfactionKpis.NO_REDEMPTIONS_NOTE);
+    assertThat(kpis.where(col("points_redeemed").isNotNull()).count()).isZero();
+  }
+
+  /**
+   * Every purchase line of {@link #history} is 10.00, so it earns 10 points (rate 1; A's return
+   * reverses, it earns nothing). Redemptions: A 15 points on 01-25, D 20 on 03-31 at 23:30, B 5 on
+   * 04-10, A 40 on 07-01 (after as-of: ignored). Overall: January 15 of 30 earned (A 20, B 10) =
+   * 0.5; February 0 of 10 = 0.0; March 20 of 20 = 1.0; April 5 redeemed with nothing earned: null;
+   * June nothing either way: null. By value tier at the month's start, January high (A, D) 15 of 20
+   * = 0.75; March unknown (D) 20 of 10 = 2.0: points from earlier months are redeemed too.
+   */
+  @Test
+  void pointsRedemptionRateIsRedeemedOverEarnedInTheMonth(SparkSession spark) {
+    Dataset<Row> redemptions =
+        spark.createDataFrame(
+            List.of(
+                redemption("r1", "A", "2026-01-25 10:00:00", 15),
+                redemption("r2", "D", "2026-03-31 23:30:00", 20),
+                redemption("r3", "B", "2026-04-10 10:00:00", 5),
+                redemption("r4", "A", "2026-07-01 10:00:00", 40)),
+            dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
+    Dataset<Row> kpis =
+        SatisfactionKpis.monthly(
+            days(history(spark)),
+            surveys(spark),
+            complaints(spark),
+            redemptions,
+            heldAt0630(spark),
+            List.of("value_tier"),
+            rules,
+            AS_OF);
+    String nothing = SatisfactionKpis.NOTHING_EARNED_NOTE;
+    assertThatDataset(
+            kpis.where("dimension = 'overall' OR month IN (DATE'2026-01-01', DATE'2026-03-01')")
+                .select(
+                    "month",
+                    "dimension",
+                    "label",
+                    "points_earned",
+                    "points_redeemed",
+                    "points_redemption_rate",
+                    "points_redemption_note"))
+        .containsExactlyRows(
+            List.of(
+                r("2026-01-01", "overall", "all", 30, 15, 0.5, null),
+                r("2026-01-01", "value_tier", "high", 20, 15, 0.75, null),
+                r("2026-01-01", "value_tier", "unknown", 10, 0, 0.0, null),
+                r("2026-02-01", "overall", "all", 10, 0, 0.0, null),
+                r("2026-03-01", "overall", "all", 20, 20, 1.0, null),
+                r("2026-03-01", "value_tier", "high", 10, 0, 0.0, null),
+                r("2026-03-01", "value_tier", "unknown", 10, 20, 2.0, null),
+                r("2026-04-01", "overall", "all", 0, 5, null, nothing),
+                r("2026-05-01", "overall", "all", 10, 0, 0.0, null),
+                r("2026-06-01", "overall", "all", 0, 0, null, nothing)));
+  }
+
+  private static Row redemption(String id, String customer, String at, long points) {
+    return org.apache.spark.sql.RowFactory.create(
+        id, customer, null, Fixtures.ts(at), points, null, "run-1");
   }
 
   /**

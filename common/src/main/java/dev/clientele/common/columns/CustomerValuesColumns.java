@@ -69,6 +69,7 @@ public final class CustomerValuesColumns {
 
   public static final String POINTS_EARNED = "points_earned";
   public static final String POINTS_REVERSED = "points_reversed";
+  public static final String POINTS_REDEEMED = "points_redeemed";
   public static final String POINTS_EXPIRED = "points_expired";
   public static final String POINTS_BALANCE = "points_balance";
 
@@ -100,6 +101,7 @@ public final class CustomerValuesColumns {
             field(SPEND_TO_NEXT_TIER, Money.AMOUNT, true),
             field(POINTS_EARNED, DataTypes.LongType, false),
             field(POINTS_REVERSED, DataTypes.LongType, false),
+            field(POINTS_REDEEMED, DataTypes.LongType, false),
             field(POINTS_EXPIRED, DataTypes.LongType, false),
             field(POINTS_BALANCE, DataTypes.LongType, false),
           });

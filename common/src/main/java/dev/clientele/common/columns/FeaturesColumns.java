@@ -122,10 +122,22 @@ public final class FeaturesColumns {
   /** Points taken back by return lines, ever up to as-of (positive number). */
   public static final String POINTS_REVERSED = "points_reversed";
 
-  /** Net points dated before {@link #POINTS_EXPIRY_DATE}: they have expired (never negative). */
+  /**
+   * Points spent in redemptions (silver {@code redemptions}) dated up to as-of, ever (0 without a
+   * redemptions source).
+   */
+  public static final String POINTS_REDEEMED = "points_redeemed";
+
+  /**
+   * Net points (earned − reversed − redeemed) dated before {@link #POINTS_EXPIRY_DATE}: they have
+   * expired (never negative).
+   */
   public static final String POINTS_EXPIRED = "points_expired";
 
-  /** Net points dated on or after {@link #POINTS_EXPIRY_DATE} (never negative). */
+  /**
+   * Net points (earned − reversed − redeemed) dated on or after {@link #POINTS_EXPIRY_DATE} (never
+   * negative).
+   */
   public static final String POINTS_BALANCE = "points_balance";
 
   /** The most recent yearly expiry day on or before as-of. */
@@ -177,6 +189,7 @@ public final class FeaturesColumns {
             field(IS_PROSPECT, DataTypes.BooleanType, false),
             field(POINTS_EARNED, DataTypes.LongType, false),
             field(POINTS_REVERSED, DataTypes.LongType, false),
+            field(POINTS_REDEEMED, DataTypes.LongType, false),
             field(POINTS_EXPIRED, DataTypes.LongType, false),
             field(POINTS_BALANCE, DataTypes.LongType, false),
             field(POINTS_EXPIRY_DATE, DataTypes.DateType, false),

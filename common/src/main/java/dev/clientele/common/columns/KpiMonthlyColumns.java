@@ -81,7 +81,22 @@ public final class KpiMonthlyColumns {
   public static final String RESOLUTION_HOURS_MEDIAN = "resolution_hours_median";
   public static final String RESOLUTION_HOURS_P90 = "resolution_hours_p90";
 
-  /** Null until points redemption events exist in the input; the reason says why. */
+  /**
+   * Complaints open at the month's end (the as-of date for the as-of month): opened on or before it
+   * and not resolved by it.
+   */
+  public static final String OPEN_COMPLAINTS = "open_complaints";
+
+  /** Points earned by the month's purchase lines (before reversals). */
+  public static final String POINTS_EARNED = "points_earned";
+
+  /** Points of the redemptions dated in the month; null without a redemptions input. */
+  public static final String POINTS_REDEEMED = "points_redeemed";
+
+  /**
+   * points_redeemed / points_earned; null without a redemptions input or when nothing was earned,
+   * and the note says which.
+   */
   public static final String POINTS_REDEMPTION_RATE = "points_redemption_rate";
 
   public static final String POINTS_REDEMPTION_NOTE = "points_redemption_note";
@@ -115,6 +130,9 @@ public final class KpiMonthlyColumns {
             field(RESOLVED_COMPLAINTS, DataTypes.LongType, false),
             field(RESOLUTION_HOURS_MEDIAN, DataTypes.DoubleType, true),
             field(RESOLUTION_HOURS_P90, DataTypes.DoubleType, true),
+            field(OPEN_COMPLAINTS, DataTypes.LongType, false),
+            field(POINTS_EARNED, DataTypes.LongType, false),
+            field(POINTS_REDEEMED, DataTypes.LongType, true),
             field(POINTS_REDEMPTION_RATE, DataTypes.DoubleType, true),
             field(POINTS_REDEMPTION_NOTE, DataTypes.StringType, true),
           });

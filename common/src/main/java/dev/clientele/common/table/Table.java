@@ -12,6 +12,7 @@ public enum Table {
   SURVEYS(Layer.SILVER, "surveys"),
   COMPLAINTS(Layer.SILVER, "complaints"),
   COMPLAINT_HISTORY(Layer.SILVER, "complaint_history"),
+  REDEMPTIONS(Layer.SILVER, "redemptions"),
   // ops: bookkeeping every run writes
   QUARANTINE(Layer.OPS, "quarantine"),
   INGEST_FILES(Layer.OPS, "ingest_files"),
