@@ -51,13 +51,16 @@ public final class DeltaIO {
   /**
    * Atomically replaces the {@code as_of = asOf} snapshot (one Delta commit with replaceWhere), so
    * a rerun for the same date replaces exactly that snapshot and other dates are untouched. The
-   * frame must carry an {@code as_of} column equal to {@code asOf}.
+   * frame must carry an {@code as_of} column equal to {@code asOf}. A column the frame adds is
+   * added to the table (null in earlier snapshots), so a warehouse written by an older release
+   * takes a release's new columns at its next run; a column type change still fails.
    */
   public static void replaceSnapshot(Dataset<Row> frame, String path, LocalDate asOf) {
     frame
         .write()
         .format("delta")
         .mode(SaveMode.Overwrite)
+        .option("mergeSchema", "true")
         .partitionBy(AS_OF)
         .option("replaceWhere", AS_OF + " = DATE'" + asOf + "'")
         .save(path);
@@ -66,7 +69,8 @@ public final class DeltaIO {
   /**
    * Like {@link #replaceSnapshot} for a table partitioned by {@code as_of} and {@code column}:
    * replaces only the rows of {@code asOf} whose {@code column} is one of {@code values}, so two
-   * jobs can each own a slice of the same snapshot (disjoint partitions do not conflict).
+   * jobs can each own a slice of the same snapshot (disjoint partitions do not conflict). New
+   * columns are added as by {@link #replaceSnapshot}.
    */
   public static void replaceSnapshotSlice(
       Dataset<Row> frame,
@@ -82,6 +86,7 @@ public final class DeltaIO {
         .write()
         .format("delta")
         .mode(SaveMode.Overwrite)
+        .option("mergeSchema", "true")
         .partitionBy(AS_OF, column)
         .option("replaceWhere", AS_OF + " = DATE'" + asOf + "' AND " + column + " IN (" + in + ")")
         .save(path);

@@ -49,6 +49,24 @@ class DeltaIOTest {
     assertThat(DeltaIO.version(spark, path)).isEqualTo(3);
   }
 
+  /** A release that adds a column: the next snapshot adds it, earlier snapshots read it as null. */
+  @Test
+  void aSnapshotWithANewColumnAddsItToTheTable(SparkSession spark) {
+    String path = SparkTestExtension.freshDir(spark, "evolve").resolve("t").toString();
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, "2026-11-20", "a"), path, LocalDate.parse("2026-11-20"));
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, "2026-11-21", "b").selectExpr("*", "7L AS points_redeemed"),
+        path,
+        LocalDate.parse("2026-11-21"));
+
+    assertThat(
+            DeltaIO.read(spark, path).orderBy("as_of").collectAsList().stream()
+                .map(Row::toString)
+                .toList())
+        .containsExactly("[2026-11-20,c0,a,null]", "[2026-11-21,c0,b,7]");
+  }
+
   /** A column comment keeps the last data commit's note; a write without one clears it. */
   @Test
   void latestNoteIsTheLastDataCommitsNote(SparkSession spark) {
