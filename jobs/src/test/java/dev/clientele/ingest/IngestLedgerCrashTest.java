@@ -80,6 +80,8 @@ class IngestLedgerCrashTest {
             "[complaints,succeeded,2,2,0,0]",
             "[customers,succeeded,1,1,0,0]",
             "[customers,succeeded,2,2,0,0]",
+            "[redemptions,skipped,0,0,0,0]",
+            "[redemptions,skipped,0,0,0,0]",
             "[surveys,skipped,0,0,0,0]",
             "[surveys,skipped,0,0,0,0]",
             "[transactions,succeeded,14,3,10,1]",
