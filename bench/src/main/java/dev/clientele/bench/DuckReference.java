@@ -22,11 +22,13 @@ import org.apache.spark.sql.types.StructType;
  * <p>Definitions reproduced: lines up to as-of with a customer id; a purchase is a non-return line;
  * R = days from the last purchase day to as-of; F = orders (grouped by order id, dated by their
  * first line) with a non-return line whose date is within {@code windowDays} of as-of; M = net
- * amount (returns included) of lines in that window; scores over buyers: 1 + number of exact
- * (linear interpolation) quantile cut points rounded to 2 decimals strictly below the value (R:
- * strictly above); value tier over spenders (M &gt; 0) ranked by M descending, customer id
- * ascending: high when rank &lt;= ceil(highShare·n) or F &gt;= highOrderCount, medium when rank
- * &lt;= ceil((highShare + mediumShare)·n), else low; none for non-spenders.
+ * amount (returns included) of lines in that window; scores over active customers (a purchase ever
+ * and F &gt; 0; others get none): 1 + number of exact (linear interpolation) quantile cut points of
+ * the active customers, rounded to 2 decimals and widened (each at least the one before + 1, or +
+ * 0.01 for M), strictly below the value (R: strictly above); value tier over spenders (M &gt; 0)
+ * ranked by M descending, customer id ascending: high when rank &lt;= ceil(highShare·n) or F &gt;=
+ * highOrderCount, medium when rank &lt;= ceil((highShare + mediumShare)·n), else low; none for
+ * non-spenders.
  */
 final class DuckReference implements AutoCloseable {
   /** The rules the reference applies, bound from the same config Clientele runs with. */
@@ -158,7 +160,8 @@ final class DuckReference implements AutoCloseable {
             + asOf
             + " - s.last_purchase AS recency_days, o.frequency, s.monetary,\n"
             + "  s.last_purchase IS NOT NULL AS buyer FROM spend s JOIN order_counts o USING (customer_id)),\n"
-            + "cuts AS (SELECT\n"
+            + "scored AS (SELECT *, buyer AND frequency > 0 AS active FROM base),\n"
+            + "raw_cuts AS (SELECT\n"
             + "  list_transform(quantile_cont(CAST(recency_days AS DOUBLE), "
             + q
             + "), lambda c: round(c, 2)) AS rc,\n"
@@ -168,13 +171,20 @@ final class DuckReference implements AutoCloseable {
             + "  list_transform(quantile_cont(CAST(monetary AS DOUBLE), "
             + q
             + "), lambda c: round(c, 2)) AS mc\n"
-            + "  FROM base WHERE buyer),\n"
+            + "  FROM scored WHERE active),\n"
+            + "cuts AS (SELECT "
+            + widened("rc", rules.scores() - 1, "1")
+            + " AS rc, "
+            + widened("fc", rules.scores() - 1, "1")
+            + " AS fc, "
+            + widened("mc", rules.scores() - 1, "0.01")
+            + " AS mc FROM raw_cuts),\n"
             + "ranked AS (SELECT customer_id, row_number() OVER (ORDER BY monetary DESC, customer_id) AS value_rank,\n"
             + "  count(*) OVER () AS n FROM base WHERE monetary > 0)\n"
             + "SELECT b.customer_id, b.recency_days, b.frequency, b.monetary,\n"
-            + "  CASE WHEN buyer THEN 1 + len(list_filter(rc, lambda c: c > CAST(b.recency_days AS DOUBLE))) END AS r_score,\n"
-            + "  CASE WHEN buyer THEN 1 + len(list_filter(fc, lambda c: c < CAST(b.frequency AS DOUBLE))) END AS f_score,\n"
-            + "  CASE WHEN buyer THEN 1 + len(list_filter(mc, lambda c: c < CAST(b.monetary AS DOUBLE))) END AS m_score,\n"
+            + "  CASE WHEN active THEN 1 + len(list_filter(rc, lambda c: c > CAST(b.recency_days AS DOUBLE))) END AS r_score,\n"
+            + "  CASE WHEN active THEN 1 + len(list_filter(fc, lambda c: c < CAST(b.frequency AS DOUBLE))) END AS f_score,\n"
+            + "  CASE WHEN active THEN 1 + len(list_filter(mc, lambda c: c < CAST(b.monetary AS DOUBLE))) END AS m_score,\n"
             + "  CASE WHEN r.value_rank IS NULL THEN 'none'\n"
             + "       WHEN r.value_rank <= "
             + highN
@@ -183,8 +193,33 @@ final class DuckReference implements AutoCloseable {
             + "       WHEN r.value_rank <= "
             + mediumN
             + " THEN 'medium' ELSE 'low' END AS value_tier\n"
-            + "FROM base b CROSS JOIN cuts LEFT JOIN ranked r USING (customer_id)");
+            + "FROM scored b CROSS JOIN cuts LEFT JOIN ranked r USING (customer_id)");
     return count("SELECT count(*) FROM duck_rfm");
+  }
+
+  /**
+   * The widening rule of docs/aggregates.md written out for {@code count} cuts: cut i becomes the
+   * largest of cut j + (i − j)·unit over j ≤ i (each cut at least the widened one before it plus
+   * one unit), rounded to 2 decimals.
+   */
+  static String widened(String cuts, int count, String unit) {
+    StringBuilder list = new StringBuilder("[");
+    for (int i = 1; i <= count; i++) {
+      if (i > 1) list.append(", ");
+      list.append("round(greatest(").append(cuts).append("[").append(i).append("]");
+      for (int j = 1; j < i; j++) {
+        list.append(", ")
+            .append(cuts)
+            .append('[')
+            .append(j)
+            .append("] + ")
+            .append(i - j)
+            .append(" * ")
+            .append(unit);
+      }
+      list.append("), 2)");
+    }
+    return list.append(']').toString();
   }
 
   /**

@@ -82,15 +82,17 @@ class DuckReferenceTest {
               + " FROM duck_rfm ORDER BY customer_id) TO '"
               + out
               + "' (HEADER false)");
-      // R cuts [22.6, 64.2, 145.8, 379.4] over recency 1, 37, 173, 689; F cuts [0.6, 1, 1, 1.4];
-      // M cuts [-20, 20, 80, 100]; spenders a and b tie on 100: a (smaller id) is the top 20%.
+      // Scored: the active customers a, b, e (c bought, but not in the window: no scores; d never
+      // bought). R cuts [15.4, 29.8, 64.2, 118.6] over recency 1, 37, 173; F cuts [1, 1, 1.2, 1.6]
+      // widened to [1, 2, 3, 4]; M cuts [10, 70, 100, 100] widened to [10, 70, 100, 100.01];
+      // spenders a and b tie on 100: a (smaller id) is the top 20%.
       assertThat(Files.readAllLines(out))
           .containsExactly(
-              "a,1,1,100.00,5,2,4,high",
-              "b,37,2,100.00,4,5,4,low",
-              "c,689,0,0.00,1,1,2,none",
+              "a,1,1,100.00,5,1,3,high",
+              "b,37,2,100.00,3,2,3,low",
+              "c,689,0,0.00,,,,none",
               "d,,0,-20.00,,,,none",
-              "e,173,1,-50.00,2,2,1,none");
+              "e,173,1,-50.00,1,1,1,none");
     }
   }
 
@@ -109,7 +111,7 @@ class DuckReferenceTest {
               + dir.resolve("same/p.parquet")
               + "' (FORMAT parquet)");
       duck.exec(
-          "COPY (SELECT * REPLACE (CASE WHEN customer_id = 'b' THEN 3 ELSE r_score END AS r_score) FROM ("
+          "COPY (SELECT * REPLACE (CASE WHEN customer_id = 'b' THEN 4 ELSE r_score END AS r_score) FROM ("
               + "SELECT "
               + columns
               + " FROM duck_rfm)) TO '"
@@ -121,7 +123,7 @@ class DuckReferenceTest {
       assertThat(duck.tierDifferences(dir.resolve("changed").toString(), 10, rows)).isEqualTo(1);
       assertThat(rows)
           .containsExactly(
-              "b clientele R3 F5 M4 low (r 37, f 2, m 100.00) | duckdb R4 F5 M4 low (r 37, f 2, m 100.00)");
+              "b clientele R4 F2 M3 low (r 37, f 2, m 100.00) | duckdb R3 F2 M3 low (r 37, f 2, m 100.00)");
     }
   }
 
