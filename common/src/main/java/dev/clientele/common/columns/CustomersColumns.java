@@ -27,6 +27,12 @@ public final class CustomersColumns {
   public static final String UPDATED_AT = "updated_at";
 
   /**
+   * True when the customer has opted out of marketing (point-in-time through customer_history);
+   * null when the source does not say, which audiences treat as not opted out.
+   */
+  public static final String MARKETING_OPT_OUT = "marketing_opt_out";
+
+  /**
    * True when no customer source is configured and the row was derived from the transaction log.
    */
   public static final String IS_DERIVED = "is_derived";
