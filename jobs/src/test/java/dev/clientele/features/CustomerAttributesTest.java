@@ -39,13 +39,14 @@ class CustomerAttributesTest {
         region,
         Date.valueOf("2025-01-01"),
         Timestamp.valueOf(from),
+        null,
         false,
         "run-" + from.substring(0, 10),
         Timestamp.valueOf(from),
         to == null ? null : Timestamp.valueOf(to));
   }
 
-  /** The customers row of a history row (its first 13 columns). */
+  /** The customers row of a history row (its first SCHEMA.size() columns). */
   static Row latest(Row version) {
     Object[] values = new Object[CustomersColumns.SCHEMA.size()];
     for (int i = 0; i < values.length; i++) values[i] = version.get(i);
@@ -68,7 +69,7 @@ class CustomerAttributesTest {
   static final Row C3 = version("C3", "east", "mid", "2026-07-01 08:00:00", null);
   static final Row C2_DERIVED =
       RowFactory.create(
-          "C2", null, null, null, null, null, null, null, null, null, null, true, "run-0");
+          "C2", null, null, null, null, null, null, null, null, null, null, null, true, "run-0");
 
   @Test
   void theVersionInEffectAtTheEndOfTheDayAndCustomersWithoutVersionsAsTheyAre(SparkSession spark) {

@@ -154,6 +154,7 @@ public final class Fixtures {
         "north",
         signup == null ? null : Date.valueOf(signup),
         null,
+        null,
         false,
         "run-1");
   }

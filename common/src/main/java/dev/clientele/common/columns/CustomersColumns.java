@@ -53,6 +53,7 @@ public final class CustomersColumns {
             field(REGION, DataTypes.StringType, true),
             field(SIGNUP_DATE, DataTypes.DateType, true),
             field(UPDATED_AT, DataTypes.TimestampType, true),
+            field(MARKETING_OPT_OUT, DataTypes.BooleanType, true),
             field(IS_DERIVED, DataTypes.BooleanType, false),
             field(INGEST_RUN_ID, DataTypes.StringType, false),
           });
