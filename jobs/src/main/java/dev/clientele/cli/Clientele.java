@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code clientele} command: one subcommand per job. Exit codes: 0 success, 1 failed run, 2
- * usage or config error.
+ * usage or config error, 3 the warehouse is held by another run.
  */
 @Command(
     name = "clientele",
@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       dev.clientele.pipeline.PipelineCommand.class,
       dev.clientele.pipeline.BackfillCommand.class,
       SqlCommand.class,
+      UnlockCommand.class,
       dev.clientele.export.ExportCommand.class,
       CommandLine.HelpCommand.class,
     })

@@ -22,8 +22,14 @@ public abstract class JobCommand implements Callable<Integer> {
    */
   protected abstract ClienteleJob bind(ClienteleConfig config);
 
+  /** Whether the job writes to the warehouse and so holds its lease while it runs. */
+  protected boolean writesWarehouse() {
+    return true;
+  }
+
   @Override
   public Integer call() {
-    return JobRunner.run(jobName(), options::loadConfig, this::bind, options.asOf());
+    return JobRunner.run(
+        jobName(), options::loadConfig, this::bind, options.asOf(), writesWarehouse());
   }
 }

@@ -83,6 +83,11 @@ public final class SqlCommand extends JobCommand {
   }
 
   @Override
+  protected boolean writesWarehouse() {
+    return allowWrite;
+  }
+
+  @Override
   protected ClienteleJob bind(ClienteleConfig config) {
     if (!allowWrite) {
       for (String query : queries) {

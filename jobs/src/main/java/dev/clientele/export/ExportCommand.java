@@ -41,6 +41,12 @@ public final class ExportCommand extends JobCommand {
     return "export";
   }
 
+  // Export reads published gold; it writes elsewhere (CSV, PostgreSQL), so it takes no lease.
+  @Override
+  protected boolean writesWarehouse() {
+    return false;
+  }
+
   @Override
   protected ClienteleJob bind(ClienteleConfig config) {
     ExportSettings settings = ExportSettings.from(config.at("clientele.export"));

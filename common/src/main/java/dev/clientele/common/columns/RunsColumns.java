@@ -17,10 +17,13 @@ public final class RunsColumns {
   public static final String JOB = "job";
   public static final String AS_OF = "as_of";
 
-  /** Source (transactions, customers, surveys, complaints) or stage name. */
+  /**
+   * Source (transactions, customers, ...), stage name, or {@code run} for the row every run ends
+   * with: its outcome (status succeeded, failed or abandoned) and {@link #EXIT_CODE}.
+   */
   public static final String SOURCE = "source";
 
-  /** succeeded, failed or skipped. */
+  /** succeeded, failed or skipped; for the {@code run} row also abandoned. */
   public static final String STATUS = "status";
 
   public static final String RECORDS_READ = "records_read";
@@ -35,6 +38,12 @@ public final class RunsColumns {
 
   /** Delta version of each table this run wrote, for RESTORE. */
   public static final String TABLE_VERSIONS = "table_versions";
+
+  /**
+   * The {@code run} row's process exit code (0 ok, 1 failed, 2 usage or config, 3 warehouse held);
+   * null on other rows and for abandoned runs.
+   */
+  public static final String EXIT_CODE = "exit_code";
 
   public static final StructType SCHEMA =
       new StructType(
@@ -55,5 +64,6 @@ public final class RunsColumns {
                 TABLE_VERSIONS,
                 DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType),
                 true),
+            field(EXIT_CODE, DataTypes.IntegerType, true),
           });
 }

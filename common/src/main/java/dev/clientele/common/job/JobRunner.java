@@ -2,9 +2,13 @@ package dev.clientele.common.job;
 
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
+import dev.clientele.common.config.Settings;
 import dev.clientele.common.spark.SparkSessions;
+import dev.clientele.common.table.RunLog;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -14,13 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a job with Clientele's exit-code contract: config is loaded and bound <em>before</em> a
  * SparkSession exists, so a usage or config error exits {@value #EXIT_USAGE} in well under a
- * second; a failed run exits {@value #EXIT_FAILED}; success exits {@value #EXIT_OK}. Spark is
- * stopped in every case.
+ * second; a failed run exits {@value #EXIT_FAILED}; success exits {@value #EXIT_OK}. A run that
+ * writes holds the warehouse lease while it runs, and exits {@value #EXIT_LEASE_HELD} at once when
+ * another run holds it. Every run that reached Spark ends with one {@code runs} row (source {@code
+ * run}) saying how it ended and its exit code. Spark is stopped in every case.
  */
 public final class JobRunner {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
+
+  /** Another run holds the warehouse ({@link WarehouseLease}). */
+  public static final int EXIT_LEASE_HELD = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
@@ -38,11 +47,29 @@ public final class JobRunner {
       Supplier<ClienteleConfig> config,
       Function<ClienteleConfig, ClienteleJob> binder,
       LocalDate asOf) {
+    return run(name, config, binder, asOf, true);
+  }
+
+  /**
+   * @param writes whether the job writes to the warehouse, and so takes its lease (readers such as
+   *     sql and export do not)
+   */
+  public static int run(
+      String name,
+      Supplier<ClienteleConfig> config,
+      Function<ClienteleConfig, ClienteleJob> binder,
+      LocalDate asOf,
+      boolean writes) {
     ClienteleConfig loaded;
     ClienteleJob job;
+    Duration leaseTtl;
+    Duration heartbeatEvery;
     try {
       loaded = config.get();
       job = binder.apply(loaded);
+      Settings lease = loaded.at("clientele.lease");
+      leaseTtl = Duration.ofSeconds(lease.longAtLeast("ttl-seconds", 1));
+      heartbeatEvery = Duration.ofSeconds(lease.longAtLeast("heartbeat-seconds", 1));
     } catch (ConfigError e) {
       System.err.println("clientele " + name + ": " + e.getMessage());
       return EXIT_USAGE;
@@ -51,28 +78,80 @@ public final class JobRunner {
     LOG.info("Run {} of job '{}' for as-of {}", context.runId(), name, asOf);
     LOG.debug("Resolved config:\n{}", loaded.renderMasked());
     long started = System.nanoTime();
+    Instant startedAt = Instant.now();
+    // A session that exists already (a notebook, a test) belongs to its owner: not ours to stop.
+    boolean ownsSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = null;
+    WarehouseLease lease = null;
     int exit = EXIT_FAILED;
+    String failure = null;
     try {
       spark = SparkSessions.create(loaded.at("clientele.spark"), context.tables().warehouse());
+      if (writes) {
+        lease = WarehouseLease.acquire(spark, context, leaseTtl, heartbeatEvery);
+      }
       job.run(spark, context);
       exit = EXIT_OK;
       LOG.info("Run {} of '{}' succeeded in {}", context.runId(), name, elapsed(started));
+    } catch (WarehouseLease.HeldException e) {
+      System.err.println("clientele " + name + ": " + e.getMessage());
+      exit = EXIT_LEASE_HELD;
+      failure = e.getMessage();
     } catch (ConfigError e) {
       System.err.println("clientele " + name + ": " + e.getMessage());
       exit = EXIT_USAGE;
+      failure = e.getMessage();
     } catch (JobFailure e) {
       LOG.error("Run {} of '{}' failed: {}", context.runId(), name, e.getMessage());
       System.err.println("clientele " + name + " failed: " + e.getMessage());
+      failure = e.getMessage();
     } catch (Exception | Error e) {
       LOG.error("Run {} of '{}' failed unexpectedly", context.runId(), name, e);
       System.err.println("clientele " + name + " failed: " + e);
+      failure = e.toString();
     } finally {
       if (spark != null) {
-        spark.stop();
+        if (writes) {
+          recordOutcome(spark, context, startedAt, exit, failure);
+        }
+        if (lease != null) {
+          try {
+            lease.close();
+          } catch (RuntimeException e) {
+            LOG.error("Run {} could not release the warehouse lease", context.runId(), e);
+          }
+        }
+        if (ownsSession) {
+          spark.stop();
+        }
       }
     }
     return exit;
+  }
+
+  // A run that could not record its outcome still reports it on stderr and in its exit code.
+  private static void recordOutcome(
+      SparkSession spark, RunContext context, Instant startedAt, int exit, String failure) {
+    try {
+      RunLog.record(
+          spark,
+          context,
+          List.of(
+              new RunLog.Entry(
+                  RunLog.RUN_SOURCE,
+                  exit == EXIT_OK ? RunLog.SUCCEEDED : RunLog.FAILED,
+                  null,
+                  null,
+                  null,
+                  null,
+                  startedAt,
+                  Instant.now(),
+                  failure,
+                  null,
+                  exit)));
+    } catch (RuntimeException e) {
+      LOG.error("Run {} could not record its outcome in runs", context.runId(), e);
+    }
   }
 
   public static String elapsed(long startedNanos) {

@@ -247,6 +247,13 @@ public final class DeltaIO {
         .execute();
   }
 
+  /**
+   * Creates the table from {@code frame}; fails if it exists (of two racing creators, one wins).
+   */
+  public static void create(Dataset<Row> frame, String path) {
+    createFrom(frame, path);
+  }
+
   // ErrorIfExists: two writers racing to create the table fail loudly instead of appending twice.
   // optimizeWrite shuffles by the partition columns first: otherwise every task writes a small file
   // into every partition it holds rows of (730 day partitions x 4 tasks gave 2,920 files of ~170

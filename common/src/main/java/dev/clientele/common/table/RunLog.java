@@ -15,6 +15,15 @@ import org.apache.spark.sql.SparkSession;
 public final class RunLog {
   private RunLog() {}
 
+  /** The source of the row every run ends with (its outcome and exit code). */
+  public static final String RUN_SOURCE = "run";
+
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+
+  /** A run found unfinished (its lease expired, or released by clientele unlock). */
+  public static final String ABANDONED = "abandoned";
+
   /** One row of the runs table; counts may be null where they do not apply. */
   public record Entry(
       String source,
@@ -26,7 +35,34 @@ public final class RunLog {
       Instant startedAt,
       Instant finishedAt,
       String message,
-      Map<String, Long> tableVersions) {}
+      Map<String, Long> tableVersions,
+      Integer exitCode) {
+
+    public Entry(
+        String source,
+        String status,
+        Long read,
+        Long accepted,
+        Long quarantined,
+        Long duplicate,
+        Instant startedAt,
+        Instant finishedAt,
+        String message,
+        Map<String, Long> tableVersions) {
+      this(
+          source,
+          status,
+          read,
+          accepted,
+          quarantined,
+          duplicate,
+          startedAt,
+          finishedAt,
+          message,
+          tableVersions,
+          null);
+    }
+  }
 
   public static void record(SparkSession spark, RunContext run, List<Entry> entries) {
     List<Row> rows =
@@ -48,8 +84,16 @@ public final class RunLog {
                         e.message(),
                         e.tableVersions() == null
                             ? null
-                            : scala.jdk.javaapi.CollectionConverters.asScala(e.tableVersions())))
+                            : scala.jdk.javaapi.CollectionConverters.asScala(e.tableVersions()),
+                        e.exitCode()))
             .toList();
-    DeltaIO.append(spark.createDataFrame(rows, RunsColumns.SCHEMA), run.tables().path(Table.RUNS));
+    // mergeSchema: a runs table written by an older release gains exit_code at its next run.
+    spark
+        .createDataFrame(rows, RunsColumns.SCHEMA)
+        .write()
+        .format("delta")
+        .mode(org.apache.spark.sql.SaveMode.Append)
+        .option("mergeSchema", "true")
+        .save(run.tables().path(Table.RUNS));
   }
 }

@@ -19,6 +19,8 @@ public enum Table {
   RUNS(Layer.OPS, "runs"),
   // the reader contract: one row per publish naming each gold table's Delta version (Published)
   PUBLISHED(Layer.OPS, "published"),
+  // one writer at a time: the run holding the warehouse and its heartbeat (WarehouseLease)
+  LEASE(Layer.OPS, "lease"),
   // features: per customer and day statistics (refreshed for new days only), then one snapshot per
   // as-of date
   CUSTOMER_DAYS(Layer.SILVER, "customer_days"),
