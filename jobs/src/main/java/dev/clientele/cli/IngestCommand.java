@@ -5,6 +5,7 @@ import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.ingest.IngestConfig;
 import dev.clientele.ingest.IngestJob;
+import dev.clientele.ingest.InputPaths;
 import dev.clientele.ingest.SourceKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,9 @@ public final class IngestCommand extends JobCommand {
 
   @Override
   protected ClienteleJob bind(ClienteleConfig config) {
-    return new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv));
+    IngestConfig ingest = IngestConfig.from(config.at("clientele.ingest"), System::getenv);
+    InputPaths.checkRequired(ingest);
+    return new IngestJob(ingest);
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.clientele.features.FeatureRules;
 import dev.clientele.features.FeaturesJob;
 import dev.clientele.ingest.IngestConfig;
 import dev.clientele.ingest.IngestJob;
+import dev.clientele.ingest.InputPaths;
 import dev.clientele.publish.PublishJob;
 import dev.clientele.publish.PublishRules;
 import dev.clientele.satisfaction.SatisfactionJob;
@@ -63,7 +64,9 @@ public final class PipelineCommand extends JobCommand {
 
   @Override
   protected ClienteleJob bind(ClienteleConfig config) {
-    return build(config);
+    PipelineJob job = build(config);
+    InputPaths.checkRequired(IngestConfig.from(config.at("clientele.ingest"), System::getenv));
+    return job;
   }
 
   /** Binds every stage's config (all errors surface before Spark) and wires the stages. */

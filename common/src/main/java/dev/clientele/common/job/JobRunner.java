@@ -5,6 +5,7 @@ import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.config.Settings;
 import dev.clientele.common.spark.SparkSessions;
 import dev.clientele.common.table.RunLog;
+import dev.clientele.common.table.TableCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -67,6 +68,20 @@ public final class JobRunner {
     try {
       loaded = config.get();
       job = binder.apply(loaded);
+      SparkSessions.checkMaster(loaded.at("clientele.spark"));
+      if (writes) {
+        String problem =
+            TableCatalog.unwritableLocalWarehouse(loaded.at("clientele").string("warehouse"));
+        if (problem != null) {
+          throw loaded
+              .at("clientele")
+              .error(
+                  "warehouse",
+                  problem
+                      + ". Point clientele.warehouse (or --set warehouse=DIR) at a folder you can"
+                      + " write.");
+        }
+      }
       Settings lease = loaded.at("clientele.lease");
       leaseTtl = Duration.ofSeconds(lease.longAtLeast("ttl-seconds", 1));
       heartbeatEvery = Duration.ofSeconds(lease.longAtLeast("heartbeat-seconds", 1));

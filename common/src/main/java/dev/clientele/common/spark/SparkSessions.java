@@ -30,7 +30,32 @@ public final class SparkSessions {
         .set("spark.sql.shuffle.partitions", "8");
   }
 
+  // local, local[4], local[*], local[4,2], local-cluster[2,1,1024], spark://h:7077[,h2:7077],
+  // yarn, k8s://https://h:6443, or "" to leave it to spark-submit.
+  private static final java.util.regex.Pattern MASTER =
+      java.util.regex.Pattern.compile(
+          "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?|local-cluster\\[[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*]"
+              + "|spark://[^\\s/]+(:[0-9]+)?(,[^\\s/]+(:[0-9]+)?)*|yarn|k8s://\\S+");
+
+  /**
+   * Checks {@code clientele.spark.master} before Spark starts, so a typo exits 2 naming the key
+   * instead of failing inside Spark with a stack trace.
+   */
+  public static void checkMaster(Settings spark) {
+    String master = spark.optionalString("master");
+    if (master != null && !master.isEmpty() && !MASTER.matcher(master).matches()) {
+      throw spark.error(
+          "master",
+          "'"
+              + master
+              + "' is not a Spark master URL: use local[*], local[N], spark://HOST:PORT, yarn,"
+              + " k8s://https://HOST:PORT, or \"\" to take spark-submit's --master.");
+    }
+  }
+
   public static SparkSession create(Settings spark, String warehouse) {
+    // spark-submit passes --conf spark.sql.shuffle.partitions as a system property: it wins.
+    String submitted = System.getProperty("spark.sql.shuffle.partitions");
     SparkConf conf = baseConf(warehouse).setAppName(spark.string("app-name"));
     String master = spark.optionalString("master");
     boolean local = master != null && master.startsWith("local");
@@ -38,6 +63,8 @@ public final class SparkSessions {
     int partitions = spark.intBetween("shuffle-partitions", 0, 1_000_000);
     if (partitions > 0) {
       conf.set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    } else if (submitted != null) {
+      conf.set("spark.sql.shuffle.partitions", submitted);
     } else if (local) {
       conf.set(
           "spark.sql.shuffle.partitions",

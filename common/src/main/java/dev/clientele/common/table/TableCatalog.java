@@ -28,6 +28,38 @@ public final class TableCatalog {
     return warehouse;
   }
 
+  /**
+   * Before Spark starts: a local warehouse must be a directory this process can write, or creatable
+   * under one, so a writer fails in a second naming {@code clientele.warehouse}, not after Spark
+   * started with a stack trace. A warehouse on a remote file system (s3a://, hdfs://) is checked by
+   * its first write.
+   *
+   * @return the problem, or null when the warehouse is usable
+   */
+  public static String unwritableLocalWarehouse(String warehouse) {
+    if (warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !warehouse.startsWith("file:")) {
+      return null;
+    }
+    java.nio.file.Path path =
+        java.nio.file.Path.of(warehouse.replaceFirst("^file:(//)?", "")).toAbsolutePath();
+    java.nio.file.Path existing = path;
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return path + " has no existing parent folder";
+    }
+    if (!java.nio.file.Files.isDirectory(existing)) {
+      return existing + " is a file, not a folder";
+    }
+    if (!java.nio.file.Files.isWritable(existing)) {
+      return existing.equals(path)
+          ? path + " is not writable by this user"
+          : path + " cannot be created: " + existing + " is not writable by this user";
+    }
+    return null;
+  }
+
   public String path(Table table) {
     return warehouse + "/" + table.layer.folder + "/" + table.tableName;
   }
