@@ -13,19 +13,36 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * Checks a candidate {@code customer_tiers} snapshot before anything is published: row count equals
  * the feature table's, one row per customer, no null label in any dimension, each label's share
- * within its configured bounds, and no raw PII column. Works on one small aggregate (label counts
- * per dimension), never on per-customer rows at the driver.
+ * within its configured bounds, no raw PII column, and no string value that looks like an e-mail
+ * address or phone number (customer_id aside: it is the source's own key). Works on two small
+ * aggregates (the counts, then label counts per dimension), never on per-customer rows at the
+ * driver.
  */
 public final class QualityGates {
   /** Column names that would mean raw PII reached a published table. */
   public static final Set<String> PII_COLUMNS =
       Set.of("name", "first_name", "last_name", "full_name", "email", "phone", "mobile", "address");
+
+  /** An e-mail address anywhere in a value. */
+  static final String EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}";
+
+  /**
+   * A phone number anywhere in a value, conservatively (a false alarm blocks a publish): an
+   * international number (+ and 8 to 15 digits), a North American one ((415) 555-0134,
+   * 415-555-0134) or a mainland China mobile (11 digits from 13 to 19). Dates, times and amounts do
+   * not match.
+   */
+  static final String PHONE =
+      "(?<![0-9A-Za-z])\\+[1-9]([ ().-]?[0-9]){7,14}(?![0-9])"
+          + "|(?<![0-9])\\(?[2-9][0-9]{2}\\)?[ .-][0-9]{3}[ .-][0-9]{4}(?![0-9])"
+          + "|(?<![0-9])1[3-9][0-9]{9}(?![0-9])";
 
   private static final String NULL_LABEL = "\u0000null";
 
@@ -57,19 +74,39 @@ public final class QualityGates {
       failures.add("label columns missing from customer_tiers: " + missing);
       return failures;
     }
+    List<String> scanned =
+        Arrays.stream(customerTiers.schema().fields())
+            .filter(f -> f.dataType() instanceof org.apache.spark.sql.types.StringType)
+            .map(org.apache.spark.sql.types.StructField::name)
+            .filter(c -> !c.equals(TierLabelsColumns.CUSTOMER_ID))
+            .toList();
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(
+        org.apache
+            .spark
+            .sql
+            .functions
+            .count_distinct(col(TierLabelsColumns.CUSTOMER_ID))
+            .as("customers"));
+    for (String c : scanned) {
+      aggregates.add(
+          org.apache.spark.sql.functions.count_if(col(c).rlike(EMAIL).or(col(c).rlike(PHONE))));
+    }
     Row counts =
-        customerTiers
-            .agg(
-                count(lit(1)).as("rows"),
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .count_distinct(col(TierLabelsColumns.CUSTOMER_ID))
-                    .as("customers"))
-            .head();
+        customerTiers.agg(count(lit(1)).as("rows"), aggregates.toArray(Column[]::new)).head();
     long rows = counts.getLong(0);
     long customers = counts.getLong(1);
+    for (int i = 0; i < scanned.size(); i++) {
+      long found = counts.getLong(2 + i);
+      if (found > 0) {
+        failures.add(
+            found
+                + " values of column '"
+                + scanned.get(i)
+                + "' look like an e-mail address or phone number; published tables hold no raw"
+                + " PII (map the source column as a *_hash column, pseudonymised at ingest)");
+      }
+    }
     if (rows != featureRows) {
       failures.add("customer_tiers has " + rows + " rows but customer_features has " + featureRows);
     }

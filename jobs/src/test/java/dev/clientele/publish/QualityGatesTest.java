@@ -61,6 +61,58 @@ class QualityGatesTest {
   }
 
   @Test
+  void aValueThatLooksLikeAnEmailOrPhoneBlocksThePublish(SparkSession spark) {
+    Dataset<Row> leaked =
+        tiers(spark)
+            .withColumn(
+                "value_tier_reason",
+                org.apache.spark.sql.functions.expr(
+                    "CASE customer_id WHEN 'c1' THEN 'contact ana.p@example.co.uk'"
+                        + " WHEN 'c2' THEN 'call +44 20 7946 0958' WHEN 'c3' THEN '(415) 555-0134'"
+                        + " ELSE value_tier_reason END"))
+            .withColumn(
+                "nps_class",
+                org.apache.spark.sql.functions.expr(
+                    "CASE WHEN customer_id = 'c4' THEN '13812345678' ELSE nps_class END"));
+    assertThat(QualityGates.check(leaked, 4, List.of("value_tier"), List.of()))
+        .containsExactly(
+            "3 values of column 'value_tier_reason' look like an e-mail address or phone number;"
+                + " published tables hold no raw PII (map the source column as a *_hash column,"
+                + " pseudonymised at ingest)",
+            "1 values of column 'nps_class' look like an e-mail address or phone number;"
+                + " published tables hold no raw PII (map the source column as a *_hash column,"
+                + " pseudonymised at ingest)");
+  }
+
+  @Test
+  void datesTimesAmountsAndIdsAreNotMistakenForPii(SparkSession spark) {
+    for (String value :
+        List.of(
+            "complaint:category=quality,opened=2026-03-02",
+            "2026-03-02 10:15:00",
+            "2026-03-02T10:15:00+08:00",
+            "spend 13800000.00 >= p80 500",
+            "epoch=1764000000000",
+            "rfm=5-10-3",
+            "a@b.c",
+            "C0013812345678")) {
+      Dataset<Row> tiers =
+          tiers(spark).withColumn("value_tier_reason", org.apache.spark.sql.functions.lit(value));
+      assertThat(QualityGates.check(tiers, 4, List.of("value_tier"), List.of()))
+          .as(value)
+          .isEmpty();
+    }
+    // customer_id is the source's own key, not scanned: a numeric id is not a phone number.
+    Dataset<Row> numericIds =
+        tiers(spark)
+            .withColumn(
+                "customer_id",
+                org.apache.spark.sql.functions.expr(
+                    "concat('1381234567', substr(customer_id, 2))"));
+    assertThat(QualityGates.check(numericIds, 4, List.of("value_tier"), List.of())).isEmpty();
+  }
+
+  @Test
   void segmentSummaryPerDimensionAndLabel(SparkSession spark) {
     Dataset<Row> expected =
         spark.sql(
