@@ -3,8 +3,11 @@ package dev.clientele.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.clientele.cli.Clientele;
 import dev.clientele.common.config.ClienteleConfig;
+import dev.clientele.common.job.JobRunner;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.WarehouseLease;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
@@ -291,6 +294,20 @@ class PipelineIT {
     args.addAll(
         List.of("--set", "spark.master=\"local[2]\"", "--set", "spark.shuffle-partitions=2"));
     Process child = ChildJvm.start(root, "dev.clientele.cli.Clientele", args);
+
+    // A second pipeline while the child holds the warehouse is refused at once with exit 3, and
+    // writes nothing (#23 item 8); the comparison with the clean run below covers the tables.
+    Path lease = Path.of(crashTables.path(Table.LEASE));
+    long waitUntil = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    while (ChildJvm.commits(lease) < 2 && child.isAlive() && System.nanoTime() < waitUntil) {
+      Thread.sleep(50);
+    }
+    String holder = WarehouseLease.current(spark, crashTables).orElseThrow().runId();
+    assertThat(holder).as("the child's run id").doesNotStartWith("none");
+    assertThat(Clientele.commandLine().execute(args.toArray(String[]::new)))
+        .as("a second writer while the child runs")
+        .isEqualTo(JobRunner.EXIT_LEASE_HELD);
+
     boolean killedMidPublish =
         ChildJvm.killWhen(child, () -> ChildJvm.commits(tiersPath) > tiersCommits, 10);
     assertThat(killedMidPublish)
@@ -304,8 +321,20 @@ class PipelineIT {
         DeltaIO.readSnapshot(spark, crashTables.path(Table.CUSTOMER_TIERS), DAY2).count();
     assertThat(day2Rows).isIn(0L, (long) day1Before.size());
 
-    PipelineCommand.build(crashConfig)
-        .run(spark, new RunContext("rerun-" + DAY2, "pipeline", DAY2, crashConfig, crashTables));
+    // The killed child still holds the lease: release it, then rerun through the CLI as an
+    // operator would; the killed run is recorded as abandoned.
+    List<String> unlock = new ArrayList<>(List.of("unlock", "--run", holder));
+    unlock.addAll(args.subList(3, args.size()));
+    assertThat(Clientele.commandLine().execute(unlock.toArray(String[]::new))).isZero();
+    assertThat(Clientele.commandLine().execute(args.toArray(String[]::new))).isZero();
+    assertThat(
+            DeltaIO.read(spark, crashTables.path(Table.RUNS))
+                .where(col("source").equalTo("run"))
+                .orderBy("finished_at")
+                .selectExpr("job", "status", "exit_code")
+                .collectAsList()
+                .toString())
+        .isEqualTo("[[pipeline,failed,3], [pipeline,abandoned,null], [pipeline,succeeded,0]]");
     for (Table gold :
         List.of(
             Table.CUSTOMER_TIERS,
