@@ -431,7 +431,8 @@ public final class IngestJob implements ClienteleJob {
                   col(RawRecords.RAW).as(QuarantineColumns.RAW),
                   col(ValidationRules.REASONS).as(QuarantineColumns.REASONS),
                   lit(runId).as(QuarantineColumns.RUN_ID),
-                  lit(now).as(QuarantineColumns.QUARANTINED_AT));
+                  lit(now).as(QuarantineColumns.QUARANTINED_AT),
+                  fileChecksum(b.stats()).as(QuarantineColumns.FILE_CHECKSUM));
       all = all == null ? q : all.unionByName(q);
       if (!b.corrupt().isEmpty()) {
         List<Row> rows = new ArrayList<>();
@@ -446,15 +447,29 @@ public final class IngestJob implements ClienteleJob {
                             null,
                             List.of(ValidationRules.CORRUPT_FILE + problem),
                             runId,
-                            now)));
+                            now,
+                            null)));
         all = all.unionByName(spark.createDataFrame(rows, QuarantineColumns.SCHEMA));
       }
     }
+    String path = tables.path(Table.QUARANTINE);
+    DeltaIO.addMissingColumns(spark, path, QuarantineColumns.SCHEMA);
     DeltaIO.insertNew(
         spark,
         all,
-        tables.path(Table.QUARANTINE),
-        "t.source = s.source AND t.source_file = s.source_file AND t.record_number = s.record_number");
+        path,
+        "t.source = s.source AND t.source_file = s.source_file AND t.record_number = s.record_number"
+            + " AND t.file_checksum <=> s.file_checksum");
+  }
+
+  /** Each record's file checksum (from the per-file stats: a few hundred files at most). */
+  private static Column fileChecksum(Map<String, FileLedger.FileStats> stats) {
+    Column checksum = lit(null).cast("string");
+    for (FileLedger.FileStats st : stats.values()) {
+      checksum =
+          when(col(RawRecords.FILE).equalTo(st.file()), lit(st.checksum())).otherwise(checksum);
+    }
+    return checksum;
   }
 
   private void failOverCeiling(

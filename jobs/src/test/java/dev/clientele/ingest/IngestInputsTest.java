@@ -206,5 +206,31 @@ class IngestInputsTest {
             "[O1:1,C1,2026-11-20 10:00:00,19.00]",
             "[O2:1,C2,2026-11-20 11:00:00,30.00]",
             "[O5:1,C2,2026-11-20 12:00:00,30.00]");
+
+    // Delivered once more under the same name: line 3 (O2, still conflicting) is quarantined again
+    // and recorded beside the earlier delivery's line 3, since the content differs (#23 item 6;
+    // keyed by file and line alone, it was silently dropped), and quarantine reconciles with runs.
+    Files.writeString(
+        renamed,
+        String.join(
+                "\n",
+                IngestFixture.TXN_HEADER,
+                "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,2,10.00,1.00,5.00,store,S01,",
+                "O2,1,C2,2026-11-20 11:00:00,P2,B1,bags,3,30.00,0,,web,,",
+                "O6,1,C2,2026-11-20 13:00:00,P2,B1,bags,1,-30.00,0,,web,,")
+            + "\n");
+    f.ingest();
+    assertThat(lastRun(f, "transactions"))
+        .isEqualTo("succeeded read=3 accepted=0 quarantined=2 duplicate=1");
+    assertThat(f.quarantine("transactions"))
+        .containsExactly(
+            "3 [duplicate_conflict]", "3 [duplicate_conflict]", "4 [non_positive_price]");
+    assertThat(
+            f.table(Table.RUNS)
+                .where("source = 'transactions'")
+                .agg(org.apache.spark.sql.functions.sum("records_quarantined"))
+                .first()
+                .getLong(0))
+        .isEqualTo(f.table(Table.QUARANTINE).where("source = 'transactions'").count());
   }
 }

@@ -39,6 +39,13 @@ public final class QuarantineColumns {
   public static final String RUN_ID = "run_id";
   public static final String QUARANTINED_AT = "quarantined_at";
 
+  /**
+   * Checksum of the content of the file the record came from, as the file ledger records it: a file
+   * delivered again under the same name with other content has rows of its own, while a rerun of
+   * the same content adds none. Null for a file that could not be read (corrupt_file).
+   */
+  public static final String FILE_CHECKSUM = "file_checksum";
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
@@ -49,5 +56,6 @@ public final class QuarantineColumns {
             field(REASONS, DataTypes.createArrayType(DataTypes.StringType, false), false),
             field(RUN_ID, DataTypes.StringType, false),
             field(QUARANTINED_AT, DataTypes.TimestampType, false),
+            field(FILE_CHECKSUM, DataTypes.StringType, true),
           });
 }

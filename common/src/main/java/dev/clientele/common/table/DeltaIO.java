@@ -248,6 +248,25 @@ public final class DeltaIO {
   }
 
   /**
+   * Adds the columns of {@code schema} that an existing table lacks (an empty commit with
+   * mergeSchema), so a table written by an older release takes a MERGE with this release's columns;
+   * its earlier rows read them as null. Does nothing when the table is missing or complete.
+   */
+  public static void addMissingColumns(SparkSession spark, String path, StructType schema) {
+    if (!exists(spark, path)) return;
+    java.util.Set<String> present =
+        new java.util.HashSet<>(java.util.Arrays.asList(read(spark, path).columns()));
+    if (java.util.Arrays.stream(schema.fieldNames()).allMatch(present::contains)) return;
+    spark
+        .createDataFrame(java.util.List.of(), schema)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .option("mergeSchema", "true")
+        .save(path);
+  }
+
+  /**
    * Creates the table from {@code frame}; fails if it exists (of two racing creators, one wins).
    */
   public static void create(Dataset<Row> frame, String path) {
