@@ -11,9 +11,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -108,7 +111,7 @@ final class Campaign implements Closeable {
     int n = customers.count;
     this.windowOrders = new int[n];
     this.lastSale = new int[n];
-    java.util.Arrays.fill(lastSale, -1);
+    Arrays.fill(lastSale, -1);
     this.lifetimeNet = new long[n];
     this.recentContacts = new int[n];
     this.selected = new boolean[n];
@@ -245,8 +248,7 @@ final class Campaign implements Closeable {
               day);
       if (r == null) eligible.add(c);
     }
-    java.util.Set<String> held =
-        new java.util.HashSet<>(holdout(eligible.stream().map(c -> customers.id[c]).toList()));
+    Set<String> held = new HashSet<>(holdout(eligible.stream().map(c -> customers.id[c]).toList()));
     int lastDay = Math.min(day + MEASURE_DAYS, calendar.days() - 1);
     for (int c : eligible) {
       if (held.contains(customers.id[c])) continue;

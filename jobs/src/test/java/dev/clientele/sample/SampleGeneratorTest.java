@@ -19,6 +19,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -552,7 +554,7 @@ class SampleGeneratorTest {
   void optOutsAreALaterVersionThatHolds() throws IOException {
     Map<String, List<List<String>>> versions = new TreeMap<>();
     for (List<String> row : sample.rows("customers/customers.csv"))
-      versions.computeIfAbsent(row.get(0), k -> new java.util.ArrayList<>()).add(row);
+      versions.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row);
     int optedOut = 0;
     for (List<List<String>> rows : versions.values()) {
       assertThat(rows.get(0).get(11)).isEmpty();
@@ -601,12 +603,12 @@ class SampleGeneratorTest {
    */
   @Test
   void campaignMessagesGoToExactlyTheSelectedCustomers() throws IOException {
-    int c = (int) java.time.temporal.ChronoUnit.DAYS.between(START, CAMPAIGN);
+    int c = (int) ChronoUnit.DAYS.between(START, CAMPAIGN);
     Map<String, Set<String>> windowOrders = new HashMap<>();
     Map<String, Integer> lastSale = new HashMap<>();
     Map<String, Long> lifetime = new HashMap<>();
     for (TxnLine l : sample.cleanLines()) {
-      int d = (int) java.time.temporal.ChronoUnit.DAYS.between(START, date(l.get(TS)));
+      int d = (int) ChronoUnit.DAYS.between(START, date(l.get(TS)));
       if (d > c) continue;
       String id = l.get(CUSTOMER_ID);
       long q = Long.parseLong(l.get(QUANTITY));
@@ -621,9 +623,7 @@ class SampleGeneratorTest {
     for (List<String> row : sample.rows("customers/customers.csv")) {
       if (row.get(11).equals("true"))
         optOut.merge(
-            row.get(0),
-            (int) java.time.temporal.ChronoUnit.DAYS.between(START, date(row.get(10))),
-            Math::min);
+            row.get(0), (int) ChronoUnit.DAYS.between(START, date(row.get(10))), Math::min);
     }
     Map<String, List<String>> complaints = new HashMap<>();
     for (List<String> row : sample.rows("complaints/complaints.csv"))
@@ -644,7 +644,7 @@ class SampleGeneratorTest {
       else if (!sent.isAfter(CAMPAIGN) && sent.isAfter(CAMPAIGN.minusDays(30)))
         recent.merge(row.get(1), 1, Integer::sum);
     }
-    List<String> eligible = new java.util.ArrayList<>();
+    List<String> eligible = new ArrayList<>();
     for (String id : new TreeSet<>(customerIds)) {
       Campaign.Reason reason =
           Campaign.reason(
