@@ -1,6 +1,7 @@
 package dev.clientele.ingest;
 
 import dev.clientele.common.columns.ComplaintsColumns;
+import dev.clientele.common.columns.ContactsColumns;
 import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
@@ -14,7 +15,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The five kinds of source ingest knows: the silver table each feeds, its canonical schema, the key
+ * The six kinds of source ingest knows: the silver table each feeds, its canonical schema, the key
  * that identifies a record across files and runs, and its event-time column (checked against the
  * as-of date). Customers are ingested first so the others can be checked against them.
  */
@@ -48,7 +49,13 @@ public enum SourceKind {
       Table.REDEMPTIONS,
       RedemptionsColumns.SCHEMA,
       List.of(RedemptionsColumns.REDEMPTION_ID),
-      RedemptionsColumns.REDEEMED_AT);
+      RedemptionsColumns.REDEEMED_AT),
+  CONTACTS(
+      "contacts",
+      Table.CONTACTS,
+      ContactsColumns.SCHEMA,
+      List.of(ContactsColumns.CONTACT_ID),
+      ContactsColumns.SENT_AT);
 
   /** Columns ingest fills itself; a mapping may not name them. */
   static final Set<String> FILLED_BY_INGEST =

@@ -3,15 +3,18 @@ package dev.clientele.sample;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
  * The customers of the sample: writes {@code customers/customers.csv} (with a second, later row for
- * about 5% whose region or income changed) and {@code ground_truth/customer_groups.csv}, and keeps
- * in compact arrays what the purchase simulation needs per customer: group, purchase window, home
- * store, favourite brand, preferred channel and how much they buy relative to others.
+ * about 5% whose region or income changed, and a later row with {@code marketing_opt_out = true}
+ * for about {@value #OPT_OUT_SHARE} of them) and {@code ground_truth/customer_groups.csv}, and
+ * keeps in compact arrays what the purchase simulation needs per customer: group, purchase window,
+ * home store, favourite brand, preferred channel and how much they buy relative to others.
  */
 final class CustomerBase {
   static final String[] REGIONS = {
@@ -51,6 +54,12 @@ final class CustomerBase {
   };
   private static final String[] DOMAINS = {"example.com", "example.org", "example.net"};
 
+  /** Share of customers who opt out of marketing at some day of the history. */
+  static final double OPT_OUT_SHARE = 0.04;
+
+  /** No opt-out: a day after every day of the history. */
+  static final int NEVER = Integer.MAX_VALUE;
+
   /** Customers who signed up before the history may have done so up to three years earlier. */
   private static final int SIGNUP_LOOKBACK_DAYS = 3 * 365;
 
@@ -70,6 +79,15 @@ final class CustomerBase {
   final byte[] channel;
   final String[] id;
 
+  /** Signup day index (negative: before the history). */
+  final int[] signupDay;
+
+  /**
+   * Day from which the customer is opted out of marketing (the day of their opt-out version), or
+   * {@link #NEVER}.
+   */
+  final int[] optOutDay;
+
   /** Rows written to customers.csv: one per customer plus attribute changes. */
   long rows;
 
@@ -83,6 +101,8 @@ final class CustomerBase {
     this.favouriteBrand = new short[count];
     this.channel = new byte[count];
     this.id = new String[count];
+    this.signupDay = new int[count];
+    this.optOutDay = new int[count];
   }
 
   /** {@code C0000001} for the first customer. */
@@ -102,9 +122,17 @@ final class CustomerBase {
     return BehaviourGroup.of(group[customer]);
   }
 
-  /** Draws every customer, writes customers.csv and customer_groups.csv, returns the arrays. */
+  /**
+   * Draws every customer, writes customers.csv and customer_groups.csv, returns the arrays.
+   * Opt-outs come from their own stream {@code optOuts}, so they move nothing else.
+   */
   static CustomerBase write(
-      Path root, int customers, Seasonality calendar, Catalogue catalogue, SplittableRandom rng)
+      Path root,
+      int customers,
+      Seasonality calendar,
+      Catalogue catalogue,
+      SplittableRandom rng,
+      SplittableRandom optOuts)
       throws IOException {
     CustomerBase base = new CustomerBase(customers);
     try (CsvWriter rows =
@@ -113,7 +141,7 @@ final class CustomerBase {
             CsvWriter.open(
                 root, SampleLayout.CUSTOMER_GROUPS, SampleLayout.CUSTOMER_GROUPS_HEADER)) {
       for (int i = 0; i < customers; i++) {
-        base.draw(i, calendar, catalogue, rng, rows);
+        base.draw(i, calendar, catalogue, rng, optOuts, rows);
         groups.row(base.id[i], base.groupOf(i).label);
       }
       base.rows = rows.lines() - 1;
@@ -122,7 +150,12 @@ final class CustomerBase {
   }
 
   private void draw(
-      int i, Seasonality calendar, Catalogue catalogue, SplittableRandom rng, CsvWriter rows)
+      int i,
+      Seasonality calendar,
+      Catalogue catalogue,
+      SplittableRandom rng,
+      SplittableRandom optOuts,
+      CsvWriter rows)
       throws IOException {
     BehaviourGroup g = BehaviourGroup.draw(rng.nextDouble());
     int days = calendar.days();
@@ -139,7 +172,8 @@ final class CustomerBase {
             ? g.ordersPerYear * Draws.factor(rng, 0.6) * (lastDay[i] - firstDay[i] + 1) / 365.0
             : 0;
 
-    writeRows(i, g, region, signup, calendar, rng, rows);
+    signupDay[i] = signup;
+    writeRows(i, g, region, signup, calendar, rng, optOuts, rows);
   }
 
   /**
@@ -179,6 +213,7 @@ final class CustomerBase {
       int signup,
       Seasonality calendar,
       SplittableRandom rng,
+      SplittableRandom optOuts,
       CsvWriter rows)
       throws IOException {
     LocalDate signupDate = calendar.date(0).plusDays(signup);
@@ -209,18 +244,23 @@ final class CustomerBase {
     int income = Draws.weighted(rng, incomeWeights(g));
     String occupation = occupation(age, rng);
     String updated = signupDate + " " + time(rng);
-    rows.row(
-        id[i],
-        name,
-        email,
-        phone,
-        birthText,
-        gender,
-        INCOME_BANDS[income],
-        occupation,
-        REGIONS[region],
-        signupDate.toString(),
-        updated);
+    String[] initial = {
+      id[i],
+      name,
+      email,
+      phone,
+      birthText,
+      gender,
+      INCOME_BANDS[income],
+      occupation,
+      REGIONS[region],
+      signupDate.toString(),
+      updated,
+      ""
+    };
+    // Every version in time order: the first row, then the attribute change and the opt-out.
+    List<String[]> versions = new ArrayList<>(3);
+    versions.add(initial);
 
     // About 5% later changed region or income: a second row with a later updated_at.
     int changeFrom = Math.max(0, signup + 30);
@@ -233,20 +273,44 @@ final class CustomerBase {
           !moved || Draws.chance(rng, 0.3)
               ? (income + 1 + rng.nextInt(INCOME_BANDS.length - 1)) % INCOME_BANDS.length
               : income;
-      rows.row(
-          id[i],
-          name,
-          email,
-          phone,
-          birthText,
-          gender,
-          INCOME_BANDS[newIncome],
-          occupation,
-          REGIONS[newRegion],
-          signupDate.toString(),
-          calendar.dateText(changeDay) + " " + time(rng));
+      String[] changed = initial.clone();
+      changed[COL_INCOME] = INCOME_BANDS[newIncome];
+      changed[COL_REGION] = REGIONS[newRegion];
+      changed[COL_UPDATED] = calendar.dateText(changeDay) + " " + time(rng);
+      versions.add(changed);
     }
+
+    // A few opt out of marketing on a day after signup: a later version saying so, holding on.
+    optOutDay[i] = NEVER;
+    int optOutFrom = Math.max(0, signup + 1);
+    if (Draws.chance(optOuts, OPT_OUT_SHARE) && optOutFrom < calendar.days()) {
+      int day = Draws.between(optOuts, optOutFrom, calendar.days() - 1);
+      String at = calendar.dateText(day) + " " + time(optOuts);
+      String[] latest = versions.get(versions.size() - 1);
+      int cmp = at.compareTo(latest[COL_UPDATED]);
+      if (cmp > 0) {
+        String[] out = latest.clone();
+        out[COL_UPDATED] = at;
+        out[COL_OPT_OUT] = "true";
+        versions.add(out);
+        optOutDay[i] = day;
+      } else if (cmp < 0 && versions.size() == 2 && at.compareTo(initial[COL_UPDATED]) > 0) {
+        // Before the attribute change: the change carries the opt-out on.
+        String[] out = initial.clone();
+        out[COL_UPDATED] = at;
+        out[COL_OPT_OUT] = "true";
+        versions.add(1, out);
+        versions.get(2)[COL_OPT_OUT] = "true";
+        optOutDay[i] = day;
+      }
+    }
+    for (String[] v : versions) rows.row(v);
   }
+
+  private static final int COL_INCOME = 6;
+  private static final int COL_REGION = 8;
+  private static final int COL_UPDATED = 10;
+  private static final int COL_OPT_OUT = 11;
 
   private static int age(BehaviourGroup g, SplittableRandom rng) {
     return switch (g) {

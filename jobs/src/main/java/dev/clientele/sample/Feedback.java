@@ -32,8 +32,16 @@ final class Feedback implements Closeable {
   private long resolvedComplaints;
   private final long endSecond;
 
-  Feedback(Path root, Seasonality calendar, CustomerBase customers, SplittableRandom rng)
+  /** Customers with a complaint open at the end of {@code watchDay} (the campaign day). */
+  private final int watchDay;
+
+  private final boolean[] openOnWatchDay;
+
+  Feedback(
+      Path root, Seasonality calendar, CustomerBase customers, SplittableRandom rng, int watchDay)
       throws IOException {
+    this.watchDay = watchDay;
+    this.openOnWatchDay = new boolean[customers.count];
     this.calendar = calendar;
     this.customers = customers;
     this.rng = rng;
@@ -80,6 +88,10 @@ final class Feedback implements Closeable {
     String id = Formats.id("K", complaints.lines(), 7);
     // Decided by count, not by a draw, so the rest of the sample is the same as without updates.
     boolean twice = !open && ++resolvedComplaints % DELIVERED_TWICE_EVERY == 0;
+    // Open at the end of the watch day: opened on or before it, not resolved by it.
+    if (opened / DAY <= watchDay && (open || resolved / DAY > watchDay)) {
+      openOnWatchDay[sale.customer] = true;
+    }
     complaints.row(
         id,
         customers.id[sale.customer],
@@ -118,6 +130,11 @@ final class Feedback implements Closeable {
 
   private static double clamp(double v, double lo, double hi) {
     return Math.max(lo, Math.min(hi, v));
+  }
+
+  /** Whether customer c had a complaint open at the end of the watch day. */
+  boolean openOnWatchDay(int c) {
+    return openOnWatchDay[c];
   }
 
   long surveys() {

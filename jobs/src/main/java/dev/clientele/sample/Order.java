@@ -19,6 +19,9 @@ final class Order {
   final Line[] lines;
   String id;
 
+  /** The generated campaign's extra sale (see {@link Campaign}): no feedback, never returned. */
+  boolean extra;
+
   /** The formatted timestamp, made once for all lines. */
   String ts;
 

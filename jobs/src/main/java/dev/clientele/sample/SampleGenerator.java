@@ -95,13 +95,20 @@ public final class SampleGenerator {
     SplittableRandom seed = new SplittableRandom(config.seed());
     Catalogue catalogue = Catalogue.generate(seed.split());
     Seasonality calendar = new Seasonality(config.endDate(), config.days(), seed.split());
-    CustomerBase customers =
-        CustomerBase.write(root, config.customers(), calendar, catalogue, seed.split());
+    SplittableRandom customerDraws = seed.split();
     SplittableRandom purchases = seed.split();
     SplittableRandom dirtyDraws = seed.split();
     SplittableRandom feedbackDraws = seed.split();
-    // Split last, so adding redemptions moved nothing else.
+    // Split after the others, so adding redemptions moved nothing else.
     SplittableRandom redemptionDraws = seed.split();
+    // Then opt-outs, newsletters and the campaign (the campaign's extra sales and their lines
+    // move later dirty lines and redemptions, nothing before it).
+    SplittableRandom optOutDraws = seed.split();
+    SplittableRandom newsletterDraws = seed.split();
+    SplittableRandom campaignDraws = seed.split();
+    CustomerBase customers =
+        CustomerBase.write(
+            root, config.customers(), calendar, catalogue, customerDraws, optOutDraws);
 
     SampleGenerator generator =
         new SampleGenerator(root, catalogue, calendar, customers, purchases);
@@ -111,6 +118,8 @@ public final class SampleGenerator {
     long surveys;
     long complaints;
     long redemptionCount;
+    long contactCount;
+    int campaignCustomers;
     try (DirtyLines lines =
             new DirtyLines(
                 root,
@@ -119,12 +128,20 @@ public final class SampleGenerator {
                 config.customers(),
                 config.endDate(),
                 dirtyDraws);
-        Feedback feedback = new Feedback(root, calendar, customers, feedbackDraws);
+        Campaign campaign =
+            new Campaign(
+                root, calendar, customers, config.endDate(), newsletterDraws, campaignDraws);
+        Feedback feedback = new Feedback(root, calendar, customers, feedbackDraws, campaign.day);
         Redemptions redemptions = new Redemptions(root, calendar, customers, redemptionDraws)) {
       generator.planOrders(targetSaleLines(config));
       for (int d = 0; d < generator.days; d++) {
-        generator.writeDay(d, generator.ordersOf(d), lines, feedback, redemptions);
+        List<Order> due = generator.ordersOf(d);
+        due.addAll(campaign.extraSalesOn(d));
+        generator.writeDay(d, due, lines, feedback, redemptions, campaign);
+        if (d == campaign.day) campaign.select(feedback, generator::sale);
       }
+      contactCount = campaign.contacts();
+      campaignCustomers = campaign.selected();
       redemptionCount = redemptions.redemptions();
       lineCount = lines.lines();
       dirtyCount = lines.dirty();
@@ -141,6 +158,8 @@ public final class SampleGenerator {
         surveys,
         complaints,
         redemptionCount,
+        contactCount,
+        campaignCustomers,
         (System.nanoTime() - started) / 1e9);
   }
 
@@ -235,7 +254,7 @@ public final class SampleGenerator {
     for (int c = dueHead[day]; c >= 0; ) {
       int following = dueNext[c]; // read first: rescheduling c rewrites its link
       while (true) {
-        due.add(sale(c, day));
+        due.add(sale(c, day, rng));
         if (remaining[c] == 0) break;
         int next = nextOrderDay(c);
         if (next != day) {
@@ -250,7 +269,8 @@ public final class SampleGenerator {
 
   // ---- what is bought ----
 
-  private Order sale(int c, int day) {
+  /** A sale of customer c on the day, every draw from {@code rng}. */
+  private Order sale(int c, int day, SplittableRandom rng) {
     BehaviourGroup g = customers.groupOf(c);
     int channel =
         Draws.chance(rng, PREFERRED_CHANNEL)
@@ -265,18 +285,18 @@ public final class SampleGenerator {
     Order.Line[] lines = new Order.Line[Draws.atLeastOne(rng, g.meanLines, MAX_LINES_PER_ORDER)];
     boolean promo = calendar.isPromo(day);
     for (int i = 0; i < lines.length; i++) {
-      int product = product(c, g);
-      int quantity = quantity(g);
+      int product = product(c, g, rng);
+      int quantity = quantity(g, rng);
       long price = catalogue.priceCents[product];
-      long discount = Math.round(quantity * price * discountRate(g, promo));
+      long discount = Math.round(quantity * price * discountRate(g, promo, rng));
       lines[i] =
           new Order.Line(product, quantity, price, discount, catalogue.costCents[product], null);
     }
-    return new Order(c, day, secondOfDay(channel), channel, store, null, lines);
+    return new Order(c, day, secondOfDay(channel, rng), channel, store, null, lines);
   }
 
   /** Brand loyalists mostly buy their brand; small baskets are cheap, big spenders premium. */
-  private int product(int c, BehaviourGroup g) {
+  private int product(int c, BehaviourGroup g, SplittableRandom rng) {
     if (g == BehaviourGroup.BRAND_LOYAL && Draws.chance(rng, 0.8)) {
       int[] own = catalogue.byBrand[customers.favouriteBrand[c]];
       return own[rng.nextInt(own.length)];
@@ -290,7 +310,7 @@ public final class SampleGenerator {
     };
   }
 
-  private int quantity(BehaviourGroup g) {
+  private static int quantity(BehaviourGroup g, SplittableRandom rng) {
     return switch (g) {
       case FREQUENT_SMALL -> Draws.chance(rng, 0.9) ? 1 : 2;
       case BIG_SPENDER -> 1 + Draws.weighted(rng, new double[] {60, 30, 10});
@@ -300,14 +320,14 @@ public final class SampleGenerator {
   }
 
   /** Share of the line's value given as discount: hunters usually get 15–40%, others sometimes. */
-  private double discountRate(BehaviourGroup g, boolean promo) {
+  private static double discountRate(BehaviourGroup g, boolean promo, SplittableRandom rng) {
     if (g == BehaviourGroup.DISCOUNT_HUNTER) {
       return Draws.chance(rng, promo ? 0.8 : 0.6) ? 0.15 + 0.25 * rng.nextDouble() : 0;
     }
     return Draws.chance(rng, promo ? 0.45 : 0.08) ? 0.05 + 0.20 * rng.nextDouble() : 0;
   }
 
-  private int secondOfDay(int channel) {
+  private static int secondOfDay(int channel, SplittableRandom rng) {
     int hour = Draws.weighted(rng, channel == CustomerBase.STORE ? STORE_HOURS : ONLINE_HOURS);
     return hour * 3_600 + rng.nextInt(3_600);
   }
@@ -341,7 +361,7 @@ public final class SampleGenerator {
             new Order(
                 sale.customer,
                 day,
-                secondOfDay(sale.channel),
+                secondOfDay(sale.channel, rng),
                 sale.channel,
                 sale.store,
                 sale,
@@ -367,11 +387,16 @@ public final class SampleGenerator {
   // ---- writing a day ----
 
   /**
-   * Sorts the day's orders by time, numbers them, writes their lines, then points redemptions,
-   * feedback and returns.
+   * Sorts the day's orders by time, numbers them, writes their lines, then points redemptions, the
+   * campaign's bookkeeping, feedback and returns (none for the campaign's extra sales).
    */
   private void writeDay(
-      int day, List<Order> due, DirtyLines lines, Feedback feedback, Redemptions redemptions)
+      int day,
+      List<Order> due,
+      DirtyLines lines,
+      Feedback feedback,
+      Redemptions redemptions,
+      Campaign campaign)
       throws IOException {
     if (due.isEmpty()) return;
     due.sort(Comparator.comparingInt(o -> o.secondOfDay)); // stable: ties keep generation order
@@ -388,8 +413,9 @@ public final class SampleGenerator {
     dayFiles++;
     // Points first, in time order, with every line's dirty flag known.
     for (Order order : due) redemptions.afterOrder(order);
+    for (Order order : due) campaign.afterOrder(order);
     for (Order order : due) {
-      if (order.isReturn()) continue;
+      if (order.isReturn() || order.extra) continue;
       feedback.afterSale(order);
       scheduleReturn(order);
     }

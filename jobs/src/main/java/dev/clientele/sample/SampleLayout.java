@@ -14,6 +14,11 @@ final class SampleLayout {
 
   static final String REDEMPTIONS = "redemptions/redemptions.csv";
 
+  /** Newsletters, then the generated campaign's messages. */
+  static final String CONTACTS = "contacts/contacts.csv";
+
+  static final String CAMPAIGN_UPLIFT = "ground_truth/campaign_uplift.csv";
+
   static final String CUSTOMER_GROUPS = "ground_truth/customer_groups.csv";
   static final String DIRTY_RECORDS = "ground_truth/dirty_records.csv";
 
@@ -22,12 +27,15 @@ final class SampleLayout {
           + "unit_cost,channel,store_id,original_order_id";
   static final String CUSTOMERS_HEADER =
       "customer_id,name,email,phone,birth_date,gender,income_band,occupation,region,signup_date,"
-          + "updated_at";
+          + "updated_at,marketing_opt_out";
   static final String SURVEYS_HEADER = "survey_id,customer_id,order_id,answered_at,csat,nps";
   static final String COMPLAINTS_HEADER =
       "complaint_id,customer_id,order_id,opened_at,resolved_at,category,severity";
   static final String REDEMPTIONS_HEADER =
       "redemption_id,customer_id,order_id,redeemed_at,points,reward";
+  static final String CONTACTS_HEADER = "contact_id,customer_id,channel,campaign,sent_at";
+  static final String CAMPAIGN_UPLIFT_HEADER =
+      "audience,as_of,measure_days,customers,true_repurchase_uplift,true_spend_uplift";
   static final String CUSTOMER_GROUPS_HEADER = "customer_id,group";
   static final String DIRTY_RECORDS_HEADER = "file,line,kind";
 

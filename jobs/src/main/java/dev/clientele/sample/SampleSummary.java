@@ -14,14 +14,16 @@ public record SampleSummary(
     long surveys,
     long complaints,
     long redemptions,
+    long contacts,
+    int campaignCustomers,
     double seconds) {
 
   /**
-   * Day files plus customers, surveys, complaints, complaint updates, redemptions and the two
-   * ground-truth files.
+   * Day files plus customers, surveys, complaints, complaint updates, redemptions, contacts and the
+   * three ground-truth files.
    */
   public int files() {
-    return dayFiles + 7;
+    return dayFiles + 9;
   }
 
   /** The one-line summary the command prints. */
@@ -29,7 +31,8 @@ public record SampleSummary(
     return String.format(
         Locale.ROOT,
         "generate-sample: %d files in %s: %,d transaction lines in %d day files (%,d dirty), "
-            + "%,d customers (%,d rows), %,d surveys, %,d complaints, %,d redemptions in %.1fs",
+            + "%,d customers (%,d rows), %,d surveys, %,d complaints, %,d redemptions, "
+            + "%,d contacts (campaign %s to %,d customers) in %.1fs",
         files(),
         output,
         transactionLines,
@@ -40,6 +43,9 @@ public record SampleSummary(
         surveys,
         complaints,
         redemptions,
+        contacts,
+        Campaign.AUDIENCE,
+        campaignCustomers,
         seconds);
   }
 }

@@ -28,7 +28,13 @@ class IngestConfigTest {
             SourceKind.TRANSACTIONS,
             SourceKind.SURVEYS,
             SourceKind.COMPLAINTS,
-            SourceKind.REDEMPTIONS);
+            SourceKind.REDEMPTIONS,
+            SourceKind.CONTACTS);
+    SourceConfig contacts = c.sources().get(SourceKind.CONTACTS);
+    assertThat(contacts.path()).isEqualTo("./data/raw/contacts");
+    assertThat(contacts.required()).isFalse();
+    assertThat(contacts.key()).containsExactly("contact_id");
+    assertThat(contacts.updatedAt()).isNull();
     SourceConfig redemptions = c.sources().get(SourceKind.REDEMPTIONS);
     assertThat(redemptions.path()).isEqualTo("./data/raw/redemptions");
     assertThat(redemptions.required()).isFalse();
@@ -59,7 +65,7 @@ class IngestConfigTest {
     assertThatThrownBy(() -> bind("clientele.ingest.sources.orders.path=x"))
         .hasMessageStartingWith("Config key 'clientele.ingest.sources.orders'")
         .hasMessageEndingWith(
-            "unknown source; the sources are customers, transactions, surveys, complaints, redemptions.");
+            "unknown source; the sources are customers, transactions, surveys, complaints, redemptions, contacts.");
     assertThatThrownBy(
             () -> bind("clientele.ingest.sources.transactions.mapping.amount=\"Quantity *\""))
         .hasMessageStartingWith("Config key 'clientele.ingest.sources.transactions.mapping.amount'")
@@ -86,6 +92,6 @@ class IngestConfigTest {
     assertThatThrownBy(() -> dev.clientele.cli.IngestCommandAccess.pathOverride("orders=/x"))
         .isInstanceOf(ConfigError.class)
         .hasMessage(
-            "--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, redemptions, got 'orders=/x'.");
+            "--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, redemptions, contacts, got 'orders=/x'.");
   }
 }

@@ -138,6 +138,7 @@ class IngestJobTest {
                             + r.getAs("records_duplicate")))
         .containsExactly(
             "complaints skipped read=0 accepted=0 quarantined=0 duplicate=0",
+            "contacts skipped read=0 accepted=0 quarantined=0 duplicate=0",
             "customers succeeded read=2 accepted=2 quarantined=0 duplicate=0",
             "redemptions succeeded read=6 accepted=2 quarantined=3 duplicate=1",
             "surveys skipped read=0 accepted=0 quarantined=0 duplicate=0",

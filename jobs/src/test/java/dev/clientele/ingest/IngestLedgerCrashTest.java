@@ -78,6 +78,8 @@ class IngestLedgerCrashTest {
         .containsExactly(
             "[complaints,succeeded,2,1,1,0]",
             "[complaints,succeeded,2,2,0,0]",
+            "[contacts,skipped,0,0,0,0]",
+            "[contacts,skipped,0,0,0,0]",
             "[customers,succeeded,1,1,0,0]",
             "[customers,succeeded,2,2,0,0]",
             "[redemptions,skipped,0,0,0,0]",

@@ -19,12 +19,15 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +114,12 @@ class SampleGeneratorTest {
     assertThat(sample.header("customers/customers.csv"))
         .isEqualTo(
             "customer_id,name,email,phone,birth_date,gender,income_band,occupation,region,"
-                + "signup_date,updated_at");
+                + "signup_date,updated_at,marketing_opt_out");
+    assertThat(sample.header("contacts/contacts.csv"))
+        .isEqualTo("contact_id,customer_id,channel,campaign,sent_at");
+    assertThat(sample.header("ground_truth/campaign_uplift.csv"))
+        .isEqualTo(
+            "audience,as_of,measure_days,customers,true_repurchase_uplift,true_spend_uplift");
     assertThat(sample.header("surveys/surveys.csv"))
         .isEqualTo("survey_id,customer_id,order_id,answered_at,csat,nps");
     assertThat(sample.header("complaints/complaints.csv"))
@@ -139,7 +147,7 @@ class SampleGeneratorTest {
     // 20,000 lines over 730 days: every day has some.
     assertThat(sample.dayFiles).hasSize(730);
     assertThat(summary.dayFiles()).isEqualTo(730);
-    assertThat(summary.files()).isEqualTo(737);
+    assertThat(summary.files()).isEqualTo(739);
   }
 
   // ---- size and dirty lines ----
@@ -295,8 +303,9 @@ class SampleGeneratorTest {
     List<List<String>> rows = sample.rows("customers/customers.csv");
     Map<String, List<String>> first = new TreeMap<>();
     int changes = 0;
+    int optOuts = 0;
     for (List<String> row : rows) {
-      assertThat(row).hasSize(11);
+      assertThat(row).hasSize(12);
       assertThat(row.get(6)).isIn("low", "lower_middle", "upper_middle", "high");
       assertThat(row.get(5)).isIn("F", "M", "");
       assertThat(row.get(8)).isIn((Object[]) CustomerBase.REGIONS);
@@ -304,16 +313,20 @@ class SampleGeneratorTest {
       assertThat(LocalDateTime.parse(row.get(10), TIME).toLocalDate())
           .isAfterOrEqualTo(LocalDate.parse(row.get(9)));
       List<String> earlier = first.putIfAbsent(row.get(0), row);
+      if (earlier == null) assertThat(row.get(11)).isEmpty();
       if (earlier != null) {
-        changes++;
         assertThat(row.get(10)).isGreaterThan(earlier.get(10));
-        assertThat(row.get(8).equals(earlier.get(8)) && row.get(6).equals(earlier.get(6)))
-            .isFalse();
         assertThat(row.subList(0, 6)).isEqualTo(earlier.subList(0, 6));
+        if (row.get(8).equals(earlier.get(8)) && row.get(6).equals(earlier.get(6))) {
+          optOuts++; // only the opt-out changed (checked in optOutsAreALaterVersion...)
+          assertThat(row.get(11)).isEqualTo("true");
+        } else {
+          changes++;
+        }
       }
     }
     assertThat(first).hasSize(300);
-    assertThat(rows.size()).isEqualTo(300 + changes);
+    assertThat(rows.size()).isEqualTo(300 + changes + optOuts);
     assertThat(changes).isBetween(5, 30); // about 5% of 300
     assertThat(rows.stream().filter(r -> r.get(1).contains(","))).isNotEmpty(); // quoted names
     assertThat(rows.stream().filter(r -> r.get(2).endsWith("@example.com"))).isNotEmpty();
@@ -529,6 +542,144 @@ class SampleGeneratorTest {
             assertThat(points).as(customerYear).isLessThanOrEqualTo(earned.get(customerYear)));
   }
 
+  // ---- contacts, opt-outs and the generated campaign ----
+
+  static final LocalDate CAMPAIGN = LocalDate.parse("2026-10-01");
+
+  /**
+   * A few percent opt out: a later version of the customer with marketing_opt_out = true, and every
+   * version after it says so too.
+   */
+  @Test
+  void optOutsAreALaterVersionThatHolds() throws IOException {
+    Map<String, List<List<String>>> versions = new TreeMap<>();
+    for (List<String> row : sample.rows("customers/customers.csv"))
+      versions.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row);
+    int optedOut = 0;
+    for (List<List<String>> rows : versions.values()) {
+      assertThat(rows.get(0).get(11)).isEmpty();
+      int from = -1;
+      for (int i = 0; i < rows.size(); i++) {
+        assertThat(rows.get(i).get(11)).isIn("", "true");
+        if (from < 0 && rows.get(i).get(11).equals("true")) from = i;
+        if (from >= 0) assertThat(rows.get(i).get(11)).isEqualTo("true");
+      }
+      if (from > 0) optedOut++;
+    }
+    assertThat(optedOut).isBetween(3, 30); // about 4% of 300
+  }
+
+  /**
+   * Newsletters over the last 180 days before the end date, to customers that exist; the campaign's
+   * messages on C + 1 by email; unique ids.
+   */
+  @Test
+  void contactsAreNewslettersAndTheCampaignsMessages() throws IOException {
+    List<List<String>> contacts = sample.rows("contacts/contacts.csv");
+    assertThat(summary.contacts()).isEqualTo(contacts.size()).isGreaterThan(300);
+    Set<String> ids = new HashSet<>();
+    long campaign = 0;
+    for (List<String> c : contacts) {
+      assertThat(ids.add(c.get(0))).as("unique %s", c).isTrue();
+      assertThat(customerIds).contains(c.get(1));
+      LocalDate sent = LocalDateTime.parse(c.get(4), TIME).toLocalDate();
+      if (c.get(3).equals("newsletter")) {
+        assertThat(c.get(2)).isIn("email", "sms");
+        assertThat(sent).isBefore(END).isAfterOrEqualTo(END.minusDays(180));
+      } else {
+        campaign++;
+        assertThat(c.subList(2, 4)).containsExactly("email", "second-purchase-nudge");
+        assertThat(sent).isEqualTo(CAMPAIGN.plusDays(1));
+      }
+    }
+    assertThat(campaign).isEqualTo(summary.campaignCustomers());
+  }
+
+  /**
+   * The campaign's messages go to exactly the customers the audiences' selection picks at C, as
+   * recomputed here from the files: the rule from the clean sale lines, opt-outs from the customer
+   * versions, open complaints, the newsletters in the cap window, lifetime net spend for vip-care,
+   * then the holdout.
+   */
+  @Test
+  void campaignMessagesGoToExactlyTheSelectedCustomers() throws IOException {
+    int c = (int) ChronoUnit.DAYS.between(START, CAMPAIGN);
+    Map<String, Set<String>> windowOrders = new HashMap<>();
+    Map<String, Integer> lastSale = new HashMap<>();
+    Map<String, Long> lifetime = new HashMap<>();
+    for (TxnLine l : sample.cleanLines()) {
+      int d = (int) ChronoUnit.DAYS.between(START, date(l.get(TS)));
+      if (d > c) continue;
+      String id = l.get(CUSTOMER_ID);
+      long q = Long.parseLong(l.get(QUANTITY));
+      long price = new BigDecimal(l.get(UNIT_PRICE)).movePointRight(2).longValueExact();
+      long discount = new BigDecimal(l.get(DISCOUNT)).movePointRight(2).longValueExact();
+      lifetime.merge(id, q * price + (q < 0 ? discount : -discount), Long::sum);
+      if (!l.get(ORIGINAL_ORDER_ID).isEmpty()) continue;
+      lastSale.merge(id, d, Math::max);
+      if (d > c - 365) windowOrders.computeIfAbsent(id, k -> new HashSet<>()).add(l.get(ORDER_ID));
+    }
+    Map<String, Integer> optOut = new HashMap<>();
+    for (List<String> row : sample.rows("customers/customers.csv")) {
+      if (row.get(11).equals("true"))
+        optOut.merge(
+            row.get(0), (int) ChronoUnit.DAYS.between(START, date(row.get(10))), Math::min);
+    }
+    Map<String, List<String>> complaints = new HashMap<>();
+    for (List<String> row : sample.rows("complaints/complaints.csv"))
+      complaints.put(row.get(0), row);
+    for (List<String> row : sample.rows("complaints/complaints-updates.csv"))
+      complaints.put(row.get(0), row);
+    Set<String> openComplaint = new HashSet<>();
+    for (List<String> row : complaints.values()) {
+      boolean opened = !date(row.get(3)).isAfter(CAMPAIGN);
+      boolean unresolved = row.get(4).isEmpty() || date(row.get(4)).isAfter(CAMPAIGN);
+      if (opened && unresolved) openComplaint.add(row.get(1));
+    }
+    Map<String, Integer> recent = new HashMap<>();
+    Set<String> messaged = new TreeSet<>();
+    for (List<String> row : sample.rows("contacts/contacts.csv")) {
+      LocalDate sent = date(row.get(4));
+      if (row.get(3).equals("second-purchase-nudge")) messaged.add(row.get(1));
+      else if (!sent.isAfter(CAMPAIGN) && sent.isAfter(CAMPAIGN.minusDays(30)))
+        recent.merge(row.get(1), 1, Integer::sum);
+    }
+    List<String> eligible = new ArrayList<>();
+    for (String id : new TreeSet<>(customerIds)) {
+      Campaign.Reason reason =
+          Campaign.reason(
+              windowOrders.getOrDefault(id, Set.of()).size(),
+              lastSale.getOrDefault(id, -1),
+              lifetime.getOrDefault(id, 0L),
+              optOut.getOrDefault(id, CustomerBase.NEVER),
+              openComplaint.contains(id),
+              recent.getOrDefault(id, 0),
+              c);
+      if (reason == null) eligible.add(id);
+    }
+    Set<String> selected = new TreeSet<>(eligible);
+    selected.removeAll(Campaign.holdout(eligible));
+    assertThat(messaged).isEqualTo(selected).isNotEmpty();
+
+    assertThat(sample.rows("ground_truth/campaign_uplift.csv"))
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.subList(0, 4))
+                  .containsExactly(
+                      "second-purchase-nudge",
+                      "2026-10-01",
+                      "30",
+                      Integer.toString(selected.size()));
+              assertThat(new BigDecimal(row.get(4)).doubleValue()).isBetween(0.0, 1.0);
+              assertThat(new BigDecimal(row.get(5)).signum()).isNotNegative();
+            });
+  }
+
+  private static LocalDate date(String timestamp) {
+    return LocalDate.parse(timestamp.substring(0, 10));
+  }
+
   // ---- the default size ----
 
   @Test
@@ -543,6 +694,11 @@ class SampleGeneratorTest {
       kinds = records.map(r -> r.substring(r.lastIndexOf(',') + 1)).collect(toSet());
     }
     assertThat(kinds).isEqualTo(KINDS);
+    // The generated campaign's truth at the default size (docs/sample-data.md quotes it).
+    assertThat(Files.readAllLines(out.resolve("ground_truth/campaign_uplift.csv")))
+        .containsExactly(
+            "audience,as_of,measure_days,customers,true_repurchase_uplift,true_spend_uplift",
+            "second-purchase-nudge,2026-10-01,30,87,0.425287,99.7902");
   }
 
   // ---- helpers ----

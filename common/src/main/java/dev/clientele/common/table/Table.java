@@ -13,6 +13,7 @@ public enum Table {
   COMPLAINTS(Layer.SILVER, "complaints"),
   COMPLAINT_HISTORY(Layer.SILVER, "complaint_history"),
   REDEMPTIONS(Layer.SILVER, "redemptions"),
+  CONTACTS(Layer.SILVER, "contacts"),
   // ops: bookkeeping every run writes
   QUARANTINE(Layer.OPS, "quarantine"),
   INGEST_FILES(Layer.OPS, "ingest_files"),
