@@ -129,7 +129,8 @@ class PublishConsistencyIT {
   private PublishJob publishJob() {
     return new PublishJob(
         PublishRules.from(config.at("clientele.publish")),
-        SatisfactionRules.from(config.at("clientele.satisfaction")));
+        SatisfactionRules.from(config.at("clientele.satisfaction")),
+        dev.clientele.audience.AudienceRules.from(config));
   }
 
   private RunContext context(String runId, LocalDate asOf, TableCatalog tables) {

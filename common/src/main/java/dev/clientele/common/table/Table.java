@@ -13,6 +13,7 @@ public enum Table {
   COMPLAINTS(Layer.SILVER, "complaints"),
   COMPLAINT_HISTORY(Layer.SILVER, "complaint_history"),
   REDEMPTIONS(Layer.SILVER, "redemptions"),
+  CONTACTS(Layer.SILVER, "contacts"),
   // ops: bookkeeping every run writes
   QUARANTINE(Layer.OPS, "quarantine"),
   INGEST_FILES(Layer.OPS, "ingest_files"),
@@ -45,7 +46,10 @@ public enum Table {
   TIER_TRANSITIONS(Layer.GOLD, "tier_transitions"),
   // gold: how predictions made before a holdout compared with what happened in it (backtest job)
   PREDICTION_SCORECARD(Layer.GOLD, "prediction_scorecard"),
-  PREDICTION_CALIBRATION(Layer.GOLD, "prediction_calibration");
+  PREDICTION_CALIBRATION(Layer.GOLD, "prediction_calibration"),
+  // gold: who is in each audience at each publish, and the measured uplift of its holdout (publish)
+  AUDIENCE_MEMBERS(Layer.GOLD, "audience_members"),
+  AUDIENCE_RESULTS(Layer.GOLD, "audience_results");
 
   /** Where a table sits; also its folder under the warehouse root. */
   public enum Layer {
