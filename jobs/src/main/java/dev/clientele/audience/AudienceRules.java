@@ -35,7 +35,7 @@ public record AudienceRules(
     List<Definition> definitions) {
 
   public static final String KEY = "clientele.audiences";
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Set<String> DEFINITION_KEYS =
       Set.of("name", "rule", "priority", "channel", "exclude-open-complaint", "exclude-lifecycle");
 
@@ -133,7 +133,7 @@ public record AudienceRules(
           key + ".name",
           origin,
           "must be a lower-case id (letters, digits and -, starting with a letter or digit, at"
-              + " most 63 characters), got '"
+              + " most 40 characters: it names the export table), got '"
               + name
               + "'.");
     }

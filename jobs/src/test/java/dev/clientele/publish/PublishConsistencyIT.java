@@ -60,6 +60,8 @@ class PublishConsistencyIT {
           "kpi_monthly",
           "tier_history",
           "tier_transitions",
+          "audience_members",
+          "audience_results",
           "published");
 
   private ClienteleConfig config;
@@ -85,7 +87,9 @@ class PublishConsistencyIT {
         "ingest.pii.dev-key-allowed=true",
         "pipeline.clusters=false",
         "pipeline.clv=false",
-        "publish.report=false");
+        "publish.report=false",
+        // DAY1's audiences are measured at DAY2, so audience_results has rows to compare
+        "audiences.measure-days=1");
   }
 
   @BeforeAll
