@@ -32,14 +32,7 @@ public final class AudienceCsvExport implements ClienteleJob {
 
   @Override
   public void run(SparkSession spark, RunContext context) throws IOException {
-    Published.Publish publish =
-        Published.current(spark, context.tables())
-            .orElseThrow(
-                () ->
-                    new JobFailure(
-                        "nothing to export: nothing has been published under "
-                            + context.tables().warehouse()
-                            + "; run 'clientele publish' first."));
+    Published.Publish publish = PostgresExport.currentPublish(spark, context.tables());
     Dataset<Row> list = audience.frame(spark, context.tables(), publish);
     Path target = new Path(file);
     Path parts = new Path(file + ".parts");

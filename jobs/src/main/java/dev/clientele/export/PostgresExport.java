@@ -98,14 +98,7 @@ public final class PostgresExport implements ClienteleJob {
   @Override
   public void run(SparkSession spark, RunContext context) throws SQLException {
     // Every table from the same publish: the one the marker names when the export starts.
-    Published.Publish publish =
-        Published.current(spark, context.tables())
-            .orElseThrow(
-                () ->
-                    new JobFailure(
-                        "nothing to export: nothing has been published under "
-                            + context.tables().warehouse()
-                            + "; run 'clientele publish' first."));
+    Published.Publish publish = currentPublish(spark, context.tables());
     List<Load> tables = new ArrayList<>();
     if (audience != null) {
       tables.add(audience.load(spark, context.tables(), publish));
@@ -154,6 +147,17 @@ public final class PostgresExport implements ClienteleJob {
       throw failure(step, e);
     }
     LOG.info("Exported {} to schema '{}'", loadNames(tables), settings.schema());
+  }
+
+  /** The publish the marker names now; fails when nothing has been published. */
+  static Published.Publish currentPublish(SparkSession spark, TableCatalog tables) {
+    return Published.current(spark, tables)
+        .orElseThrow(
+            () ->
+                new JobFailure(
+                    "nothing to export: nothing has been published under "
+                        + tables.warehouse()
+                        + "; run 'clientele publish' first."));
   }
 
   /** The explicitly requested tables (all must be published), else the configured ones that are. */
