@@ -253,4 +253,69 @@ class PublishConsistencyIT {
         .contains("order_count", "net_spend")
         .doesNotContain("frequency", "monetary");
   }
+
+  @Test
+  void audiencesArePublishedAndDay1IsMeasuredAtDay2WithItsMemberCounts(SparkSession spark) {
+    Dataset<Row> members = Published.read(spark, clean, Table.AUDIENCE_MEMBERS);
+    assertThat(members.select("as_of").distinct().orderBy("as_of").collectAsList())
+        .extracting(r -> r.getDate(0).toLocalDate())
+        .containsExactly(DAY1, DAY2);
+    // measure-days = 1: DAY1 + 1 = DAY2 is measured, DAY2 is not yet
+    Dataset<Row> expected =
+        members
+            .where(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col("as_of")
+                    .equalTo(java.sql.Date.valueOf(DAY1))
+                    .and(org.apache.spark.sql.functions.col("status").isin("selected", "holdout")))
+            .groupBy("as_of", "audience")
+            .agg(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .sum(
+                        org.apache
+                            .spark
+                            .sql
+                            .functions
+                            .when(
+                                org.apache.spark.sql.functions.col("status").equalTo("selected"), 1)
+                            .otherwise(0))
+                    .cast("long")
+                    .as("selected_customers"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .sum(
+                        org.apache
+                            .spark
+                            .sql
+                            .functions
+                            .when(
+                                org.apache.spark.sql.functions.col("status").equalTo("holdout"), 1)
+                            .otherwise(0))
+                    .cast("long")
+                    .as("holdout_customers"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .lit(java.sql.Date.valueOf(DAY2))
+                    .as("measured_as_of"));
+    assertThat(expected.count()).isPositive();
+    assertThatDataset(
+            Published.read(spark, clean, Table.AUDIENCE_RESULTS)
+                .select(
+                    "as_of",
+                    "audience",
+                    "selected_customers",
+                    "holdout_customers",
+                    "measured_as_of"))
+        .isEqualTo(expected);
+  }
 }
