@@ -37,6 +37,13 @@ public final class JobOptions {
     return asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
   }
 
+  /**
+   * The --as-of date as given, or null when it was not (for commands whose default is not today).
+   */
+  public LocalDate explicitAsOf() {
+    return asOf;
+  }
+
   public ClienteleConfig loadConfig() {
     return ClienteleConfig.load(confFiles, overrides);
   }

@@ -1,5 +1,6 @@
 package dev.clientele.export;
 
+import dev.clientele.audience.AudienceRules;
 import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Option;
       "Copy the gold tables into a PostgreSQL schema for BI tools (clientele.export.* settings).",
       "The user and password come from the environment variables named by export.user-env and",
       "export.password-env (default CLIENTELE_PG_USER, CLIENTELE_PG_PASSWORD) or export.password-file.",
-      "Tables are swapped in with one transaction: readers see the old tables or the new ones."
+      "Tables are swapped in with one transaction: readers see the old tables or the new ones.",
+      "With --audience NAME: only that audience's selected customers (customer_id and the",
+      "customer_tiers columns its rule names; never holdout or suppressed customers) as of --as-of",
+      "(default: the current publish's date), into table audience_<name> or, with --csv FILE, a CSV file."
     })
 public final class ExportCommand extends JobCommand {
   @Option(
@@ -33,6 +37,21 @@ public final class ExportCommand extends JobCommand {
           "Export only this gold table (repeatable); it must have been published. "
               + "Default: every table in export.tables that has been published.")
   List<String> tables = new ArrayList<>();
+
+  @Option(
+      names = "--audience",
+      paramLabel = "NAME",
+      description =
+          "Export this audience's selected list (clientele.audiences.definitions) instead of the"
+              + " gold tables.")
+  String audience;
+
+  @Option(
+      names = "--csv",
+      paramLabel = "FILE",
+      description =
+          "With --audience: write the list to this CSV file (header line) instead of PostgreSQL.")
+  String csv;
 
   Function<String, String> env = System::getenv;
 
@@ -49,6 +68,9 @@ public final class ExportCommand extends JobCommand {
 
   @Override
   protected ClienteleJob bind(ClienteleConfig config) {
+    if (audience != null) return bindAudience(config);
+    if (csv != null)
+      throw new ConfigError("--csv writes an audience list: use it with --audience.");
     ExportSettings settings = ExportSettings.from(config.at("clientele.export"));
     List<Table> requested = new ArrayList<>();
     for (String name : tables) {
@@ -64,5 +86,24 @@ public final class ExportCommand extends JobCommand {
       if (!requested.contains(table)) requested.add(table);
     }
     return new PostgresExport(settings, PostgresCredentials.resolve(settings, env), requested);
+  }
+
+  private ClienteleJob bindAudience(ClienteleConfig config) {
+    if (!tables.isEmpty()) {
+      throw new ConfigError(
+          "--audience exports one audience list: it cannot be combined with --table.");
+    }
+    AudienceRules rules = AudienceRules.from(config);
+    AudienceRules.Definition definition = rules.definition(audience);
+    if (definition == null) {
+      throw new ConfigError(
+          AudienceRules.KEY + ".definitions",
+          null,
+          "--audience names unknown audience '" + audience + "'; defined: " + rules.names() + ".");
+    }
+    AudienceExport export = new AudienceExport(definition, options.explicitAsOf());
+    if (csv != null) return new AudienceCsvExport(export, csv);
+    ExportSettings settings = ExportSettings.from(config.at("clientele.export"));
+    return PostgresExport.audience(settings, PostgresCredentials.resolve(settings, env), export);
   }
 }

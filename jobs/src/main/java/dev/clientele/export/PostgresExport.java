@@ -47,6 +47,7 @@ public final class PostgresExport implements ClienteleJob {
   private final ExportSettings settings;
   private final PostgresCredentials credentials;
   private final List<Table> requested;
+  private final AudienceExport audience;
   private final Runnable beforeSwap;
 
   /**
@@ -66,27 +67,62 @@ public final class PostgresExport implements ClienteleJob {
       PostgresCredentials credentials,
       List<Table> requested,
       Runnable beforeSwap) {
+    this(settings, credentials, requested, null, beforeSwap);
+  }
+
+  /** Exports one audience's selected list (table {@link AudienceExport#tableName}) instead. */
+  public static PostgresExport audience(
+      ExportSettings settings, PostgresCredentials credentials, AudienceExport audience) {
+    return new PostgresExport(settings, credentials, List.of(), audience, () -> {});
+  }
+
+  private PostgresExport(
+      ExportSettings settings,
+      PostgresCredentials credentials,
+      List<Table> requested,
+      AudienceExport audience,
+      Runnable beforeSwap) {
     this.settings = settings;
     this.credentials = credentials;
     this.requested = List.copyOf(requested);
+    this.audience = audience;
     this.beforeSwap = beforeSwap;
   }
+
+  /**
+   * One table to load: its name in the schema, its rows, and what it is (the start of its table
+   * comment).
+   */
+  record Load(String name, Dataset<Row> frame, String describes) {}
 
   @Override
   public void run(SparkSession spark, RunContext context) throws SQLException {
     // Every table from the same publish: the one the marker names when the export starts.
-    Published.Publish publish =
-        Published.current(spark, context.tables())
-            .orElseThrow(
-                () ->
-                    new JobFailure(
-                        "nothing to export: nothing has been published under "
-                            + context.tables().warehouse()
-                            + "; run 'clientele publish' first."));
-    List<Table> tables = tablesToExport(publish, context.tables());
+    Published.Publish publish = currentPublish(spark, context.tables());
+    List<Load> tables = new ArrayList<>();
+    if (audience != null) {
+      tables.add(audience.load(spark, context.tables(), publish));
+    } else {
+      for (Table table : tablesToExport(publish, context.tables())) {
+        tables.add(
+            new Load(
+                table.tableName,
+                Published.read(spark, context.tables(), publish, table),
+                "Clientele gold table "
+                    + table.tableName
+                    + ": publish "
+                    + publish.number()
+                    + " (as of "
+                    + publish.asOf()
+                    + "), Delta version "
+                    + publish.version(table).orElseThrow()
+                    + " of "
+                    + context.tables().path(table)));
+      }
+    }
     LOG.info(
         "Exporting {} to schema '{}' at {} as user '{}'",
-        names(tables),
+        loadNames(tables),
         settings.schema(),
         settings.jdbcUrl(),
         credentials.user());
@@ -96,9 +132,9 @@ public final class PostgresExport implements ClienteleJob {
         s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(settings.schema()));
       }
       try {
-        for (Table table : tables) {
-          step = "loading " + table.tableName;
-          stage(spark, conn, table, publish, context);
+        for (Load table : tables) {
+          step = "loading " + table.name();
+          stage(conn, table, context);
         }
         step = "swapping the tables in";
         beforeSwap.run();
@@ -110,7 +146,18 @@ public final class PostgresExport implements ClienteleJob {
     } catch (SQLException e) {
       throw failure(step, e);
     }
-    LOG.info("Exported {} to schema '{}'", names(tables), settings.schema());
+    LOG.info("Exported {} to schema '{}'", loadNames(tables), settings.schema());
+  }
+
+  /** The publish the marker names now; fails when nothing has been published. */
+  static Published.Publish currentPublish(SparkSession spark, TableCatalog tables) {
+    return Published.current(spark, tables)
+        .orElseThrow(
+            () ->
+                new JobFailure(
+                    "nothing to export: nothing has been published under "
+                        + tables.warehouse()
+                        + "; run 'clientele publish' first."));
   }
 
   /** The explicitly requested tables (all must be published), else the configured ones that are. */
@@ -147,19 +194,11 @@ public final class PostgresExport implements ClienteleJob {
     return present;
   }
 
-  private void stage(
-      SparkSession spark,
-      Connection conn,
-      Table table,
-      Published.Publish publish,
-      RunContext context)
-      throws SQLException {
+  private void stage(Connection conn, Load table, RunContext context) throws SQLException {
     long started = System.nanoTime();
-    String path = context.tables().path(table);
-    long version = publish.version(table).orElseThrow();
-    Dataset<Row> frame = Published.read(spark, context.tables(), publish, table);
+    Dataset<Row> frame = table.frame();
     long rows = frame.count();
-    String staging = qualified(table.tableName + STAGING_SUFFIX);
+    String staging = qualified(table.name() + STAGING_SUFFIX);
     try (Statement s = conn.createStatement()) {
       // A staging table left by a killed run is dropped here, so reruns start clean.
       s.execute("DROP TABLE IF EXISTS " + staging);
@@ -170,16 +209,7 @@ public final class PostgresExport implements ClienteleJob {
               + staging
               + " IS "
               + literal(
-                  "Clientele gold table "
-                      + table.tableName
-                      + ": publish "
-                      + publish.number()
-                      + " (as of "
-                      + publish.asOf()
-                      + "), Delta version "
-                      + version
-                      + " of "
-                      + path
+                  table.describes()
                       + ", exported by run "
                       + context.runId()
                       + " at "
@@ -219,33 +249,33 @@ public final class PostgresExport implements ClienteleJob {
               + staging
               + " holds "
               + loaded
-              + " rows but Delta version "
-              + version
-              + " has "
+              + " rows but its source ("
+              + table.describes()
+              + ") has "
               + rows);
     }
     LOG.info(
-        "Staged {}: {} rows from Delta version {} in {}",
-        table.tableName,
+        "Staged {}: {} rows ({}) in {}",
+        table.name(),
         rows,
-        version,
+        table.describes(),
         JobRunner.elapsed(started));
   }
 
   /** One transaction: drop each old table and rename its staging table in its place. */
-  private void swap(Connection conn, List<Table> tables) throws SQLException {
+  private void swap(Connection conn, List<Load> tables) throws SQLException {
     conn.setAutoCommit(false);
     try (Statement s = conn.createStatement()) {
       // Waiting behind a long BI query is fine; waiting forever is not.
       s.execute("SET LOCAL lock_timeout = '5min'");
-      for (Table t : tables) {
+      for (Load t : tables) {
         // No CASCADE: a view a BI user built on the table fails the swap instead of vanishing.
-        s.execute("DROP TABLE IF EXISTS " + qualified(t.tableName));
+        s.execute("DROP TABLE IF EXISTS " + qualified(t.name()));
         s.execute(
             "ALTER TABLE "
-                + qualified(t.tableName + STAGING_SUFFIX)
+                + qualified(t.name() + STAGING_SUFFIX)
                 + " RENAME TO "
-                + quote(t.tableName));
+                + quote(t.name()));
       }
       conn.commit();
     } catch (SQLException | RuntimeException e) {
@@ -257,12 +287,12 @@ public final class PostgresExport implements ClienteleJob {
   }
 
   /** Best effort: the failure that brought us here is the one to report. */
-  private void dropStaging(Connection conn, List<Table> tables) {
-    for (Table t : tables) {
+  private void dropStaging(Connection conn, List<Load> tables) {
+    for (Load t : tables) {
       try (Statement s = conn.createStatement()) {
-        s.execute("DROP TABLE IF EXISTS " + qualified(t.tableName + STAGING_SUFFIX));
+        s.execute("DROP TABLE IF EXISTS " + qualified(t.name() + STAGING_SUFFIX));
       } catch (SQLException e) {
-        LOG.warn("Could not drop staging table for {}: {}", t.tableName, e.getMessage());
+        LOG.warn("Could not drop staging table for {}: {}", t.name(), e.getMessage());
       }
     }
   }
@@ -326,5 +356,9 @@ public final class PostgresExport implements ClienteleJob {
 
   private static List<String> names(List<Table> tables) {
     return tables.stream().map(t -> t.tableName).toList();
+  }
+
+  private static List<String> loadNames(List<Load> tables) {
+    return tables.stream().map(Load::name).toList();
   }
 }

@@ -1,5 +1,6 @@
 package dev.clientele.pipeline;
 
+import dev.clientele.audience.AudienceRules;
 import dev.clientele.cli.IngestCommand;
 import dev.clientele.cli.JobCommand;
 import dev.clientele.clusters.ClusterRules;
@@ -121,7 +122,10 @@ public final class PipelineCommand extends JobCommand {
         List.of(
             new PipelineJob.Stage(
                 "publish",
-                new PublishJob(PublishRules.from(config.at("clientele.publish")), satisfaction),
+                new PublishJob(
+                    PublishRules.from(config.at("clientele.publish")),
+                    satisfaction,
+                    AudienceRules.from(config)),
                 Table.CUSTOMER_TIERS));
     return new PipelineJob(before, parallel, after);
   }

@@ -313,6 +313,57 @@ public final class GoldDocs {
               "actual", "Mean actual purchases in the holdout (CLV) or share who churned (churn).",
               "baseline_predicted", "Mean prediction of the baseline in the bucket."));
 
+  public static final TableDoc AUDIENCE_MEMBERS =
+      new TableDoc(
+          Table.AUDIENCE_MEMBERS,
+          "one row per as_of, audience and customer passing the audience's rule at as_of;"
+              + " partitioned by as_of (definitions in docs/audiences.md)",
+          cols(
+              "as_of", "The publish date the audience was picked as of.",
+              "audience", "Audience name (clientele.audiences.definitions).",
+              "customer_id", "Customer id, as in customer_tiers (pseudonymous).",
+              "status",
+                  "selected (exported for the campaign), holdout (eligible, kept out as the control"
+                      + " group) or suppressed.",
+              "reason",
+                  "null for selected; holdout for holdouts; for suppressed the first reason that"
+                      + " applies: opted_out, excluded_lifecycle:<stage>, open_complaint,"
+                      + " contact_cap or audience_limit."));
+
+  public static final TableDoc AUDIENCE_RESULTS =
+      new TableDoc(
+          Table.AUDIENCE_RESULTS,
+          "one row per as_of and audience with selected or holdout customers, once as_of +"
+              + " measure_days is on or before a publish's date; partitioned by as_of (formulas in"
+              + " docs/audiences.md)",
+          cols(
+              "as_of", "The date the audience was picked as of (audience_members.as_of).",
+              "audience", "Audience name.",
+              "measure_days", "Length of the outcome window (as_of, window_end] in days.",
+              "window_end", "as_of + measure_days: the last day of the outcome window.",
+              "measured_as_of",
+                  "The publish date whose data measured the window (on or after window_end).",
+              "selected_customers", "Selected customers at as_of.",
+              "holdout_customers", "Holdout customers at as_of.",
+              "selected_repurchase_rate",
+                  "Share of selected customers with at least one purchase in the window.",
+              "holdout_repurchase_rate",
+                  "Share of holdout customers with at least one purchase in the window.",
+              "repurchase_uplift", "selected_repurchase_rate - holdout_repurchase_rate.",
+              "repurchase_uplift_ci_low",
+                  "Lower bound of the 95% confidence interval of repurchase_uplift (normal"
+                      + " approximation, unpooled standard errors); null without a holdout.",
+              "repurchase_uplift_ci_high", "Upper bound of that interval.",
+              "selected_spend_per_customer",
+                  "Mean net spend (returns negative) in the window per selected customer, 0 for"
+                      + " none.",
+              "holdout_spend_per_customer", "The same for holdout customers.",
+              "spend_uplift", "selected_spend_per_customer - holdout_spend_per_customer.",
+              "spend_uplift_ci_low",
+                  "Lower bound of the 95% confidence interval of spend_uplift; null with fewer than"
+                      + " two customers in a group.",
+              "spend_uplift_ci_high", "Upper bound of that interval."));
+
   public static final Map<Table, TableDoc> ALL = new LinkedHashMap<>();
 
   static {
@@ -323,6 +374,8 @@ public final class GoldDocs {
     ALL.put(Table.TIER_TRANSITIONS, TIER_TRANSITIONS);
     ALL.put(Table.PREDICTION_SCORECARD, PREDICTION_SCORECARD);
     ALL.put(Table.PREDICTION_CALIBRATION, PREDICTION_CALIBRATION);
+    ALL.put(Table.AUDIENCE_MEMBERS, AUDIENCE_MEMBERS);
+    ALL.put(Table.AUDIENCE_RESULTS, AUDIENCE_RESULTS);
   }
 
   /**

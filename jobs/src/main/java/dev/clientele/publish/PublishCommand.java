@@ -1,5 +1,6 @@
 package dev.clientele.publish;
 
+import dev.clientele.audience.AudienceRules;
 import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
@@ -26,6 +27,7 @@ public final class PublishCommand extends JobCommand {
   protected ClienteleJob bind(ClienteleConfig config) {
     return new PublishJob(
         PublishRules.from(config.at("clientele.publish")),
-        SatisfactionRules.from(config.at("clientele.satisfaction")));
+        SatisfactionRules.from(config.at("clientele.satisfaction")),
+        AudienceRules.from(config));
   }
 }

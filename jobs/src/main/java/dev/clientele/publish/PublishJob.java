@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.clientele.audience.AudiencePublisher;
+import dev.clientele.audience.AudienceRules;
 import dev.clientele.common.columns.CustomerSatisfactionColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
@@ -67,10 +69,13 @@ public final class PublishJob implements ClienteleJob {
 
   private final PublishRules rules;
   private final SatisfactionRules satisfactionRules;
+  private final AudienceRules audienceRules;
 
-  public PublishJob(PublishRules rules, SatisfactionRules satisfactionRules) {
+  public PublishJob(
+      PublishRules rules, SatisfactionRules satisfactionRules, AudienceRules audienceRules) {
     this.rules = rules;
     this.satisfactionRules = satisfactionRules;
+    this.audienceRules = audienceRules;
   }
 
   @Override
@@ -103,6 +108,7 @@ public final class PublishJob implements ClienteleJob {
                 + ", nothing published (the previous snapshot stays):\n  - "
                 + String.join("\n  - ", failures));
       }
+      AudiencePublisher.check(tiers, audienceRules);
       LOG.info("Quality gates passed for {} customers; publishing as-of {}", featureRows, asOf);
       publish(spark, run, tiers, started, featureRows);
     } finally {
@@ -141,6 +147,8 @@ public final class PublishJob implements ClienteleJob {
     writes.put(
         Table.TIER_TRANSITIONS.tableName,
         () -> history.publishTransitions(tables.path(Table.TIER_TRANSITIONS)));
+    AudiencePublisher audiences = new AudiencePublisher(spark, tables, audienceRules, asOf);
+    writes.put(Table.AUDIENCE_MEMBERS.tableName, () -> audiences.publishMembers(published));
     Map<String, Runnable> committed = new LinkedHashMap<>();
     writes.forEach(
         (table, write) ->
@@ -157,6 +165,9 @@ public final class PublishJob implements ClienteleJob {
             spark, tables, satisfactionRules, rules.dimensions(), asOf, history.published())
         .publish();
     PublishCrash.after(Table.KPI_MONTHLY.tableName);
+    // Measures earlier as-of dates' audiences: after audience_members holds this date's snapshot.
+    audiences.publishResults();
+    PublishCrash.after(Table.AUDIENCE_RESULTS.tableName);
     // Tables written before comments travelled with the data get them once here.
     GoldComments.apply(spark, tables);
     PublishCrash.after("comments");

@@ -34,6 +34,15 @@ public final class RunReport {
    * backtest has run for this as-of date or an earlier one).
    */
   public static String render(ReportData d, PredictionReport predictions) {
+    return render(d, predictions, null);
+  }
+
+  /**
+   * The report with the prediction backtest and the audiences sections when they are not null (an
+   * audience section needs audience_members, written by every publish).
+   */
+  public static String render(
+      ReportData d, PredictionReport predictions, AudienceReport audiences) {
     StringBuilder html = new StringBuilder(32_768);
     head(html, "Clientele run " + d.runId() + " — as of " + d.asOf());
     html.append("<h1>Clientele — customer tiers as of ")
@@ -61,6 +70,7 @@ public final class RunReport {
     }
     html.append("</div>\n");
     if (predictions != null) html.append(predictions(predictions));
+    if (audiences != null) html.append(audiences(audiences));
     html.append("<h2>Ingest and quarantine</h2>\n").append(sources(d.sources())).append('\n');
     html.append(barChart(d.quarantineReasons(), "quarantined records")).append('\n');
     html.append("</body>\n</html>\n");
@@ -262,6 +272,79 @@ public final class RunReport {
         .append(text(width - 10, height - 22, "10", "end"))
         .append(text(width / 2, height - 6, "risk decile", "middle"));
     return svg.append("</svg>").toString();
+  }
+
+  /**
+   * Per audience: customers selected, held out and suppressed by reason at the as-of date; then the
+   * measured uplift with its 95% intervals.
+   */
+  static String audiences(AudienceReport a) {
+    StringBuilder html = new StringBuilder(4_096);
+    html.append("<h2>Audiences</h2>\n");
+    if (a.members().isEmpty()) {
+      html.append("<p>No audience has members at this as-of date.</p>\n");
+    } else {
+      html.append(
+          "<table><tr><th>audience</th><th>status</th><th>reason</th><th>customers</th></tr>\n");
+      for (AudienceReport.MemberCount m : a.members()) {
+        html.append("<tr><td>")
+            .append(esc(m.audience()))
+            .append("</td><td>")
+            .append(esc(m.status()))
+            .append("</td><td>")
+            .append(esc(m.reason()))
+            .append("</td><td>")
+            .append(String.format(Locale.ROOT, "%,d", m.customers()))
+            .append("</td></tr>\n");
+      }
+      html.append("</table>\n");
+    }
+    html.append("<h3>Uplift: selected vs holdout (95% intervals; docs/audiences.md)</h3>\n");
+    if (a.results().isEmpty()) {
+      html.append(
+          "<p>No audience is old enough to measure yet (as-of + measure-days after this"
+              + " date).</p>\n");
+      return html.toString();
+    }
+    html.append(
+        "<table><tr><th>audience</th><th>as of</th><th>days</th><th>selected</th><th>holdout</th>"
+            + "<th>repurchase selected</th><th>repurchase holdout</th><th>uplift</th>"
+            + "<th>95% interval</th><th>spend/customer selected</th>"
+            + "<th>spend/customer holdout</th><th>uplift</th><th>95% interval</th></tr>\n");
+    for (AudienceReport.Result r : a.results()) {
+      html.append("<tr><td>")
+          .append(esc(r.audience()))
+          .append("</td><td>")
+          .append(r.asOf())
+          .append("</td><td>")
+          .append(r.measureDays())
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%,d", r.selected()))
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%,d", r.holdout()))
+          .append("</td><td>")
+          .append(number(r.selectedRate()))
+          .append("</td><td>")
+          .append(number(r.holdoutRate()))
+          .append("</td><td>")
+          .append(number(r.rateUplift()))
+          .append("</td><td>")
+          .append(interval(r.rateLow(), r.rateHigh()))
+          .append("</td><td>")
+          .append(number(r.selectedSpend()))
+          .append("</td><td>")
+          .append(number(r.holdoutSpend()))
+          .append("</td><td>")
+          .append(number(r.spendUplift()))
+          .append("</td><td>")
+          .append(interval(r.spendLow(), r.spendHigh()))
+          .append("</td></tr>\n");
+    }
+    return html.append("</table>\n").toString();
+  }
+
+  private static String interval(Double low, Double high) {
+    return low == null || high == null ? "" : "[" + number(low) + ", " + number(high) + "]";
   }
 
   private static String number(Double v) {

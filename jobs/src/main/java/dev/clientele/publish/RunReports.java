@@ -42,7 +42,9 @@ final class RunReports {
   static String write(SparkSession spark, RunContext run, PublishRules rules) {
     String html =
         RunReport.render(
-            gather(spark, run), PredictionReport.gather(spark, run.tables(), run.asOf()));
+            gather(spark, run),
+            PredictionReport.gather(spark, run.tables(), run.asOf()),
+            AudienceReport.gather(spark, run.tables(), run.asOf()));
     String dir = run.tables().warehouse() + "/reports/" + run.asOf();
     String file = dir + "/" + run.runId() + ".html";
     writeText(spark, file, html);

@@ -358,4 +358,46 @@ class PostgresExportIT {
                 + ".");
     assertThat(tablesIn("bi_missing")).isEmpty();
   }
+
+  @Test
+  void anAudienceExportLoadsOnlyTheSelectedCustomersWithTheRuleColumns(SparkSession spark)
+      throws SQLException {
+    TableCatalog tables =
+        new TableCatalog(SparkTestExtension.freshDir(spark, "export-audience").toString());
+    writeUnpublished(
+        spark,
+        tables,
+        Table.CUSTOMER_TIERS,
+        TIERS,
+        tier("c1", "120.50", "high", true),
+        tier("c2", "80.00", "high", true),
+        tier("c3", "90.00", "high", true),
+        tier("c4", "1.00", "low", true));
+    writeGold(
+        spark,
+        tables,
+        Table.AUDIENCE_MEMBERS,
+        dev.clientele.audience.AudienceColumns.MEMBERS_SCHEMA,
+        RowFactory.create(Date.valueOf(AS_OF), "win-back", "c1", "selected", null),
+        RowFactory.create(Date.valueOf(AS_OF), "win-back", "c2", "holdout", "holdout"),
+        RowFactory.create(Date.valueOf(AS_OF), "win-back", "c3", "suppressed", "opted_out"),
+        RowFactory.create(Date.valueOf(AS_OF), "other", "c4", "selected", null));
+    dev.clientele.audience.AudienceRules.Definition winBack =
+        dev.clientele.audience.AudienceRules.from(ClienteleConfig.load(null, List.of(), List.of()))
+            .definition("win-back");
+    export(
+        spark,
+        tables,
+        PostgresExport.audience(
+            settings("bi_audience"), CREDENTIALS, new AudienceExport(winBack, null)));
+    assertThat(tablesIn("bi_audience")).containsExactly("audience_win_back");
+    assertThat(query("SELECT * FROM bi_audience.audience_win_back ORDER BY 1"))
+        .containsExactly("c1|true|high");
+    assertThat(
+            query(
+                "SELECT obj_description('bi_audience.audience_win_back'::regclass)"
+                    + " LIKE 'Clientele audience win-back: selected customers as of 2026-11-21"
+                    + " (publish 1), exported by run run-test at %'"))
+        .containsExactly("true");
+  }
 }

@@ -112,7 +112,8 @@ class BackfillIT {
                 "satisfaction.kpi.dimensions=[" + String.join(",", dimensions) + "]"));
     new PublishJob(
             PublishRules.from(reordered.at("clientele.publish")),
-            SatisfactionRules.from(reordered.at("clientele.satisfaction")))
+            SatisfactionRules.from(reordered.at("clientele.satisfaction")),
+            dev.clientele.audience.AudienceRules.from(reordered))
         .run(spark, new RunContext("rebuild-" + LATER, "publish", LATER, reordered, oneByOne));
   }
 

@@ -60,6 +60,8 @@ class PublishConsistencyIT {
           "kpi_monthly",
           "tier_history",
           "tier_transitions",
+          "audience_members",
+          "audience_results",
           "published");
 
   private ClienteleConfig config;
@@ -85,7 +87,9 @@ class PublishConsistencyIT {
         "ingest.pii.dev-key-allowed=true",
         "pipeline.clusters=false",
         "pipeline.clv=false",
-        "publish.report=false");
+        "publish.report=false",
+        // DAY1's audiences are measured at DAY2, so audience_results has rows to compare
+        "audiences.measure-days=1");
   }
 
   @BeforeAll
@@ -129,7 +133,8 @@ class PublishConsistencyIT {
   private PublishJob publishJob() {
     return new PublishJob(
         PublishRules.from(config.at("clientele.publish")),
-        SatisfactionRules.from(config.at("clientele.satisfaction")));
+        SatisfactionRules.from(config.at("clientele.satisfaction")),
+        dev.clientele.audience.AudienceRules.from(config));
   }
 
   private RunContext context(String runId, LocalDate asOf, TableCatalog tables) {
@@ -247,5 +252,70 @@ class PublishConsistencyIT {
     assertThat(tiers.columns())
         .contains("order_count", "net_spend")
         .doesNotContain("frequency", "monetary");
+  }
+
+  @Test
+  void audiencesArePublishedAndDay1IsMeasuredAtDay2WithItsMemberCounts(SparkSession spark) {
+    Dataset<Row> members = Published.read(spark, clean, Table.AUDIENCE_MEMBERS);
+    assertThat(members.select("as_of").distinct().orderBy("as_of").collectAsList())
+        .extracting(r -> r.getDate(0).toLocalDate())
+        .containsExactly(DAY1, DAY2);
+    // measure-days = 1: DAY1 + 1 = DAY2 is measured, DAY2 is not yet
+    Dataset<Row> expected =
+        members
+            .where(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col("as_of")
+                    .equalTo(java.sql.Date.valueOf(DAY1))
+                    .and(org.apache.spark.sql.functions.col("status").isin("selected", "holdout")))
+            .groupBy("as_of", "audience")
+            .agg(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .sum(
+                        org.apache
+                            .spark
+                            .sql
+                            .functions
+                            .when(
+                                org.apache.spark.sql.functions.col("status").equalTo("selected"), 1)
+                            .otherwise(0))
+                    .cast("long")
+                    .as("selected_customers"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .sum(
+                        org.apache
+                            .spark
+                            .sql
+                            .functions
+                            .when(
+                                org.apache.spark.sql.functions.col("status").equalTo("holdout"), 1)
+                            .otherwise(0))
+                    .cast("long")
+                    .as("holdout_customers"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .lit(java.sql.Date.valueOf(DAY2))
+                    .as("measured_as_of"));
+    assertThat(expected.count()).isPositive();
+    assertThatDataset(
+            Published.read(spark, clean, Table.AUDIENCE_RESULTS)
+                .select(
+                    "as_of",
+                    "audience",
+                    "selected_customers",
+                    "holdout_customers",
+                    "measured_as_of"))
+        .isEqualTo(expected);
   }
 }

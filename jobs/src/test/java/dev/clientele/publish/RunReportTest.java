@@ -161,4 +161,69 @@ class RunReportTest {
     assertThat(RunReport.render(sample())).doesNotContain("Prediction backtest");
     assertThat(RunReport.renderPredictions(null, "r1")).contains("No backtest has been run.");
   }
+
+  @Test
+  void theAudienceSectionShowsCountsByReasonAndTheUpliftWithItsIntervalsEscaped() {
+    AudienceReport audiences =
+        new AudienceReport(
+            List.of(
+                new AudienceReport.MemberCount("nudge<&>", "holdout", "holdout", 12),
+                new AudienceReport.MemberCount("nudge<&>", "selected", null, 1108),
+                new AudienceReport.MemberCount("nudge<&>", "suppressed", "contact_cap", 40),
+                new AudienceReport.MemberCount(
+                    "nudge<&>", "suppressed", "excluded_lifecycle:churned", 7)),
+            List.of(
+                new AudienceReport.Result(
+                    LocalDate.parse("2026-10-01"),
+                    "nudge<&>",
+                    30,
+                    1108,
+                    12,
+                    0.25,
+                    0.125,
+                    0.125,
+                    -0.0625,
+                    0.3125,
+                    45.5,
+                    30.25,
+                    15.25,
+                    -2.5,
+                    33.0),
+                new AudienceReport.Result(
+                    LocalDate.parse("2026-09-01"),
+                    "solo",
+                    30,
+                    3,
+                    0,
+                    1.0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    10.0,
+                    null,
+                    null,
+                    null,
+                    null)));
+    String html = RunReport.render(sample(), null, audiences);
+    assertThat(html)
+        .contains("<h2>Audiences</h2>")
+        .contains("<td>nudge&lt;&amp;&gt;</td><td>selected</td><td></td><td>1,108</td>")
+        .contains(
+            "<td>nudge&lt;&amp;&gt;</td><td>suppressed</td><td>excluded_lifecycle:churned</td><td>7</td>")
+        .contains(
+            "<td>nudge&lt;&amp;&gt;</td><td>2026-10-01</td><td>30</td><td>1,108</td><td>12</td>"
+                + "<td>0.2500</td><td>0.1250</td><td>0.1250</td><td>[-0.0625, 0.3125]</td>"
+                + "<td>45.5000</td><td>30.2500</td><td>15.2500</td><td>[-2.5000, 33.0000]</td>")
+        .contains(
+            "<td>solo</td><td>2026-09-01</td><td>30</td><td>3</td><td>0</td><td>1.0000</td>"
+                + "<td></td><td></td><td></td><td>10.0000</td><td></td><td></td><td></td>")
+        .doesNotContain("nudge<&>");
+    assertThat(html.indexOf("<h2>Audiences</h2>"))
+        .isLessThan(html.indexOf("<h2>Ingest and quarantine</h2>"));
+    assertThat(RunReport.render(sample(), null, new AudienceReport(List.of(), List.of())))
+        .contains("No audience has members at this as-of date.")
+        .contains("No audience is old enough to measure yet");
+    assertThat(RunReport.render(sample())).doesNotContain("<h2>Audiences</h2>");
+  }
 }

@@ -207,7 +207,9 @@ class SegmentSummaryTest {
   void churnedCustomersAreCountedByCauseAndEveryoneElseIsNotChurned(SparkSession spark) {
     PublishJob job =
         new PublishJob(
-            new PublishRules(List.of("value_tier"), List.of(), List.of(), List.of(), false), RULES);
+            new PublishRules(List.of("value_tier"), List.of(), List.of(), List.of(), false),
+            RULES,
+            null);
     Dataset<Row> summary =
         job.segmentSummary(
             complaintTiers(spark),

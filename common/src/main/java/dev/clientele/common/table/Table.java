@@ -48,7 +48,10 @@ public enum Table {
   TIER_TRANSITIONS(Layer.GOLD, "tier_transitions"),
   // gold: how predictions made before a holdout compared with what happened in it (backtest job)
   PREDICTION_SCORECARD(Layer.GOLD, "prediction_scorecard"),
-  PREDICTION_CALIBRATION(Layer.GOLD, "prediction_calibration");
+  PREDICTION_CALIBRATION(Layer.GOLD, "prediction_calibration"),
+  // gold: who is in each audience at each publish, and the measured uplift of its holdout (publish)
+  AUDIENCE_MEMBERS(Layer.GOLD, "audience_members"),
+  AUDIENCE_RESULTS(Layer.GOLD, "audience_results");
 
   /** Where a table sits; also its folder under the warehouse root. */
   public enum Layer {
