@@ -2,6 +2,7 @@ package dev.clientele.audience;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.clientele.common.columns.ContactsColumns;
 import dev.clientele.common.columns.CustomerDaysColumns;
@@ -92,8 +93,11 @@ public final class AudiencePublisher {
   }
 
   /**
-   * Replaces the audience_results rows of every as-of in audience_members that is at least
-   * measure-days before this publish's date; creates the (empty) table when there is none yet.
+   * Measures every as-of in audience_members that is at least measure-days before this publish's
+   * date and that no earlier publish measured: a result, once measured, is kept as it was (a closed
+   * window does not change when a later date is published, and the cost of a publish does not grow
+   * with the history); a rerun of the same date measures its own rows again. Creates the (empty)
+   * table when there is none yet.
    */
   public void publishResults() {
     String membersPath = tables.path(Table.AUDIENCE_MEMBERS);
@@ -108,7 +112,21 @@ public final class AudiencePublisher {
                 .map(r -> r.getDate(0).toLocalDate())
                 .toList()
             : List.of();
-    List<LocalDate> measured = AudienceResults.measurable(asOfs, rules.measureDays(), asOf);
+    java.util.Set<LocalDate> measuredBefore =
+        DeltaIO.exists(spark, resultsPath)
+            ? DeltaIO.read(spark, resultsPath)
+                .where(col(AudienceColumns.MEASURED_AS_OF).lt(lit(Date.valueOf(asOf))))
+                .select(AudienceColumns.AS_OF)
+                .distinct()
+                .collectAsList()
+                .stream()
+                .map(r -> r.getDate(0).toLocalDate())
+                .collect(Collectors.toSet())
+            : java.util.Set.of();
+    List<LocalDate> measured =
+        AudienceResults.measurable(asOfs, rules.measureDays(), asOf).stream()
+            .filter(a -> !measuredBefore.contains(a))
+            .toList();
     if (measured.isEmpty()) {
       if (!DeltaIO.exists(spark, resultsPath)) {
         DeltaIO.overwrite(
