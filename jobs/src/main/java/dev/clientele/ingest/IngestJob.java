@@ -462,14 +462,18 @@ public final class IngestJob implements ClienteleJob {
             + " AND t.file_checksum <=> s.file_checksum");
   }
 
-  /** Each record's file checksum (from the per-file stats: a few hundred files at most). */
+  /**
+   * Each record's file checksum, looked up in a literal map of the batch's files (one flat
+   * expression: a when-chain per file overflowed the stack at 730 day files).
+   */
   private static Column fileChecksum(Map<String, FileLedger.FileStats> stats) {
-    Column checksum = lit(null).cast("string");
-    for (FileLedger.FileStats st : stats.values()) {
-      checksum =
-          when(col(RawRecords.FILE).equalTo(st.file()), lit(st.checksum())).otherwise(checksum);
-    }
-    return checksum;
+    if (stats.isEmpty()) return lit(null).cast("string");
+    List<FileLedger.FileStats> files = new ArrayList<>(stats.values());
+    return org.apache.spark.sql.functions.element_at(
+        org.apache.spark.sql.functions.map_from_arrays(
+            lit(files.stream().map(FileLedger.FileStats::file).toArray(String[]::new)),
+            lit(files.stream().map(FileLedger.FileStats::checksum).toArray(String[]::new))),
+        col(RawRecords.FILE));
   }
 
   private void failOverCeiling(
