@@ -47,6 +47,14 @@ final class ReadOnlySql {
               + plan.nodeName()
               + "): only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run without --allow-write");
     }
+    // IDENTIFIER('text.`/etc/hostname`') names its table only at analysis, after this check.
+    if (plan.getClass().getSimpleName().equals("PlanWithUnresolvedIdentifier")) {
+      return Optional.of(
+          "it names a table with IDENTIFIER(...), which is only judged when it runs: name the"
+              + " table of database "
+              + TableCatalog.DATABASE
+              + " directly");
+    }
     if (plan instanceof UnresolvedRelation relation) {
       List<String> name = CollectionConverters.asJava(relation.multipartIdentifier());
       if (!inClienteleDatabase(name)) {

@@ -66,6 +66,9 @@ class ReadOnlySqlTest {
         "WITH t AS (SELECT * FROM parquet.`/p`) SELECT * FROM t|parquet./p",
         "SELECT * FROM default.other|default.other",
         "SELECT * FROM other_catalog.clientele.t|other_catalog.clientele.t",
+        "SELECT (SELECT max(value) FROM text.`/etc/hostname`)|text./etc/hostname",
+        "SELECT * FROM clientele.a, LATERAL (SELECT * FROM text.`/x`)|text./x",
+        "SELECT * FROM clientele.a WHERE EXISTS (SELECT 1 FROM orc.`/o`)|orc./o",
       })
   void filesAndOtherDatabasesAreNotReadable(String statementAndName) {
     String[] parts = statementAndName.split("\\|");
@@ -75,5 +78,19 @@ class ReadOnlySqlTest {
                 + parts[1]
                 + ", which is not a table of database clientele (files and other databases are"
                 + " not readable here)");
+  }
+
+  /** A name computed at analysis time cannot be judged before Spark starts: it is refused. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT * FROM IDENTIFIER('text.`/etc/hostname`')",
+        "SELECT * FROM clientele.a WHERE x IN (SELECT x FROM IDENTIFIER('csv.`/p`'))",
+      })
+  void namesGivenByIdentifierClausesAreRefused(String statement) {
+    assertThat(ReadOnlySql.refusal(statement))
+        .contains(
+            "it names a table with IDENTIFIER(...), which is only judged when it runs: name the"
+                + " table of database clientele directly");
   }
 }
