@@ -226,4 +226,67 @@ class RunReportTest {
         .contains("No audience is old enough to measure yet");
     assertThat(RunReport.render(sample())).doesNotContain("<h2>Audiences</h2>");
   }
+
+  /**
+   * #23 item 10: every string the report shows can come from data or config (labels, reasons that
+   * quote a file name, audience and model names, run ids); a hostile one in every slot of every
+   * section comes out as text, never as markup or an attribute.
+   */
+  @Test
+  void aHostileValueInEverySlotIsShownEscapedAndNeverAsMarkup() {
+    String h = "<img src=x onerror=alert(1)>\" onmouseover=\"alert(2)";
+    List<GridCell> grid = List.of(new GridCell(1, 1, 5));
+    ReportData data =
+        new ReportData(
+            h,
+            LocalDate.parse("2026-11-21"),
+            5,
+            List.of(new Count(h, 5)),
+            grid,
+            5,
+            List.of(new Count(h, 5)),
+            List.of(new Transition(h, h, h, 3)),
+            List.of(new KpiPoint(h, h, 0.5), new KpiPoint(h + "2", h, 0.25)),
+            List.of(new Count(h, 2)),
+            List.of(new SourceCounts(h, 10, 8, 2, 0)));
+    PredictionReport predictions =
+        new PredictionReport(
+            LocalDate.parse("2026-11-21"),
+            LocalDate.parse("2026-08-23"),
+            90,
+            List.of(new PredictionReport.Score(h, h, 0.5, 0.25, h, h)),
+            List.of(new PredictionReport.Bucket(h, h, 10, 0.5, 0.25, 0.125)),
+            List.of(new PredictionReport.Bucket(h, h, 10, 0.5, 0.25, null)));
+    AudienceReport audiences =
+        new AudienceReport(
+            List.of(new AudienceReport.MemberCount(h, h, h, 4)),
+            List.of(
+                new AudienceReport.Result(
+                    LocalDate.parse("2026-10-01"),
+                    h,
+                    30,
+                    4,
+                    1,
+                    0.5,
+                    0.25,
+                    0.25,
+                    0.0,
+                    0.5,
+                    10.0,
+                    5.0,
+                    5.0,
+                    -1.0,
+                    11.0)));
+    String html = RunReport.render(data, predictions, audiences);
+    assertThat(html)
+        .doesNotContain("<img")
+        .doesNotContain("onmouseover=\"")
+        .doesNotContain("<script")
+        .contains("&lt;img src=x onerror=alert(1)&gt;&quot; onmouseover=&quot;alert(2)");
+    // The backtest page is rendered on its own too.
+    assertThat(RunReport.renderPredictions(predictions, h))
+        .doesNotContain("<img")
+        .doesNotContain("onmouseover=\"")
+        .contains("&lt;img src=x onerror=alert(1)&gt;");
+  }
 }
