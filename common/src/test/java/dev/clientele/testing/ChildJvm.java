@@ -25,9 +25,21 @@ public final class ChildJvm {
   public static Process start(
       Path workDir, String mainClass, List<String> args, java.util.Map<String, String> env)
       throws Exception {
+    return start(workDir, mainClass, List.of(), args, env);
+  }
+
+  /** As {@link #start(Path, String, List, java.util.Map)}, with extra JVM options first. */
+  public static Process start(
+      Path workDir,
+      String mainClass,
+      List<String> jvmOptions,
+      List<String> args,
+      java.util.Map<String, String> env)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    cmd.addAll(jvmOptions);
     cmd.addAll(sparkFlags());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

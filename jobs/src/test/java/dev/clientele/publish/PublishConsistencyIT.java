@@ -17,8 +17,8 @@ import dev.clientele.sample.SampleConfig;
 import dev.clientele.sample.SampleGenerator;
 import dev.clientele.satisfaction.SatisfactionRules;
 import dev.clientele.testing.SparkTestExtension;
+import dev.clientele.testing.Warehouses;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -150,20 +149,9 @@ class PublishConsistencyIT {
   }
 
   /** A copy of the warehouse (Delta logs hold paths relative to each table). */
-  private TableCatalog copy(TableCatalog from, String name) throws IOException {
-    Path source = Path.of(from.warehouse());
-    Path target = root.resolve(name);
-    try (Stream<Path> files = Files.walk(source)) {
-      files.forEach(
-          p -> {
-            try {
-              Files.copy(p, target.resolve(source.relativize(p).toString()));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    }
-    return new TableCatalog(target.toString());
+  private TableCatalog copy(TableCatalog from, String name) {
+    return new TableCatalog(
+        Warehouses.copy(Path.of(from.warehouse()), root.resolve(name)).toString());
   }
 
   /** Each gold table as the catalog views show it (after the session re-registers them). */
@@ -191,14 +179,20 @@ class PublishConsistencyIT {
     }
   }
 
+  /**
+   * One warehouse crashes after each commit in turn: the first run after the first commit, its
+   * rerun after the second, and so on, then a last rerun completes. After every crash readers see
+   * one publish, never a mix; the end state equals a clean run's. (A single crash at each commit,
+   * each followed by a rerun, is what the kill trials do: docs/reliability.md.)
+   */
   @Test
   void aCrashAfterAnyCommitLeavesReadersOnOnePublishAndARerunEqualsACleanRun(SparkSession spark)
       throws Exception {
     Published.Publish cleanPublish = Published.current(spark, clean).orElseThrow();
     assertThat(cleanPublish.number()).isEqualTo(2L);
     assertThat(cleanPublish.asOf()).isEqualTo(DAY2);
+    TableCatalog crashed = copy(afterFailedGate, "crashed");
     for (String point : CRASH_POINTS) {
-      TableCatalog crashed = copy(afterFailedGate, "crash-" + point);
       System.setProperty(PublishCrash.PROPERTY, point);
       try {
         assertThatThrownBy(() -> publishJob().run(spark, context("crash", DAY2, crashed)))
@@ -222,13 +216,12 @@ class PublishConsistencyIT {
                   Published.read(spark, crashed, failedGate.before().publish(), view.getKey()));
         }
       }
-
-      publishJob().run(spark, context("rerun", DAY2, crashed));
-      for (Table gold : Published.current(spark, clean).orElseThrow().tables()) {
-        assertThatDataset(Published.read(spark, crashed, gold))
-            .as(point + ": " + gold.tableName)
-            .isEqualTo(Published.read(spark, clean, gold));
-      }
+    }
+    publishJob().run(spark, context("rerun", DAY2, crashed));
+    for (Table gold : Published.current(spark, clean).orElseThrow().tables()) {
+      assertThatDataset(Published.read(spark, crashed, gold))
+          .as(gold.tableName)
+          .isEqualTo(Published.read(spark, clean, gold));
     }
   }
 

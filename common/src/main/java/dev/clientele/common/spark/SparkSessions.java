@@ -79,6 +79,7 @@ public final class SparkSessions {
     for (Map.Entry<String, String> e : spark.stringMap("conf").entrySet()) {
       conf.set(e.getKey(), e.getValue());
     }
+    dev.clientele.common.fault.FaultInjection.configure(conf);
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }
