@@ -77,7 +77,7 @@ class PipelineIT {
     config = sampleConfig(root);
     tables = new TableCatalog(root.resolve("warehouse").toString());
     for (LocalDate day : List.of(DAY1, DAY2)) {
-      PipelineJob job = PipelineCommand.build(config);
+      PipelineJob job = PipelineJob.from(config);
       job.run(spark, new RunContext("it-" + day, "pipeline", day, config, tables));
       runs.add(job);
     }
@@ -280,7 +280,7 @@ class PipelineIT {
     crashOverrides.set(0, "warehouse=\"" + root.resolve("warehouse") + "\"");
     ClienteleConfig crashConfig = ClienteleConfig.load(null, List.of(), crashOverrides);
     TableCatalog crashTables = new TableCatalog(root.resolve("warehouse").toString());
-    PipelineCommand.build(crashConfig)
+    PipelineJob.from(crashConfig)
         .run(spark, new RunContext("crash-" + DAY1, "pipeline", DAY1, crashConfig, crashTables));
     Path tiersPath = Path.of(crashTables.path(Table.CUSTOMER_TIERS));
     long tiersCommits = ChildJvm.commits(tiersPath);
