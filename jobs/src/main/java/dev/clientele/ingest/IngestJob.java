@@ -306,9 +306,7 @@ public final class IngestJob implements ClienteleJob {
       for (FileLedger.SourceFile f : pending) {
         outcomes.put(f.path(), outcome(f, rejected, stats, copies, tallies));
       }
-      for (String reason : rejected.values()) {
-        byReason.merge(reason.substring(0, reason.indexOf(':')), 1L, Long::sum);
-      }
+      for (String reason : rejected.values()) byReason.merge(code(reason), 1L, Long::sum);
       SourceResult result = result(kind, pending.size(), outcomes.values(), byReason);
       long read = 0;
       for (FileLedger.FileStats st : stats.values()) read += st.records();
@@ -367,12 +365,15 @@ public final class IngestJob implements ClienteleJob {
         st.checksum(), st.records(), t.accepted(), t.quarantined(), t.duplicate(), null);
   }
 
+  /** The code of a file's rejection reason: "corrupt_file" of "corrupt_file: <problem>". */
+  private static String code(String reason) {
+    return reason.substring(0, reason.indexOf(':'));
+  }
+
   /** "corrupt_file 1, wrong_encoding 2": the reason codes of the rejected files. */
   private static String rejectedCodes(Map<String, String> rejected) {
     Map<String, Long> codes = new java.util.TreeMap<>();
-    for (String reason : rejected.values()) {
-      codes.merge(reason.substring(0, reason.indexOf(':')), 1L, Long::sum);
-    }
+    for (String reason : rejected.values()) codes.merge(code(reason), 1L, Long::sum);
     return String.join(
         ", ", codes.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
   }
