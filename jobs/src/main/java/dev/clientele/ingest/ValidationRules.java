@@ -70,6 +70,12 @@ public final class ValidationRules {
    */
   public static final String CORRUPT_FILE = "corrupt_file: ";
 
+  /**
+   * Prefix: a file whose first bytes show another encoding than the source's (a UTF-16 byte order
+   * mark, NUL bytes), rejected whole like {@link #CORRUPT_FILE}.
+   */
+  public static final String WRONG_ENCODING = "wrong_encoding: ";
+
   /** Prefix: a required column is empty, e.g. missing_required:ts. */
   public static final String MISSING_REQUIRED = "missing_required:";
 
