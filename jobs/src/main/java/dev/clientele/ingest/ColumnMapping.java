@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.instr;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.nullif;
@@ -19,6 +21,7 @@ import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.Money;
 import dev.clientele.common.columns.TransactionsColumns;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,18 +36,26 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Maps a source's records ({@link RawRecords}) to its canonical columns, typed, one row per input
  * record. Each canonical column is its mapping expression, else the source column of the same name,
- * else a default (txn_id = order_id:line_no, discount = 0, is_return = quantity &lt; 0, amount =
- * quantity × unit_price − discount with the discount negated on returns, currency = the source's).
- * Text is converted with try_* functions only, timestamps in the source's time zone, so a value
- * that does not parse becomes null, never an error; the text each converted column came from is
- * kept as {@code __in_<column>} so {@link ValidationRules} can tell "missing" from "unparseable".
- * {@code *_hash} columns get the keyed pseudonym of their input and keep no text.
+ * else a default (txn_id = order_id:line_no, an empty discount = 0, is_return = quantity &lt; 0,
+ * amount = quantity × unit_price − discount with the discount negated on returns, currency = the
+ * source's). Text is converted with try_* functions only, timestamps in the source's time zone, so
+ * a value that does not parse becomes null, never an error; the text each converted column came
+ * from is kept as {@code __in_<column>} so {@link ValidationRules} can tell "missing" from
+ * "unparseable". {@code *_hash} columns get the keyed pseudonym of their input and keep no text.
  *
  * <p>Mapping expressions are user SQL, which under ANSI mode could throw on a bad value (an
  * implicit cast in {@code Quantity * UnitPrice}); the job builds this plan with ANSI off (see
  * {@link IngestJob}) so such values become null too.
  */
 public final class ColumnMapping {
+  /**
+   * True when a text field of the record holds U+FFFD, the character a decoder puts for bytes
+   * invalid in the source's encoding (and, for Parquet, whose strings are not decoded, a field that
+   * is not valid UTF-8): ValidationRules' bad_encoding. Computed over the source's fields here, the
+   * first step with them and without the record's raw text.
+   */
+  public static final String BAD_ENCODING = "__bad_encoding";
+
   /** Prefix of the text a typed canonical column was converted from. */
   public static final String INPUT_PREFIX = "__in_";
 
@@ -73,6 +84,7 @@ public final class ColumnMapping {
     // Stage 1: the mapped input values, under their canonical names' input columns.
     List<Column> stage1 = new ArrayList<>();
     for (String c : records.columns()) if (c.startsWith("__")) stage1.add(col(c));
+    stage1.add(badEncoding(records, src).as(BAD_ENCODING));
     for (Map.Entry<String, Column> e : inputs.entrySet())
       stage1.add(e.getValue().as(INPUT_PREFIX + e.getKey()));
     Dataset<Row> in = records.select(stage1.toArray(Column[]::new));
@@ -102,6 +114,19 @@ public final class ColumnMapping {
         typed = typed.withColumn(c, nullif(trim(col(c).cast("string")), lit("")));
     }
     return withDefaults(typed, src, inputs.keySet());
+  }
+
+  private static Column badEncoding(Dataset<Row> records, SourceConfig src) {
+    boolean parquet = src.format() == SourceConfig.Format.PARQUET;
+    Column bad = lit(false);
+    for (StructField f : records.schema().fields()) {
+      if (f.name().startsWith("__") || !f.dataType().sameType(DataTypes.StringType)) continue;
+      Column v = col(RawRecords.quoted(f.name()));
+      Column invalid = instr(v, "\uFFFD").gt(0);
+      if (parquet) invalid = invalid.or(is_valid_utf8(v).unary_$bang());
+      bad = bad.or(invalid);
+    }
+    return coalesce(bad, lit(false));
   }
 
   /**
@@ -204,11 +229,18 @@ public final class ColumnMapping {
                           col(TransactionsColumns.ORDER_ID),
                           col(TransactionsColumns.LINE_NO).cast("string"))));
         }
-        // An empty discount cell means no discount.
-        frame =
-            frame.withColumn(
-                TransactionsColumns.DISCOUNT,
-                coalesce(col(TransactionsColumns.DISCOUNT), lit(0).cast(Money.AMOUNT)));
+        // An empty (or absent) discount cell means no discount; text that is no number stays null
+        // for ValidationRules (bad_number), never 0.
+        String discountIn = INPUT_PREFIX + TransactionsColumns.DISCOUNT;
+        if (Arrays.asList(frame.columns()).contains(discountIn)) {
+          frame =
+              frame.withColumn(
+                  TransactionsColumns.DISCOUNT,
+                  when(col(discountIn).isNull(), lit(0).cast(Money.AMOUNT))
+                      .otherwise(col(TransactionsColumns.DISCOUNT)));
+        } else {
+          frame = frame.withColumn(TransactionsColumns.DISCOUNT, lit(0).cast(Money.AMOUNT));
+        }
         frame =
             frame.withColumn(
                 TransactionsColumns.IS_RETURN,

@@ -20,6 +20,7 @@ import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -123,7 +124,7 @@ public final class IngestJob implements ClienteleJob {
     FileLedger ledger = new FileLedger(spark, tables.path(Table.INGEST_FILES));
     ledger.upgrade();
     Dataset<Row> completedRuns = ledger.completedRunIds().persist(StorageLevel.MEMORY_AND_DISK());
-    Instant futureCutoff = config.rules().futureCutoff(run.asOf());
+    LocalDate asOf = run.asOf();
 
     Map<SourceKind, Batch> batches = new EnumMap<>(SourceKind.class);
     Map<SourceKind, SourceResult> results = new EnumMap<>(SourceKind.class);
@@ -167,8 +168,7 @@ public final class IngestJob implements ClienteleJob {
                   && config.rules().quarantineUnknownCustomer()
               ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
               : null;
-      Batch batch =
-          classify(spark, tables, src, pending, known, futureCutoff, completedRuns, ledger);
+      Batch batch = classify(spark, tables, src, pending, known, asOf, completedRuns, ledger);
       batches.put(kind, batch);
       SourceResult result = batch.result();
       results.put(kind, result);
@@ -234,7 +234,7 @@ public final class IngestJob implements ClienteleJob {
       SourceConfig src,
       List<FileLedger.SourceFile> pending,
       Dataset<Row> knownCustomers,
-      Instant futureCutoff,
+      LocalDate asOf,
       Dataset<Row> completedRuns,
       FileLedger ledger) {
     SourceKind kind = src.kind();
@@ -258,7 +258,7 @@ public final class IngestJob implements ClienteleJob {
     long start = System.nanoTime();
     while (!readable.isEmpty()) {
       try {
-        checked = checkedRecords(spark, src, readable, firstLines, futureCutoff).persist(BATCH);
+        checked = checkedRecords(spark, src, readable, firstLines, asOf).persist(BATCH);
         parsed = checked.count();
         break;
       } catch (Exception e) {
@@ -381,16 +381,22 @@ public final class IngestJob implements ClienteleJob {
   /**
    * Builds a plan with ANSI mode off: casts and arithmetic in user mapping expressions are fixed at
    * plan construction, so bad values become null (and the record is quarantined) instead of failing
-   * the run. The session's setting is restored at once.
+   * the run. Likewise {@code decode} of a non-UTF-8 source puts U+FFFD for bytes invalid in its
+   * charset (the record is then bad_encoding) instead of failing the read. The session's settings
+   * are restored at once.
    */
   static <T> T lenient(SparkSession spark, Supplier<T> plan) {
-    String key = "spark.sql.ansi.enabled";
-    String before = spark.conf().get(key);
-    spark.conf().set(key, "false");
+    String ansi = "spark.sql.ansi.enabled";
+    String coding = "spark.sql.legacy.codingErrorAction";
+    String ansiBefore = spark.conf().get(ansi);
+    String codingBefore = spark.conf().get(coding);
+    spark.conf().set(ansi, "false");
+    spark.conf().set(coding, "true");
     try {
       return plan.get();
     } finally {
-      spark.conf().set(key, before);
+      spark.conf().set(ansi, ansiBefore);
+      spark.conf().set(coding, codingBefore);
     }
   }
 
@@ -400,7 +406,7 @@ public final class IngestJob implements ClienteleJob {
       SourceConfig src,
       List<FileLedger.SourceFile> files,
       Map<String, String> firstLines,
-      Instant futureCutoff) {
+      LocalDate asOf) {
     return lenient(
         spark,
         () -> {
@@ -410,10 +416,7 @@ public final class IngestJob implements ClienteleJob {
           Dataset<Row> redacted =
               RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
           return ValidationRules.check(
-              ColumnMapping.apply(redacted, src, pseudonyms),
-              src.kind(),
-              config.rules(),
-              futureCutoff);
+              ColumnMapping.apply(redacted, src, pseudonyms), src, config.rules(), asOf);
         });
   }
 
