@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.instr;
-import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.nullif;
@@ -48,14 +46,6 @@ import org.apache.spark.sql.types.StructField;
  * {@link IngestJob}) so such values become null too.
  */
 public final class ColumnMapping {
-  /**
-   * True when a text field of the record holds U+FFFD, the character a decoder puts for bytes
-   * invalid in the source's encoding (and, for Parquet, whose strings are not decoded, a field that
-   * is not valid UTF-8): ValidationRules' bad_encoding. Computed over the source's fields here, the
-   * first step with them and without the record's raw text.
-   */
-  public static final String BAD_ENCODING = "__bad_encoding";
-
   /** Prefix of the text a typed canonical column was converted from. */
   public static final String INPUT_PREFIX = "__in_";
 
@@ -84,7 +74,6 @@ public final class ColumnMapping {
     // Stage 1: the mapped input values, under their canonical names' input columns.
     List<Column> stage1 = new ArrayList<>();
     for (String c : records.columns()) if (c.startsWith("__")) stage1.add(col(c));
-    stage1.add(badEncoding(records, src).as(BAD_ENCODING));
     for (Map.Entry<String, Column> e : inputs.entrySet())
       stage1.add(e.getValue().as(INPUT_PREFIX + e.getKey()));
     Dataset<Row> in = records.select(stage1.toArray(Column[]::new));
@@ -114,19 +103,6 @@ public final class ColumnMapping {
         typed = typed.withColumn(c, nullif(trim(col(c).cast("string")), lit("")));
     }
     return withDefaults(typed, src, inputs.keySet());
-  }
-
-  private static Column badEncoding(Dataset<Row> records, SourceConfig src) {
-    boolean parquet = src.format() == SourceConfig.Format.PARQUET;
-    Column bad = lit(false);
-    for (StructField f : records.schema().fields()) {
-      if (f.name().startsWith("__") || !f.dataType().sameType(DataTypes.StringType)) continue;
-      Column v = col(RawRecords.quoted(f.name()));
-      Column invalid = instr(v, "\uFFFD").gt(0);
-      if (parquet) invalid = invalid.or(is_valid_utf8(v).unary_$bang());
-      bad = bad.or(invalid);
-    }
-    return coalesce(bad, lit(false));
   }
 
   /**

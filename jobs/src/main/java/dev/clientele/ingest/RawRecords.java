@@ -8,10 +8,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.decode;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.instr;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
@@ -66,6 +69,13 @@ public final class RawRecords {
 
   /** 64-bit xxHash of (line, text): the record's share of its file's checksum. */
   public static final String TEXT_HASH = "__text_hash";
+
+  /**
+   * True when the record's text holds bytes invalid in the source's encoding: not valid UTF-8 (the
+   * text source keeps a UTF-8 file's bytes as they are), or U+FFFD, what a decoder puts for them.
+   * Set by {@link #redact}, the last step that has the text; ValidationRules' bad_encoding.
+   */
+  public static final String BAD_ENCODING = "__bad_encoding";
 
   /** What quarantine keeps of the record (see {@link #redact}). */
   public static final String RAW = "__raw";
@@ -186,7 +196,9 @@ public final class RawRecords {
       }
       raw = when(col(CORRUPT).isNull(), to_json(struct(fields.toArray(Column[]::new))));
     }
-    return records.withColumn(RAW, raw).drop(TEXT);
+    Column text = col(TEXT);
+    Column badEncoding = instr(text, "\uFFFD").gt(0).or(not(is_valid_utf8(text)));
+    return records.withColumn(RAW, raw).withColumn(BAD_ENCODING, badEncoding).drop(TEXT);
   }
 
   /** Source columns of a frame from {@link #read}: everything but the internal columns. */

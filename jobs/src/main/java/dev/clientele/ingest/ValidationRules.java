@@ -90,8 +90,9 @@ public final class ValidationRules {
   public static final String IMPLAUSIBLE_TIMESTAMP = "implausible_timestamp";
 
   /**
-   * A field of the record holds bytes that are invalid in the source's encoding (read as U+FFFD,
-   * the replacement character) or U+FFFD itself: the record is never stored as mojibake.
+   * The record's text holds bytes that are invalid in the source's encoding, or U+FFFD, the
+   * replacement character a decoder puts for them (see {@link RawRecords#BAD_ENCODING}): the record
+   * is never stored as mojibake.
    */
   public static final String BAD_ENCODING = "bad_encoding";
 
@@ -157,7 +158,7 @@ public final class ValidationRules {
       Dataset<Row> mapped, SourceConfig src, IngestRules rules, LocalDate asOf) {
     SourceKind kind = src.kind();
     List<Column> checks = new ArrayList<>();
-    checks.add(when(col(ColumnMapping.BAD_ENCODING), lit(BAD_ENCODING)));
+    checks.add(when(col(RawRecords.BAD_ENCODING), lit(BAD_ENCODING)));
     List<String> present = Arrays.asList(mapped.columns());
     for (StructField f : kind.mappedFields()) {
       String c = f.name();
@@ -222,7 +223,7 @@ public final class ValidationRules {
     Dataset<Row> out =
         mapped
             .withColumn(CHECKED, array_compact(array(checks.toArray(Column[]::new))))
-            .drop(ColumnMapping.BAD_ENCODING)
+            .drop(RawRecords.BAD_ENCODING)
             .withColumn(
                 REASONS,
                 when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD)))

@@ -218,7 +218,7 @@ class ValueRulesTest {
     List<Row> silver = f.table(Table.TRANSACTIONS).collectAsList();
     assertThat(silver).hasSize(1);
     assertThat(silver.get(0).<String>getAs("brand")).isEqualTo("Café");
-    assertThat(f.table(Table.TRANSACTIONS).columns()).doesNotContain(ColumnMapping.BAD_ENCODING);
+    assertThat(f.table(Table.TRANSACTIONS).columns()).doesNotContain(RawRecords.BAD_ENCODING);
 
     for (String encoding : List.of("US-ASCII", "ISO-8859-1")) {
       IngestFixture g =
