@@ -14,7 +14,6 @@ import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.features.FeatureRules;
-import dev.clientele.pipeline.PipelineCommand;
 import dev.clientele.pipeline.PipelineJob;
 import dev.clientele.satisfaction.SatisfactionRules;
 import dev.clientele.segment.SegmentRules;
@@ -175,8 +174,8 @@ public final class Bench {
     overrides.add("clientele.pipeline.clv=" + clv);
     overrides.addAll(sets);
     ClienteleConfig config = ClienteleConfig.load(List.of(), overrides);
-    PipelineJob fullPipeline = PipelineCommand.build(config);
-    PipelineJob nextPipeline = incremental ? PipelineCommand.build(config) : null;
+    PipelineJob fullPipeline = PipelineJob.from(config);
+    PipelineJob nextPipeline = incremental ? PipelineJob.from(config) : null;
     DuckReference.Rules rules = rules(config, asOf);
     DuckReference.Rules nextRules = rules(config, nextDay);
 

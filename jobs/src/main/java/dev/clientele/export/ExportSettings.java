@@ -105,7 +105,7 @@ public record ExportSettings(
   }
 
   /** The gold table of that name (case-insensitive), or null. */
-  static Table goldTable(String name) {
+  public static Table goldTable(String name) {
     for (Table t : Table.values()) {
       if (t.layer == Table.Layer.GOLD && t.tableName.equals(name.toLowerCase(Locale.ROOT)))
         return t;
@@ -113,7 +113,7 @@ public record ExportSettings(
     return null;
   }
 
-  static List<String> goldTableNames() {
+  public static List<String> goldTableNames() {
     return Arrays.stream(Table.values())
         .filter(t -> t.layer == Table.Layer.GOLD)
         .map(t -> t.tableName)

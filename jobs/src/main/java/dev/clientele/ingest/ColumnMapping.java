@@ -19,6 +19,7 @@ import dev.clientele.common.columns.CustomersColumns;
 import dev.clientele.common.columns.Money;
 import dev.clientele.common.columns.TransactionsColumns;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,12 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Maps a source's records ({@link RawRecords}) to its canonical columns, typed, one row per input
  * record. Each canonical column is its mapping expression, else the source column of the same name,
- * else a default (txn_id = order_id:line_no, discount = 0, is_return = quantity &lt; 0, amount =
- * quantity × unit_price − discount with the discount negated on returns, currency = the source's).
- * Text is converted with try_* functions only, timestamps in the source's time zone, so a value
- * that does not parse becomes null, never an error; the text each converted column came from is
- * kept as {@code __in_<column>} so {@link ValidationRules} can tell "missing" from "unparseable".
- * {@code *_hash} columns get the keyed pseudonym of their input and keep no text.
+ * else a default (txn_id = order_id:line_no, an empty discount = 0, is_return = quantity &lt; 0,
+ * amount = quantity × unit_price − discount with the discount negated on returns, currency = the
+ * source's). Text is converted with try_* functions only, timestamps in the source's time zone, so
+ * a value that does not parse becomes null, never an error; the text each converted column came
+ * from is kept as {@code __in_<column>} so {@link ValidationRules} can tell "missing" from
+ * "unparseable". {@code *_hash} columns get the keyed pseudonym of their input and keep no text.
  *
  * <p>Mapping expressions are user SQL, which under ANSI mode could throw on a bad value (an
  * implicit cast in {@code Quantity * UnitPrice}); the job builds this plan with ANSI off (see
@@ -204,11 +205,18 @@ public final class ColumnMapping {
                           col(TransactionsColumns.ORDER_ID),
                           col(TransactionsColumns.LINE_NO).cast("string"))));
         }
-        // An empty discount cell means no discount.
-        frame =
-            frame.withColumn(
-                TransactionsColumns.DISCOUNT,
-                coalesce(col(TransactionsColumns.DISCOUNT), lit(0).cast(Money.AMOUNT)));
+        // An empty (or absent) discount cell means no discount; text that is no number stays null
+        // for ValidationRules (bad_number), never 0.
+        String discountIn = INPUT_PREFIX + TransactionsColumns.DISCOUNT;
+        if (Arrays.asList(frame.columns()).contains(discountIn)) {
+          frame =
+              frame.withColumn(
+                  TransactionsColumns.DISCOUNT,
+                  when(col(discountIn).isNull(), lit(0).cast(Money.AMOUNT))
+                      .otherwise(col(TransactionsColumns.DISCOUNT)));
+        } else {
+          frame = frame.withColumn(TransactionsColumns.DISCOUNT, lit(0).cast(Money.AMOUNT));
+        }
         frame =
             frame.withColumn(
                 TransactionsColumns.IS_RETURN,

@@ -30,6 +30,11 @@ import org.apache.spark.sql.SparkSession;
  * IngestJob}). The checksum is computed on the executors while the batch is read anyway (XOR of
  * each record's xxHash64 of its number and text): no second pass over the bytes. A file changed in
  * place has a new size or modification time and a new checksum, so it is read as new content.
+ *
+ * <p>A file that cannot be read as a whole is recorded as rejected with its reason ({@link
+ * FileOutcome#rejected}), so later runs skip it like any recorded file; delivered again with
+ * another size or modification time (fixed, or just touched to retry) it is read as new. Every row
+ * carries its file's counts, committed with it: the runs row of a source is their sum.
  */
 public final class FileLedger {
   /** A source file as listed: fully qualified path, bytes, last modification. */
@@ -46,6 +51,40 @@ public final class FileLedger {
    * @param file the path as the reader spelt it (in the records' file column)
    */
   public record FileStats(String file, String checksum, long records) {}
+
+  /**
+   * One file's ledger entry in a run: its checksum and what became of its records, {@code records}
+   * = accepted + quarantined + duplicate.
+   *
+   * @param reason why the file was rejected as a whole; null when its records were read
+   */
+  public record FileOutcome(
+      String checksum,
+      long records,
+      long accepted,
+      long quarantined,
+      long duplicate,
+      String reason) {
+
+    /** A file without records: 0 bytes, a header only, or blank lines. */
+    static FileOutcome empty() {
+      return new FileOutcome(RawRecords.EMPTY_CHECKSUM, 0, 0, 0, 0, null);
+    }
+
+    /**
+     * A file rejected as a whole: it counts as one record, itself, quarantined (its quarantine row
+     * has record number 0), since its lines are not read. Its checksum names the delivery
+     * ("unread:" size ":" modification epoch ms), so a later delivery of it gets rows of its own.
+     */
+    static FileOutcome rejected(SourceFile f, String reason) {
+      return new FileOutcome(
+          "unread:" + f.size() + ":" + f.modificationTime().toEpochMilli(), 1, 0, 1, 0, reason);
+    }
+
+    public String status() {
+      return reason == null ? IngestFilesColumns.INGESTED : IngestFilesColumns.REJECTED;
+    }
+  }
 
   /**
    * Identity of a file's content: its size and the checksum of its records. Two files with the same
@@ -72,6 +111,7 @@ public final class FileLedger {
     // A plain path that is not there has no files: asked of Spark, it logs a WARN with a stack
     // trace on every run (an optional source such as redemptions that a deployment does not have).
     if (!pathOrGlob.matches(".*[*?\\[{].*") && !exists(pathOrGlob)) return List.of();
+    List<SourceFile> files = emptyFiles(pathOrGlob);
     Dataset<Row> listing;
     try {
       listing =
@@ -81,15 +121,66 @@ public final class FileLedger {
               .load(pathOrGlob)
               .select("path", "length", "modificationTime");
     } catch (Exception e) {
-      if (e instanceof org.apache.spark.sql.AnalysisException) return List.of(); // nothing there
-      throw e;
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) throw e;
+      listing = null; // nothing there
     }
-    List<SourceFile> files = new ArrayList<>();
-    for (Row r : listing.collectAsList()) {
-      files.add(new SourceFile(r.getString(0), r.getLong(1), r.getTimestamp(2).toInstant()));
+    if (listing != null) {
+      for (Row r : listing.collectAsList()) {
+        files.add(new SourceFile(r.getString(0), r.getLong(1), r.getTimestamp(2).toInstant()));
+      }
     }
     files.sort(Comparator.comparing(SourceFile::path));
     return files;
+  }
+
+  /**
+   * The 0-byte files at a directory or glob (and in the directories a glob matches): Spark's file
+   * sources skip them, so they are listed here, by the file system, to be recorded with 0 records.
+   */
+  private List<SourceFile> emptyFiles(String pathOrGlob) {
+    List<SourceFile> empty = new ArrayList<>();
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(pathOrGlob);
+      org.apache.hadoop.fs.FileSystem fs =
+          p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileStatus[] matched = fs.globStatus(p);
+      if (matched == null) return empty;
+      for (org.apache.hadoop.fs.FileStatus m : matched) {
+        org.apache.hadoop.fs.FileStatus[] files =
+            m.isDirectory()
+                ? fs.listStatus(m.getPath())
+                : new org.apache.hadoop.fs.FileStatus[] {m};
+        for (org.apache.hadoop.fs.FileStatus f : files) {
+          String name = f.getPath().getName();
+          if (f.isFile() && f.getLen() == 0 && !name.startsWith(".") && !name.startsWith("_")) {
+            empty.add(
+                new SourceFile(
+                    f.getPath().toString(), 0, Instant.ofEpochMilli(f.getModificationTime())));
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new dev.clientele.common.job.JobFailure(
+          "Cannot list " + pathOrGlob + ": " + e.getMessage());
+    }
+    return empty;
+  }
+
+  /**
+   * Gives a ledger written by an older release this release's columns: every row it holds is an
+   * ingested file (rejected files were not recorded), its counts unknown (null). Idempotent: a
+   * crash between the two commits is finished by the next run.
+   */
+  public void upgrade() {
+    if (!DeltaIO.exists(spark, ledgerPath)) return;
+    DeltaIO.addMissingColumns(spark, ledgerPath, IngestFilesColumns.SCHEMA);
+    if (!DeltaIO.read(spark, ledgerPath).where(col(IngestFilesColumns.STATUS).isNull()).isEmpty()) {
+      DeltaIO.update(
+          spark,
+          ledgerPath,
+          IngestFilesColumns.STATUS + " IS NULL",
+          Map.of(IngestFilesColumns.STATUS, "'" + IngestFilesColumns.INGESTED + "'"));
+    }
   }
 
   /** The files not yet recorded in the ledger for this source. */
@@ -112,8 +203,8 @@ public final class FileLedger {
   }
 
   /**
-   * The content identities ({@link #contentIdentity}) of the files recorded for this source, each
-   * with the path it was first recorded under.
+   * The content identities ({@link #contentIdentity}) of the files ingested for this source, each
+   * with the path it was first recorded under (rejected files have no content identity).
    */
   public Map<String, String> knownContent(SourceKind kind) {
     Map<String, String> known = new java.util.HashMap<>();
@@ -121,6 +212,7 @@ public final class FileLedger {
     for (Row r :
         DeltaIO.read(spark, ledgerPath)
             .where(col(IngestFilesColumns.SOURCE).equalTo(kind.sourceName))
+            .where(col(IngestFilesColumns.STATUS).equalTo(IngestFilesColumns.INGESTED))
             .orderBy(IngestFilesColumns.INGESTED_AT, IngestFilesColumns.PATH)
             .select(IngestFilesColumns.SIZE, IngestFilesColumns.CHECKSUM, IngestFilesColumns.PATH)
             .collectAsList()) {
@@ -139,34 +231,40 @@ public final class FileLedger {
         .distinct();
   }
 
-  /** The files of one source read by a run, with what ingest learnt of each. */
-  public record Delivery(SourceKind kind, List<SourceFile> files, Map<String, FileStats> stats) {}
+  /**
+   * The files of one source taken in by a run, each with its outcome.
+   *
+   * @param outcomes keyed by {@link SourceFile#path()}; one for every file
+   */
+  public record Delivery(
+      SourceKind kind, List<SourceFile> files, Map<String, FileOutcome> outcomes) {}
 
   /**
-   * Records the files of every source in one commit, insert-only on (path, size, modification
-   * time), so a repeat is a no-op. Call last, after every table the files feed is written.
-   *
-   * @param deliveries per source; stats are keyed by normalised path (see {@link #normalise}), and
-   *     a file without records has none
+   * Records the files of every source, with their counts, in one commit, insert-only on (path,
+   * size, modification time), so a repeat is a no-op. Call last, after every table the files feed
+   * is written (call {@link #upgrade} first).
    */
   public void record(List<Delivery> deliveries, String runId, Instant now) {
     List<Row> rows = new ArrayList<>();
     for (Delivery d : deliveries) {
       for (SourceFile f : d.files()) {
-        FileStats s =
-            d.stats()
-                .getOrDefault(
-                    normalise(f.path()), new FileStats(f.path(), RawRecords.EMPTY_CHECKSUM, 0));
+        FileOutcome o = d.outcomes().get(f.path());
+        if (o == null) throw new IllegalStateException("No outcome for " + f.path());
         rows.add(
             RowFactory.create(
                 d.kind().sourceName,
                 f.path(),
                 f.size(),
                 Timestamp.from(f.modificationTime()),
-                s.checksum(),
-                s.records(),
+                o.checksum(),
+                o.records(),
                 runId,
-                Timestamp.from(now)));
+                Timestamp.from(now),
+                o.status(),
+                o.reason(),
+                o.accepted(),
+                o.quarantined(),
+                o.duplicate()));
       }
     }
     DeltaIO.insertNew(

@@ -20,6 +20,7 @@ import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -39,16 +41,22 @@ import org.slf4j.LoggerFactory;
  * {@code clientele ingest}: loads each configured source's new files into its silver table ({@code
  * transactions}, {@code customers} + {@code customer_history}, {@code surveys}, {@code
  * complaints}), every rejected record into {@code quarantine} with its reasons, the files into the
- * {@code ingest_files} ledger, and one {@code runs} row per source with read = accepted +
- * quarantined + duplicate. Customers and complaints keep versions: a record delivered again with a
- * later version time (a complaint resolved) updates the current row, every version stays in {@code
- * customer_history} / {@code complaint_history}.
+ * {@code ingest_files} ledger with their counts, and one {@code runs} row per source with read =
+ * accepted + quarantined + duplicate (the sum of its files' ledger rows). A file that cannot be
+ * read as a whole (a truncated gzip, a UTF-16 file in a UTF-8 source) is one file's problem: it is
+ * rejected with a reason (a quarantine row with record number 0, a ledger row with status rejected,
+ * one quarantined record in the counts) and the other files are ingested. Empty and header-only
+ * files are recorded with 0 records. Customers and complaints keep versions: a record delivered
+ * again with a later version time (a complaint resolved) updates the current row, every version
+ * stays in {@code customer_history} / {@code complaint_history}.
  *
  * <p>Order of writes, so a crash anywhere followed by a rerun gives the tables of a clean run:
  * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is
  * over its reject-rate ceiling, silver (insert-only MERGE by key; customers upsert only newer
- * versions); then the ledger, last. Files not in the ledger are read again by the rerun, whose
- * writes are then no-ops for rows the crashed run already wrote.
+ * versions); then the ledger, last, with every file's counts in the same commit. Files not in the
+ * ledger are read again by the rerun, whose writes are then no-ops for rows the crashed run already
+ * wrote; a run that stops after its ledger commit and before its runs rows has them rebuilt from
+ * the ledger when it is found abandoned (RunLog#fromLedger).
  */
 public final class IngestJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -72,18 +80,27 @@ public final class IngestJob implements ClienteleJob {
   }
 
   /**
-   * One source's work in this run. {@code idsKnown}: the unknown-customer rule applied, so every
-   * accepted customer id already has a customers row.
+   * One source's work in this run. {@code checked} and {@code classified} are null when no file had
+   * records to read (all empty or rejected). {@code outcomes}: every file's ledger entry, keyed by
+   * its listed path. {@code idsKnown}: the unknown-customer rule applied, so every accepted
+   * customer id already has a customers row.
    */
   private record Batch(
       SourceKind kind,
       List<FileLedger.SourceFile> files,
       Dataset<Row> checked,
       Map<String, FileLedger.FileStats> stats,
-      Map<String, String> corrupt,
+      Map<String, FileLedger.FileOutcome> outcomes,
       Dataset<Row> classified,
       SourceResult result,
       boolean idsKnown) {}
+
+  /** Records of one file per status, from the classified batch. */
+  private record Tally(long accepted, long quarantined, long duplicate) {
+    long records() {
+      return accepted + quarantined + duplicate;
+    }
+  }
 
   @Override
   public void run(SparkSession spark, RunContext run) {
@@ -105,8 +122,9 @@ public final class IngestJob implements ClienteleJob {
     }
     TableCatalog tables = run.tables();
     FileLedger ledger = new FileLedger(spark, tables.path(Table.INGEST_FILES));
+    ledger.upgrade();
     Dataset<Row> completedRuns = ledger.completedRunIds().persist(StorageLevel.MEMORY_AND_DISK());
-    Instant futureCutoff = config.rules().futureCutoff(run.asOf());
+    LocalDate asOf = run.asOf();
 
     Map<SourceKind, Batch> batches = new EnumMap<>(SourceKind.class);
     Map<SourceKind, SourceResult> results = new EnumMap<>(SourceKind.class);
@@ -150,8 +168,7 @@ public final class IngestJob implements ClienteleJob {
                   && config.rules().quarantineUnknownCustomer()
               ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
               : null;
-      Batch batch =
-          classify(spark, tables, src, pending, known, futureCutoff, completedRuns, ledger);
+      Batch batch = classify(spark, tables, src, pending, known, asOf, completedRuns, ledger);
       batches.put(kind, batch);
       SourceResult result = batch.result();
       results.put(kind, result);
@@ -178,7 +195,7 @@ public final class IngestJob implements ClienteleJob {
       writeSilver(spark, tables, run.runId(), batches, versions);
       List<FileLedger.Delivery> deliveries = new ArrayList<>();
       for (Batch b : batches.values()) {
-        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), b.stats()));
+        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), b.outcomes()));
       }
       ledger.record(deliveries, run.runId(), Instant.now());
       LOG.info(
@@ -195,7 +212,9 @@ public final class IngestJob implements ClienteleJob {
       entries.add(entry(results.get(r.kind()), started, finished, versions));
     }
     RunLog.record(spark, run, entries);
-    for (Batch b : batches.values()) b.checked().unpersist();
+    for (Batch b : batches.values()) {
+      if (b.checked() != null) b.checked().unpersist();
+    }
     smallSides.close();
     completedRuns.unpersist();
     String table = SourceResult.table(new ArrayList<>(results.values()));
@@ -215,100 +234,169 @@ public final class IngestJob implements ClienteleJob {
       SourceConfig src,
       List<FileLedger.SourceFile> pending,
       Dataset<Row> knownCustomers,
-      Instant futureCutoff,
+      LocalDate asOf,
       Dataset<Row> completedRuns,
       FileLedger ledger) {
     SourceKind kind = src.kind();
-    List<FileLedger.SourceFile> readable = new ArrayList<>(pending);
-    Map<String, String> corrupt = new LinkedHashMap<>();
-    Dataset<Row> checked;
-    long parsed;
+    // Files rejected whole, by listed path, with the reason; 0-byte files are not even opened.
+    Map<String, String> rejected = new LinkedHashMap<>();
+    Map<String, String> firstLines = new HashMap<>();
+    List<FileLedger.SourceFile> readable = new ArrayList<>();
+    List<FileLedger.SourceFile> nonEmpty = pending.stream().filter(f -> f.size() > 0).toList();
+    Map<String, RawRecords.Head> heads = RawRecords.heads(spark, src, nonEmpty);
+    for (FileLedger.SourceFile f : nonEmpty) {
+      RawRecords.Head head = heads.get(f.path());
+      if (head != null && head.rejection() != null) {
+        rejected.put(f.path(), head.rejection());
+      } else {
+        if (head != null) firstLines.put(f.path(), head.firstLine());
+        readable.add(f);
+      }
+    }
+    Dataset<Row> checked = null;
+    long parsed = 0;
     long start = System.nanoTime();
-    while (true) {
-      checked = null;
+    while (!readable.isEmpty()) {
       try {
-        checked =
-            readable.isEmpty()
-                // Every file corrupt: the same columns, no rows; a zero limit reads nothing.
-                ? checkedRecords(spark, src, pending, futureCutoff).limit(0).persist(BATCH)
-                : checkedRecords(spark, src, readable, futureCutoff).persist(BATCH);
+        checked = checkedRecords(spark, src, readable, firstLines, asOf).persist(BATCH);
         parsed = checked.count();
         break;
       } catch (Exception e) {
-        // A file that cannot be read to its end (a truncated gzip) fails the header check or the
-        // read; find it, only now (no check costs anything while files are sound), and read the
-        // others without it.
+        // A compressed file damaged past its first KB fails the read; find it, only now (no check
+        // costs anything while files are sound), and read the others without it.
         if (checked != null) checked.unpersist();
+        checked = null;
         Map<String, String> found = RawRecords.corruptFiles(spark, readable);
         if (found.isEmpty()) throw e;
         found.forEach(
-            (file, problem) ->
-                LOG.warn("Source {}: {} cannot be read: {}", kind.sourceName, file, problem));
-        corrupt.putAll(found);
+            (file, problem) -> rejected.put(file, ValidationRules.CORRUPT_FILE + problem));
         readable.removeIf(f -> found.containsKey(f.path()));
       }
     }
+    rejected.forEach(
+        (file, reason) ->
+            LOG.warn("Source {}: {} rejected as a whole: {}", kind.sourceName, file, reason));
     try {
       LOG.info("Parsed and checked {} {} record(s) in {}", parsed, kind.sourceName, seconds(start));
-      Map<String, FileLedger.FileStats> stats = RawRecords.fileStats(checked);
-      List<String> copies = copies(kind, pending, stats, ledger.knownContent(kind));
-      long copied = 0;
-      for (FileLedger.FileStats st : stats.values()) {
-        if (copies.contains(st.file())) copied += st.records();
+      Map<String, FileLedger.FileStats> stats =
+          checked == null ? Map.of() : RawRecords.fileStats(checked);
+      List<String> copies =
+          checked == null ? List.of() : copies(kind, pending, stats, ledger.knownContent(kind));
+      Dataset<Row> classified = null;
+      Map<String, Tally> tallies = Map.of();
+      Map<String, Long> byReason = new HashMap<>();
+      if (checked != null) {
+        Dataset<Row> fresh =
+            copies.isEmpty()
+                ? checked
+                : checked.where(not(col(RawRecords.FILE).isin(copies.toArray())));
+        Dataset<Row> validated =
+            ValidationRules.withUnknownCustomers(
+                fresh, kind, knownCustomers, smallSides::materialise);
+        Dataset<Row> existing =
+            DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
+        classified =
+            Dedupe.classify(
+                validated, kind, src.identity(), existing, completedRuns, smallSides::materialise);
+        start = System.nanoTime();
+        tallies = count(classified, byReason);
+        LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
       }
-      Dataset<Row> fresh =
-          copies.isEmpty()
-              ? checked
-              : checked.where(not(col(RawRecords.FILE).isin(copies.toArray())));
-      Dataset<Row> validated =
-          ValidationRules.withUnknownCustomers(
-              fresh, kind, knownCustomers, smallSides::materialise);
-      Dataset<Row> existing =
-          DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
-      Dataset<Row> classified =
-          Dedupe.classify(
-              validated, kind, src.identity(), existing, completedRuns, smallSides::materialise);
-      start = System.nanoTime();
-      SourceResult result = count(kind, pending.size(), classified).withCopies(copied);
-      if (!corrupt.isEmpty()) {
+      Map<String, FileLedger.FileOutcome> outcomes = new LinkedHashMap<>();
+      for (FileLedger.SourceFile f : pending) {
+        outcomes.put(f.path(), outcome(f, rejected, stats, copies, tallies));
+      }
+      for (String reason : rejected.values()) byReason.merge(code(reason), 1L, Long::sum);
+      SourceResult result = result(kind, pending.size(), outcomes.values(), byReason);
+      long read = 0;
+      for (FileLedger.FileStats st : stats.values()) read += st.records();
+      // Every parsed record has one file with one status: a lookup joined twice to a record, or a
+      // record without its file, would show here.
+      if (read != parsed) {
+        throw new IllegalStateException(
+            "The "
+                + kind.sourceName
+                + " files have "
+                + read
+                + " records for "
+                + parsed
+                + " parsed");
+      }
+      if (!rejected.isEmpty()) {
         result =
             result.withStatus(
                 result.status(),
-                corrupt.size() + " corrupt file(s) quarantined (reason corrupt_file)");
-      }
-      LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
-      // One status per parsed record: a lookup joined twice to a record would show here.
-      if (result.read() != parsed) {
-        throw new IllegalStateException(
-            "Classifying the "
-                + kind.sourceName
-                + " batch gave "
-                + result.read()
-                + " rows for "
-                + parsed
-                + " records");
+                rejected.size()
+                    + " file(s) rejected whole (see ingest_files): "
+                    + rejectedCodes(rejected));
       }
       return new Batch(
-          kind, pending, checked, stats, corrupt, classified, result, knownCustomers != null);
+          kind, pending, checked, stats, outcomes, classified, result, knownCustomers != null);
     } catch (RuntimeException e) {
-      checked.unpersist();
+      if (checked != null) checked.unpersist();
       throw e;
     }
   }
 
   /**
+   * One file's ledger entry: rejected whole, read (its records per status, or all duplicates for a
+   * copy of a file already ingested), or without records.
+   */
+  private static FileLedger.FileOutcome outcome(
+      FileLedger.SourceFile f,
+      Map<String, String> rejected,
+      Map<String, FileLedger.FileStats> stats,
+      List<String> copies,
+      Map<String, Tally> tallies) {
+    if (rejected.containsKey(f.path())) {
+      return FileLedger.FileOutcome.rejected(f, rejected.get(f.path()));
+    }
+    FileLedger.FileStats st = stats.get(FileLedger.normalise(f.path()));
+    if (st == null) return FileLedger.FileOutcome.empty();
+    if (copies.contains(st.file())) {
+      return new FileLedger.FileOutcome(st.checksum(), st.records(), 0, 0, st.records(), null);
+    }
+    Tally t = tallies.getOrDefault(FileLedger.normalise(st.file()), new Tally(0, 0, 0));
+    if (t.records() != st.records()) {
+      throw new IllegalStateException(
+          "Classifying " + st.file() + " gave " + t.records() + " rows for " + st.records());
+    }
+    return new FileLedger.FileOutcome(
+        st.checksum(), st.records(), t.accepted(), t.quarantined(), t.duplicate(), null);
+  }
+
+  /** The code of a file's rejection reason: "corrupt_file" of "corrupt_file: <problem>". */
+  private static String code(String reason) {
+    return reason.substring(0, reason.indexOf(':'));
+  }
+
+  /** "corrupt_file 1, wrong_encoding 2": the reason codes of the rejected files. */
+  private static String rejectedCodes(Map<String, String> rejected) {
+    Map<String, Long> codes = new java.util.TreeMap<>();
+    for (String reason : rejected.values()) codes.merge(code(reason), 1L, Long::sum);
+    return String.join(
+        ", ", codes.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
+  }
+
+  /**
    * Builds a plan with ANSI mode off: casts and arithmetic in user mapping expressions are fixed at
    * plan construction, so bad values become null (and the record is quarantined) instead of failing
-   * the run. The session's setting is restored at once.
+   * the run. Likewise {@code decode} of a non-UTF-8 source puts U+FFFD for bytes invalid in its
+   * charset (the record is then bad_encoding) instead of failing the read. The session's settings
+   * are restored at once.
    */
   static <T> T lenient(SparkSession spark, Supplier<T> plan) {
-    String key = "spark.sql.ansi.enabled";
-    String before = spark.conf().get(key);
-    spark.conf().set(key, "false");
+    String ansi = "spark.sql.ansi.enabled";
+    String coding = "spark.sql.legacy.codingErrorAction";
+    String ansiBefore = spark.conf().get(ansi);
+    String codingBefore = spark.conf().get(coding);
+    spark.conf().set(ansi, "false");
+    spark.conf().set(coding, "true");
     try {
       return plan.get();
     } finally {
-      spark.conf().set(key, before);
+      spark.conf().set(ansi, ansiBefore);
+      spark.conf().set(coding, codingBefore);
     }
   }
 
@@ -317,19 +405,18 @@ public final class IngestJob implements ClienteleJob {
       SparkSession spark,
       SourceConfig src,
       List<FileLedger.SourceFile> files,
-      Instant futureCutoff) {
+      Map<String, String> firstLines,
+      LocalDate asOf) {
     return lenient(
         spark,
         () -> {
           Dataset<Row> records =
-              RawRecords.read(spark, src, files.stream().map(FileLedger.SourceFile::path).toList());
+              RawRecords.read(
+                  spark, src, files.stream().map(FileLedger.SourceFile::path).toList(), firstLines);
           Dataset<Row> redacted =
               RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
           return ValidationRules.check(
-              ColumnMapping.apply(redacted, src, pseudonyms),
-              src.kind(),
-              config.rules(),
-              futureCutoff);
+              ColumnMapping.apply(redacted, src, pseudonyms), src, config.rules(), asOf);
         });
   }
 
@@ -368,7 +455,7 @@ public final class IngestJob implements ClienteleJob {
         DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMERS), CustomersColumns.SCHEMA)
             .where(col(CustomersColumns.IS_DERIVED).equalTo(false))
             .select(CustomersColumns.CUSTOMER_ID);
-    if (customers != null) {
+    if (customers != null && customers.classified() != null) {
       known =
           known.unionByName(
               customers
@@ -380,24 +467,56 @@ public final class IngestJob implements ClienteleJob {
   }
 
   /**
-   * Records per status and the three commonest quarantine reasons, in one pass over the batch: it
-   * is counted per status and list of reasons (a few dozen combinations), summed here.
+   * Records per file (normalised path) and status, in one pass over the batch: it is counted per
+   * file, status and list of reasons (a few dozen combinations per file), summed here; the
+   * quarantined records' reasons are added to {@code byReason}.
    */
-  private static SourceResult count(SourceKind kind, int files, Dataset<Row> classified) {
-    Map<String, Long> byStatus = new HashMap<>();
-    Map<String, Long> byReason = new HashMap<>();
+  private static Map<String, Tally> count(Dataset<Row> classified, Map<String, Long> byReason) {
+    Map<String, long[]> byFile = new HashMap<>();
     Column isQuarantined = col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED);
     for (Row r :
         classified
             .groupBy(
-                col(Dedupe.STATUS), when(isQuarantined, col(ValidationRules.REASONS)).as("reasons"))
+                col(RawRecords.FILE),
+                col(Dedupe.STATUS),
+                when(isQuarantined, col(ValidationRules.REASONS)).as("reasons"))
             .count()
             .collectAsList()) {
-      long records = r.getLong(2);
-      byStatus.merge(r.getString(0), records, Long::sum);
-      if (!r.isNullAt(1)) {
-        for (String reason : r.<String>getList(1)) byReason.merge(reason, records, Long::sum);
+      long records = r.getLong(3);
+      long[] t = byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[3]);
+      String status = r.getString(1);
+      int slot =
+          switch (status) {
+            case Dedupe.ACCEPTED -> 0;
+            case Dedupe.QUARANTINED -> 1;
+            case Dedupe.DUPLICATE -> 2;
+            default -> throw new IllegalStateException("Unknown record status " + status);
+          };
+      t[slot] += records;
+      if (!r.isNullAt(2)) {
+        for (String reason : r.<String>getList(2)) byReason.merge(reason, records, Long::sum);
       }
+    }
+    Map<String, Tally> tallies = new HashMap<>();
+    byFile.forEach((file, t) -> tallies.put(file, new Tally(t[0], t[1], t[2])));
+    return tallies;
+  }
+
+  /** The source's counts, the sum of its files' ledger entries, and its top three reasons. */
+  private static SourceResult result(
+      SourceKind kind,
+      int files,
+      java.util.Collection<FileLedger.FileOutcome> outcomes,
+      Map<String, Long> byReason) {
+    long read = 0;
+    long accepted = 0;
+    long quarantined = 0;
+    long duplicate = 0;
+    for (FileLedger.FileOutcome o : outcomes) {
+      read += o.records();
+      accepted += o.accepted();
+      quarantined += o.quarantined();
+      duplicate += o.duplicate();
     }
     List<String> top =
         byReason.entrySet().stream()
@@ -408,10 +527,6 @@ public final class IngestJob implements ClienteleJob {
             .limit(3)
             .map(e -> e.getKey() + " " + e.getValue())
             .toList();
-    long accepted = byStatus.getOrDefault(Dedupe.ACCEPTED, 0L);
-    long quarantined = byStatus.getOrDefault(Dedupe.QUARANTINED, 0L);
-    long duplicate = byStatus.getOrDefault(Dedupe.DUPLICATE, 0L);
-    long read = byStatus.values().stream().mapToLong(Long::longValue).sum();
     return new SourceResult(
         kind, "running", files, read, accepted, quarantined, duplicate, top, null);
   }
@@ -420,38 +535,46 @@ public final class IngestJob implements ClienteleJob {
       SparkSession spark, TableCatalog tables, String runId, Iterable<Batch> batches) {
     Dataset<Row> all = null;
     Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rejectedFiles = new ArrayList<>();
     for (Batch b : batches) {
-      Dataset<Row> q =
-          b.classified()
-              .where(col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED))
-              .select(
-                  lit(b.kind().sourceName).as(QuarantineColumns.SOURCE),
-                  col(RawRecords.FILE).as(QuarantineColumns.SOURCE_FILE),
-                  col(RawRecords.LINE).cast("long").as(QuarantineColumns.RECORD_NUMBER),
-                  col(RawRecords.RAW).as(QuarantineColumns.RAW),
-                  col(ValidationRules.REASONS).as(QuarantineColumns.REASONS),
-                  lit(runId).as(QuarantineColumns.RUN_ID),
-                  lit(now).as(QuarantineColumns.QUARANTINED_AT),
-                  fileChecksum(b.stats()).as(QuarantineColumns.FILE_CHECKSUM));
-      all = all == null ? q : all.unionByName(q);
-      if (!b.corrupt().isEmpty()) {
-        List<Row> rows = new ArrayList<>();
-        b.corrupt()
-            .forEach(
-                (file, problem) ->
-                    rows.add(
-                        org.apache.spark.sql.RowFactory.create(
-                            b.kind().sourceName,
-                            FileLedger.normalise(file),
-                            0L,
-                            null,
-                            List.of(ValidationRules.CORRUPT_FILE + problem),
-                            runId,
-                            now,
-                            null)));
-        all = all.unionByName(spark.createDataFrame(rows, QuarantineColumns.SCHEMA));
+      if (b.classified() != null) {
+        Dataset<Row> q =
+            b.classified()
+                .where(col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED))
+                .select(
+                    lit(b.kind().sourceName).as(QuarantineColumns.SOURCE),
+                    col(RawRecords.FILE).as(QuarantineColumns.SOURCE_FILE),
+                    col(RawRecords.LINE).cast("long").as(QuarantineColumns.RECORD_NUMBER),
+                    col(RawRecords.RAW).as(QuarantineColumns.RAW),
+                    col(ValidationRules.REASONS).as(QuarantineColumns.REASONS),
+                    lit(runId).as(QuarantineColumns.RUN_ID),
+                    lit(now).as(QuarantineColumns.QUARANTINED_AT),
+                    fileChecksum(b.stats()).as(QuarantineColumns.FILE_CHECKSUM));
+        all = all == null ? q : all.unionByName(q);
       }
+      // A file rejected whole: one row, record number 0, no raw text.
+      b.outcomes()
+          .forEach(
+              (file, o) -> {
+                if (o.reason() != null) {
+                  rejectedFiles.add(
+                      RowFactory.create(
+                          b.kind().sourceName,
+                          FileLedger.normalise(file),
+                          0L,
+                          null,
+                          List.of(o.reason()),
+                          runId,
+                          now,
+                          o.checksum()));
+                }
+              });
     }
+    if (!rejectedFiles.isEmpty()) {
+      Dataset<Row> files = spark.createDataFrame(rejectedFiles, QuarantineColumns.SCHEMA);
+      all = all == null ? files : all.unionByName(files);
+    }
+    if (all == null) return; // only empty files: nothing to quarantine
     String path = tables.path(Table.QUARANTINE);
     DeltaIO.addMissingColumns(spark, path, QuarantineColumns.SCHEMA);
     DeltaIO.insertNew(
@@ -537,6 +660,7 @@ public final class IngestJob implements ClienteleJob {
 
   /** One source's accepted records into its silver table(s). */
   private void writeSilver(SparkSession spark, TableCatalog tables, String runId, Batch b) {
+    if (b.classified() == null) return; // no file had records
     SourceKind kind = b.kind();
     Dataset<Row> accepted = b.classified().where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED));
     switch (kind) {
@@ -631,7 +755,7 @@ public final class IngestJob implements ClienteleJob {
     Dataset<Row> ids = null;
     for (Batch b : batches.values()) {
       // Ids checked against the known customers need no derived row: they all have one already.
-      if (b.kind() == SourceKind.CUSTOMERS || b.idsKnown()) continue;
+      if (b.kind() == SourceKind.CUSTOMERS || b.idsKnown() || b.classified() == null) continue;
       Dataset<Row> part =
           b.classified()
               .where(col(Dedupe.STATUS).equalTo(Dedupe.ACCEPTED))
@@ -661,10 +785,13 @@ public final class IngestJob implements ClienteleJob {
 
   private static RunLog.Entry entry(
       SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {
+    String reasons =
+        r.topReasons().isEmpty() ? null : "top reasons: " + String.join(", ", r.topReasons());
+    // A failure's note already names the top reasons.
     String message =
-        r.note() != null
-            ? r.note()
-            : r.topReasons().isEmpty() ? null : "top reasons: " + String.join(", ", r.topReasons());
+        r.note() == null
+            ? reasons
+            : reasons == null || r.status().equals("failed") ? r.note() : r.note() + "; " + reasons;
     return new RunLog.Entry(
         r.kind().sourceName,
         r.status(),

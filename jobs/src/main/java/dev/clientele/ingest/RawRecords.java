@@ -8,10 +8,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.decode;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.instr;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
@@ -67,6 +70,13 @@ public final class RawRecords {
   /** 64-bit xxHash of (line, text): the record's share of its file's checksum. */
   public static final String TEXT_HASH = "__text_hash";
 
+  /**
+   * True when the record's text holds bytes invalid in the source's encoding: not valid UTF-8 (the
+   * text source keeps a UTF-8 file's bytes as they are), or U+FFFD, what a decoder puts for them.
+   * Set by {@link #redact}, the last step that has the text; ValidationRules' bad_encoding.
+   */
+  public static final String BAD_ENCODING = "__bad_encoding";
+
   /** What quarantine keeps of the record (see {@link #redact}). */
   public static final String RAW = "__raw";
 
@@ -78,6 +88,15 @@ public final class RawRecords {
    * The records of {@code paths} (all files of one source), header lines and blank lines dropped.
    */
   public static Dataset<Row> read(SparkSession spark, SourceConfig src, List<String> paths) {
+    return read(spark, src, paths, Map.of());
+  }
+
+  /**
+   * As {@link #read(SparkSession, SourceConfig, List)}, with the first lines of CSV files already
+   * read by {@link #heads} (keyed by path as given), so headers are not read twice.
+   */
+  static Dataset<Row> read(
+      SparkSession spark, SourceConfig src, List<String> paths, Map<String, String> firstLines) {
     String[] files = paths.toArray(String[]::new);
     if (src.format() == SourceConfig.Format.PARQUET) {
       Dataset<Row> rows = spark.read().parquet(files);
@@ -93,7 +112,7 @@ public final class RawRecords {
     Dataset<Row> lines = numberedLines(spark, src, files);
     List<String> columns = src.columns();
     if (src.format() == SourceConfig.Format.CSV) {
-      if (src.header()) columns = checkHeaders(spark, files, src);
+      if (src.header()) columns = checkHeaders(spark, files, src, firstLines);
       lines = src.header() ? lines.where(col(LINE).gt(1)) : lines;
     }
     lines = lines.where(trim(col(TEXT)).notEqual(""));
@@ -177,7 +196,9 @@ public final class RawRecords {
       }
       raw = when(col(CORRUPT).isNull(), to_json(struct(fields.toArray(Column[]::new))));
     }
-    return records.withColumn(RAW, raw).drop(TEXT);
+    Column text = col(TEXT);
+    Column badEncoding = instr(text, "\uFFFD").gt(0).or(not(is_valid_utf8(text)));
+    return records.withColumn(RAW, raw).withColumn(BAD_ENCODING, badEncoding).drop(TEXT);
   }
 
   /** Source columns of a frame from {@link #read}: everything but the internal columns. */
@@ -230,11 +251,15 @@ public final class RawRecords {
    * The columns from the header; every file must have the same header. Headers are read on the
    * driver, the first line of each file only, rather than by a pass over the batch.
    */
-  private static List<String> checkHeaders(SparkSession spark, String[] files, SourceConfig src) {
+  private static List<String> checkHeaders(
+      SparkSession spark, String[] files, SourceConfig src, Map<String, String> firstLines) {
     List<String> expected = src.columns();
     String expectedFrom = "clientele.ingest.sources." + src.kind().sourceName + ".columns";
     for (String file : java.util.Arrays.stream(files).sorted().toList()) {
-      String header = firstLine(spark, file, src.encoding());
+      String header =
+          firstLines.containsKey(file)
+              ? firstLines.get(file)
+              : firstLine(spark, file, src.encoding());
       if (header == null) continue;
       List<String> actual =
           CsvHeader.split(header, src.delimiter().charAt(0), src.quote().charAt(0));
@@ -259,6 +284,88 @@ public final class RawRecords {
     return expected;
   }
 
+  /** Bytes of each file {@link #heads} reads for its encoding check. */
+  static final int HEAD_BYTES = 4096;
+
+  /**
+   * What the driver learns of a CSV or JSON file from its first {@value #HEAD_BYTES} bytes
+   * (decompressed), before the batch is read.
+   *
+   * @param firstLine line 1 as the header check reads it (CSV with a header only; null otherwise or
+   *     when the file has no line)
+   * @param rejection why the file is rejected whole ({@link ValidationRules#WRONG_ENCODING} or
+   *     {@link ValidationRules#CORRUPT_FILE} and the problem), null when it is to be read
+   */
+  record Head(String firstLine, String rejection) {}
+
+  /**
+   * The head of each file, keyed by its path: one open and a few KB per file, on the driver. A CSV
+   * source with a header reads line 1 of every file anyway, so its check costs nothing more; for
+   * others it is one small read per new file, never a pass over the bytes. Parquet files carry
+   * their own encoding: none is checked. A file that cannot be opened fails the run (the storage,
+   * not the file, is the problem); one whose bytes cannot be decompressed is rejected.
+   */
+  static Map<String, Head> heads(
+      SparkSession spark, SourceConfig src, List<FileLedger.SourceFile> files) {
+    Map<String, Head> heads = new HashMap<>();
+    if (src.format() == SourceConfig.Format.PARQUET) return heads;
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    for (FileLedger.SourceFile f : files) {
+      Path path = new Path(f.path());
+      InputStream raw;
+      try {
+        raw = path.getFileSystem(conf).open(path);
+      } catch (IOException e) {
+        throw new JobFailure("Cannot open " + f.path() + ": " + problem(e));
+      }
+      CompressionCodec codec = codecs.getCodec(path);
+      try (InputStream in = raw;
+          InputStream bytes = codec == null ? in : codec.createInputStream(in)) {
+        byte[] head = bytes.readNBytes(HEAD_BYTES);
+        String wrong = wrongEncoding(head, src.encoding());
+        if (wrong != null) {
+          heads.put(f.path(), new Head(null, ValidationRules.WRONG_ENCODING + wrong));
+          continue;
+        }
+        String firstLine = null;
+        if (src.format() == SourceConfig.Format.CSV && src.header()) {
+          BufferedReader reader =
+              new BufferedReader(
+                  new InputStreamReader(
+                      new java.io.SequenceInputStream(
+                          new java.io.ByteArrayInputStream(head), bytes),
+                      Charset.forName(src.encoding())));
+          firstLine = reader.readLine();
+        }
+        heads.put(f.path(), new Head(firstLine, null));
+      } catch (IOException e) {
+        heads.put(f.path(), new Head(null, ValidationRules.CORRUPT_FILE + problem(e)));
+      }
+    }
+    return heads;
+  }
+
+  /**
+   * Why {@code head} cannot be text in {@code encoding} (one of {@link SourceConfig#ENCODINGS},
+   * none of which has a byte order mark of FE FF / FF FE or NUL bytes in text), or null.
+   */
+  static String wrongEncoding(byte[] head, String encoding) {
+    if (head.length >= 2
+        && ((head[0] == (byte) 0xFF && head[1] == (byte) 0xFE)
+            || (head[0] == (byte) 0xFE && head[1] == (byte) 0xFF))) {
+      return "UTF-16 byte order mark in a " + encoding + " source";
+    }
+    for (byte b : head) {
+      if (b == 0) return "NUL bytes in a " + encoding + " source (UTF-16 or binary content)";
+    }
+    return null;
+  }
+
+  private static String problem(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   /**
    * The compressed files among {@code files} that cannot be decompressed to their end (a truncated
    * or damaged gzip), each with the problem. Read on the driver, and only after a read of the batch
@@ -279,8 +386,7 @@ public final class RawRecords {
           // read to the end: a truncated stream fails here
         }
       } catch (IOException e) {
-        corrupt.put(
-            f.path(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        corrupt.put(f.path(), problem(e));
       }
     }
     return corrupt;

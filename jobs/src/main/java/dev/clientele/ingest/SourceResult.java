@@ -33,20 +33,6 @@ public record SourceResult(
     return read == 0 ? 0.0 : (double) quarantined / read;
   }
 
-  /** Adds the records of files whose content was already ingested: read, and duplicates. */
-  public SourceResult withCopies(long copied) {
-    return new SourceResult(
-        kind,
-        status,
-        files,
-        read + copied,
-        accepted,
-        quarantined,
-        duplicate + copied,
-        topReasons,
-        note);
-  }
-
   public SourceResult withStatus(String newStatus, String newNote) {
     return new SourceResult(
         kind, newStatus, files, read, accepted, quarantined, duplicate, topReasons, newNote);

@@ -1,19 +1,23 @@
 package dev.clientele.ingest;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomersColumns;
+import dev.clientele.common.columns.Money;
 import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +47,10 @@ public final class ValidationRules {
   /** A timestamp or date that does not parse with the source's format. */
   public static final String UNPARSEABLE_TIMESTAMP = "unparseable_timestamp";
 
-  /** The event time is after the end of the as-of day plus the tolerance. */
+  /**
+   * The event time is at or after the start of the day after the as-of day, in the source's time
+   * zone, plus the tolerance (see {@link IngestRules#futureCutoff}).
+   */
   public static final String FUTURE_TIMESTAMP = "future_timestamp";
 
   /**
@@ -51,6 +58,43 @@ public final class ValidationRules {
    * negative quantity, not price).
    */
   public static final String NON_POSITIVE_PRICE = "non_positive_price";
+
+  /**
+   * Transactions: quantity or discount is present but not a number ("x", "1,5", NaN, Infinity); it
+   * is never read as 0. Replaces unparseable_value:quantity and unparseable_value:discount.
+   */
+  public static final String BAD_NUMBER = "bad_number";
+
+  /**
+   * Transactions: quantity is not a whole number (1.5), is zero, or its absolute value is above
+   * rules.max-quantity. Negative whole numbers are returns and valid.
+   */
+  public static final String BAD_QUANTITY = "bad_quantity";
+
+  /**
+   * Transactions: discount (a money amount for the whole line) is negative, or above the line's
+   * gross price unit_price × |quantity| (a discount equal to it, a free line, is valid).
+   */
+  public static final String BAD_DISCOUNT = "bad_discount";
+
+  /** Transactions: unit_cost is negative (zero is a valid cost). */
+  public static final String NEGATIVE_COST = "negative_cost";
+
+  /** Transactions: the channel is not in rules.channels (only when that list is not empty). */
+  public static final String UNKNOWN_CHANNEL = "unknown_channel";
+
+  /**
+   * The event time is before the start of rules.earliest-date in the source's time zone (a 1900 or
+   * 1970 placeholder date).
+   */
+  public static final String IMPLAUSIBLE_TIMESTAMP = "implausible_timestamp";
+
+  /**
+   * The record's text holds bytes that are invalid in the source's encoding, or U+FFFD, the
+   * replacement character a decoder puts for them (see {@link RawRecords#BAD_ENCODING}): the record
+   * is never stored as mojibake.
+   */
+  public static final String BAD_ENCODING = "bad_encoding";
 
   /** The customer id is not in the customer source (when rules.unknown-customer = quarantine). */
   public static final String UNKNOWN_CUSTOMER = "unknown_customer";
@@ -70,10 +114,19 @@ public final class ValidationRules {
    */
   public static final String CORRUPT_FILE = "corrupt_file: ";
 
+  /**
+   * Prefix: a file whose first bytes show another encoding than the source's (a UTF-16 byte order
+   * mark, NUL bytes), rejected whole like {@link #CORRUPT_FILE}.
+   */
+  public static final String WRONG_ENCODING = "wrong_encoding: ";
+
   /** Prefix: a required column is empty, e.g. missing_required:ts. */
   public static final String MISSING_REQUIRED = "missing_required:";
 
-  /** Prefix: a non-time value does not parse as its type, e.g. unparseable_value:quantity. */
+  /**
+   * Prefix: a non-time value does not parse as its type, e.g. unparseable_value:unit_price (not for
+   * a transaction's quantity and discount: those are {@link #BAD_NUMBER}).
+   */
   public static final String UNPARSEABLE_VALUE = "unparseable_value:";
 
   /**
@@ -86,6 +139,10 @@ public final class ValidationRules {
   private static final String DERIVED_ONLY = "__derived_only";
   private static final String CHECKED = "__checked";
 
+  /** The transaction columns whose unparseable text is {@link #BAD_NUMBER}. */
+  private static final List<String> NUMBERS =
+      List.of(TransactionsColumns.QUANTITY, TransactionsColumns.DISCOUNT);
+
   private ValidationRules() {}
 
   /**
@@ -94,12 +151,14 @@ public final class ValidationRules {
    * the result is what a batch caches (narrower than the mapped frame). {@link
    * #withUnknownCustomers} then completes the reasons.
    *
-   * @param mapped the output of {@link ColumnMapping}
-   * @param futureCutoff event times after this instant are in the future
+   * @param mapped the output of {@link ColumnMapping} for {@code src}
+   * @param asOf event times after this day in the source's time zone are in the future
    */
   public static Dataset<Row> check(
-      Dataset<Row> mapped, SourceKind kind, IngestRules rules, Instant futureCutoff) {
+      Dataset<Row> mapped, SourceConfig src, IngestRules rules, LocalDate asOf) {
+    SourceKind kind = src.kind();
     List<Column> checks = new ArrayList<>();
+    checks.add(when(col(RawRecords.BAD_ENCODING), lit(BAD_ENCODING)));
     List<String> present = Arrays.asList(mapped.columns());
     for (StructField f : kind.mappedFields()) {
       String c = f.name();
@@ -107,7 +166,8 @@ public final class ValidationRules {
       boolean isTime =
           f.dataType().sameType(DataTypes.TimestampType)
               || f.dataType().sameType(DataTypes.DateType);
-      if (present.contains(in)) {
+      boolean badNumber = kind == SourceKind.TRANSACTIONS && NUMBERS.contains(c);
+      if (present.contains(in) && !badNumber) {
         Column unparseable = col(in).isNotNull().and(col(c).isNull());
         checks.add(when(unparseable, lit(isTime ? UNPARSEABLE_TIMESTAMP : UNPARSEABLE_VALUE + c)));
       }
@@ -121,14 +181,13 @@ public final class ValidationRules {
       }
     }
     if (kind.eventTime != null) {
-      checks.add(
-          when(col(kind.eventTime).gt(lit(Timestamp.from(futureCutoff))), lit(FUTURE_TIMESTAMP)));
+      Column time = col(kind.eventTime);
+      Timestamp future = Timestamp.from(rules.futureCutoff(asOf, src.timeZone()));
+      checks.add(when(time.geq(lit(future)), lit(FUTURE_TIMESTAMP)));
+      Timestamp earliest = Timestamp.from(rules.earliestTime(src.timeZone()));
+      checks.add(when(time.lt(lit(earliest)), lit(IMPLAUSIBLE_TIMESTAMP)));
     }
-    if (kind == SourceKind.TRANSACTIONS) {
-      Column price = col(TransactionsColumns.UNIT_PRICE);
-      checks.add(
-          when(rules.quarantineZeroPrice() ? price.leq(0) : price.lt(0), lit(NON_POSITIVE_PRICE)));
-    }
+    if (kind == SourceKind.TRANSACTIONS) checks.addAll(transactionValues(present, rules));
     if (kind == SourceKind.SURVEYS) {
       checks.add(
           when(
@@ -164,6 +223,7 @@ public final class ValidationRules {
     Dataset<Row> out =
         mapped
             .withColumn(CHECKED, array_compact(array(checks.toArray(Column[]::new))))
+            .drop(RawRecords.BAD_ENCODING)
             .withColumn(
                 REASONS,
                 when(col(RawRecords.CORRUPT).isNotNull(), array(lit(MALFORMED_RECORD)))
@@ -220,6 +280,52 @@ public final class ValidationRules {
                     concat(others, array(lit(UNKNOWN_CUSTOMER))))
                 .otherwise(col(REASONS)))
         .drop("__unknown_id", UNKNOWN, DERIVED_ONLY);
+  }
+
+  /** The value rules of a transaction line, each a reason or null. */
+  private static List<Column> transactionValues(List<String> present, IngestRules rules) {
+    List<Column> checks = new ArrayList<>();
+    Column price = col(TransactionsColumns.UNIT_PRICE);
+    Column quantity = col(TransactionsColumns.QUANTITY);
+    Column discount = col(TransactionsColumns.DISCOUNT);
+    checks.add(
+        when(rules.quarantineZeroPrice() ? price.leq(0) : price.lt(0), lit(NON_POSITIVE_PRICE)));
+    // Text that is present but is no number; a double also parses "NaN" and "Infinity".
+    Column notFinite = isnan(quantity).or(abs(quantity).equalTo(Double.POSITIVE_INFINITY));
+    Column badNumber = lit(false);
+    for (String c : NUMBERS) {
+      String in = ColumnMapping.INPUT_PREFIX + c;
+      if (!present.contains(in)) continue;
+      Column notNumber = col(c).isNull();
+      if (c.equals(TransactionsColumns.QUANTITY)) notNumber = notNumber.or(notFinite);
+      badNumber = badNumber.or(col(in).isNotNull().and(notNumber));
+    }
+    checks.add(when(badNumber, lit(BAD_NUMBER)));
+    checks.add(
+        when(
+            notFinite
+                .unary_$bang()
+                .and(
+                    quantity
+                        .notEqual(floor(quantity))
+                        .or(quantity.equalTo(0))
+                        .or(abs(quantity).gt(rules.maxQuantity()))),
+            lit(BAD_QUANTITY)));
+    // The discount is for the whole line: at most its gross price, in exact decimals (a double
+    // product such as 1.15 × 3 = 3.4499999999999997 would reject a discount of exactly 3.45). A
+    // negative price has its own reason and no line price to compare with.
+    Column linePrice = abs(quantity).cast(Money.PRICE).multiply(price);
+    checks.add(
+        when(discount.lt(0).or(price.geq(0).and(discount.gt(linePrice))), lit(BAD_DISCOUNT)));
+    checks.add(when(col(TransactionsColumns.UNIT_COST).lt(0), lit(NEGATIVE_COST)));
+    if (!rules.channels().isEmpty()) {
+      Column channel = col(TransactionsColumns.CHANNEL);
+      checks.add(
+          when(
+              channel.isNotNull().and(channel.isin(rules.channels().toArray()).unary_$bang()),
+              lit(UNKNOWN_CHANNEL)));
+    }
+    return checks;
   }
 
   /** True when the column had no input text (missing) rather than text that did not parse. */

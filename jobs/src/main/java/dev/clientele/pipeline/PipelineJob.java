@@ -1,5 +1,11 @@
 package dev.clientele.pipeline;
 
+import dev.clientele.audience.AudienceRules;
+import dev.clientele.clusters.ClusterRules;
+import dev.clientele.clusters.ClustersJob;
+import dev.clientele.clv.ClvJob;
+import dev.clientele.clv.ClvRules;
+import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.JobRunner;
@@ -7,6 +13,18 @@ import dev.clientele.common.job.RunContext;
 import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
+import dev.clientele.features.FeatureRules;
+import dev.clientele.features.FeaturesJob;
+import dev.clientele.ingest.IngestConfig;
+import dev.clientele.ingest.IngestJob;
+import dev.clientele.publish.PublishJob;
+import dev.clientele.publish.PublishRules;
+import dev.clientele.satisfaction.SatisfactionJob;
+import dev.clientele.satisfaction.SatisfactionRules;
+import dev.clientele.segment.SegmentJob;
+import dev.clientele.segment.SegmentRules;
+import dev.clientele.value.ValueJob;
+import dev.clientele.value.ValueRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,5 +179,64 @@ public final class PipelineJob implements ClienteleJob {
               r.output() == null ? "" : run.tables().path(r.output())));
     }
     return out.toString();
+  }
+
+  /** Binds every stage's config (all errors surface before Spark) and wires the stages. */
+  public static PipelineJob from(ClienteleConfig config) {
+    return from(config, true);
+  }
+
+  /**
+   * {@link #from(ClienteleConfig)}, with or without ingest (a backfill publishes what is already
+   * ingested).
+   */
+  public static PipelineJob from(ClienteleConfig config, boolean ingest) {
+    SatisfactionRules satisfaction = SatisfactionRules.from(config.at("clientele.satisfaction"));
+    List<Stage> before = new ArrayList<>();
+    if (ingest) {
+      before.add(
+          new Stage(
+              "ingest",
+              new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv)),
+              null));
+    }
+    before.add(
+        new Stage(
+            "features",
+            new FeaturesJob(FeatureRules.from(config.at("clientele"))),
+            Table.CUSTOMER_FEATURES));
+    List<Stage> parallel = new ArrayList<>();
+    parallel.add(
+        new Stage(
+            "segment",
+            new SegmentJob(SegmentRules.from(config.at("clientele"))),
+            Table.CUSTOMER_SEGMENTS));
+    parallel.add(
+        new Stage(
+            "value", new ValueJob(ValueRules.from(config.at("clientele"))), Table.CUSTOMER_VALUES));
+    parallel.add(
+        new Stage("satisfaction", new SatisfactionJob(satisfaction), Table.CUSTOMER_SATISFACTION));
+    if (config.at("clientele.pipeline").bool("clusters")) {
+      parallel.add(
+          new Stage(
+              "clusters",
+              new ClustersJob(ClusterRules.from(config.at("clientele.clusters"))),
+              Table.CUSTOMER_CLUSTERS));
+    }
+    if (config.at("clientele.pipeline").bool("clv")) {
+      parallel.add(
+          new Stage(
+              "clv", new ClvJob(ClvRules.from(config.at("clientele.clv"))), Table.CUSTOMER_CLV));
+    }
+    List<Stage> after =
+        List.of(
+            new Stage(
+                "publish",
+                new PublishJob(
+                    PublishRules.from(config.at("clientele.publish")),
+                    satisfaction,
+                    AudienceRules.from(config)),
+                Table.CUSTOMER_TIERS));
+    return new PipelineJob(before, parallel, after);
   }
 }

@@ -8,7 +8,7 @@ import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
-import dev.clientele.pipeline.PipelineCommand;
+import dev.clientele.pipeline.PipelineJob;
 import dev.clientele.sample.SampleConfig;
 import dev.clientele.sample.SampleGenerator;
 import dev.clientele.testing.SparkTestExtension;
@@ -104,7 +104,7 @@ class StandaloneClusterIT {
     // The local reference: the same config file and key (from a file here), in this JVM's
     // local[2] session.
     local = new TableCatalog(dir.resolve("local/warehouse").toString());
-    PipelineCommand.build(config)
+    PipelineJob.from(config)
         .run(spark, new RunContext("local-reference", "pipeline", AS_OF, config, local));
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,10 @@ class IngestConfigTest {
     assertThat(t.required()).isTrue();
     assertThat(t.quote()).isEqualTo("\"");
     assertThat(c.sources().get(SourceKind.CUSTOMERS).required()).isFalse();
-    assertThat(c.rules()).isEqualTo(new IngestRules(true, true, 0.05, 0, true));
+    assertThat(c.rules())
+        .isEqualTo(
+            new IngestRules(
+                true, true, 0.05, 0, true, 10_000, List.of(), LocalDate.of(2000, 1, 1)));
     assertThat(c.partitionByMonth()).isTrue();
     assertThat(bind("clientele.ingest.partition-by=day").partitionByMonth()).isFalse();
   }
@@ -77,6 +81,42 @@ class IngestConfigTest {
         .hasMessageContaining("must be one of [ISO-8859-1, US-ASCII, UTF-8], got 'UTF-16'");
     assertThatThrownBy(() -> bind("clientele.ingest.rules.unknown-customer=drop"))
         .hasMessageContaining("must be one of [accept, quarantine], got 'drop'");
+  }
+
+  /**
+   * A bad value of each value-rule setting is a config error naming the key and what is allowed.
+   */
+  @Test
+  void valueRuleSettingsNameTheKey() {
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.max-quantity=-1"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Config key 'clientele.ingest.rules.max-quantity'")
+        .hasMessageEndingWith(": must be at least 1, got -1.");
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.max-quantity=0"))
+        .hasMessageEndingWith(": must be at least 1, got 0.");
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.earliest-date=soon"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Config key 'clientele.ingest.rules.earliest-date'")
+        .hasMessageEndingWith(": must be a date like 2026-11-21, got 'soon'.");
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.earliest-date=null"))
+        .hasMessageStartingWith("Config key 'clientele.ingest.rules.earliest-date'")
+        .hasMessageEndingWith(": must be a date like 2000-01-01, got null.");
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.channels=web"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Config key 'clientele.ingest.rules.channels'")
+        .hasMessageEndingWith("expecting: list but got: string");
+    assertThatThrownBy(() -> bind("clientele.ingest.rules.channels=[web, \" \"]"))
+        .hasMessageStartingWith("Config key 'clientele.ingest.rules.channels'")
+        .hasMessageEndingWith(": must be a list of non-empty channel names ([] = any channel).");
+    IngestRules rules =
+        bind(
+                "clientele.ingest.rules.channels=[web, store]",
+                "clientele.ingest.rules.max-quantity=5",
+                "clientele.ingest.rules.earliest-date=\"2010-06-01\"")
+            .rules();
+    assertThat(rules.channels()).containsExactly("web", "store");
+    assertThat(rules.maxQuantity()).isEqualTo(5);
+    assertThat(rules.earliestDate()).isEqualTo(LocalDate.of(2010, 6, 1));
   }
 
   @Test

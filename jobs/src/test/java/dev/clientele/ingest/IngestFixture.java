@@ -120,6 +120,27 @@ final class IngestFixture {
   }
 
   /**
+   * The runs rows as sorted "[source,status,read,accepted,quarantined,duplicate]", of the runs
+   * matching {@code where} (SQL over runs' columns).
+   */
+  List<String> runCounts(String where) {
+    return table(Table.RUNS)
+        .where(where)
+        .selectExpr(
+            "source",
+            "status",
+            "records_read",
+            "records_accepted",
+            "records_quarantined",
+            "records_duplicate")
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
+  }
+
+  /**
    * The table's rows as sorted strings, without the {@code drop} columns: for equality of tables.
    */
   List<String> content(Table table, String... drop) {

@@ -1,7 +1,9 @@
 package dev.clientele.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.table.Table;
 import dev.clientele.testing.SparkTestExtension;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +21,10 @@ import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** JSON, Parquet and gzip inputs, a truncated gzip, and files known by their content. */
+/**
+ * JSON, Parquet and gzip inputs, files rejected whole (truncated gzip, UTF-16), empty files, and
+ * files known by their content.
+ */
 @ExtendWith(SparkTestExtension.class)
 class IngestInputsTest {
   static final String[] DAY = {
@@ -126,10 +131,38 @@ class IngestInputsTest {
                 + "\"product_id\":\"P2\",\"quantity\":1,\"unit_price\":-5.0}");
   }
 
+  /** The checksum a rejected file is recorded with: the delivery, "unread:size:mtime". */
+  private static String delivery(Path file) throws IOException {
+    return "unread:" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+  }
+
+  /** ingest_files as "file status reason records accepted quarantined duplicate", by path. */
+  private static List<String> ledger(IngestFixture f) {
+    return f
+        .table(Table.INGEST_FILES)
+        .orderBy("path")
+        .selectExpr(
+            "substring_index(path, '/', -1)",
+            "status",
+            "reason",
+            "records",
+            "records_accepted",
+            "records_quarantined",
+            "records_duplicate")
+        .collectAsList()
+        .stream()
+        .map(r -> r.mkString(" "))
+        .toList();
+  }
+
+  /**
+   * #23 item 5, in one ingest: beside a good gzip file, a truncated gzip and a UTF-16 file in a
+   * UTF-8 source are rejected whole (ledger, quarantine, counts), a 0-byte and a header-only file
+   * are recorded with 0 records, and the good file is ingested; the reject ceiling still applies.
+   */
   @Test
-  void gzipIsReadAndATruncatedGzipIsQuarantinedWhileTheOtherFilesAreIngested(SparkSession spark)
-      throws IOException {
-    IngestFixture f = new IngestFixture(spark, "gzip");
+  void aBadFileIsOneFilesProblem(SparkSession spark) throws IOException {
+    IngestFixture f = new IngestFixture(spark, "bad-files");
     Path dir = Files.createDirectories(f.raw.resolve("transactions"));
     Files.write(dir.resolve("2026-11-20.csv.gz"), gzip(DAY));
     byte[] whole =
@@ -137,32 +170,92 @@ class IngestInputsTest {
             IngestFixture.TXN_HEADER,
             "O3,1,C1,2026-11-21 10:00:00,P1,B1,shoes,1,10.00,0,,web,,",
             "O4,1,C1,2026-11-21 10:00:00,P1,B1,shoes,1,10.00,0,,web,,");
-    Files.write(dir.resolve("2026-11-21.csv.gz"), Arrays.copyOf(whole, whole.length - 12));
+    Path truncated = dir.resolve("2026-11-21.csv.gz");
+    Files.write(truncated, Arrays.copyOf(whole, whole.length - 12));
+    Files.write(
+        dir.resolve("2026-11-22.csv"),
+        ("\uFEFF" + String.join("\n", DAY) + "\n").getBytes(StandardCharsets.UTF_16LE));
+    Files.write(dir.resolve("empty.csv"), new byte[0]);
+    f.write("transactions", "header-only.csv", IngestFixture.TXN_HEADER);
+
+    // Two rejected files of four records read: over a 40% ceiling, the run fails before silver.
+    f.overrides.removeIf(o -> o.startsWith("clientele.ingest.rules.max-reject-rate"));
+    f.set("clientele.ingest.rules.max-reject-rate=0.4");
+    assertThatThrownBy(f::ingest)
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith(
+            "transactions rejected 2 of 4 records (50.00%, ceiling 40.00%); top reasons:"
+                + " corrupt_file 1, wrong_encoding 1.");
+    assertThat(f.exists(Table.TRANSACTIONS)).isFalse();
+    assertThat(f.exists(Table.INGEST_FILES)).isFalse();
+    f.set("clientele.ingest.rules.max-reject-rate=1.0");
     f.ingest();
 
     assertThat(transactions(f))
         .containsExactly(
             "[O1:1,C1,2026-11-20 10:00:00,19.00]", "[O2:1,C2,2026-11-20 11:00:00,30.00]");
-    Row corrupt = f.table(Table.QUARANTINE).first();
-    assertThat(corrupt.<String>getAs("source_file")).endsWith("transactions/2026-11-21.csv.gz");
-    assertThat(corrupt.<Long>getAs("record_number")).isZero();
-    assertThat(corrupt.getList(corrupt.fieldIndex("reasons")))
-        .containsExactly("corrupt_file: Unexpected end of input stream");
-    assertThat(lastRun(f, "transactions"))
-        .isEqualTo("succeeded read=2 accepted=2 quarantined=0 duplicate=0");
-    // Both files are in the ledger: the truncated one is not read again until it is re-delivered.
+    assertThat(ledger(f))
+        .containsExactly(
+            "2026-11-20.csv.gz ingested null 2 2 0 0",
+            "2026-11-21.csv.gz rejected corrupt_file: Unexpected end of input stream 1 0 1 0",
+            "2026-11-22.csv rejected wrong_encoding: UTF-16 byte order mark in a UTF-8 source 1 0 1 0",
+            "empty.csv ingested null 0 0 0 0",
+            "header-only.csv ingested null 0 0 0 0");
+    // One row per rejected file, record number 0, no raw text; the failed run's rows are the same
+    // rows (keyed by the delivery), not added twice.
     assertThat(
-            f.table(Table.INGEST_FILES).orderBy("path").collectAsList().stream()
-                .map(r -> r.<Long>getAs("records"))
+            f
+                .table(Table.QUARANTINE)
+                .orderBy("source_file")
+                .selectExpr(
+                    "substring_index(source_file, '/', -1)",
+                    "record_number",
+                    "raw",
+                    "array_join(reasons, '|')",
+                    "file_checksum")
+                .collectAsList()
+                .stream()
+                .map(r -> r.mkString(" "))
                 .toList())
-        .containsExactly(2L, 0L);
-    f.ingest();
-    assertThat(f.table(Table.QUARANTINE).count()).isOne();
+        .containsExactly(
+            "2026-11-21.csv.gz 0 null corrupt_file: Unexpected end of input stream "
+                + delivery(truncated),
+            "2026-11-22.csv 0 null wrong_encoding: UTF-16 byte order mark in a UTF-8 source "
+                + delivery(dir.resolve("2026-11-22.csv")));
+    assertThat(lastRun(f, "transactions"))
+        .isEqualTo("succeeded read=4 accepted=2 quarantined=2 duplicate=0");
+    assertThat(
+            f.table(Table.RUNS)
+                .where("source = 'transactions' AND status = 'succeeded'")
+                .first()
+                .<String>getAs("message"))
+        .isEqualTo(
+            "2 file(s) rejected whole (see ingest_files): corrupt_file 1, wrong_encoding 1;"
+                + " top reasons: corrupt_file 1, wrong_encoding 1");
 
-    // The complete file delivered again (another size) is read.
-    Files.write(dir.resolve("2026-11-21.csv.gz"), whole);
+    // The rerun: every file is in the ledger, none is read, no table but runs changes.
+    List<Long> versions =
+        List.of(
+            f.version(Table.TRANSACTIONS),
+            f.version(Table.QUARANTINE),
+            f.version(Table.INGEST_FILES));
+    f.ingest();
+    assertThat(lastRun(f, "transactions"))
+        .isEqualTo("skipped read=0 accepted=0 quarantined=0 duplicate=0");
+    assertThat(
+            List.of(
+                f.version(Table.TRANSACTIONS),
+                f.version(Table.QUARANTINE),
+                f.version(Table.INGEST_FILES)))
+        .isEqualTo(versions);
+
+    // The complete file delivered again (another size) is read as new.
+    Files.write(truncated, whole);
     f.ingest();
     assertThat(transactions(f)).hasSize(4);
+    assertThat(lastRun(f, "transactions"))
+        .isEqualTo("succeeded read=2 accepted=2 quarantined=0 duplicate=0");
+    assertThat(f.table(Table.QUARANTINE).count()).isEqualTo(2);
   }
 
   @Test

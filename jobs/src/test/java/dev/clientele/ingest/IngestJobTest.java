@@ -28,8 +28,8 @@ class IngestJobTest {
     "this line,is,not a record", // 4 malformed
     "O3,1,,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 5 missing customer
     "O4,1,C1,20/11/2026 10h,P1,B1,shoes,1,10.00,0,,web,,", // 6 bad time
-    "O5,1,C1,2026-11-22 00:00:01,P1,B1,shoes,1,10.00,0,,web,,", // 7 one second into the future
-    "O6,1,C1,2026-11-22 00:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 8 end of as-of day: accepted
+    "O5,1,C1,2026-11-22 00:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 7 one second past the as-of day
+    "O6,1,C1,2026-11-21 23:59:59,P1,B1,shoes,1,10.00,0,,web,,", // 8 last second of it: accepted
     "O7,1,C1,2026-11-20 10:00:00,P1,B1,shoes,1,0.00,0,,web,,", // 9 zero price
     "O8,1,C9,2026-11-20 10:00:00,P1,B1,shoes,1,10.00,0,,web,,", // 10 unknown customer
     "O1,1,C1,2026-11-20 10:00:00,P1,B1,shoes,2,10.00,1.00,5.00,store,S01,", // 11 exact duplicate of
@@ -92,7 +92,7 @@ class IngestJobTest {
             "12 [duplicate_conflict]",
             "13 [missing_required:order_id]",
             "14 [missing_customer_id, unparseable_timestamp, non_positive_price]",
-            "15 [unparseable_value:quantity]");
+            "15 [bad_number]");
     Row malformed = f.table(Table.QUARANTINE).where("record_number = 4").first();
     assertThat(malformed.<String>getAs("raw")).isEqualTo("this line,is,not a record");
     assertThat(malformed.<String>getAs("source_file")).endsWith("transactions/2026-11-20.csv");
@@ -118,7 +118,7 @@ class IngestJobTest {
         .containsExactly(
             "[O1:1,C1,2026-11-20 10:00:00,2026-11-20,2.0,19.00,1.00,false,null]",
             "[O2:1,C2,2026-11-20 11:00:00,2026-11-20,-1.0,-9.00,1.00,true,O1]",
-            "[O6:1,C1,2026-11-22 00:00:00,2026-11-22,1.0,10.00,0.00,false,null]");
+            "[O6:1,C1,2026-11-21 23:59:59,2026-11-21,1.0,10.00,0.00,false,null]");
 
     List<Row> runs = f.table(Table.RUNS).orderBy("source").collectAsList();
     assertThat(

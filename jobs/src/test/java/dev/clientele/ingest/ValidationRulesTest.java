@@ -89,27 +89,27 @@ class ValidationRulesTest {
   }
 
   /** The first step of validation over one raw file of {@code kind}: mapped and checked. */
-  private static Dataset<Row> checked(
-      SparkSession spark, IngestFixture f, SourceKind kind, Path file) {
+  static Dataset<Row> checked(SparkSession spark, IngestFixture f, SourceKind kind, Path file) {
     IngestConfig config = f.ingestConfig();
     SourceConfig src = config.sources().get(kind);
-    Dataset<Row> records = RawRecords.read(spark, src, List.of(file.toString()));
     Pseudonymizer pseudonyms = Pseudonymizer.of(spark, config.pii());
-    Dataset<Row> redacted =
-        RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
+    // Read, mapped and checked in one lenient plan, as IngestJob builds it.
     return IngestJob.lenient(
         spark,
-        () ->
-            ValidationRules.check(
-                ColumnMapping.apply(redacted, src, pseudonyms),
-                kind,
-                config.rules(),
-                config.rules().futureCutoff(IngestFixture.AS_OF)));
+        () -> {
+          Dataset<Row> records = RawRecords.read(spark, src, List.of(file.toString()));
+          Dataset<Row> redacted =
+              RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
+          return ValidationRules.check(
+              ColumnMapping.apply(redacted, src, pseudonyms),
+              src,
+              config.rules(),
+              IngestFixture.AS_OF);
+        });
   }
 
   /** The second step with C1 the one known customer: "line [reasons]" in line order. */
-  private static List<String> reasonsByLine(
-      SparkSession spark, Dataset<Row> checked, SourceKind kind) {
+  static List<String> reasonsByLine(SparkSession spark, Dataset<Row> checked, SourceKind kind) {
     Dataset<Row> known = spark.createDataset(List.of("C1"), Encoders.STRING()).toDF("customer_id");
     return ValidationRules.withUnknownCustomers(checked, kind, known, UnaryOperator.identity())
         .orderBy(RawRecords.LINE)

@@ -58,7 +58,7 @@ class AudienceSampleIT {
     new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv))
         .run(spark, new RunContext("ingest", "ingest", END, config, tables));
     for (LocalDate day : List.of(C, END)) {
-      PipelineCommand.build(config, false)
+      PipelineJob.from(config, false)
           .run(spark, new RunContext("publish-" + day, "pipeline", day, config, tables));
     }
   }

@@ -81,7 +81,7 @@ class BackfillIT {
     List<LocalDate> dates =
         BackfillJob.dates(LocalDate.parse("2026-08-15"), OCT, BackfillJob.Every.month);
     assertThat(dates).containsExactly(SEP, OCT);
-    new BackfillJob(dates, () -> PipelineCommand.build(backfillConfig, false))
+    new BackfillJob(dates, () -> PipelineJob.from(backfillConfig, false))
         .run(spark, new RunContext("backfill", "backfill", OCT, backfillConfig, backfilled));
 
     Path b = SparkTestExtension.freshDir(spark, "backfill-b");
@@ -89,12 +89,12 @@ class BackfillIT {
     oneByOne = new TableCatalog(b.resolve("warehouse").toString());
     ingest(spark, config, oneByOne, LATER);
     for (LocalDate day : List.of(SEP, OCT)) {
-      PipelineCommand.build(config, false)
+      PipelineJob.from(config, false)
           .run(spark, new RunContext("one-" + day, "pipeline", day, config, oneByOne));
     }
     for (Table gold : GOLD) afterOctober.add(read(spark, oneByOne, gold).collectAsList());
     kpisAfterOctober = afterOctober.get(GOLD.indexOf(Table.KPI_MONTHLY));
-    PipelineCommand.build(config, false)
+    PipelineJob.from(config, false)
         .run(spark, new RunContext("one-" + LATER, "pipeline", LATER, config, oneByOne));
     kpisIncremental = read(spark, oneByOne, Table.KPI_MONTHLY).collectAsList();
     // The same dimensions in another order change the rules noted in kpi_monthly, not its rows: a
@@ -133,7 +133,7 @@ class BackfillIT {
 
     List<List<Row>> before = new ArrayList<>();
     for (Table gold : GOLD) before.add(read(spark, backfilled, gold).collectAsList());
-    new BackfillJob(List.of(SEP, OCT), () -> PipelineCommand.build(backfillConfig, false))
+    new BackfillJob(List.of(SEP, OCT), () -> PipelineJob.from(backfillConfig, false))
         .run(spark, new RunContext("backfill-2", "backfill", OCT, backfillConfig, backfilled));
     for (int i = 0; i < GOLD.size(); i++) {
       Dataset<Row> now = read(spark, backfilled, GOLD.get(i));

@@ -78,7 +78,7 @@ class PipelineIT {
     config = sampleConfig(root);
     tables = new TableCatalog(root.resolve("warehouse").toString());
     for (LocalDate day : List.of(DAY1, DAY2)) {
-      PipelineJob job = PipelineCommand.build(config);
+      PipelineJob job = PipelineJob.from(config);
       job.run(spark, new RunContext("it-" + day, "pipeline", day, config, tables));
       runs.add(job);
       // The crash test starts from this state instead of running DAY1 again.

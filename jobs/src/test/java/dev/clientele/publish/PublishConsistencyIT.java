@@ -12,7 +12,7 @@ import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
-import dev.clientele.pipeline.PipelineCommand;
+import dev.clientele.pipeline.PipelineJob;
 import dev.clientele.sample.SampleConfig;
 import dev.clientele.sample.SampleGenerator;
 import dev.clientele.satisfaction.SatisfactionRules;
@@ -97,7 +97,7 @@ class PublishConsistencyIT {
     config = ClienteleConfig.load(null, List.of(), overrides(root));
     SampleGenerator.generate(SampleConfig.from(config.at("clientele.sample")));
     afterFailedGate = new TableCatalog(root.resolve("warehouse").toString());
-    PipelineCommand.build(config).run(spark, context("day1", DAY1, afterFailedGate));
+    PipelineJob.from(config).run(spark, context("day1", DAY1, afterFailedGate));
 
     Reader before = Reader.of(spark, afterFailedGate);
     Map<Table, Long> goldVersions = goldVersions(spark, afterFailedGate);
@@ -107,7 +107,7 @@ class PublishConsistencyIT {
     ClienteleConfig strictConfig = ClienteleConfig.load(null, List.of(), strict);
     assertThatThrownBy(
             () ->
-                PipelineCommand.build(strictConfig)
+                PipelineJob.from(strictConfig)
                     .run(spark, context("day2-gate", DAY2, afterFailedGate)))
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("quality gates failed for as-of 2026-11-21, nothing published")

@@ -42,7 +42,8 @@ public final class QuarantineColumns {
   /**
    * Checksum of the content of the file the record came from, as the file ledger records it: a file
    * delivered again under the same name with other content has rows of its own, while a rerun of
-   * the same content adds none. Null for a file that could not be read (corrupt_file).
+   * the same content adds none. For a file rejected whole (record number 0), whose records are not
+   * read, the delivery as the ledger records it: "unread:" size ":" modification epoch ms.
    */
   public static final String FILE_CHECKSUM = "file_checksum";
 

@@ -243,7 +243,9 @@ public final class WarehouseLease implements AutoCloseable {
 
   /**
    * One {@code runs} row for a run that stopped without finishing (status abandoned, exit code
-   * null), naming what it had recorded as committed.
+   * null), naming what it had recorded as committed; with it, for an ingest that stopped after its
+   * ledger commit, the per-source rows it did not write, rebuilt from the ledger ({@link
+   * RunLog#fromLedger}).
    */
   private static void recordAbandoned(SparkSession spark, RunContext by, Holder dead, String why) {
     String committed =
@@ -257,29 +259,40 @@ public final class WarehouseLease implements AutoCloseable {
                 .map(r -> r.getString(0) + "=" + r.getString(1))
                 .collect(Collectors.joining(", "))
             : "";
+    // An ingest stopped after its ledger commit: its per-source rows, from the ledger's counts.
+    List<RunLog.Entry> rebuilt =
+        RunLog.fromLedger(spark, by.tables(), dead.runId(), dead.startedAt());
     String message =
         String.format(
-            "abandoned: %s; found by run %s; last heartbeat %s; recorded before it stopped: %s",
-            why, by.runId(), dead.heartbeatAt(), committed.isEmpty() ? "nothing" : committed);
+            "abandoned: %s; found by run %s; last heartbeat %s; recorded before it stopped: %s%s",
+            why,
+            by.runId(),
+            dead.heartbeatAt(),
+            committed.isEmpty() ? "nothing" : committed,
+            rebuilt.isEmpty()
+                ? ""
+                : "; counts of "
+                    + rebuilt.stream().map(RunLog.Entry::source).collect(Collectors.joining(", "))
+                    + " rebuilt from ingest_files");
     LOG.warn("Run {} ({}) {}", dead.runId(), dead.job(), message);
     RunContext deadRun =
         new RunContext(dead.runId(), dead.job(), dead.asOf(), by.config(), by.tables());
-    RunLog.record(
-        spark,
-        deadRun,
-        List.of(
-            new RunLog.Entry(
-                RunLog.RUN_SOURCE,
-                RunLog.ABANDONED,
-                null,
-                null,
-                null,
-                null,
-                dead.startedAt(),
-                Instant.now(),
-                message,
-                null,
-                null)));
+    List<RunLog.Entry> entries = new java.util.ArrayList<>(rebuilt);
+    entries.add(
+        new RunLog.Entry(
+            RunLog.RUN_SOURCE,
+            RunLog.ABANDONED,
+            null,
+            null,
+            null,
+            null,
+            dead.startedAt(),
+            Instant.now(),
+            message,
+            null,
+            null));
+    // One commit: the rebuilt rows and the abandoned row appear together or not at all.
+    RunLog.record(spark, deadRun, entries);
   }
 
   private static String host() {

@@ -267,6 +267,16 @@ public final class DeltaIO {
   }
 
   /**
+   * Sets columns of the rows matching {@code condition} (SQL over the table's columns) in one
+   * commit; {@code set} maps a column to an SQL expression. A schema upgrade's back-fill, not a
+   * data path: ops tables are otherwise insert-only.
+   */
+  public static void update(
+      SparkSession spark, String path, String condition, java.util.Map<String, String> set) {
+    DeltaTable.forPath(spark, path).updateExpr(condition, set);
+  }
+
+  /**
    * Creates the table from {@code frame}; fails if it exists (of two racing creators, one wins).
    */
   public static void create(Dataset<Row> frame, String path) {

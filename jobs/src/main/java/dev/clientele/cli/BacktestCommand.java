@@ -1,8 +1,8 @@
-package dev.clientele.predict;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.predict.BacktestJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

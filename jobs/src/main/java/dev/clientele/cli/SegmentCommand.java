@@ -1,8 +1,9 @@
-package dev.clientele.segment;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.segment.SegmentJob;
+import dev.clientele.segment.SegmentRules;
 import picocli.CommandLine.Command;
 
 /** {@code clientele segment}: RFM, lifecycle, activity, target and preference labels. */

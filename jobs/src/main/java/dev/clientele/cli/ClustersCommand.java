@@ -1,6 +1,7 @@
-package dev.clientele.clusters;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
+import dev.clientele.clusters.ClusterRules;
+import dev.clientele.clusters.ClustersJob;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import picocli.CommandLine.Command;

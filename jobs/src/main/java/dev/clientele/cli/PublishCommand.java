@@ -1,9 +1,10 @@
-package dev.clientele.publish;
+package dev.clientele.cli;
 
 import dev.clientele.audience.AudienceRules;
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.publish.PublishJob;
+import dev.clientele.publish.PublishRules;
 import dev.clientele.satisfaction.SatisfactionRules;
 import picocli.CommandLine.Command;
 

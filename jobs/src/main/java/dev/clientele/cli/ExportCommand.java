@@ -1,11 +1,15 @@
-package dev.clientele.export;
+package dev.clientele.cli;
 
 import dev.clientele.audience.AudienceRules;
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.ConfigError;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.table.Table;
+import dev.clientele.export.AudienceCsvExport;
+import dev.clientele.export.AudienceExport;
+import dev.clientele.export.ExportSettings;
+import dev.clientele.export.PostgresCredentials;
+import dev.clientele.export.PostgresExport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -1,8 +1,9 @@
-package dev.clientele.features;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.features.FeatureRules;
+import dev.clientele.features.FeaturesJob;
 import picocli.CommandLine.Command;
 
 /** {@code clientele features}: builds the customer_features snapshot for the as-of date. */

@@ -1,9 +1,9 @@
-package dev.clientele.pipeline;
+package dev.clientele.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.clientele.cli.Clientele;
+import dev.clientele.pipeline.BackfillJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

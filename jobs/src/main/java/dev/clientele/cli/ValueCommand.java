@@ -1,8 +1,9 @@
-package dev.clientele.value;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.value.ValueJob;
+import dev.clientele.value.ValueRules;
 import picocli.CommandLine.Command;
 
 /** {@code clientele value}: value tier, ABC grade, bands, membership tier and points. */

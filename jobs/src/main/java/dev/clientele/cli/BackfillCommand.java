@@ -1,6 +1,8 @@
-package dev.clientele.pipeline;
+package dev.clientele.cli;
 
 import dev.clientele.common.job.JobRunner;
+import dev.clientele.pipeline.BackfillJob;
+import dev.clientele.pipeline.PipelineJob;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -69,8 +71,8 @@ public final class BackfillCommand implements Callable<Integer> {
         () -> dev.clientele.common.config.ClienteleConfig.load(confFiles, overrides),
         config -> {
           // Binds every stage's config once, before Spark: errors exit 2.
-          PipelineCommand.build(config, false);
-          return new BackfillJob(dates, () -> PipelineCommand.build(config, false));
+          PipelineJob.from(config, false);
+          return new BackfillJob(dates, () -> PipelineJob.from(config, false));
         },
         dates.get(dates.size() - 1));
   }

@@ -1,6 +1,7 @@
-package dev.clientele.clv;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
+import dev.clientele.clv.ClvJob;
+import dev.clientele.clv.ClvRules;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import picocli.CommandLine.Command;

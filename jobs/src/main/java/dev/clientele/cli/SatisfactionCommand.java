@@ -1,8 +1,8 @@
-package dev.clientele.satisfaction;
+package dev.clientele.cli;
 
-import dev.clientele.cli.JobCommand;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
+import dev.clientele.satisfaction.SatisfactionJob;
 import picocli.CommandLine.Command;
 
 /** {@code clientele satisfaction --as-of DATE}: runs {@link SatisfactionJob}. */
