@@ -7,6 +7,7 @@ import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.RunLog;
+import dev.clientele.common.table.TableCatalog;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +29,10 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Read-only by default: a statement that is not a query, SHOW, DESCRIBE or EXPLAIN over the
  * tables of database {@code clientele} is refused before Spark starts (exit 2), file-path reads
- * ({@code text.`/path`}) included. {@code --allow-write} lets the documented maintenance statements
- * (RESTORE, GENERATE, OPTIMIZE, VACUUM) run and records each such run in {@code runs}.
+ * ({@code text.`/path`}) included, and the queries run in a session with {@code
+ * spark.sql.runSQLOnFiles=false}, so no path is read whatever the check let through. {@code
+ * --allow-write} lets the documented maintenance statements (RESTORE, GENERATE, OPTIMIZE, VACUUM)
+ * run and records each such run in {@code runs}.
  */
 @Command(
     name = "sql",
@@ -104,13 +107,25 @@ public final class SqlCommand extends JobCommand {
     }
     return (spark, context) -> {
       CatalogRegistration.registerAll(spark, context.tables());
-      spark.sql("USE " + dev.clientele.common.table.TableCatalog.DATABASE);
       if (allowWrite) {
+        spark.sql("USE " + TableCatalog.DATABASE);
         runRecorded(spark, context);
         return;
       }
-      runAll(spark);
+      runAll(readOnlySession(spark));
     };
+  }
+
+  /**
+   * A session over the same catalog that cannot read a file by path: the second line of defence
+   * behind {@link ReadOnlySql}. The maintenance statements of {@code --allow-write} name tables by
+   * path ({@code RESTORE TABLE delta.`...`}), so they keep the caller's session.
+   */
+  static SparkSession readOnlySession(SparkSession spark) {
+    SparkSession session = spark.newSession();
+    session.conf().set("spark.sql.runSQLOnFiles", "false");
+    session.sql("USE " + TableCatalog.DATABASE);
+    return session;
   }
 
   /** A writing run leaves a runs row whatever its end: the statements and how it ended. */

@@ -172,6 +172,33 @@ class SqlCommandTest {
   }
 
   @Test
+  void theQuerySessionReadsTheGoldViewsButNoPath(SparkSession spark) throws Exception {
+    TableCatalog tables = new TableCatalog(SparkTestExtension.freshDir(spark, "sqlro").toString());
+    String path = tables.path(Table.CUSTOMER_TIERS);
+    DeltaIO.overwrite(spark.sql("SELECT 'c1' AS customer_id, 'high' AS value_tier"), path);
+    Published.commit(
+        spark,
+        tables,
+        LocalDate.parse("2026-11-21"),
+        "r0",
+        Map.of(Table.CUSTOMER_TIERS.tableName, 0L));
+    DeltaIO.overwrite(spark.sql("SELECT 'c9' AS customer_id, 'low' AS value_tier"), path);
+    dev.clientele.common.table.CatalogRegistration.registerAll(spark, tables);
+
+    SparkSession readOnly = SqlCommand.readOnlySession(spark);
+
+    // The view pins publish version 0 through the catalog, not through delta.`path`.
+    assertThat(readOnly.sql("SELECT * FROM customer_tiers").collectAsList().toString())
+        .isEqualTo("[[c1,high]]");
+    assertThatThrownBy(() -> readOnly.sql("SELECT * FROM delta.`" + path + "`").collect())
+        .hasMessageContaining("TABLE_OR_VIEW_NOT_FOUND");
+    assertThatThrownBy(() -> readOnly.sql("SELECT * FROM text.`/etc/hostname`").collect())
+        .hasMessageContaining("TABLE_OR_VIEW_NOT_FOUND");
+    // The caller's session keeps its setting (maintenance statements name tables by path).
+    assertThat(spark.conf().get("spark.sql.runSQLOnFiles")).isEqualTo("true");
+  }
+
+  @Test
   void csvNeutralisesFormulaStringsUnlessRaw() {
     assertThat(SqlCommand.csvCell("=HYPERLINK(\"http://x\")", true))
         .isEqualTo("\"'=HYPERLINK(\"\"http://x\"\")\"");

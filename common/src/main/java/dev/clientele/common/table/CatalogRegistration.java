@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * spark-sql}, a Thrift server or {@code clientele sql} see them by name ({@code
  * clientele.customer_tiers}): silver and ops tables as external Delta tables at their warehouse
  * location, the gold tables as views pinned to the versions of the latest publish ({@link
- * Published}), so a query never mixes two publishes. With a Hive metastore
+ * Published}), so a query never mixes two publishes. The views read the gold tables by name, from
+ * external tables in {@value TableCatalog#GOLD_VERSIONS_DATABASE}, never by path: a session with
+ * {@code spark.sql.runSQLOnFiles=false} (clientele sql) can read them. With a Hive metastore
  * (spark.sql.catalogImplementation=hive on a cluster) the registration persists; locally the
  * in-memory catalog is filled at the start of each session that needs it.
  */
@@ -22,10 +24,11 @@ public final class CatalogRegistration {
 
   /**
    * Registers every existing non-gold table, then the gold tables as views of the latest publish
-   * ({@link Published}): each {@code clientele.<gold table>} is {@code SELECT * FROM delta.`path`
-   * VERSION AS OF v} with the version the marker names, its columns carrying the Delta column
-   * comments. Re-run after each marker commit, and at the start of every session that reads the
-   * catalog, so the views always show one publish. Before the first publish no gold view exists.
+   * ({@link Published}): each {@code clientele.<gold table>} is {@code SELECT * FROM
+   * clientele_gold_versions.<gold table> VERSION AS OF v} with the version the marker names, its
+   * columns carrying the Delta column comments. Re-run after each marker commit, and at the start
+   * of every session that reads the catalog, so the views always show one publish. Before the first
+   * publish no gold view exists.
    *
    * @return how many tables and views were registered
    */
@@ -34,20 +37,16 @@ public final class CatalogRegistration {
         "CREATE DATABASE IF NOT EXISTS "
             + TableCatalog.DATABASE
             + " COMMENT 'Clientele customer segment, value and satisfaction tables'");
+    spark.sql(
+        "CREATE DATABASE IF NOT EXISTS "
+            + TableCatalog.GOLD_VERSIONS_DATABASE
+            + " COMMENT 'Every version of the Clientele gold tables, for the views in database "
+            + TableCatalog.DATABASE
+            + " to pin the latest publish; query those views, not these tables'");
     int registered = 0;
     for (Table table : Table.values()) {
       if (table.layer == Table.Layer.GOLD) continue;
-      String path = tables.path(table);
-      if (!DeltaIO.exists(spark, path)) continue;
-      String name = qualified(table);
-      if (spark.catalog().tableExists(name)
-          && (isView(spark, name) || !sameLocation(spark, name, path))) {
-        // Registered elsewhere (another warehouse): external table, so dropping keeps its data.
-        drop(spark, name);
-      }
-      spark.sql(
-          "CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION '" + escape(path) + "'");
-      registered++;
+      if (registerTable(spark, qualified(table), tables.path(table))) registered++;
     }
     Optional<Published.Publish> publish = Published.current(spark, tables);
     if (publish.isEmpty()) {
@@ -70,6 +69,22 @@ public final class CatalogRegistration {
     return registered;
   }
 
+  /**
+   * {@code name} as an external Delta table at {@code path}, replacing an entry of that name that
+   * is a view or points elsewhere (external, so dropping keeps its data). False when no table is
+   * there.
+   */
+  private static boolean registerTable(SparkSession spark, String name, String path) {
+    if (!DeltaIO.exists(spark, path)) return false;
+    if (spark.catalog().tableExists(name)
+        && (isView(spark, name) || !sameLocation(spark, name, path))) {
+      drop(spark, name);
+    }
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION '" + escape(path) + "'");
+    return true;
+  }
+
   /** {@code clientele.<gold>} as a view of the table at its version in {@code publish}. */
   private static void registerView(
       SparkSession spark, TableCatalog tables, Published.Publish publish, Table gold) {
@@ -78,6 +93,8 @@ public final class CatalogRegistration {
     if (spark.catalog().tableExists(name) && !isView(spark, name)) drop(spark, name);
     long version = publish.version(gold).orElseThrow();
     String path = tables.path(gold);
+    String versions = TableCatalog.GOLD_VERSIONS_DATABASE + "." + gold.tableName;
+    registerTable(spark, versions, path);
     StringBuilder columns = new StringBuilder();
     for (StructField f : DeltaIO.readVersion(spark, path, version).schema().fields()) {
       if (columns.length() > 0) columns.append(", ");
@@ -103,9 +120,9 @@ public final class CatalogRegistration {
                     + publish.runId()
                     + "), Delta version "
                     + version)
-            + "' AS SELECT * FROM delta.`"
-            + path.replace("`", "``")
-            + "` VERSION AS OF "
+            + "' AS SELECT * FROM "
+            + versions
+            + " VERSION AS OF "
             + version);
   }
 

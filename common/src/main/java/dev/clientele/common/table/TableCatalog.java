@@ -8,6 +8,13 @@ public final class TableCatalog {
   /** The catalog database BI tools see the gold tables in. */
   public static final String DATABASE = "clientele";
 
+  /**
+   * The catalog database holding the gold tables themselves, every version of them, for the views
+   * in {@link #DATABASE} to pin one publish's version by name rather than by path. Not for reading:
+   * its latest version may be a publish in progress.
+   */
+  public static final String GOLD_VERSIONS_DATABASE = "clientele_gold_versions";
+
   private final String warehouse;
 
   public TableCatalog(String warehouse) {
