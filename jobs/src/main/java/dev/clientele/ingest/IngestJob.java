@@ -262,11 +262,11 @@ public final class IngestJob implements ClienteleJob {
         parsed = checked.count();
         break;
       } catch (Exception e) {
-        // A compressed file damaged past its first KB fails the read; find it, only now (no check
-        // costs anything while files are sound), and read the others without it.
+        // A compressed file damaged past its first KB, or a damaged Parquet file, fails the read;
+        // find it, only now (no check costs anything while files are sound), and read the others.
         if (checked != null) checked.unpersist();
         checked = null;
-        Map<String, String> found = RawRecords.corruptFiles(spark, readable);
+        Map<String, String> found = RawRecords.corruptFiles(spark, src, readable);
         if (found.isEmpty()) throw e;
         found.forEach(
             (file, problem) -> rejected.put(file, ValidationRules.CORRUPT_FILE + problem));

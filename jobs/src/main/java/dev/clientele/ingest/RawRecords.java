@@ -367,18 +367,31 @@ public final class RawRecords {
   }
 
   /**
-   * The compressed files among {@code files} that cannot be decompressed to their end (a truncated
-   * or damaged gzip), each with the problem. Read on the driver, and only after a read of the batch
-   * failed, so sound files cost nothing.
+   * The files among {@code files} that cannot be read to their end, each with the problem: a
+   * compressed text file that cannot be decompressed (a truncated or damaged gzip), or a Parquet
+   * file whose footer or row groups cannot be read (truncated, or not Parquet at all). Read on the
+   * driver, and only after a read of the batch failed, so sound files cost nothing.
    */
   public static Map<String, String> corruptFiles(
-      SparkSession spark, List<FileLedger.SourceFile> files) {
+      SparkSession spark, SourceConfig src, List<FileLedger.SourceFile> files) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
     Map<String, String> corrupt = new java.util.LinkedHashMap<>();
     byte[] buffer = new byte[1 << 16];
     for (FileLedger.SourceFile f : files) {
       Path path = new Path(f.path());
+      if (src.format() == SourceConfig.Format.PARQUET) {
+        try (org.apache.parquet.hadoop.ParquetFileReader reader =
+            org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))) {
+          while (reader.readNextRowGroup() != null) {
+            // read every row group's pages: a file cut short fails here
+          }
+        } catch (IOException | RuntimeException e) {
+          corrupt.put(f.path(), parquetProblem(e, f.path()));
+        }
+        continue;
+      }
       CompressionCodec codec = codecs.getCodec(path);
       if (codec == null) continue;
       try (InputStream in = codec.createInputStream(path.getFileSystem(conf).open(path))) {
@@ -390,6 +403,13 @@ public final class RawRecords {
       }
     }
     return corrupt;
+  }
+
+  /** Parquet's message without the file's path, which the ledger row already names. */
+  private static String parquetProblem(Exception e, String path) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String withoutPath = message.replace(path, "").replace(new Path(path).toUri().getPath(), "");
+    return withoutPath.replaceAll("^[\\s:]+", "").replaceAll("\\s+", " ").strip();
   }
 
   /**

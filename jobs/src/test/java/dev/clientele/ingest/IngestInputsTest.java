@@ -131,6 +131,49 @@ class IngestInputsTest {
                 + "\"product_id\":\"P2\",\"quantity\":1,\"unit_price\":-5.0}");
   }
 
+  /**
+   * #23 item 5 for Parquet: a file cut short and a file that is not Parquet fail Spark's read of
+   * the batch; each is rejected whole and the good file is ingested.
+   */
+  @Test
+  void aDamagedParquetFileIsRejectedAlone(SparkSession spark) throws IOException {
+    IngestFixture f =
+        new IngestFixture(spark, "parquet-bad")
+            .set("clientele.ingest.sources.transactions.format=parquet");
+    Path dir = f.raw.resolve("transactions");
+    spark
+        .sql(
+            "SELECT 'O1' AS order_id, 1 AS line_no, 'C1' AS customer_id,"
+                + " timestamp'2026-11-20 10:00:00' AS ts, 'P1' AS product_id, 2 AS quantity,"
+                + " 10.0D AS unit_price")
+        .coalesce(1)
+        .write()
+        .parquet(dir.toString());
+    Path good;
+    try (var files = Files.list(dir)) {
+      good = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(good);
+    Files.move(good, dir.resolve("a-good.parquet"));
+    Files.write(dir.resolve("b-cut.parquet"), Arrays.copyOf(bytes, bytes.length - 20));
+    Files.writeString(dir.resolve("c-text.parquet"), "order_id,line_no\nO9,1\n");
+
+    f.ingest();
+
+    assertThat(transactions(f)).containsExactly("[O1:1,C1,2026-11-20 10:00:00,20.00]");
+    // The cut file's last four bytes are whatever its footer had there: not pinned.
+    assertThat(
+            ledger(f).stream().map(r -> r.replaceAll("found \\[-?\\d+(, -?\\d+)*]", "found [..]")))
+        .containsExactly(
+            "a-good.parquet ingested null 1 1 0 0",
+            "b-cut.parquet rejected corrupt_file: is not a Parquet file. Expected magic number at"
+                + " tail, but found [..] 1 0 1 0",
+            "c-text.parquet rejected corrupt_file: is not a Parquet file. Expected magic number at"
+                + " tail, but found [..] 1 0 1 0");
+    // "9,1\n", the text file's last four bytes.
+    assertThat(ledger(f).get(2)).contains("but found [57, 44, 49, 10]");
+  }
+
   /** The checksum a rejected file is recorded with: the delivery, "unread:size:mtime". */
   private static String delivery(Path file) throws IOException {
     return "unread:" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
