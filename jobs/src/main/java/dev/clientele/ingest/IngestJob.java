@@ -606,8 +606,12 @@ public final class IngestJob implements ClienteleJob {
       Instant started,
       Map<String, Long> versions) {
     List<String> problems = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (SourceResult r : results.values()) {
-      if (r.rejectRate() > config.rules().maxRejectRate()) {
+      SourceConfig src = config.sources().get(r.kind());
+      double ceiling =
+          src == null ? config.rules().maxRejectRate() : src.rejectCeiling(config.rules());
+      if (r.rejectRate() > ceiling) {
         problems.add(
             String.format(
                 "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%); top reasons: %s",
@@ -615,15 +619,22 @@ public final class IngestJob implements ClienteleJob {
                 r.quarantined(),
                 r.read(),
                 100 * r.rejectRate(),
-                100 * config.rules().maxRejectRate(),
+                100 * ceiling,
                 String.join(", ", r.topReasons())));
+        keys.add(
+            src != null && src.maxRejectRate() != null
+                ? "clientele.ingest.sources." + r.kind().sourceName + ".max-reject-rate"
+                : "clientele.ingest.rules.max-reject-rate (every source) or clientele.ingest.sources."
+                    + r.kind().sourceName
+                    + ".max-reject-rate");
       }
     }
     if (problems.isEmpty()) return;
     String message =
         String.join("; ", problems)
             + ". Quarantine is written (table quarantine); silver is unchanged. Fix the input or raise "
-            + "clientele.ingest.rules.max-reject-rate.";
+            + String.join("; ", keys)
+            + ".";
     Instant finished = Instant.now();
     List<RunLog.Entry> entries = new ArrayList<>();
     for (SourceResult r : results.values()) {

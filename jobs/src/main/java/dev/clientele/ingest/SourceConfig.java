@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructField;
  * @param key canonical columns that identify a record across files and runs
  * @param updatedAt customers and complaints: SQL over the canonical columns giving a record's
  *     version time (the latest version wins); null for kinds without versions
+ * @param maxRejectRate this source's reject ceiling; null = {@code rules.max-reject-rate}
  */
 public record SourceConfig(
     SourceKind kind,
@@ -39,7 +40,8 @@ public record SourceConfig(
     boolean required,
     Map<String, String> mapping,
     List<String> key,
-    String updatedAt) {
+    String updatedAt,
+    Double maxRejectRate) {
 
   /** Input file formats. */
   public enum Format {
@@ -64,7 +66,8 @@ public record SourceConfig(
           "required",
           "mapping",
           "key",
-          "updated-at");
+          "updated-at",
+          "max-reject-rate");
 
   /**
    * Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding.
@@ -174,7 +177,13 @@ public record SourceConfig(
         s.bool("required"),
         Map.copyOf(mapping),
         key,
-        updatedAt);
+        updatedAt,
+        s.has("max-reject-rate") ? s.doubleBetween("max-reject-rate", 0.0, 1.0) : null);
+  }
+
+  /** The quarantined / read share above which this source fails the run. */
+  public double rejectCeiling(IngestRules rules) {
+    return maxRejectRate != null ? maxRejectRate : rules.maxRejectRate();
   }
 
   /**

@@ -55,6 +55,19 @@ class IngestConfigTest {
   }
 
   @Test
+  void aSourcesOwnRejectCeilingReplacesTheRulesOne() {
+    IngestConfig c = bind("clientele.ingest.sources.surveys.max-reject-rate=0.4");
+    assertThat(c.sources().get(SourceKind.SURVEYS).rejectCeiling(c.rules())).isEqualTo(0.4);
+    assertThat(c.sources().get(SourceKind.TRANSACTIONS).rejectCeiling(c.rules())).isEqualTo(0.05);
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.surveys.max-reject-rate=2"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage(
+            "Config key 'clientele.ingest.sources.surveys.max-reject-rate' (--set"
+                + " clientele.ingest.sources.surveys.max-reject-rate: 1): must be a number from 0.0"
+                + " to 1.0, got 2.0.");
+  }
+
+  @Test
   void aSourceSetToNullIsOff() {
     assertThat(bind("clientele.ingest.sources.surveys=null").sources())
         .doesNotContainKey(SourceKind.SURVEYS);

@@ -168,6 +168,27 @@ class IngestJobTest {
   }
 
   @Test
+  void aSourcesOwnCeilingIsTheOneThatFailsItAndTheMessageNamesIt(SparkSession spark) {
+    IngestFixture f =
+        new IngestFixture(spark, "source-ceiling")
+            .set("clientele.ingest.sources.transactions.max-reject-rate=0.6");
+    f.write("customers", "customers.csv", CUSTOMERS);
+    f.write("transactions", "2026-11-20.csv", TRANSACTIONS);
+
+    // The rules' ceiling is 1.0 (the fixture's), the source's 0.6: 71.43% fails.
+    assertThatThrownBy(f::ingest)
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("transactions rejected 10 of 14 records (71.43%, ceiling 60.00%)")
+        .hasMessageEndingWith(
+            "Fix the input or raise clientele.ingest.sources.transactions.max-reject-rate.");
+    assertThat(f.exists(Table.TRANSACTIONS)).isFalse();
+
+    f.set("clientele.ingest.sources.transactions.max-reject-rate=0.8");
+    f.ingest();
+    assertThat(f.table(Table.TRANSACTIONS).count()).isEqualTo(3);
+  }
+
+  @Test
   void secondRunOverTheSameFilesAddsNothingAndNewFilesAreIncremental(SparkSession spark) {
     IngestFixture f = new IngestFixture(spark, "twice");
     f.write("customers", "customers.csv", CUSTOMERS);
