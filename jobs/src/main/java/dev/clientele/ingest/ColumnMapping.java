@@ -51,6 +51,13 @@ public final class ColumnMapping {
 
   private static final String HASH_SUFFIX = "_hash";
 
+  /**
+   * A column mapping expressions may use beside the source's own: the record's number in its file,
+   * as quarantine's record_number has it (line for CSV and JSON, header = line 1; row from 1 for
+   * Parquet). It keeps identical lines of a layout without line numbers apart.
+   */
+  public static final String RECORD_NUMBER = "_record_number";
+
   /** Columns computed from other columns when the source does not give them. */
   static final java.util.Set<String> DERIVED =
       java.util.Set.of(
@@ -63,6 +70,7 @@ public final class ColumnMapping {
 
   public static Dataset<Row> apply(Dataset<Row> records, SourceConfig src, Pseudonymizer pii) {
     SourceKind kind = src.kind();
+    records = records.withColumn(RECORD_NUMBER, col(RawRecords.LINE));
     List<String> sourceColumns = RawRecords.sourceColumns(records);
     Map<String, Column> inputs = new LinkedHashMap<>();
     for (StructField f : kind.mappedFields()) {

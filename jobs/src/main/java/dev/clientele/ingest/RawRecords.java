@@ -6,16 +6,23 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.decode;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.is_valid_utf8;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.rtrim;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
@@ -123,7 +130,9 @@ public final class RawRecords {
     options.put("mode", "PERMISSIVE");
     options.put("columnNameOfCorruptRecord", CORRUPT);
     Column parsed;
-    if (src.format() == SourceConfig.Format.CSV) {
+    if (src.layout() != SourceConfig.Layout.DELIMITED) {
+      parsed = splitFields(col(TEXT), src, columns);
+    } else if (src.format() == SourceConfig.Format.CSV) {
       options.put("sep", src.delimiter());
       options.put("quote", src.quote());
       options.put("escape", src.quote());
@@ -144,6 +153,39 @@ public final class RawRecords {
                 .as(CORRUPT)
             : col("__parsed." + CORRUPT).as(CORRUPT));
     return withTextHash(lines.withColumn("__parsed", parsed).select(out.toArray(Column[]::new)));
+  }
+
+  /** Blanks and tabs (and a CRLF file's CR) around a whitespace-aligned or fixed-width field. */
+  private static final String BLANKS = " \t\r";
+
+  /**
+   * A whitespace or fixed-width line's fields, as the struct from_csv gives: one string per column
+   * (an empty fixed-width field is null, as an empty CSV field is) and {@link #CORRUPT}, the text,
+   * when the line has too few or too many fields.
+   */
+  private static Column splitFields(Column text, SourceConfig src, List<String> columns) {
+    List<Column> fields = new ArrayList<>();
+    Column wrongCount;
+    if (src.layout() == SourceConfig.Layout.WHITESPACE) {
+      Column parts = split(trim(text, BLANKS), "[ \t]+");
+      for (int i = 0; i < columns.size(); i++) {
+        fields.add(element_at(parts, i + 1).as(columns.get(i)));
+      }
+      wrongCount = size(parts).notEqual(columns.size());
+    } else {
+      Column line = rtrim(text, BLANKS);
+      int start = 1;
+      for (int i = 0; i < columns.size(); i++) {
+        int width = src.widths().get(i);
+        fields.add(nullif(trim(substring(line, start, width), BLANKS), lit("")).as(columns.get(i)));
+        start += width;
+      }
+      int lastStart = start - src.widths().get(columns.size() - 1);
+      // Past the last field's end, or not reaching its start: the line is not of this layout.
+      wrongCount = length(line).gt(start - 1).or(length(line).lt(lastStart));
+    }
+    fields.add(when(wrongCount, text).as(CORRUPT));
+    return struct(fields.toArray(Column[]::new));
   }
 
   private static Dataset<Row> withTextHash(Dataset<Row> records) {
@@ -261,8 +303,7 @@ public final class RawRecords {
               ? firstLines.get(file)
               : firstLine(spark, file, src.encoding());
       if (header == null) continue;
-      List<String> actual =
-          CsvHeader.split(header, src.delimiter().charAt(0), src.quote().charAt(0));
+      List<String> actual = headerNames(header, src);
       if (expected == null) {
         expected = actual;
         expectedFrom = "the header of " + file;
@@ -282,6 +323,30 @@ public final class RawRecords {
     if (expected == null)
       throw new JobFailure("No header line in the " + src.kind().sourceName + " files.");
     return expected;
+  }
+
+  /** A header line's column names, split as the source's lines are. */
+  static List<String> headerNames(String header, SourceConfig src) {
+    String line = header.startsWith("\uFEFF") ? header.substring(1) : header;
+    switch (src.layout()) {
+      case WHITESPACE -> {
+        String blanks = line.strip();
+        return blanks.isEmpty() ? List.of("") : List.of(blanks.split("[ \t]+"));
+      }
+      case FIXED_WIDTH -> {
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int width : src.widths()) {
+          int from = Math.min(start, line.length());
+          names.add(line.substring(from, Math.min(start + width, line.length())).strip());
+          start += width;
+        }
+        return names;
+      }
+      default -> {
+        return CsvHeader.split(line, src.delimiter().charAt(0), src.quote().charAt(0));
+      }
+    }
   }
 
   /** Bytes of each file {@link #heads} reads for its encoding check. */

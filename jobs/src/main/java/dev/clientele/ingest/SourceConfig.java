@@ -23,6 +23,8 @@ import org.apache.spark.sql.types.StructField;
  * @param updatedAt customers and complaints: SQL over the canonical columns giving a record's
  *     version time (the latest version wins); null for kinds without versions
  * @param maxRejectRate this source's reject ceiling; null = {@code rules.max-reject-rate}
+ * @param layout how a CSV line splits into fields
+ * @param widths the field widths of a {@link Layout#FIXED_WIDTH} layout, in characters; else empty
  */
 public record SourceConfig(
     SourceKind kind,
@@ -41,7 +43,23 @@ public record SourceConfig(
     Map<String, String> mapping,
     List<String> key,
     String updatedAt,
-    Double maxRejectRate) {
+    Double maxRejectRate,
+    Layout layout,
+    List<Integer> widths) {
+
+  /**
+   * How a line of a CSV source splits into fields: at the delimiter (quotes honoured), at every run
+   * of blanks and tabs (a whitespace-aligned log), or at fixed character positions.
+   */
+  public enum Layout {
+    DELIMITED,
+    WHITESPACE,
+    FIXED_WIDTH;
+
+    static Layout named(String name) {
+      return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+  }
 
   /** Input file formats. */
   public enum Format {
@@ -67,7 +85,9 @@ public record SourceConfig(
           "mapping",
           "key",
           "updated-at",
-          "max-reject-rate");
+          "max-reject-rate",
+          "layout",
+          "widths");
 
   /**
    * Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding.
@@ -161,6 +181,28 @@ public record SourceConfig(
     }
     String path = s.string("path");
     if (path.isBlank()) throw s.error("path", "must name a directory or glob.");
+    Layout layout =
+        Layout.named(s.oneOf("layout", Set.of("delimited", "whitespace", "fixed-width")));
+    List<Integer> widths = s.has("widths") ? List.copyOf(s.ints("widths")) : List.of();
+    if (layout != Layout.DELIMITED && format != Format.CSV) {
+      throw s.error("layout", "applies to format csv only; set it to \"delimited\" or drop it.");
+    }
+    if (layout == Layout.FIXED_WIDTH) {
+      if (columns == null
+          || widths.size() != columns.size()
+          || widths.stream().anyMatch(w -> w < 1)) {
+        throw s.error(
+            "widths",
+            "must give one positive width (in characters) per entry of columns for layout"
+                + " fixed-width, got "
+                + widths
+                + " for columns "
+                + columns
+                + ".");
+      }
+    } else if (!widths.isEmpty()) {
+      throw s.error("widths", "applies to layout fixed-width only; set it to null.");
+    }
     return new SourceConfig(
         kind,
         path,
@@ -178,7 +220,9 @@ public record SourceConfig(
         Map.copyOf(mapping),
         key,
         updatedAt,
-        s.has("max-reject-rate") ? s.doubleBetween("max-reject-rate", 0.0, 1.0) : null);
+        s.has("max-reject-rate") ? s.doubleBetween("max-reject-rate", 0.0, 1.0) : null,
+        layout,
+        widths);
   }
 
   /** The quarantined / read share above which this source fails the run. */

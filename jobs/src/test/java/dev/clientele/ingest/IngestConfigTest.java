@@ -68,6 +68,31 @@ class IngestConfigTest {
   }
 
   @Test
+  void aLayoutIsCheckedWithItsWidthsAndColumns() {
+    String t = "clientele.ingest.sources.transactions.";
+    SourceConfig fixed =
+        bind(t + "layout=fixed-width", t + "widths=[5, 8]", t + "columns=[customer, day]")
+            .sources()
+            .get(SourceKind.TRANSACTIONS);
+    assertThat(fixed.layout()).isEqualTo(SourceConfig.Layout.FIXED_WIDTH);
+    assertThat(fixed.widths()).containsExactly(5, 8);
+    assertThat(bind().sources().get(SourceKind.TRANSACTIONS).layout())
+        .isEqualTo(SourceConfig.Layout.DELIMITED);
+    assertThatThrownBy(() -> bind(t + "layout=fixed-width", t + "columns=[customer, day]"))
+        .hasMessageEndingWith(
+            "must give one positive width (in characters) per entry of columns for layout"
+                + " fixed-width, got [] for columns [customer, day].");
+    assertThatThrownBy(() -> bind(t + "widths=[5, 8]"))
+        .hasMessageStartingWith("Config key 'clientele.ingest.sources.transactions.widths'")
+        .hasMessageEndingWith("applies to layout fixed-width only; set it to null.");
+    assertThatThrownBy(() -> bind(t + "layout=columns"))
+        .hasMessageEndingWith(
+            "must be one of [delimited, fixed-width, whitespace], got 'columns'.");
+    assertThatThrownBy(() -> bind(t + "format=json", t + "columns=[a]", t + "layout=whitespace"))
+        .hasMessageEndingWith("applies to format csv only; set it to \"delimited\" or drop it.");
+  }
+
+  @Test
   void aSourceSetToNullIsOff() {
     assertThat(bind("clientele.ingest.sources.surveys=null").sources())
         .doesNotContainKey(SourceKind.SURVEYS);

@@ -174,6 +174,93 @@ class IngestInputsTest {
     assertThat(ledger(f).get(2)).contains("but found [57, 44, 49, 10]");
   }
 
+  /** The CDNOW example (conf/examples/cdnow.conf) over the given transaction lines. */
+  private static IngestFixture cdnow(SparkSession spark, String name) {
+    IngestFixture f = new IngestFixture(spark, name);
+    f.confFiles.add(Path.of("../conf/examples/cdnow.conf"));
+    f.overrides.removeIf(
+        o -> o.startsWith("clientele.ingest.sources.") && !o.contains(".transactions."));
+    return f;
+  }
+
+  private static List<String> cdnowLines(IngestFixture f) {
+    return f
+        .table(Table.TRANSACTIONS)
+        .orderBy("txn_id")
+        .selectExpr(
+            "txn_id",
+            "customer_id",
+            "cast(ts as string)",
+            "quantity",
+            "cast(unit_price as string)",
+            "cast(amount as string)")
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .toList();
+  }
+
+  /**
+   * #18 item 7: a whitespace-aligned log without line numbers (the CDNOW example), where identical
+   * lines are two purchases told apart by _record_number, and a free item is accepted by rule.
+   */
+  @Test
+  void aWhitespaceAlignedLogIsSplitAtRunsOfBlanks(SparkSession spark) {
+    IngestFixture f = cdnow(spark, "cdnow");
+    f.write(
+        "transactions",
+        "CDNOW_master.txt",
+        "00001 19970101  1  11.77",
+        "00002 19970112  1  12.00",
+        "00002 19970112  5  77.00",
+        "00002 19970112  5  77.00",
+        "00003 19970102  2   0.00",
+        "00004 19970103  1",
+        "\t00005   19970104\t3   30.00  ");
+
+    f.ingest();
+
+    assertThat(cdnowLines(f))
+        .containsExactly(
+            "[00001-19970101:1,00001,1997-01-01 00:00:00,1.0,11.7700,11.77]",
+            "[00002-19970112:2,00002,1997-01-12 00:00:00,1.0,12.0000,12.00]",
+            "[00002-19970112:3,00002,1997-01-12 00:00:00,5.0,15.4000,77.00]",
+            "[00002-19970112:4,00002,1997-01-12 00:00:00,5.0,15.4000,77.00]",
+            "[00003-19970102:5,00003,1997-01-02 00:00:00,2.0,0.0000,0.00]",
+            "[00005-19970104:7,00005,1997-01-04 00:00:00,3.0,10.0000,30.00]");
+    assertThat(f.quarantine("transactions")).containsExactly("6 [malformed_record]");
+  }
+
+  /**
+   * #18 item 7: fixed-width fields by character position, the header split the same way and checked
+   * against columns; a line short of its last field or longer than the layout is malformed.
+   */
+  @Test
+  void aFixedWidthFileIsSplitAtItsPositions(SparkSession spark) {
+    IngestFixture f =
+        cdnow(spark, "fixed")
+            .set("clientele.ingest.sources.transactions.layout=fixed-width")
+            .set("clientele.ingest.sources.transactions.widths=[8, 8, 3, 8]")
+            .set("clientele.ingest.sources.transactions.header=true");
+    f.write(
+        "transactions",
+        "fixed.txt",
+        "customerday     cds dollars",
+        "0000000119970101  1   11.77",
+        "0000000219970112  1",
+        "0000000319970113  2   20.00X",
+        "0000000419970114  1    5.00   ");
+
+    f.ingest();
+
+    assertThat(cdnowLines(f))
+        .containsExactly(
+            "[00000001-19970101:2,00000001,1997-01-01 00:00:00,1.0,11.7700,11.77]",
+            "[00000004-19970114:5,00000004,1997-01-14 00:00:00,1.0,5.0000,5.00]");
+    assertThat(f.quarantine("transactions"))
+        .containsExactly("3 [malformed_record]", "4 [malformed_record]");
+  }
+
   /** The checksum a rejected file is recorded with: the delivery, "unread:size:mtime". */
   private static String delivery(Path file) throws IOException {
     return "unread:" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
