@@ -1,7 +1,7 @@
 package dev.clientele.audience;
 
 import dev.clientele.common.config.ConfigError;
-import dev.clientele.publish.GoldDocs;
+import dev.clientele.common.table.GoldDocs;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;

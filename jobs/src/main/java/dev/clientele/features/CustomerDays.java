@@ -21,8 +21,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.clientele.common.columns.CustomerDaysColumns;
 import dev.clientele.common.columns.Money;
 import dev.clientele.common.columns.TransactionsColumns;
-import dev.clientele.value.MembershipPoints;
-import dev.clientele.value.PointsRules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,7 +41,7 @@ public final class CustomerDays {
     Column cost =
         col(TransactionsColumns.UNIT_COST)
             .multiply(col(TransactionsColumns.QUANTITY).cast(Money.PRICE));
-    Column pts = MembershipPoints.linePoints(points);
+    Column pts = LinePoints.of(points);
 
     Dataset<Row> days =
         transactions

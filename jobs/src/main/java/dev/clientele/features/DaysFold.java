@@ -8,7 +8,6 @@ import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
-import dev.clientele.value.PointsRules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,6 @@
 package dev.clientele.features;
 
 import dev.clientele.common.config.Settings;
-import dev.clientele.value.PointsRules;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.clientele.publish;
 
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.GoldDocs;
 import dev.clientele.common.table.TableCatalog;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;

@@ -18,6 +18,7 @@ import dev.clientele.common.columns.RedemptionsColumns;
 import dev.clientele.common.columns.SurveysColumns;
 import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.GoldDocs;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
 import dev.clientele.features.CustomerAttributes;

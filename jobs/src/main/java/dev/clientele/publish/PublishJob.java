@@ -14,6 +14,7 @@ import dev.clientele.common.job.RunContext;
 import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.GoldDocs;
 import dev.clientele.common.table.Published;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;

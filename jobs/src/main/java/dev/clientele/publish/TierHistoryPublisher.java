@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.clientele.common.spark.SmallSides;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.GoldDocs;
 import dev.clientele.common.table.Table;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

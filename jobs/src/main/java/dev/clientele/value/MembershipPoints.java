@@ -1,93 +1,29 @@
 package dev.clientele.value;
 
 import static dev.clientele.tiering.Reasons.p;
-import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
-import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.CustomerValuesColumns;
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.Money;
-import dev.clientele.common.columns.TransactionsColumns;
 import dev.clientele.tiering.Reasons;
-import java.math.BigDecimal;
-import java.sql.Date;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 
 /**
  * Membership tier and loyalty points, one row per customer. The tier is the highest configured tier
  * whose {@code min-spend} the customer's lifetime net spend reaches (the lowest tier, min-spend 0,
  * holds everyone else, including negative spend); its discount is carried as metadata, with the
  * next tier and the spend still missing. Points come from the features table, where each
- * transaction line earned {@link #linePoints} inside the single scan.
+ * transaction line earned {@link dev.clientele.features.LinePoints#of} inside the single scan.
  */
 public final class MembershipPoints {
   private MembershipPoints() {}
-
-  private static final DecimalType MULTIPLIER = DataTypes.createDecimalType(18, 6);
-
-  /**
-   * Points of one transaction line: {@code sign(amount) x floor(|amount| x rate x item multiplier x
-   * event multiplier)}. The item multiplier is the product's if configured, else the category's,
-   * else 1; the event multiplier is the largest of the bonus events covering the line's date, else
-   * 1. A return line (negative amount) reverses points the same way, at its own date. Exact decimal
-   * arithmetic, so the sum is the same however lines are grouped.
-   */
-  public static Column linePoints(PointsRules rules) {
-    Column amount = col(TransactionsColumns.AMOUNT);
-    Column item =
-        coalesce(
-            lookup(rules.productMultipliers(), col(TransactionsColumns.PRODUCT_ID)),
-            lookup(rules.categoryMultipliers(), col(TransactionsColumns.CATEGORY)),
-            dec(BigDecimal.ONE));
-    Column event = dec(BigDecimal.ONE);
-    if (!rules.bonusEvents().isEmpty()) {
-      List<Column> matches = new ArrayList<>();
-      matches.add(dec(BigDecimal.ONE));
-      for (PointsRules.BonusEvent e : rules.bonusEvents()) {
-        matches.add(
-            when(
-                col(TransactionsColumns.TXN_DATE)
-                    .between(lit(Date.valueOf(e.from())), lit(Date.valueOf(e.to()))),
-                dec(e.multiplier())));
-      }
-      event = greatest(matches.toArray(Column[]::new));
-    }
-    Column points =
-        floor(abs(amount).multiply(dec(rules.rate())).multiply(item).multiply(event))
-            .cast(DataTypes.LongType);
-    return when(amount.lt(0), points.unary_$minus()).otherwise(points);
-  }
-
-  private static Column dec(BigDecimal value) {
-    return lit(value).cast(MULTIPLIER);
-  }
-
-  private static Column lookup(Map<String, BigDecimal> multipliers, Column key) {
-    if (multipliers.isEmpty()) return lit(null).cast(MULTIPLIER);
-    List<Column> kv = new ArrayList<>();
-    multipliers.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(
-            e -> {
-              kv.add(lit(e.getKey()));
-              kv.add(dec(e.getValue()));
-            });
-    return try_element_at(map(kv.toArray(Column[]::new)), key);
-  }
 
   /**
    * Adds {@code membership_tier}, its reason, discount, next tier and spend to it, and the points

@@ -1,6 +1,7 @@
 package dev.clientele.value;
 
 import dev.clientele.common.config.Settings;
+import dev.clientele.features.PointsRules;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -123,7 +123,7 @@ class PipelineIT {
         .contains("cluster_id", "p_alive", "clv_h", "churn_risk", "points_balance");
     // Column documentation travels with the table, for every catalog and BI tool.
     assertThat(tiers.schema().apply("value_tier").getComment().get())
-        .isEqualTo(dev.clientele.publish.GoldDocs.CUSTOMER_TIERS.columns().get("value_tier"));
+        .isEqualTo(dev.clientele.common.table.GoldDocs.CUSTOMER_TIERS.columns().get("value_tier"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
 import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.DeltaIO;
+import dev.clientele.common.table.GoldDocs;
 import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;

@@ -94,7 +94,7 @@ final class Fixtures {
   static Dataset<Row> days(Dataset<Row> transactions) {
     return dev.clientele.features.CustomerDays.compute(
         transactions,
-        dev.clientele.value.PointsRules.from(
+        dev.clientele.features.PointsRules.from(
             dev.clientele.common.config.ClienteleConfig.load(null, List.of(), List.of())
                 .at("clientele.value.points")));
   }

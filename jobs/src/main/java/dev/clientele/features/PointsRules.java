@@ -1,4 +1,4 @@
-package dev.clientele.value;
+package dev.clientele.features;
 
 import dev.clientele.common.config.Settings;
 import java.math.BigDecimal;
@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Loyalty points rules ({@code clientele.value.points}): points per unit of net amount, multipliers
- * for designated products and categories, bonus events, and the yearly expiry day. The per-line
- * points are summed by the features job (one scan); {@link MembershipPoints} reports them.
+ * for designated products and categories, bonus events, and the yearly expiry day. The features job
+ * sums each line's {@link LinePoints} in its one scan, so the rules belong to features; the config
+ * key keeps its place under {@code value}.
  */
 public record PointsRules(
     BigDecimal rate,
@@ -27,7 +28,9 @@ public record PointsRules(
   /** A bonus event: lines dated {@code from..to} inclusive earn {@code multiplier} times. */
   public record BonusEvent(String name, LocalDate from, LocalDate to, BigDecimal multiplier) {}
 
-  static final Pattern SIMPLE_ID = Pattern.compile("[A-Za-z0-9_-]+");
+  /** A name usable in a config key: letters, digits, '-' and '_' (also membership tiers). */
+  public static final Pattern SIMPLE_ID = Pattern.compile("[A-Za-z0-9_-]+");
+
   private static final DateTimeFormatter MONTH_DAY = DateTimeFormatter.ofPattern("MM-dd");
 
   public PointsRules {

@@ -1,4 +1,4 @@
-package dev.clientele.publish;
+package dev.clientele.common.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class GoldDocsTest {
     }
     assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
         .as(
-            "docs/tables.md is stale: run mvn -pl jobs -am test -Dtest=GoldDocsTest -Dclientele.generate.docs=true")
+            "docs/tables.md is stale: run mvn -pl common test -Dtest=GoldDocsTest -Dclientele.generate.docs=true")
         .isEqualTo(generated);
   }
 

@@ -1,6 +1,5 @@
-package dev.clientele.publish;
+package dev.clientele.common.table;
 
-import dev.clientele.common.table.Table;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

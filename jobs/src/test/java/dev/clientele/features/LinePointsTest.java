@@ -1,10 +1,9 @@
-package dev.clientele.value;
+package dev.clientele.features;
 
 import static dev.clientele.features.Fixtures.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.common.config.ClienteleConfig;
-import dev.clientele.features.Fixtures;
 import dev.clientele.testing.SparkTestExtension;
 import java.time.LocalDate;
 import java.util.List;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkTestExtension.class)
-class MembershipPointsTest {
+class LinePointsTest {
   static PointsRules rules(String... overrides) {
     return PointsRules.from(
         ClienteleConfig.load(null, List.of(), List.of(overrides)).at("clientele.value.points"));
@@ -40,7 +39,7 @@ class MembershipPointsTest {
                 line("A", "R1", "2026-11-12", "10.50").asReturn(), // -15
                 line("A", "O5", "2026-11-12", "0.66")) // 0.99 -> 0
             .orderBy("order_id")
-            .select(MembershipPoints.linePoints(rules))
+            .select(LinePoints.of(rules))
             .collectAsList()
             .stream()
             .map(r -> r.getLong(0))
