@@ -12,12 +12,14 @@ import java.util.function.UnaryOperator;
  *
  * @param sources the configured sources (a source set to null is absent), in ingest order
  * @param partitionByMonth partition transactions by txn_month instead of txn_date
+ * @param currencies the reporting currency and rates transactions are converted with
  */
 public record IngestConfig(
     Map<SourceKind, SourceConfig> sources,
     IngestRules rules,
     PiiKey pii,
-    boolean partitionByMonth) {
+    boolean partitionByMonth,
+    Currencies currencies) {
 
   public static IngestConfig from(Settings ingest, UnaryOperator<String> env) {
     Settings sources = ingest.at("sources");
@@ -35,6 +37,10 @@ public record IngestConfig(
     }
     boolean byMonth = ingest.oneOf("partition-by", Set.of("day", "month")).equals("month");
     return new IngestConfig(
-        bound, IngestRules.from(ingest.at("rules")), PiiKey.from(ingest.at("pii"), env), byMonth);
+        bound,
+        IngestRules.from(ingest.at("rules")),
+        PiiKey.from(ingest.at("pii"), env),
+        byMonth,
+        Currencies.from(ingest));
   }
 }

@@ -75,6 +75,11 @@ public final class IngestJob implements ClienteleJob {
   /** The PII key on the executors for this run (see {@link Pseudonymizer}). */
   private Pseudonymizer pseudonyms;
 
+  /** The rates file by currency and day, and the currencies it names (see {@link Currencies}). */
+  private Dataset<Row> rates;
+
+  private List<String> ratesNamed = List.of();
+
   public IngestJob(IngestConfig config) {
     this.config = config;
   }
@@ -125,6 +130,15 @@ public final class IngestJob implements ClienteleJob {
     ledger.upgrade();
     Dataset<Row> completedRuns = ledger.completedRunIds().persist(StorageLevel.MEMORY_AND_DISK());
     LocalDate asOf = run.asOf();
+    if (config.currencies().converts()) {
+      rates = config.currencies().dailyRates(spark);
+      ratesNamed = Currencies.named(rates);
+      LOG.info(
+          "Transactions in {}; rates for {} from {}",
+          config.currencies().reporting(),
+          ratesNamed,
+          config.currencies().ratesPath());
+    }
 
     Map<SourceKind, Batch> batches = new EnumMap<>(SourceKind.class);
     Map<SourceKind, SourceResult> results = new EnumMap<>(SourceKind.class);
@@ -293,6 +307,8 @@ public final class IngestJob implements ClienteleJob {
         Dataset<Row> validated =
             ValidationRules.withUnknownCustomers(
                 fresh, kind, knownCustomers, smallSides::materialise);
+        // A table written before a column was added (original_currency) reads it as null.
+        DeltaIO.addMissingColumns(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
         Dataset<Row> existing =
             DeltaIO.readOrEmpty(spark, tables.path(kind.dedupeTable()), kind.dedupeSchema());
         classified =
@@ -415,8 +431,13 @@ public final class IngestJob implements ClienteleJob {
                   spark, src, files.stream().map(FileLedger.SourceFile::path).toList(), firstLines);
           Dataset<Row> redacted =
               RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
-          return ValidationRules.check(
-              ColumnMapping.apply(redacted, src, pseudonyms), src, config.rules(), asOf);
+          Dataset<Row> mapped = ColumnMapping.apply(redacted, src, pseudonyms);
+          if (src.kind() != SourceKind.TRANSACTIONS) {
+            return ValidationRules.check(mapped, src, config.rules(), asOf);
+          }
+          Currencies currencies = config.currencies();
+          if (currencies.converts()) mapped = currencies.withRates(mapped, rates, ratesNamed);
+          return currencies.convert(ValidationRules.check(mapped, src, config.rules(), asOf));
         });
   }
 

@@ -63,6 +63,9 @@ public enum SourceKind {
           TransactionsColumns.INGEST_RUN_ID,
           TransactionsColumns.SOURCE_FILE,
           TransactionsColumns.TXN_DATE,
+          TransactionsColumns.ORIGINAL_CURRENCY,
+          TransactionsColumns.ORIGINAL_AMOUNT,
+          TransactionsColumns.FX_RATE,
           CustomersColumns.IS_DERIVED);
 
   /** Silver columns that are bookkeeping, not content: excluded when comparing duplicates. */

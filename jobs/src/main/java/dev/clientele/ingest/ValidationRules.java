@@ -96,6 +96,18 @@ public final class ValidationRules {
    */
   public static final String BAD_ENCODING = "bad_encoding";
 
+  /**
+   * Transactions, with a reporting currency: the line's currency is neither it nor named by the
+   * rates file (see {@link Currencies}).
+   */
+  public static final String UNKNOWN_CURRENCY = "unknown_currency";
+
+  /**
+   * Transactions, with a reporting currency: the rates file names the line's currency but has no
+   * rate for its txn_date (none on that day or in the rates.max-age-days before it).
+   */
+  public static final String NO_RATE = "no_rate";
+
   /** The customer id is not in the customer source (when rules.unknown-customer = quarantine). */
   public static final String UNKNOWN_CUSTOMER = "unknown_customer";
 
@@ -188,6 +200,7 @@ public final class ValidationRules {
       checks.add(when(time.lt(lit(earliest)), lit(IMPLAUSIBLE_TIMESTAMP)));
     }
     if (kind == SourceKind.TRANSACTIONS) checks.addAll(transactionValues(present, rules));
+    if (present.contains(Currencies.REASON)) checks.add(col(Currencies.REASON));
     if (kind == SourceKind.SURVEYS) {
       checks.add(
           when(

@@ -115,6 +115,9 @@ public final class Fixtures {
           null,
           isReturn,
           null,
+          null,
+          null,
+          null,
           "test.csv",
           run);
     }

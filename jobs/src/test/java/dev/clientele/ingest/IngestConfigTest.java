@@ -172,4 +172,19 @@ class IngestConfigTest {
         .hasMessage(
             "--input expects SOURCE=PATH with SOURCE one of customers, transactions, surveys, complaints, redemptions, contacts, got 'orders=/x'.");
   }
+
+  @Test
+  void aReportingCurrencyIsAnIsoCodeAndRatesNeedOne() {
+    assertThat(bind().currencies()).isEqualTo(new Currencies(null, null, 7));
+    assertThat(bind("clientele.ingest.reporting-currency=EUR").currencies().converts()).isTrue();
+    assertThatThrownBy(() -> bind("clientele.ingest.reporting-currency=euro"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageEndingWith("must be a three-letter ISO code such as \"EUR\", or null.");
+    assertThatThrownBy(() -> bind("clientele.ingest.rates.path=/data/rates.csv"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Config key 'clientele.ingest.rates.path'")
+        .hasMessageEndingWith(
+            "is set but clientele.ingest.reporting-currency is null: set the currency the rates"
+                + " convert into, or remove the rates file.");
+  }
 }

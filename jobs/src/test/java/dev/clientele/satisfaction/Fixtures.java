@@ -86,6 +86,9 @@ final class Fixtures {
         null,
         isReturn,
         isReturn ? "O-orig" : null,
+        null,
+        null,
+        null,
         "f.csv",
         "run-1");
   }

@@ -12,4 +12,7 @@ public final class Money {
 
   /** Unit prices and costs: four decimals. */
   public static final DecimalType PRICE = DataTypes.createDecimalType(18, 4);
+
+  /** Exchange rates: reporting-currency units per unit of another currency, ten decimals. */
+  public static final DecimalType RATE = DataTypes.createDecimalType(20, 10);
 }

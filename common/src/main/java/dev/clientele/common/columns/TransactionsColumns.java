@@ -58,6 +58,16 @@ public final class TransactionsColumns {
   /** The order a return line reverses, when the source says. */
   public static final String ORIGINAL_ORDER_ID = "original_order_id";
 
+  /**
+   * With clientele.ingest.reporting-currency set: the line's currency as delivered, its amount in
+   * that currency, and the rate that converted its money columns (reporting-currency units per
+   * unit, 1 for a line already in it). Null when no reporting currency is set.
+   */
+  public static final String ORIGINAL_CURRENCY = "original_currency";
+
+  public static final String ORIGINAL_AMOUNT = "original_amount";
+  public static final String FX_RATE = "fx_rate";
+
   public static final String SOURCE_FILE = "source_file";
   public static final String INGEST_RUN_ID = "ingest_run_id";
 
@@ -83,6 +93,9 @@ public final class TransactionsColumns {
             field(STORE_ID, DataTypes.StringType, true),
             field(IS_RETURN, DataTypes.BooleanType, false),
             field(ORIGINAL_ORDER_ID, DataTypes.StringType, true),
+            field(ORIGINAL_CURRENCY, DataTypes.StringType, true),
+            field(ORIGINAL_AMOUNT, Money.AMOUNT, true),
+            field(FX_RATE, Money.RATE, true),
             field(SOURCE_FILE, DataTypes.StringType, false),
             field(INGEST_RUN_ID, DataTypes.StringType, false),
           });
