@@ -51,9 +51,9 @@ echo "== Pipeline for as-of $as_of"
 echo "== Backtest of the predictions as of $as_of (models fitted on the data known 90 days earlier)"
 "${clientele[@]}" backtest --as-of "$as_of"
 
-echo "== Ingest counts (read = accepted + quarantined + duplicates), table row counts, value tiers"
+echo "== Ingest counts (read = accepted + quarantined + duplicates + filtered), table row counts, value tiers"
 "${clientele[@]}" sql "
-  SELECT as_of, source, records_read, records_accepted, records_quarantined, records_duplicate, status
+  SELECT as_of, source, records_read, records_accepted, records_quarantined, records_duplicate, records_filtered, status
   FROM clientele.runs
   WHERE source IN ('transactions', 'customers', 'surveys', 'complaints', 'redemptions', 'contacts')
     AND records_read IS NOT NULL

@@ -24,19 +24,22 @@ import org.apache.spark.sql.Row;
 /**
  * Classifies validated records, one row per input record, into {@link #STATUS}: {@link #ACCEPTED}
  * (goes to silver), {@link #DUPLICATE} (the same key with the same content as a record already
- * accepted, in this batch or an earlier run: skipped) or {@link #QUARANTINED} (has reasons; a key
- * taken by other content adds {@code duplicate_conflict}). A record is identified by its source's
- * key, plus its version time in a kind with versions: a later version of a known complaint or
- * customer is a new record (accepted into history), not a conflict. Within a batch the first record
- * of a key by (file, line) wins. A record identical to a silver row written by an interrupted run
- * (a run not in the ledger) from the same key is accepted again, so the rerun after a crash counts
- * exactly as a clean run; the insert-only write then leaves that row alone.
+ * accepted, in this batch or an earlier run: skipped), {@link #QUARANTINED} (has reasons; a key
+ * taken by other content adds {@code duplicate_conflict}) or {@link #FILTERED} (outside the
+ * source's filter, {@link RawRecords#FILTERED}: counted, kept nowhere, competing for no key). A
+ * record is identified by its source's key, plus its version time in a kind with versions: a later
+ * version of a known complaint or customer is a new record (accepted into history), not a conflict.
+ * Within a batch the first record of a key by (file, line) wins. A record identical to a silver row
+ * written by an interrupted run (a run not in the ledger) from the same key is accepted again, so
+ * the rerun after a crash counts exactly as a clean run; the insert-only write then leaves that row
+ * alone.
  */
 public final class Dedupe {
   public static final String STATUS = "__status";
   public static final String ACCEPTED = "accepted";
   public static final String DUPLICATE = "duplicate";
   public static final String QUARANTINED = "quarantined";
+  public static final String FILTERED = "filtered";
 
   private static final String HASH = "__content_hash";
 
@@ -60,7 +63,11 @@ public final class Dedupe {
       Dataset<Row> completedRuns,
       UnaryOperator<Dataset<Row>> smallSide) {
     Dataset<Row> frame = validated.withColumn(HASH, contentHash(kind));
-    Column valid = size(col(ValidationRules.REASONS)).equalTo(0);
+    Column filtered =
+        java.util.Arrays.asList(validated.columns()).contains(RawRecords.FILTERED)
+            ? col(RawRecords.FILTERED)
+            : lit(false);
+    Column valid = size(col(ValidationRules.REASONS)).equalTo(0).and(not(filtered));
     Column position = struct(col(RawRecords.FILE), col(RawRecords.LINE));
 
     // Only valid records compete for a key; the first by (file, line) wins. Keys claimed more than
@@ -139,7 +146,10 @@ public final class Dedupe {
                         array(lit(ValidationRules.DUPLICATE_CONFLICT)))
                     .otherwise(col(ValidationRules.REASONS)))
             .select(withStatus(frame.columns()));
-    Dataset<Row> invalid = frame.where(not(valid)).withColumn(STATUS, lit(QUARANTINED));
+    Dataset<Row> invalid =
+        frame
+            .where(not(valid))
+            .withColumn(STATUS, when(filtered, lit(FILTERED)).otherwise(lit(QUARANTINED)));
     return classifiedValid.unionByName(invalid).drop(HASH);
   }
 

@@ -54,7 +54,7 @@ public final class FileLedger {
 
   /**
    * One file's ledger entry in a run: its checksum and what became of its records, {@code records}
-   * = accepted + quarantined + duplicate.
+   * = accepted + quarantined + duplicate + filtered.
    *
    * @param reason why the file was rejected as a whole; null when its records were read
    */
@@ -64,11 +64,12 @@ public final class FileLedger {
       long accepted,
       long quarantined,
       long duplicate,
+      long filtered,
       String reason) {
 
     /** A file without records: 0 bytes, a header only, or blank lines. */
     static FileOutcome empty() {
-      return new FileOutcome(RawRecords.EMPTY_CHECKSUM, 0, 0, 0, 0, null);
+      return new FileOutcome(RawRecords.EMPTY_CHECKSUM, 0, 0, 0, 0, 0, null);
     }
 
     /**
@@ -78,7 +79,7 @@ public final class FileLedger {
      */
     static FileOutcome rejected(SourceFile f, String reason) {
       return new FileOutcome(
-          "unread:" + f.size() + ":" + f.modificationTime().toEpochMilli(), 1, 0, 1, 0, reason);
+          "unread:" + f.size() + ":" + f.modificationTime().toEpochMilli(), 1, 0, 1, 0, 0, reason);
     }
 
     public String status() {
@@ -264,7 +265,8 @@ public final class FileLedger {
                 o.reason(),
                 o.accepted(),
                 o.quarantined(),
-                o.duplicate()));
+                o.duplicate(),
+                o.filtered()));
       }
     }
     DeltaIO.insertNew(

@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
  * transactions}, {@code customers} + {@code customer_history}, {@code surveys}, {@code
  * complaints}), every rejected record into {@code quarantine} with its reasons, the files into the
  * {@code ingest_files} ledger with their counts, and one {@code runs} row per source with read =
- * accepted + quarantined + duplicate (the sum of its files' ledger rows). A file that cannot be
- * read as a whole (a truncated gzip, a UTF-16 file in a UTF-8 source) is one file's problem: it is
- * rejected with a reason (a quarantine row with record number 0, a ledger row with status rejected,
- * one quarantined record in the counts) and the other files are ingested. Empty and header-only
- * files are recorded with 0 records. Customers and complaints keep versions: a record delivered
- * again with a later version time (a complaint resolved) updates the current row, every version
- * stays in {@code customer_history} / {@code complaint_history}.
+ * accepted + quarantined + duplicate + filtered (the sum of its files' ledger rows). A file that
+ * cannot be read as a whole (a truncated gzip, a UTF-16 file in a UTF-8 source) is one file's
+ * problem: it is rejected with a reason (a quarantine row with record number 0, a ledger row with
+ * status rejected, one quarantined record in the counts) and the other files are ingested. Empty
+ * and header-only files are recorded with 0 records. Customers and complaints keep versions: a
+ * record delivered again with a later version time (a complaint resolved) updates the current row,
+ * every version stays in {@code customer_history} / {@code complaint_history}.
  *
  * <p>Order of writes, so a crash anywhere followed by a rerun gives the tables of a clean run:
  * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is
@@ -101,9 +101,9 @@ public final class IngestJob implements ClienteleJob {
       boolean idsKnown) {}
 
   /** Records of one file per status, from the classified batch. */
-  private record Tally(long accepted, long quarantined, long duplicate) {
+  private record Tally(long accepted, long quarantined, long duplicate, long filtered) {
     long records() {
-      return accepted + quarantined + duplicate;
+      return accepted + quarantined + duplicate + filtered;
     }
   }
 
@@ -187,12 +187,13 @@ public final class IngestJob implements ClienteleJob {
       SourceResult result = batch.result();
       results.put(kind, result);
       LOG.info(
-          "Source {}: read {} = accepted {} + quarantined {} + duplicate {}{}",
+          "Source {}: read {} = accepted {} + quarantined {} + duplicate {} + filtered {}{}",
           kind.sourceName,
           result.read(),
           result.accepted(),
           result.quarantined(),
           result.duplicate(),
+          result.filtered(),
           result.topReasons().isEmpty() ? "" : "; top reasons " + result.topReasons());
       if (!result.reconciles()) {
         throw new IllegalStateException(
@@ -370,15 +371,21 @@ public final class IngestJob implements ClienteleJob {
     FileLedger.FileStats st = stats.get(FileLedger.normalise(f.path()));
     if (st == null) return FileLedger.FileOutcome.empty();
     if (copies.contains(st.file())) {
-      return new FileLedger.FileOutcome(st.checksum(), st.records(), 0, 0, st.records(), null);
+      return new FileLedger.FileOutcome(st.checksum(), st.records(), 0, 0, st.records(), 0, null);
     }
-    Tally t = tallies.getOrDefault(FileLedger.normalise(st.file()), new Tally(0, 0, 0));
+    Tally t = tallies.getOrDefault(FileLedger.normalise(st.file()), new Tally(0, 0, 0, 0));
     if (t.records() != st.records()) {
       throw new IllegalStateException(
           "Classifying " + st.file() + " gave " + t.records() + " rows for " + st.records());
     }
     return new FileLedger.FileOutcome(
-        st.checksum(), st.records(), t.accepted(), t.quarantined(), t.duplicate(), null);
+        st.checksum(),
+        st.records(),
+        t.accepted(),
+        t.quarantined(),
+        t.duplicate(),
+        t.filtered(),
+        null);
   }
 
   /** The code of a file's rejection reason: "corrupt_file" of "corrupt_file: <problem>". */
@@ -427,8 +434,13 @@ public final class IngestJob implements ClienteleJob {
         spark,
         () -> {
           Dataset<Row> records =
-              RawRecords.read(
-                  spark, src, files.stream().map(FileLedger.SourceFile::path).toList(), firstLines);
+              RawRecords.withFilter(
+                  RawRecords.read(
+                      spark,
+                      src,
+                      files.stream().map(FileLedger.SourceFile::path).toList(),
+                      firstLines),
+                  src);
           Dataset<Row> redacted =
               RawRecords.redact(records, RawRecords.sourceColumns(records), pseudonyms);
           Dataset<Row> mapped = ColumnMapping.apply(redacted, src, pseudonyms);
@@ -504,13 +516,14 @@ public final class IngestJob implements ClienteleJob {
             .count()
             .collectAsList()) {
       long records = r.getLong(3);
-      long[] t = byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[3]);
+      long[] t = byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[4]);
       String status = r.getString(1);
       int slot =
           switch (status) {
             case Dedupe.ACCEPTED -> 0;
             case Dedupe.QUARANTINED -> 1;
             case Dedupe.DUPLICATE -> 2;
+            case Dedupe.FILTERED -> 3;
             default -> throw new IllegalStateException("Unknown record status " + status);
           };
       t[slot] += records;
@@ -519,7 +532,7 @@ public final class IngestJob implements ClienteleJob {
       }
     }
     Map<String, Tally> tallies = new HashMap<>();
-    byFile.forEach((file, t) -> tallies.put(file, new Tally(t[0], t[1], t[2])));
+    byFile.forEach((file, t) -> tallies.put(file, new Tally(t[0], t[1], t[2], t[3])));
     return tallies;
   }
 
@@ -533,11 +546,13 @@ public final class IngestJob implements ClienteleJob {
     long accepted = 0;
     long quarantined = 0;
     long duplicate = 0;
+    long filtered = 0;
     for (FileLedger.FileOutcome o : outcomes) {
       read += o.records();
       accepted += o.accepted();
       quarantined += o.quarantined();
       duplicate += o.duplicate();
+      filtered += o.filtered();
     }
     List<String> top =
         byReason.entrySet().stream()
@@ -549,7 +564,7 @@ public final class IngestJob implements ClienteleJob {
             .map(e -> e.getKey() + " " + e.getValue())
             .toList();
     return new SourceResult(
-        kind, "running", files, read, accepted, quarantined, duplicate, top, null);
+        kind, "running", files, read, accepted, quarantined, duplicate, filtered, top, null);
   }
 
   private static void writeQuarantine(
@@ -834,6 +849,8 @@ public final class IngestJob implements ClienteleJob {
         started,
         finished,
         message,
-        versions.isEmpty() ? null : Map.copyOf(versions));
+        versions.isEmpty() ? null : Map.copyOf(versions),
+        null,
+        r.filtered());
   }
 }

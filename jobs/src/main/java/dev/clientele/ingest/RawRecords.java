@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.decode;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.instr;
@@ -84,6 +85,13 @@ public final class RawRecords {
    */
   public static final String BAD_ENCODING = "__bad_encoding";
 
+  /**
+   * True when the source's {@code filter} is false or null for the record (as in a WHERE): it is
+   * counted as filtered and kept nowhere. A record the filter cannot judge (a malformed line, whose
+   * fields are null) is not filtered: it goes through the rules like any other.
+   */
+  public static final String FILTERED = "__filtered";
+
   /** What quarantine keeps of the record (see {@link #redact}). */
   public static final String RAW = "__raw";
 
@@ -153,6 +161,32 @@ public final class RawRecords {
                 .as(CORRUPT)
             : col("__parsed." + CORRUPT).as(CORRUPT));
     return withTextHash(lines.withColumn("__parsed", parsed).select(out.toArray(Column[]::new)));
+  }
+
+  /**
+   * Adds {@link #FILTERED} from the source's filter (false everywhere without one), evaluated over
+   * the source's own columns and {@code _record_number}.
+   */
+  static Dataset<Row> withFilter(Dataset<Row> records, SourceConfig src) {
+    if (src.filter() == null) return records.withColumn(FILTERED, lit(false));
+    try {
+      return records
+          .withColumn(ColumnMapping.RECORD_NUMBER, col(LINE))
+          .withColumn(
+              FILTERED, col(CORRUPT).isNull().and(not(coalesce(expr(src.filter()), lit(false)))))
+          .drop(ColumnMapping.RECORD_NUMBER);
+    } catch (Exception ex) {
+      if (!(ex instanceof org.apache.spark.sql.AnalysisException e)) throw ex;
+      throw new dev.clientele.common.config.ConfigError(
+          "clientele.ingest.sources." + src.kind().sourceName + ".filter",
+          null,
+          "cannot be evaluated over the columns of the "
+              + src.kind().sourceName
+              + " files ("
+              + String.join(", ", sourceColumns(records))
+              + "): "
+              + e.getSimpleMessage());
+    }
   }
 
   /** Blanks and tabs (and a CRLF file's CR) around a whitespace-aligned or fixed-width field. */

@@ -23,6 +23,8 @@ import org.apache.spark.sql.types.StructField;
  * @param updatedAt customers and complaints: SQL over the canonical columns giving a record's
  *     version time (the latest version wins); null for kinds without versions
  * @param maxRejectRate this source's reject ceiling; null = {@code rules.max-reject-rate}
+ * @param filter SQL over the source's own columns: records for which it is false are counted as
+ *     filtered and kept nowhere (a feed mixing complaints with other reviews); null = every record
  * @param layout how a CSV line splits into fields
  * @param widths the field widths of a {@link Layout#FIXED_WIDTH} layout, in characters; else empty
  */
@@ -45,7 +47,8 @@ public record SourceConfig(
     String updatedAt,
     Double maxRejectRate,
     Layout layout,
-    List<Integer> widths) {
+    List<Integer> widths,
+    String filter) {
 
   /**
    * How a line of a CSV source splits into fields: at the delimiter (quotes honoured), at every run
@@ -87,7 +90,8 @@ public record SourceConfig(
           "updated-at",
           "max-reject-rate",
           "layout",
-          "widths");
+          "widths",
+          "filter");
 
   /**
    * Encodings whose line ends are the byte 0x0A, so files can be split into lines before decoding.
@@ -172,6 +176,14 @@ public record SourceConfig(
               + " records have no versions (only customers and complaints do); the same key with"
               + " other content is a duplicate_conflict.");
     }
+    String filter = s.optionalString("filter");
+    if (filter != null) {
+      try {
+        CatalystSqlParser$.MODULE$.parseExpression(filter);
+      } catch (Exception e) {
+        throw s.error("filter", "is not a valid SQL expression: " + firstLine(e.getMessage()));
+      }
+    }
     if (updatedAt != null) {
       try {
         CatalystSqlParser$.MODULE$.parseExpression(updatedAt);
@@ -222,7 +234,8 @@ public record SourceConfig(
         updatedAt,
         s.has("max-reject-rate") ? s.doubleBetween("max-reject-rate", 0.0, 1.0) : null,
         layout,
-        widths);
+        widths,
+        filter);
   }
 
   /** The quarantined / read share above which this source fails the run. */

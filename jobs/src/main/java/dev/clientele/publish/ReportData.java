@@ -31,5 +31,5 @@ public record ReportData(
   public record KpiPoint(String month, String metric, Double value) {}
 
   public record SourceCounts(
-      String source, long read, long accepted, long quarantined, long duplicate) {}
+      String source, long read, long accepted, long quarantined, long duplicate, long filtered) {}
 }

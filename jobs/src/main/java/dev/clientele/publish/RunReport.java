@@ -536,17 +536,18 @@ public final class RunReport {
     if (sources.isEmpty()) return "<p>No ingest in this run.</p>";
     StringBuilder t =
         new StringBuilder(
-            "<table><tr><th>source</th><th>read</th><th>accepted</th><th>quarantined</th><th>duplicates</th></tr>\n");
+            "<table><tr><th>source</th><th>read</th><th>accepted</th><th>quarantined</th><th>duplicates</th><th>filtered</th></tr>\n");
     for (SourceCounts s : sources) {
       t.append(
           String.format(
               Locale.ROOT,
-              "<tr><td>%s</td><td>%,d</td><td>%,d</td><td>%,d</td><td>%,d</td></tr>\n",
+              "<tr><td>%s</td><td>%,d</td><td>%,d</td><td>%,d</td><td>%,d</td><td>%,d</td></tr>\n",
               esc(s.source()),
               s.read(),
               s.accepted(),
               s.quarantined(),
-              s.duplicate()));
+              s.duplicate(),
+              s.filtered()));
     }
     return t.append("</table>").toString();
   }

@@ -151,9 +151,8 @@ final class RunReports {
                 r.<Long>getAs("records_read"),
                 r.<Long>getAs("records_accepted"),
                 r.<Long>getAs("records_quarantined"),
-                r.isNullAt(r.fieldIndex("records_duplicate"))
-                    ? 0L
-                    : r.<Long>getAs("records_duplicate")));
+                orZero(r, "records_duplicate"),
+                orZero(r, "records_filtered")));
       }
     }
     return new ReportData(
@@ -168,6 +167,12 @@ final class RunReports {
         kpis,
         quarantine,
         sources);
+  }
+
+  /** A count of a runs row; 0 when null (rows older than the column, or other jobs'). */
+  private static long orZero(Row r, String column) {
+    int i = java.util.Arrays.asList(r.schema().fieldNames()).indexOf(column);
+    return i < 0 || r.isNullAt(i) ? 0L : r.getLong(i);
   }
 
   private static List<ReportData.Count> counts(Dataset<Row> tiers, String column) {

@@ -187,4 +187,14 @@ class IngestConfigTest {
             "is set but clientele.ingest.reporting-currency is null: set the currency the rates"
                 + " convert into, or remove the rates file.");
   }
+
+  @Test
+  void aFilterThatIsNoSqlExpressionIsRefusedBeforeSparkStarts() {
+    assertThat(bind().sources().get(SourceKind.COMPLAINTS).filter()).isNull();
+    assertThatThrownBy(() -> bind("clientele.ingest.sources.complaints.filter=\"type = = 'x'\""))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith(
+            "Config key 'clientele.ingest.sources.complaints.filter' (--set"
+                + " clientele.ingest.sources.complaints.filter: 1): is not a valid SQL expression:");
+  }
 }

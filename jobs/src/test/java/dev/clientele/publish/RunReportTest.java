@@ -48,7 +48,7 @@ class RunReportTest {
             new KpiPoint("2026-11", "repurchase_rate", null),
             new KpiPoint("2026-10", "nps", -12.5)),
         List.of(new Count("unparseable_timestamp", 40), new Count("unknown_customer", 12)),
-        List.of(new SourceCounts("transactions", 1000, 940, 52, 8)));
+        List.of(new SourceCounts("transactions", 1000, 930, 52, 8, 10)));
   }
 
   @Test
@@ -80,7 +80,8 @@ class RunReportTest {
         .doesNotContain("href=")
         .contains("as of 2026-11-21");
     assertThat(html)
-        .contains("<td>transactions</td><td>1,000</td><td>940</td><td>52</td><td>8</td>");
+        .contains(
+            "<td>transactions</td><td>1,000</td><td>930</td><td>52</td><td>8</td><td>10</td>");
     assertThat(html).contains("<td>value_tier</td><td>(new)</td><td>low</td><td>40</td>");
   }
 
@@ -248,7 +249,7 @@ class RunReportTest {
             List.of(new Transition(h, h, h, 3)),
             List.of(new KpiPoint(h, h, 0.5), new KpiPoint(h + "2", h, 0.25)),
             List.of(new Count(h, 2)),
-            List.of(new SourceCounts(h, 10, 8, 2, 0)));
+            List.of(new SourceCounts(h, 10, 8, 2, 0, 0)));
     PredictionReport predictions =
         new PredictionReport(
             LocalDate.parse("2026-11-21"),

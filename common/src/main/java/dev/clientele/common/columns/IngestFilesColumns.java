@@ -16,9 +16,10 @@ import org.apache.spark.sql.types.StructType;
  * time).
  *
  * <p>Each row carries its file's counts, committed with it: {@link #RECORDS} = {@link
- * #RECORDS_ACCEPTED} + {@link #RECORDS_QUARANTINED} + {@link #RECORDS_DUPLICATE}, and a run's
- * {@code runs} row of a source is the sum of that run's rows of the source, so the counts of a run
- * that stopped after its ledger commit are rebuilt from here (see RunLog#fromLedger).
+ * #RECORDS_ACCEPTED} + {@link #RECORDS_QUARANTINED} + {@link #RECORDS_DUPLICATE} + {@link
+ * #RECORDS_FILTERED}, and a run's {@code runs} row of a source is the sum of that run's rows of the
+ * source, so the counts of a run that stopped after its ledger commit are rebuilt from here (see
+ * RunLog#fromLedger).
  */
 public final class IngestFilesColumns {
   private IngestFilesColumns() {}
@@ -78,6 +79,12 @@ public final class IngestFilesColumns {
   public static final String RECORDS_QUARANTINED = "records_quarantined";
   public static final String RECORDS_DUPLICATE = "records_duplicate";
 
+  /**
+   * The file's records outside its source's filter (sources.<name>.filter): counted, kept nowhere;
+   * null in rows written before the column existed.
+   */
+  public static final String RECORDS_FILTERED = "records_filtered";
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
@@ -95,5 +102,6 @@ public final class IngestFilesColumns {
             field(RECORDS_ACCEPTED, DataTypes.LongType, true),
             field(RECORDS_QUARANTINED, DataTypes.LongType, true),
             field(RECORDS_DUPLICATE, DataTypes.LongType, true),
+            field(RECORDS_FILTERED, DataTypes.LongType, true),
           });
 }

@@ -8,7 +8,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Ops {@code runs}: one row per run and source (ingest) or per run and stage (other jobs). For
- * ingest, {@code records_read = records_accepted + records_quarantined + records_duplicate}.
+ * ingest, {@code records_read = records_accepted + records_quarantined + records_duplicate +
+ * records_filtered}.
  */
 public final class RunsColumns {
   private RunsColumns() {}
@@ -45,6 +46,9 @@ public final class RunsColumns {
    */
   public static final String EXIT_CODE = "exit_code";
 
+  /** Ingest: records outside the source's filter, counted and kept nowhere; null elsewhere. */
+  public static final String RECORDS_FILTERED = "records_filtered";
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
@@ -65,5 +69,6 @@ public final class RunsColumns {
                 DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType),
                 true),
             field(EXIT_CODE, DataTypes.IntegerType, true),
+            field(RECORDS_FILTERED, DataTypes.LongType, true),
           });
 }

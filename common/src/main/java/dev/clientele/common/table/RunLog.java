@@ -49,7 +49,35 @@ public final class RunLog {
       Instant finishedAt,
       String message,
       Map<String, Long> tableVersions,
-      Integer exitCode) {
+      Integer exitCode,
+      Long filtered) {
+
+    public Entry(
+        String source,
+        String status,
+        Long read,
+        Long accepted,
+        Long quarantined,
+        Long duplicate,
+        Instant startedAt,
+        Instant finishedAt,
+        String message,
+        Map<String, Long> tableVersions,
+        Integer exitCode) {
+      this(
+          source,
+          status,
+          read,
+          accepted,
+          quarantined,
+          duplicate,
+          startedAt,
+          finishedAt,
+          message,
+          tableVersions,
+          exitCode,
+          null);
+    }
 
     public Entry(
         String source,
@@ -73,6 +101,7 @@ public final class RunLog {
           finishedAt,
           message,
           tableVersions,
+          null,
           null);
     }
   }
@@ -104,6 +133,12 @@ public final class RunLog {
         recorded.add(r.getString(0));
       }
     }
+    // Ledger rows written before records_filtered existed have none.
+    org.apache.spark.sql.Column filtered =
+        Arrays.asList(files.columns()).contains(IngestFilesColumns.RECORDS_FILTERED)
+            ? org.apache.spark.sql.functions.coalesce(
+                col(IngestFilesColumns.RECORDS_FILTERED), lit(0L))
+            : lit(0L);
     List<Entry> entries = new ArrayList<>();
     // One row per source and run: ledger rows are per file, a few per run.
     for (Row r :
@@ -118,13 +153,14 @@ public final class RunLog {
                 sum(IngestFilesColumns.RECORDS_QUARANTINED),
                 sum(IngestFilesColumns.RECORDS_DUPLICATE),
                 max(IngestFilesColumns.INGESTED_AT),
+                sum(filtered),
                 sum(
                     when(col(IngestFilesColumns.STATUS).equalTo(IngestFilesColumns.REJECTED), 1)
                         .otherwise(0)))
             .orderBy(IngestFilesColumns.SOURCE)
             .collectAsList()) {
       if (recorded.contains(r.getString(0))) continue;
-      long rejected = r.getLong(7);
+      long rejected = r.getLong(8);
       entries.add(
           new Entry(
               r.getString(0),
@@ -139,7 +175,9 @@ public final class RunLog {
                   + r.getLong(1)
                   + " file(s)"
                   + (rejected == 0 ? "" : ", " + rejected + " rejected whole"),
-              null));
+              null,
+              null,
+              r.isNullAt(7) ? 0L : r.getLong(7)));
     }
     return entries;
   }
@@ -165,9 +203,11 @@ public final class RunLog {
                         e.tableVersions() == null
                             ? null
                             : scala.jdk.javaapi.CollectionConverters.asScala(e.tableVersions()),
-                        e.exitCode()))
+                        e.exitCode(),
+                        e.filtered()))
             .toList();
-    // mergeSchema: a runs table written by an older release gains exit_code at its next run.
+    // mergeSchema: a runs table written by an older release gains exit_code and records_filtered
+    // at its next run.
     spark
         .createDataFrame(rows, RunsColumns.SCHEMA)
         .write()
