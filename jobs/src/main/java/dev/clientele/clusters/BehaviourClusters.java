@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.FeaturesColumns;
+import dev.clientele.common.job.JobFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.ImputerModel;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.feature.SQLTransformer;
@@ -45,6 +47,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Behavioural clusters over {@code customer_features}: an MLlib pipeline of median imputation → log
@@ -54,6 +58,8 @@ import org.apache.spark.storage.StorageLevel;
  * a generated profile and label ({@link #profiles}).
  */
 public final class BehaviourClusters {
+  private static final Logger LOG = LoggerFactory.getLogger(BehaviourClusters.class);
+
   /** The clustering space (scaled, after PCA if any) and the model's raw cluster index. */
   static final String SPACE = "_space";
 
@@ -101,6 +107,62 @@ public final class BehaviourClusters {
   /** The column a feature enters the scaler as (and is profiled on): log-scaled or just imputed. */
   static String scaledInput(String f, ClusterRules rules) {
     return rules.logFeatures().contains(f) ? "_l_" + f : imputed(f);
+  }
+
+  /**
+   * The rules on the features that have a value for at least one customer of {@code features}: a
+   * feature null for everyone (a log without a brand column leaves top_brand_share null) has no
+   * median to impute and no spread to cluster on, so it is left out with a warning naming it. One
+   * aggregation row, whatever the number of customers.
+   *
+   * @throws JobFailure when every feature is null for everyone
+   */
+  public static ClusterRules onFilledFeatures(Dataset<Row> features, ClusterRules rules) {
+    Row filled =
+        features
+            .agg(
+                count(lit(1)),
+                rules.features().stream().map(f -> count(col(f))).toArray(Column[]::new))
+            .first();
+    List<String> kept = new ArrayList<>();
+    List<String> empty = new ArrayList<>();
+    for (int i = 0; i < rules.features().size(); i++) {
+      (filled.getLong(i + 1) > 0 ? kept : empty).add(rules.features().get(i));
+    }
+    if (empty.isEmpty()) return rules;
+    if (kept.isEmpty()) {
+      throw new JobFailure(
+          "Every clusters feature "
+              + empty
+              + " is null for all "
+              + filled.getLong(0)
+              + " customers: set clientele.clusters.features to customer_features columns the"
+              + " log fills.");
+    }
+    LOG.warn(
+        "Clusters: {} null for all {} customers (the log has no such data), left out of the fit;"
+            + " remove it from clientele.clusters.features to silence this",
+        String.join(", ", empty) + (empty.size() == 1 ? " is" : " are"),
+        filled.getLong(0));
+    return rules.onFeatures(kept);
+  }
+
+  /**
+   * The features a fitted model was built on (its imputer's inputs), for scoring with a reused
+   * model whose fit left some feature out.
+   */
+  public static List<String> featuresOf(PipelineModel model) {
+    for (Transformer stage : model.stages()) {
+      if (stage instanceof PipelineModel inner) {
+        List<String> found = featuresOf(inner);
+        if (!found.isEmpty()) return found;
+      } else if (stage instanceof ImputerModel imputer) {
+        return java.util.Arrays.stream(imputer.getInputCols())
+            .map(c -> c.substring(asDouble("").length()))
+            .toList();
+      }
+    }
+    return List.of();
   }
 
   /** cast → impute → log → assemble → standardise (no PCA yet). */

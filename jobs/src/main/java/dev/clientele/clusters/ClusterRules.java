@@ -47,6 +47,23 @@ public record ClusterRules(
     logFeatures = List.copyOf(logFeatures);
   }
 
+  /** These rules on a subset of their features (the log features among them). */
+  ClusterRules onFeatures(List<String> kept) {
+    return new ClusterRules(
+        kept,
+        logFeatures.stream().filter(kept::contains).toList(),
+        algorithm,
+        kMin,
+        kMax,
+        pcaVarianceShare,
+        maxIterations,
+        seed,
+        refitEveryDays,
+        fitPartitions,
+        profileThreshold,
+        labelTerms);
+  }
+
   public static ClusterRules from(Settings s) {
     List<String> features = s.strings("features");
     if (features.isEmpty() || Set.copyOf(features).size() != features.size()) {

@@ -69,17 +69,21 @@ public final class ClustersJob implements ClienteleJob {
       SavedModel last = lastModel(spark, fitsPath, context.asOf());
       PipelineModel model;
       int[] idMap;
+      // The rules on the features the model is built on (all-null ones are left out of a fit).
+      ClusterRules used;
       if (last != null
           && ChronoUnit.DAYS.between(last.asOf(), context.asOf()) < rules.refitEveryDays()) {
         LOG.info("Reusing the cluster model fitted for {} at {}", last.asOf(), last.path());
         model = PipelineModel.load(last.path());
         idMap = last.idMap();
+        used = rules.onFeatures(BehaviourClusters.featuresOf(model));
       } else {
+        used = BehaviourClusters.onFilledFeatures(features, rules);
         Dataset<Row> input =
             features
-                .repartition(rules.fitPartitions(), col(FeaturesColumns.CUSTOMER_ID))
+                .repartition(used.fitPartitions(), col(FeaturesColumns.CUSTOMER_ID))
                 .sortWithinPartitions(FeaturesColumns.CUSTOMER_ID);
-        BehaviourClusters.Fit fit = BehaviourClusters.fit(input, rules);
+        BehaviourClusters.Fit fit = BehaviourClusters.fit(input, used);
         model = fit.model();
         idMap =
             last == null
@@ -100,11 +104,11 @@ public final class ClustersJob implements ClienteleJob {
             java.util.Arrays.toString(idMap));
       }
       Dataset<Row> assigned =
-          BehaviourClusters.assign(features, model, idMap, rules)
+          BehaviourClusters.assign(features, model, idMap, used)
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Dataset<Row> profiles =
-            BehaviourClusters.profiles(assigned, rules).persist(StorageLevel.MEMORY_AND_DISK());
+            BehaviourClusters.profiles(assigned, used).persist(StorageLevel.MEMORY_AND_DISK());
         Date asOf = Date.valueOf(context.asOf());
         DeltaIO.replaceSnapshot(
             BehaviourClusters.labelled(assigned, profiles)

@@ -1,7 +1,9 @@
 package dev.clientele.clusters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.clientele.common.job.JobFailure;
 import dev.clientele.testing.SparkTestExtension;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -190,5 +193,47 @@ class BehaviourClustersTest {
     for (Row r : assigned.select("customer_id", "cluster_id").collectAsList())
       out.put(r.getString(0), r.getInt(1));
     return out;
+  }
+
+  /**
+   * #19: a log without a brand column leaves top_brand_share null for everyone; MLlib's imputer
+   * would fail the stage ("surrogate cannot be computed"). The feature is left out of the fit, and
+   * a reused model scores on the features it was built on.
+   */
+  @Test
+  void aFeatureNullForEveryCustomerIsLeftOutOfTheFit(SparkSession spark) {
+    Dataset<Row> noBrand =
+        customers(spark, 120, 3L, 0.25, 0, 0)
+            .withColumn("top_brand_share", functions.lit(null).cast(DataTypes.DoubleType))
+            .cache();
+
+    ClusterRules used = BehaviourClusters.onFilledFeatures(noBrand, RULES);
+
+    assertThat(used.features())
+        .containsExactly("net_spend", "order_count", "recency_days", "discount_share");
+    assertThat(used.logFeatures()).isEqualTo(RULES.logFeatures());
+    BehaviourClusters.Fit fit = BehaviourClusters.fit(noBrand, used);
+    assertThat(BehaviourClusters.featuresOf(fit.model())).isEqualTo(used.features());
+    assertThat(
+            BehaviourClusters.assign(noBrand, fit.model(), new int[] {0, 1, 2, 3, 4, 5}, used)
+                .count())
+        .isEqualTo(120);
+    assertThat(BehaviourClusters.onFilledFeatures(customers(spark, 10, 3L, 0, 0, 0), RULES))
+        .isSameAs(RULES);
+
+    Dataset<Row> nothing =
+        noBrand.select(
+            functions.col("customer_id"),
+            functions.lit(null).cast("decimal(18,2)").as("net_spend"),
+            functions.lit(null).cast("long").as("order_count"),
+            functions.lit(null).cast("int").as("recency_days"),
+            functions.lit(null).cast("double").as("discount_share"),
+            functions.lit(null).cast("double").as("top_brand_share"));
+    assertThatThrownBy(() -> BehaviourClusters.onFilledFeatures(nothing, RULES))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "Every clusters feature [net_spend, order_count, recency_days, discount_share,"
+                + " top_brand_share] is null for all 120 customers: set clientele.clusters.features"
+                + " to customer_features columns the log fills.");
   }
 }
