@@ -175,7 +175,7 @@ public final class SqlCommand extends JobCommand {
         out.println(String.join(",", result.columns()));
         for (Row r : result.collectAsList()) {
           List<String> cells = new ArrayList<>();
-          for (int i = 0; i < r.length(); i++) cells.add(csvCell(r.get(i), !rawCsv));
+          for (int i = 0; i < r.length(); i++) cells.add(csvCell(cell(r.get(i)), !rawCsv));
           out.println(String.join(",", cells));
         }
       }
@@ -203,6 +203,38 @@ public final class SqlCommand extends JobCommand {
         : s;
   }
 
+  /**
+   * A value as a reader expects it, as Spark's {@code show} writes nested values: a map as {@code
+   * {key -> value, ...}} (entries sorted by key, so the text does not depend on hashing), an array
+   * as {@code [a, b]}, a struct as {@code {a, b}}; other values as they are. Without this, a map
+   * printed as Scala's {@code HashMap(customer_tiers -> 0, ...)}.
+   */
+  static Object cell(Object v) {
+    if (v instanceof scala.collection.Map<?, ?> map) {
+      java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+      scala.jdk.javaapi.CollectionConverters.asJava(map)
+          .forEach((k, x) -> sorted.put(text(k), text(x)));
+      List<String> entries = new ArrayList<>();
+      sorted.forEach((k, x) -> entries.add(k + " -> " + x));
+      return "{" + String.join(", ", entries) + "}";
+    }
+    if (v instanceof scala.collection.Seq<?> seq) {
+      List<String> items = new ArrayList<>();
+      scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> items.add(text(x)));
+      return "[" + String.join(", ", items) + "]";
+    }
+    if (v instanceof Row row) {
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < row.length(); i++) fields.add(text(row.get(i)));
+      return "{" + String.join(", ", fields) + "}";
+    }
+    return v;
+  }
+
+  private static String text(Object v) {
+    return v == null ? "null" : String.valueOf(cell(v));
+  }
+
   /** Column-aligned text: numbers right-aligned, everything else left-aligned, nulls as NULL. */
   static String alignedTable(String[] columns, List<Row> rows) {
     int n = columns.length;
@@ -217,7 +249,7 @@ public final class SqlCommand extends JobCommand {
       String[] line = new String[n];
       for (int i = 0; i < n; i++) {
         Object v = r.get(i);
-        line[i] = v == null ? "NULL" : String.valueOf(v);
+        line[i] = v == null ? "NULL" : String.valueOf(cell(v));
         if (v != null && !(v instanceof Number)) numeric[i] = false;
         width[i] = Math.max(width[i], line[i].length());
       }

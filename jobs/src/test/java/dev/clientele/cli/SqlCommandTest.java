@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -196,6 +198,23 @@ class SqlCommandTest {
         .hasMessageContaining("TABLE_OR_VIEW_NOT_FOUND");
     // The caller's session keeps its setting (maintenance statements name tables by path).
     assertThat(spark.conf().get("spark.sql.runSQLOnFiles")).isEqualTo("true");
+  }
+
+  /** runs.table_versions printed as {k -> v} in key order, not as Scala's HashMap(...). */
+  @Test
+  void mapsArraysAndStructsPrintAsSparkShowsThem(SparkSession spark) {
+    Dataset<Row> nested =
+        spark.sql(
+            "SELECT map('segment_summary', 3L, 'customer_tiers', 0L) AS versions,"
+                + " array('a', NULL) AS reasons, named_struct('k', 1, 'v', map('x', 2)) AS pair");
+    assertThat(SqlCommand.alignedTable(nested.columns(), nested.collectAsList()))
+        .isEqualTo(
+            "versions                                     reasons    pair\n"
+                + "-------------------------------------------  ---------  -------------\n"
+                + "{customer_tiers -> 0, segment_summary -> 3}  [a, null]  {1, {x -> 2}}\n"
+                + "(1 row)");
+    assertThat(SqlCommand.csvCell(SqlCommand.cell(nested.first().get(0)), true))
+        .isEqualTo("\"{customer_tiers -> 0, segment_summary -> 3}\"");
   }
 
   @Test
