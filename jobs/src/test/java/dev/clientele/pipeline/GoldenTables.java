@@ -110,7 +110,7 @@ final class GoldenTables {
       if (generate) Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
       if (!Files.exists(file)) {
         problems.add(
-            "golden file "
+            "golden file jobs/"
                 + file
                 + " is missing (a new gold table?); create it on purpose with: "
                 + REGENERATE);
@@ -128,7 +128,7 @@ final class GoldenTables {
           Files.delete(stray);
         } else {
           problems.add(
-              "golden file "
+              "golden file jobs/"
                   + stray
                   + " names no table of the publish (a gold table removed?); remove it on"
                   + " purpose with: "
@@ -264,7 +264,7 @@ final class GoldenTables {
       gotEnd--;
     }
     StringBuilder m = new StringBuilder();
-    m.append("golden ")
+    m.append("golden jobs/")
         .append(DIR.resolve(file))
         .append(" differs from the published table (")
         .append(want.size())
@@ -274,21 +274,28 @@ final class GoldenTables {
         .append(first + 1)
         .append(first == 0 ? " (the header)" : "")
         .append(":\n");
+    // Wide lines are shown from a little before their first difference (keys kept in front).
+    int from = 0;
+    if (first < want.size() && first < got.size()) {
+      String a = want.get(first);
+      String b = got.get(first);
+      while (from < a.length() && from < b.length() && a.charAt(from) == b.charAt(from)) from++;
+    }
     int budget = DIFF_LINES;
     int half = DIFF_LINES / 2;
     int shownWant = Math.min(wantEnd - first, gotEnd == first ? budget : half);
     for (int i = first; i < first + shownWant; i++) {
-      m.append(String.format("-%6d %s%n", i + 1, clip(want.get(i), 400)));
+      m.append(String.format("-%6d %s\n", i + 1, excerpt(want.get(i), from)));
     }
     budget -= shownWant;
     int shownGot = Math.min(gotEnd - first, budget);
     for (int i = first; i < first + shownGot; i++) {
-      m.append(String.format("+%6d %s%n", i + 1, clip(got.get(i), 400)));
+      m.append(String.format("+%6d %s\n", i + 1, excerpt(got.get(i), from)));
     }
     if (shownWant < wantEnd - first || shownGot < gotEnd - first) {
       m.append(
           String.format(
-              "... %d expected and %d actual lines differ in all%n",
+              "... %d expected and %d actual lines differ in all\n",
               wantEnd - first, gotEnd - first));
     }
     m.append(columnsThatDiffer(want, got, first));
@@ -315,9 +322,18 @@ final class GoldenTables {
       if (expected[i].equals(actual[i])) continue;
       m.append(
           String.format(
-              "%n  %s: %s -> %s", header[i], clip(expected[i], 120), clip(actual[i], 120)));
+              "\n  %s: %s -> %s", header[i], clip(expected[i], 120), clip(actual[i], 120)));
     }
-    return m.append(System.lineSeparator()).toString();
+    return m.append('\n').toString();
+  }
+
+  /** The line's first 40 characters (its keys), then from 100 before {@code from}, clipped. */
+  private static String excerpt(String line, int from) {
+    int start = from - 100;
+    if (start <= 40) return clip(line, 400);
+    return line.substring(0, 40)
+        + " ... "
+        + clip(line.substring(Math.min(start, line.length())), 360);
   }
 
   private static String clip(String text, int max) {
