@@ -2,6 +2,7 @@ package dev.clientele.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.clientele.cli.Clientele;
 import dev.clientele.common.config.ClienteleConfig;
@@ -124,6 +125,17 @@ class PipelineIT {
     // Column documentation travels with the table, for every catalog and BI tool.
     assertThat(tiers.schema().apply("value_tier").getComment().get())
         .isEqualTo(dev.clientele.common.table.GoldDocs.CUSTOMER_TIERS.columns().get("value_tier"));
+  }
+
+  /**
+   * Nothing changed by accident: every table of the latest publish equals its golden file under
+   * src/test/resources/golden (see {@link GoldenTables}; rewritten only with -D{@value
+   * GoldenTables#GENERATE}=true).
+   */
+  @Test
+  void publishedGoldTablesMatchTheirGoldenFiles(SparkSession spark) throws Exception {
+    List<String> differences = GoldenTables.check(spark, tables);
+    if (!differences.isEmpty()) fail(String.join("\n\n", differences));
   }
 
   @Test
