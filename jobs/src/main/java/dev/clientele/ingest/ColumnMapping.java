@@ -274,18 +274,29 @@ public final class ColumnMapping {
   /** Adds {@link SourceKind#VERSION}, the source's updated-at over the canonical columns. */
   private static Dataset<Row> withVersion(Dataset<Row> frame, SourceConfig src) {
     if (src.updatedAt() == null) return frame;
+    return evaluated(
+        src,
+        "updated-at",
+        "the canonical columns of " + src.kind().sourceName,
+        () ->
+            frame.withColumn(
+                SourceKind.VERSION, expr(src.updatedAt()).cast(DataTypes.TimestampType)));
+  }
+
+  /**
+   * The plan of a source's SQL setting ({@code key} under its source), or a config error naming the
+   * key and {@code over} (what the SQL may refer to) when Spark cannot resolve it.
+   */
+  static Dataset<Row> evaluated(
+      SourceConfig src, String key, String over, java.util.function.Supplier<Dataset<Row>> plan) {
     try {
-      return frame.withColumn(
-          SourceKind.VERSION, expr(src.updatedAt()).cast(DataTypes.TimestampType));
+      return plan.get();
     } catch (Exception ex) {
       if (!(ex instanceof AnalysisException e)) throw ex;
       throw new dev.clientele.common.config.ConfigError(
-          "clientele.ingest.sources." + src.kind().sourceName + ".updated-at",
+          "clientele.ingest.sources." + src.kind().sourceName + "." + key,
           null,
-          "cannot be evaluated over the canonical columns of "
-              + src.kind().sourceName
-              + ": "
-              + e.getSimpleMessage());
+          "cannot be evaluated over " + over + ": " + e.getSimpleMessage());
     }
   }
 }

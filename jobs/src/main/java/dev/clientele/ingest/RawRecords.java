@@ -169,24 +169,20 @@ public final class RawRecords {
    */
   static Dataset<Row> withFilter(Dataset<Row> records, SourceConfig src) {
     if (src.filter() == null) return records.withColumn(FILTERED, lit(false));
-    try {
-      return records
-          .withColumn(ColumnMapping.RECORD_NUMBER, col(LINE))
-          .withColumn(
-              FILTERED, col(CORRUPT).isNull().and(not(coalesce(expr(src.filter()), lit(false)))))
-          .drop(ColumnMapping.RECORD_NUMBER);
-    } catch (Exception ex) {
-      if (!(ex instanceof org.apache.spark.sql.AnalysisException e)) throw ex;
-      throw new dev.clientele.common.config.ConfigError(
-          "clientele.ingest.sources." + src.kind().sourceName + ".filter",
-          null,
-          "cannot be evaluated over the columns of the "
-              + src.kind().sourceName
-              + " files ("
-              + String.join(", ", sourceColumns(records))
-              + "): "
-              + e.getSimpleMessage());
-    }
+    Column outside = col(CORRUPT).isNull().and(not(coalesce(expr(src.filter()), lit(false))));
+    return ColumnMapping.evaluated(
+        src,
+        "filter",
+        "the columns of the "
+            + src.kind().sourceName
+            + " files ("
+            + String.join(", ", sourceColumns(records))
+            + ")",
+        () ->
+            records
+                .withColumn(ColumnMapping.RECORD_NUMBER, col(LINE))
+                .withColumn(FILTERED, outside)
+                .drop(ColumnMapping.RECORD_NUMBER));
   }
 
   /** Blanks and tabs (and a CRLF file's CR) around a whitespace-aligned or fixed-width field. */
