@@ -137,4 +137,43 @@ class CurrenciesTest {
     assertThat(f.exists(Table.TRANSACTIONS)).isFalse();
     assertThat(f.exists(Table.QUARANTINE)).isFalse();
   }
+
+  /**
+   * A transactions table written before the currency columns (partitioned by txn_month) takes them
+   * at the next ingest; its rows read them as null.
+   */
+  @Test
+  void aTransactionsTableFromBeforeTheCurrencyColumnsTakesThem(SparkSession spark) {
+    IngestFixture f = new IngestFixture(spark, "currency-upgrade");
+    f.write(
+        "transactions",
+        "2026-11-20.csv",
+        HEADER,
+        "O1,1,C1,2026-11-20 10:00:00,P1,b,c,2,10.00,,,web,S1,,USD");
+    f.ingest();
+    String path = f.catalog().path(Table.TRANSACTIONS);
+    f.table(Table.TRANSACTIONS)
+        .drop("original_currency", "original_amount", "fx_rate")
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("overwriteSchema", "true")
+        .partitionBy("txn_month")
+        .save(path);
+    f.write(
+        "transactions",
+        "2026-11-21.csv",
+        HEADER,
+        "O2,1,C1,2026-11-21 10:00:00,P1,b,c,1,5.00,,,web,S1,,EUR");
+
+    f.set("clientele.ingest.reporting-currency=EUR");
+    f.set("clientele.ingest.rates.path=\"" + f.raw.resolve("rates").resolve("rates.csv") + "\"");
+    f.write("rates", "rates.csv", "currency,date,rate", "USD,2026-11-20,0.9");
+    f.ingest();
+
+    assertThat(lines(f))
+        .containsExactly(
+            "[O1:1,USD,10.0000,0.00,20.00,null,null,null,null]",
+            "[O2:1,EUR,5.0000,0.00,5.00,null,EUR,5.00,1.0000000000]");
+  }
 }

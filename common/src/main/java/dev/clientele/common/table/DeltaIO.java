@@ -250,15 +250,22 @@ public final class DeltaIO {
   /**
    * Adds the columns of {@code schema} that an existing table lacks (an empty commit with
    * mergeSchema), so a table written by an older release takes a MERGE with this release's columns;
-   * its earlier rows read them as null. Does nothing when the table is missing or complete.
+   * its earlier rows read them as null. Does nothing when the table is missing or complete. The
+   * empty commit has the table's own columns too: a partitioned table refuses data without its
+   * partition column (silver transactions' txn_month is in no declared schema).
    */
   public static void addMissingColumns(SparkSession spark, String path, StructType schema) {
     if (!exists(spark, path)) return;
+    StructType current = read(spark, path).schema();
     java.util.Set<String> present =
-        new java.util.HashSet<>(java.util.Arrays.asList(read(spark, path).columns()));
+        new java.util.HashSet<>(java.util.Arrays.asList(current.fieldNames()));
     if (java.util.Arrays.stream(schema.fieldNames()).allMatch(present::contains)) return;
+    StructType widened = current;
+    for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+      if (!present.contains(f.name())) widened = widened.add(f);
+    }
     spark
-        .createDataFrame(java.util.List.of(), schema)
+        .createDataFrame(java.util.List.of(), widened)
         .write()
         .format("delta")
         .mode(SaveMode.Append)
