@@ -152,17 +152,11 @@ public final class JobRunner {
           spark,
           context,
           List.of(
-              new RunLog.Entry(
-                  RunLog.RUN_SOURCE,
+              RunLog.Entry.outcome(
                   exit == EXIT_OK ? RunLog.SUCCEEDED : RunLog.FAILED,
-                  null,
-                  null,
-                  null,
-                  null,
                   startedAt,
                   Instant.now(),
                   failure,
-                  null,
                   exit)));
     } catch (RuntimeException e) {
       LOG.error("Run {} could not record its outcome in runs", context.runId(), e);

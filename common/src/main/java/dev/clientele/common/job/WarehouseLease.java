@@ -279,18 +279,7 @@ public final class WarehouseLease implements AutoCloseable {
         new RunContext(dead.runId(), dead.job(), dead.asOf(), by.config(), by.tables());
     List<RunLog.Entry> entries = new java.util.ArrayList<>(rebuilt);
     entries.add(
-        new RunLog.Entry(
-            RunLog.RUN_SOURCE,
-            RunLog.ABANDONED,
-            null,
-            null,
-            null,
-            null,
-            dead.startedAt(),
-            Instant.now(),
-            message,
-            null,
-            null));
+        RunLog.Entry.outcome(RunLog.ABANDONED, dead.startedAt(), Instant.now(), message, null));
     // One commit: the rebuilt rows and the abandoned row appear together or not at all.
     RunLog.record(spark, deadRun, entries);
   }

@@ -52,29 +52,23 @@ public final class RunLog {
       Integer exitCode,
       Long filtered) {
 
-    public Entry(
-        String source,
-        String status,
-        Long read,
-        Long accepted,
-        Long quarantined,
-        Long duplicate,
-        Instant startedAt,
-        Instant finishedAt,
-        String message,
-        Map<String, Long> tableVersions,
-        Integer exitCode) {
-      this(
-          source,
+    /**
+     * The {@link #RUN_SOURCE} row every run ends with: how it ended and its exit code (null for an
+     * abandoned run).
+     */
+    public static Entry outcome(
+        String status, Instant startedAt, Instant finishedAt, String message, Integer exitCode) {
+      return new Entry(
+          RUN_SOURCE,
           status,
-          read,
-          accepted,
-          quarantined,
-          duplicate,
+          null,
+          null,
+          null,
+          null,
           startedAt,
           finishedAt,
           message,
-          tableVersions,
+          null,
           exitCode,
           null);
     }
