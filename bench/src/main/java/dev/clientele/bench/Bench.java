@@ -363,7 +363,9 @@ public final class Bench {
             fullCheck.rfmSeconds() + fullCheck.kpiSeconds()));
     out.append(ratio("pipeline / DuckDB total", full.seconds(), duckTotal));
     out.append(ratio("end to end / DuckDB total", full.uptimeAtEnd(), duckTotal));
-    if (floor != null) floorReport(out, floor, load, fullCheck.rfmSeconds(), ingest, master);
+    if (floor != null) {
+      floorReport(out, floor, load, fullCheck.rfmSeconds(), ingest, full.seconds(), master);
+    }
 
     if (next != null) {
       out.append(
@@ -452,6 +454,7 @@ public final class Bench {
       double duckLoad,
       double duckRfm,
       double ingest,
+      double pipeline,
       String master) {
     out.append(
         String.format(
@@ -474,6 +477,16 @@ public final class Bench {
     out.append(ratio("plain Spark CSV -> Parquet / DuckDB's", floor.csvSeconds(), duckLoad));
     out.append(ratio("plain Spark RFM values / DuckDB RFM + tiers", floor.rfmSeconds(), duckRfm));
     out.append(ratio("Clientele ingest / plain Spark CSV load", ingest, floor.csvSeconds()));
+    out.append(
+        ratio(
+            "features + stages + publish / plain RFM values",
+            pipeline - ingest,
+            floor.rfmSeconds()));
+    out.append(
+        ratio(
+            "pipeline / plain CSV load + RFM values",
+            pipeline,
+            floor.csvSeconds() + floor.rfmSeconds()));
   }
 
   /**

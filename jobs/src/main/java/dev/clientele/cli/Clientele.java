@@ -1,5 +1,6 @@
 package dev.clientele.cli;
 
+import dev.clientele.pipeline.StageRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,25 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Clientele.Version.class,
     description =
-        "Turns customer transaction logs into segment, value and satisfaction tier tables.",
-    subcommands = {
-      GenerateSampleCommand.class,
-      IngestCommand.class,
-      FeaturesCommand.class,
-      SegmentCommand.class,
-      ValueCommand.class,
-      SatisfactionCommand.class,
-      ClustersCommand.class,
-      ClvCommand.class,
-      BacktestCommand.class,
-      PublishCommand.class,
-      PipelineCommand.class,
-      BackfillCommand.class,
-      SqlCommand.class,
-      UnlockCommand.class,
-      ExportCommand.class,
-      CommandLine.HelpCommand.class,
-    })
+        "Turns customer transaction logs into segment, value and satisfaction tier tables.")
 public final class Clientele implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -39,8 +22,23 @@ public final class Clientele implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand.");
   }
 
+  /** Every subcommand, in the order of the help: the stages' from {@link StageRegistry}. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Clientele());
+    cli.addSubcommand(new GenerateSampleCommand());
+    cli.addSubcommand(new IngestCommand());
+    cli.addSubcommand(new FeaturesCommand());
+    for (StageRegistry.Entry stage : StageRegistry.STAGES) {
+      cli.addSubcommand(stage.name(), StageCommand.of(stage));
+    }
+    cli.addSubcommand(new BacktestCommand());
+    cli.addSubcommand(new PublishCommand());
+    cli.addSubcommand(new PipelineCommand());
+    cli.addSubcommand(new BackfillCommand());
+    cli.addSubcommand(new SqlCommand());
+    cli.addSubcommand(new UnlockCommand());
+    cli.addSubcommand(new ExportCommand());
+    cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -1,15 +1,13 @@
 package dev.clientele.pipeline;
 
 import dev.clientele.audience.AudienceRules;
-import dev.clientele.clusters.ClusterRules;
-import dev.clientele.clusters.ClustersJob;
-import dev.clientele.clv.ClvJob;
-import dev.clientele.clv.ClvRules;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.JobRunner;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.Stage;
+import dev.clientele.common.job.StageRunner;
 import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
@@ -19,26 +17,28 @@ import dev.clientele.ingest.IngestConfig;
 import dev.clientele.ingest.IngestJob;
 import dev.clientele.publish.PublishJob;
 import dev.clientele.publish.PublishRules;
-import dev.clientele.satisfaction.SatisfactionJob;
 import dev.clientele.satisfaction.SatisfactionRules;
-import dev.clientele.segment.SegmentJob;
-import dev.clientele.segment.SegmentRules;
-import dev.clientele.value.ValueJob;
-import dev.clientele.value.ValueRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole run in one Spark application: ingest → features → the aggregate stages concurrently
- * (each in its own FAIR scheduler pool, over the persisted feature table) → publish, which runs its
- * quality gates before anything is published. Progress is logged per stage with row counts and
+ * The whole run in one Spark application: ingest → features → the per-customer stages of {@link
+ * StageRegistry} → publish, which runs its quality gates before anything is published. By default
+ * the stages are composed, not run: each one's lazy labels join into the one {@code customer_tiers}
+ * plan that publish writes, so the run pays no per-stage snapshot write, read-back, count or runs
+ * row (stages that fit a model fit concurrently first, each in its own FAIR scheduler pool). With
+ * {@code clientele.pipeline.keep-stage-tables = true} every stage writes its own table as its
+ * subcommand does, concurrently, and publish reads them back. Progress is logged per stage with
  * elapsed time, and a one-screen summary ends the run. Any stage failing fails the run (exit 1)
  * before publish, so the published snapshot stays the previous one.
  */
@@ -46,7 +46,7 @@ public final class PipelineJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
 
   /** One step: its name, the job, and the table whose as-of snapshot it writes (for the count). */
-  public record Stage(String name, ClienteleJob job, Table output) {}
+  public record Step(String name, ClienteleJob job, Table output) {}
 
   /** What a finished stage reports in the summary. */
   public record StageResult(String name, double seconds, Long rows, Table output) {}
@@ -71,21 +71,25 @@ public final class PipelineJob implements ClienteleJob {
         public void finished(String phase) {}
       };
 
-  private final List<Stage> before;
-  private final List<Stage> parallel;
-  private final List<Stage> after;
+  private final List<Step> before;
+  private final List<Stage> stages;
+  private final boolean keepStageTables;
+  private final PublishJob publish;
   private final List<StageResult> results = new ArrayList<>();
   private PhaseListener listener = NO_LISTENER;
 
   /**
    * @param before stages run in order first (ingest, features)
-   * @param parallel stages run concurrently (segment, value, satisfaction, ...)
-   * @param after stages run in order last (publish)
+   * @param stages the per-customer stages over the features
+   * @param keepStageTables whether each stage writes its own table before publish reads them all
+   * @param publish the last step
    */
-  public PipelineJob(List<Stage> before, List<Stage> parallel, List<Stage> after) {
+  public PipelineJob(
+      List<Step> before, List<Stage> stages, boolean keepStageTables, PublishJob publish) {
     this.before = before;
-    this.parallel = parallel;
-    this.after = after;
+    this.stages = stages;
+    this.keepStageTables = keepStageTables;
+    this.publish = publish;
   }
 
   /** Reports phase starts and ends to {@code listener} (one listener; null for none). */
@@ -97,14 +101,113 @@ public final class PipelineJob implements ClienteleJob {
   @Override
   public void run(SparkSession spark, RunContext run) throws Exception {
     long started = System.nanoTime();
-    for (Stage stage : before)
-      results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
-    if (!parallel.isEmpty()) {
-      String phase = String.join("+", parallel.stream().map(Stage::name).toList());
-      results.addAll(inPhase(phase, () -> runConcurrently(spark, run, parallel)));
+    for (Step stage : before) results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
+    String phase = String.join("+", stages.stream().map(s -> s.name()).toList());
+    if (keepStageTables) {
+      List<Step> writing = new ArrayList<>();
+      for (var stage : stages)
+        writing.add(new Step(stage.name(), new StageRunner(stage), stage.output()));
+      if (!writing.isEmpty())
+        results.addAll(inPhase(phase, () -> runConcurrently(spark, run, writing)));
+      results.add(
+          inPhase(
+              PublishJob.NAME,
+              () ->
+                  runStage(spark, run, new Step(PublishJob.NAME, publish, Table.CUSTOMER_TIERS))));
+    } else {
+      publishComposed(spark, run, phase);
     }
-    for (Stage stage : after) results.add(inPhase(stage.name(), () -> runStage(spark, run, stage)));
     LOG.info("\n{}", summary(run, results, (System.nanoTime() - started) / 1e9));
+  }
+
+  /**
+   * The stages' transforms over one persisted feature snapshot, applied concurrently (what is eager
+   * in them, a model fit, overlaps), then published as one plan with their cut points.
+   */
+  private void publishComposed(SparkSession spark, RunContext run, String phase) throws Exception {
+    Dataset<Row> features =
+        StageRunner.required(spark, run, Table.CUSTOMER_FEATURES)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Stage.Output> outputs = new ArrayList<>();
+    try {
+      inPhase(
+          phase,
+          () -> {
+            Map<String, Callable<Composed>> tasks = new LinkedHashMap<>();
+            for (Stage stage : stages) {
+              tasks.put(stage.name(), () -> composed(spark, run, stage, features));
+            }
+            List<Composed> composed;
+            try {
+              composed = Concurrently.call(spark, tasks);
+            } catch (JobFailure e) {
+              throw new JobFailure("stage(s) failed, nothing published: " + e.getMessage(), e);
+            }
+            for (Composed c : composed) {
+              outputs.add(c.output());
+              results.add(c.result());
+            }
+            return null;
+          });
+      List<Dataset<Row>> labels = outputs.stream().map(o -> o.labels()).toList();
+      List<Dataset<Row>> cuts = new ArrayList<>();
+      List<String> dimensions = new ArrayList<>();
+      for (int i = 0; i < stages.size(); i++) {
+        if (outputs.get(i).cutpoints() == null) continue;
+        cuts.add(outputs.get(i).cutpoints());
+        dimensions.addAll(stages.get(i).cutDimensions());
+      }
+      Dataset<Row> cutpoints = cuts.stream().reduce(Dataset::unionByName).orElse(null);
+      results.add(
+          inPhase(
+              PublishJob.NAME,
+              () -> {
+                long t0 = System.nanoTime();
+                LOG.info("Stage '{}' started", PublishJob.NAME);
+                long customers =
+                    publish.publish(spark, run, features, labels, cutpoints, dimensions);
+                LOG.info(
+                    "Stage '{}' finished in {}: {} rows in {}",
+                    PublishJob.NAME,
+                    JobRunner.elapsed(t0),
+                    String.format(Locale.ROOT, "%,d", customers),
+                    Table.CUSTOMER_TIERS.tableName);
+                return new StageResult(
+                    PublishJob.NAME,
+                    (System.nanoTime() - t0) / 1e9,
+                    customers,
+                    Table.CUSTOMER_TIERS);
+              }));
+    } finally {
+      outputs.forEach(Stage.Output::close);
+      features.unpersist();
+    }
+  }
+
+  /** A stage's output with its line of the summary. */
+  private record Composed(Stage.Output output, StageResult result) {}
+
+  /** One stage's output over the shared features, timed for the summary (it writes no table). */
+  private static Composed composed(
+      SparkSession spark, RunContext run, Stage stage, Dataset<Row> features) {
+    LOG.info("Stage '{}' started", stage.name());
+    long t0 = System.nanoTime();
+    Map<Table, Dataset<Row>> inputs =
+        new LinkedHashMap<>(StageRunner.optionalInputs(spark, run, stage));
+    for (Table table : stage.inputs()) {
+      inputs.put(
+          table,
+          table == Table.CUSTOMER_FEATURES ? features : StageRunner.required(spark, run, table));
+    }
+    Stage.Output out;
+    try {
+      out = stage.apply(run, inputs);
+    } catch (JobFailure e) {
+      throw new JobFailure("stage '" + stage.name() + "': " + e.getMessage(), e);
+    }
+    LOG.info("Stage '{}' composed in {}", stage.name(), JobRunner.elapsed(t0));
+    return new Composed(
+        out, new StageResult(stage.name(), (System.nanoTime() - t0) / 1e9, null, null));
   }
 
   /** The results so far, in stage order (for the summary and tests). */
@@ -122,9 +225,9 @@ public final class PipelineJob implements ClienteleJob {
   }
 
   private static List<StageResult> runConcurrently(
-      SparkSession spark, RunContext run, List<Stage> stages) {
+      SparkSession spark, RunContext run, List<Step> stages) {
     Map<String, Callable<StageResult>> tasks = new LinkedHashMap<>();
-    for (Stage stage : stages) tasks.put(stage.name(), () -> runStage(spark, run, stage));
+    for (Step stage : stages) tasks.put(stage.name(), () -> runStage(spark, run, stage));
     try {
       return Concurrently.call(spark, tasks);
     } catch (JobFailure e) {
@@ -132,7 +235,7 @@ public final class PipelineJob implements ClienteleJob {
     }
   }
 
-  private static StageResult runStage(SparkSession spark, RunContext run, Stage stage)
+  private static StageResult runStage(SparkSession spark, RunContext run, Step stage)
       throws Exception {
     LOG.info("Stage '{}' started", stage.name());
     long t0 = System.nanoTime();
@@ -141,19 +244,22 @@ public final class PipelineJob implements ClienteleJob {
     } catch (JobFailure e) {
       throw new JobFailure("stage '" + stage.name() + "': " + e.getMessage(), e);
     }
+    return finished(spark, run, stage.name(), stage.output(), t0);
+  }
+
+  /** The result of a stage that wrote {@code output} (null for none), its rows counted. */
+  private static StageResult finished(
+      SparkSession spark, RunContext run, String name, Table output, long t0) {
     Long rows = null;
-    if (stage.output() != null && DeltaIO.exists(spark, run.tables().path(stage.output()))) {
-      rows = DeltaIO.readSnapshot(spark, run.tables().path(stage.output()), run.asOf()).count();
+    if (output != null && DeltaIO.exists(spark, run.tables().path(output))) {
+      rows = DeltaIO.readSnapshot(spark, run.tables().path(output), run.asOf()).count();
     }
-    StageResult result =
-        new StageResult(stage.name(), (System.nanoTime() - t0) / 1e9, rows, stage.output());
+    StageResult result = new StageResult(name, (System.nanoTime() - t0) / 1e9, rows, output);
     LOG.info(
         "Stage '{}' finished in {}{}",
-        stage.name(),
+        name,
         JobRunner.elapsed(t0),
-        rows == null
-            ? ""
-            : String.format(Locale.ROOT, ": %,d rows in %s", rows, stage.output().tableName));
+        rows == null ? "" : String.format(Locale.ROOT, ": %,d rows in %s", rows, output.tableName));
     return result;
   }
 
@@ -192,51 +298,26 @@ public final class PipelineJob implements ClienteleJob {
    */
   public static PipelineJob from(ClienteleConfig config, boolean ingest) {
     SatisfactionRules satisfaction = SatisfactionRules.from(config.at("clientele.satisfaction"));
-    List<Stage> before = new ArrayList<>();
+    List<Step> before = new ArrayList<>();
     if (ingest) {
       before.add(
-          new Stage(
+          new Step(
               "ingest",
               new IngestJob(IngestConfig.from(config.at("clientele.ingest"), System::getenv)),
               null));
     }
     before.add(
-        new Stage(
+        new Step(
             "features",
             new FeaturesJob(FeatureRules.from(config.at("clientele"))),
             Table.CUSTOMER_FEATURES));
-    List<Stage> parallel = new ArrayList<>();
-    parallel.add(
-        new Stage(
-            "segment",
-            new SegmentJob(SegmentRules.from(config.at("clientele"))),
-            Table.CUSTOMER_SEGMENTS));
-    parallel.add(
-        new Stage(
-            "value", new ValueJob(ValueRules.from(config.at("clientele"))), Table.CUSTOMER_VALUES));
-    parallel.add(
-        new Stage("satisfaction", new SatisfactionJob(satisfaction), Table.CUSTOMER_SATISFACTION));
-    if (config.at("clientele.pipeline").bool("clusters")) {
-      parallel.add(
-          new Stage(
-              "clusters",
-              new ClustersJob(ClusterRules.from(config.at("clientele.clusters"))),
-              Table.CUSTOMER_CLUSTERS));
-    }
-    if (config.at("clientele.pipeline").bool("clv")) {
-      parallel.add(
-          new Stage(
-              "clv", new ClvJob(ClvRules.from(config.at("clientele.clv"))), Table.CUSTOMER_CLV));
-    }
-    List<Stage> after =
-        List.of(
-            new Stage(
-                "publish",
-                new PublishJob(
-                    PublishRules.from(config.at("clientele.publish")),
-                    satisfaction,
-                    AudienceRules.from(config)),
-                Table.CUSTOMER_TIERS));
-    return new PipelineJob(before, parallel, after);
+    return new PipelineJob(
+        before,
+        StageRegistry.forPipeline(config),
+        config.at("clientele.pipeline").bool("keep-stage-tables"),
+        new PublishJob(
+            PublishRules.from(config.at("clientele.publish")),
+            satisfaction,
+            AudienceRules.from(config)));
   }
 }

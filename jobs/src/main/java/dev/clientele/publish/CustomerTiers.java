@@ -1,8 +1,10 @@
 package dev.clientele.publish;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.clientele.common.columns.CustomerSegmentsColumns;
+import dev.clientele.common.columns.CustomerTiersColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -64,5 +66,30 @@ public final class CustomerTiers {
       for (String c : fresh) select.add(col(alias + ".`" + c + "`"));
     }
     return joined.select(select.toArray(Column[]::new));
+  }
+
+  /**
+   * {@code tiers} in the declared shape of {@link CustomerTiersColumns#SCHEMA}: its columns in that
+   * order and type, null where no stage produced one (clusters or CLV switched off). A column the
+   * schema does not declare is refused: the published shape changes only on purpose.
+   */
+  public static Dataset<Row> conform(Dataset<Row> tiers) {
+    Set<String> present = new LinkedHashSet<>(Arrays.asList(tiers.columns()));
+    List<String> undeclared = new ArrayList<>(present);
+    undeclared.removeAll(Arrays.asList(CustomerTiersColumns.SCHEMA.fieldNames()));
+    if (!undeclared.isEmpty()) {
+      throw new IllegalStateException(
+          "customer_tiers does not declare "
+              + undeclared
+              + ": add them to CustomerTiersColumns.SCHEMA and GoldDocs.CUSTOMER_TIERS");
+    }
+    return tiers.select(
+        Arrays.stream(CustomerTiersColumns.SCHEMA.fields())
+            .map(
+                f ->
+                    (present.contains(f.name()) ? col("`" + f.name() + "`") : lit(null))
+                        .cast(f.dataType())
+                        .as(f.name()))
+            .toArray(Column[]::new));
   }
 }

@@ -8,9 +8,11 @@ import static org.apache.spark.sql.functions.lit;
 import dev.clientele.audience.AudiencePublisher;
 import dev.clientele.audience.AudienceRules;
 import dev.clientele.common.columns.CustomerSatisfactionColumns;
+import dev.clientele.common.columns.TierCutpointsColumns;
 import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.StageRunner;
 import dev.clientele.common.spark.Concurrently;
 import dev.clientele.common.table.CatalogRegistration;
 import dev.clientele.common.table.DeltaIO;
@@ -55,19 +57,6 @@ public final class PublishJob implements ClienteleJob {
   public static final String NAME = "publish";
   private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
 
-  /** Columns of the optional clusters/CLV stages, null-filled when those stages have not run. */
-  private static final Map<String, String> OPTIONAL_COLUMNS = new LinkedHashMap<>();
-
-  static {
-    OPTIONAL_COLUMNS.put("cluster_id", "int");
-    OPTIONAL_COLUMNS.put("cluster_label", "string");
-    OPTIONAL_COLUMNS.put("p_alive", "double");
-    OPTIONAL_COLUMNS.put("expected_purchases_h", "double");
-    OPTIONAL_COLUMNS.put("expected_avg_spend", "double");
-    OPTIONAL_COLUMNS.put("clv_h", "double");
-    OPTIONAL_COLUMNS.put("predicted_value_tier", "string");
-  }
-
   private final PublishRules rules;
   private final SatisfactionRules satisfactionRules;
   private final AudienceRules audienceRules;
@@ -79,24 +68,43 @@ public final class PublishJob implements ClienteleJob {
     this.audienceRules = audienceRules;
   }
 
+  /** Publishes from the as-of snapshots the stages wrote (the {@code publish} subcommand). */
   @Override
   public void run(SparkSession spark, RunContext run) {
-    Instant started = Instant.now();
-    TableCatalog tables = run.tables();
-    LocalDate asOf = run.asOf();
-    Dataset<Row> features =
-        requiredSnapshot(spark, tables, Table.CUSTOMER_FEATURES, asOf, "features");
+    Dataset<Row> features = StageRunner.required(spark, run, Table.CUSTOMER_FEATURES);
     List<Dataset<Row>> stages = new ArrayList<>();
-    stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_SEGMENTS, asOf, "segment"));
-    stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_VALUES, asOf, "value"));
-    stages.add(requiredSnapshot(spark, tables, Table.CUSTOMER_SATISFACTION, asOf, "satisfaction"));
+    for (Table required :
+        List.of(Table.CUSTOMER_SEGMENTS, Table.CUSTOMER_VALUES, Table.CUSTOMER_SATISFACTION)) {
+      stages.add(StageRunner.required(spark, run, required));
+    }
     for (Table optional : List.of(Table.CUSTOMER_CLUSTERS, Table.CUSTOMER_CLV)) {
-      if (DeltaIO.exists(spark, tables.path(optional))) {
-        stages.add(DeltaIO.readSnapshot(spark, tables.path(optional), asOf));
+      if (DeltaIO.exists(spark, run.tables().path(optional))) {
+        stages.add(DeltaIO.readSnapshot(spark, run.tables().path(optional), run.asOf()));
       }
     }
+    publish(spark, run, features, stages, null, List.of());
+  }
+
+  /**
+   * Assembles {@code customer_tiers} from the features and the stages' labels (snapshots read back
+   * or, in the pipeline, the stages' own lazy frames: one plan), runs the quality gates and, when
+   * they pass, writes the stages' cut points (when given) and publishes.
+   *
+   * @param cutpoints the stages' {@code tier_cutpoints} rows, replacing {@code cutDimensions} of
+   *     the as-of; null when the stages wrote theirs
+   * @return the customers published
+   */
+  public long publish(
+      SparkSession spark,
+      RunContext run,
+      Dataset<Row> features,
+      List<Dataset<Row>> stages,
+      Dataset<Row> cutpoints,
+      List<String> cutDimensions) {
+    Instant started = Instant.now();
+    LocalDate asOf = run.asOf();
     Dataset<Row> base = features.select(baseColumns(features));
-    Dataset<Row> tiers = withOptionalColumns(CustomerTiers.assemble(base, stages));
+    Dataset<Row> tiers = CustomerTiers.conform(CustomerTiers.assemble(base, stages));
     tiers.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long featureRows = features.count();
@@ -111,7 +119,16 @@ public final class PublishJob implements ClienteleJob {
       }
       AudiencePublisher.check(tiers, audienceRules);
       LOG.info("Quality gates passed for {} customers; publishing as-of {}", featureRows, asOf);
+      if (cutpoints != null) {
+        DeltaIO.replaceSnapshotSlice(
+            cutpoints,
+            run.tables().path(Table.TIER_CUTPOINTS),
+            asOf,
+            TierCutpointsColumns.DIMENSION,
+            cutDimensions);
+      }
       publish(spark, run, tiers, started, featureRows);
+      return featureRows;
     } finally {
       tiers.unpersist();
     }
@@ -126,7 +143,8 @@ public final class PublishJob implements ClienteleJob {
         tables.path(Table.CUSTOMER_TIERS),
         asOf);
     PublishCrash.after(Table.CUSTOMER_TIERS.tableName);
-    Dataset<Row> published = DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_TIERS), asOf);
+    // The tables below read the persisted frame just written, not the table again.
+    Dataset<Row> published = tiers;
 
     // These gold tables depend only on customer_tiers: written concurrently, since each Delta
     // write is mostly fixed cost that leaves cores idle.
@@ -317,32 +335,5 @@ public final class PublishJob implements ClienteleJob {
             "is_prospect");
     List<String> present = Arrays.asList(features.columns());
     return wanted.stream().filter(present::contains).map(c -> col(c)).toArray(Column[]::new);
-  }
-
-  private static Dataset<Row> withOptionalColumns(Dataset<Row> tiers) {
-    List<String> present = Arrays.asList(tiers.columns());
-    Dataset<Row> out = tiers;
-    for (Map.Entry<String, String> c : OPTIONAL_COLUMNS.entrySet()) {
-      if (!present.contains(c.getKey()))
-        out = out.withColumn(c.getKey(), lit(null).cast(c.getValue()));
-    }
-    return out;
-  }
-
-  private static Dataset<Row> requiredSnapshot(
-      SparkSession spark, TableCatalog tables, Table table, LocalDate asOf, String job) {
-    String path = tables.path(table);
-    if (!DeltaIO.exists(spark, path)) {
-      throw new JobFailure(
-          table.tableName
-              + " does not exist at "
-              + path
-              + "; run 'clientele "
-              + job
-              + " --as-of "
-              + asOf
-              + "' first.");
-    }
-    return DeltaIO.readSnapshot(spark, path, asOf);
   }
 }

@@ -138,6 +138,46 @@ class PipelineIT {
     if (!differences.isEmpty()) fail(String.join("\n\n", differences));
   }
 
+  /**
+   * keep-stage-tables changes what is kept, not what is published: by default the stages compose
+   * into customer_tiers and write no table of their own; with it they write theirs, and day 1's
+   * gold tables and cut points come out the same.
+   */
+  @Test
+  void stageTablesAreWrittenOnlyWhenKeptAndChangeNoFigure(SparkSession spark) throws Exception {
+    Path root = SparkTestExtension.freshDir(spark, "keep-stage-tables");
+    List<String> keepOverrides = new ArrayList<>(overrides(sampleRoot));
+    keepOverrides.set(0, "warehouse=\"" + root.resolve("warehouse") + "\"");
+    keepOverrides.add("pipeline.keep-stage-tables=true");
+    ClienteleConfig keeping = ClienteleConfig.load(null, List.of(), keepOverrides);
+    TableCatalog kept = new TableCatalog(root.resolve("warehouse").toString());
+    PipelineJob.from(keeping)
+        .run(spark, new RunContext("it-keep-" + DAY1, "pipeline", DAY1, keeping, kept));
+
+    long customers =
+        DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), DAY1).count();
+    for (Table stage :
+        List.of(
+            Table.CUSTOMER_SEGMENTS,
+            Table.CUSTOMER_VALUES,
+            Table.CUSTOMER_SATISFACTION,
+            Table.CUSTOMER_CLUSTERS,
+            Table.CUSTOMER_CLV)) {
+      assertThat(DeltaIO.exists(spark, tables.path(stage))).as(stage.tableName).isFalse();
+      assertThat(DeltaIO.readSnapshot(spark, kept.path(stage), DAY1).count())
+          .as(stage.tableName)
+          .isBetween(1L, customers);
+    }
+    assertThat(DeltaIO.readSnapshot(spark, kept.path(Table.CUSTOMER_SEGMENTS), DAY1).count())
+        .isEqualTo(customers);
+    for (Table table : List.of(Table.CUSTOMER_TIERS, Table.SEGMENT_SUMMARY, Table.TIER_CUTPOINTS)) {
+      assertThat(GoldenTables.render(DeltaIO.readSnapshot(spark, kept.path(table), DAY1), table))
+          .as(table.tableName)
+          .isEqualTo(
+              GoldenTables.render(DeltaIO.readSnapshot(spark, tables.path(table), DAY1), table));
+    }
+  }
+
   @Test
   void ingestCountsReconcilePerSource(SparkSession spark) {
     List<Row> ingest =

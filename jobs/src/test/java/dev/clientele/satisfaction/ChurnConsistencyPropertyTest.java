@@ -14,8 +14,8 @@ import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.config.Settings;
 import dev.clientele.features.CustomerFeatures;
 import dev.clientele.features.FeatureRules;
-import dev.clientele.segment.SegmentJob;
 import dev.clientele.segment.SegmentRules;
+import dev.clientele.segment.SegmentStage;
 import dev.clientele.testing.SparkTestExtension;
 import dev.clientele.tiering.Reasons;
 import java.time.LocalDate;
@@ -94,7 +94,7 @@ class ChurnConsistencyPropertyTest {
       Dataset<Row> facts =
           CustomerSatisfaction.facts(features, surveyFrame, complaintFrame, rules, AS_OF);
       Dataset<Row> churn = ChurnRisk.assess(features, facts, rules, AS_OF);
-      Dataset<Row> segments = SegmentJob.segments(features, SegmentRules.from(config));
+      Dataset<Row> segments = SegmentStage.segments(features, SegmentRules.from(config));
       List<Row> rows =
           segments
               .select(

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.StageRunner;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
@@ -31,7 +32,7 @@ class SatisfactionJobIT {
     ClienteleConfig config =
         ClienteleConfig.load(null, List.of(), List.of("warehouse=\"" + warehouse + "\""));
     return new RunContext(
-        RunContext.newRunId(), SatisfactionJob.NAME, AS_OF, config, new TableCatalog(warehouse));
+        RunContext.newRunId(), SatisfactionStage.NAME, AS_OF, config, new TableCatalog(warehouse));
   }
 
   @Test
@@ -46,7 +47,7 @@ class SatisfactionJobIT {
             feature("P", AS_OF, 0, null, null, "0.00", "0.00", 0, 0)),
         tables.path(Table.CUSTOMER_FEATURES),
         AS_OF);
-    SatisfactionJob job = SatisfactionJob.bind(context(warehouse).config());
+    StageRunner job = new StageRunner(SatisfactionStage.bind(context(warehouse).config()));
 
     job.run(spark, context(warehouse));
 
@@ -76,7 +77,7 @@ class SatisfactionJobIT {
             List.of(
                 Arrays.asList(
                     "satisfaction",
-                    "customer_satisfaction",
+                    "satisfaction",
                     "succeeded",
                     3,
                     "no survey or complaint data: every satisfaction band is unknown")));
@@ -100,11 +101,11 @@ class SatisfactionJobIT {
   @Test
   void missingFeatureSnapshotFailsWithTheCommandToRunFirst(SparkSession spark) {
     String warehouse = SparkTestExtension.freshDir(spark, "satisfaction-nofeatures").toString();
-    SatisfactionJob job = SatisfactionJob.bind(context(warehouse).config());
+    StageRunner job = new StageRunner(SatisfactionStage.bind(context(warehouse).config()));
     assertThatThrownBy(() -> job.run(spark, context(warehouse)))
         .isInstanceOf(JobFailure.class)
         .hasMessage(
-            "Table customer_features does not exist at "
+            "customer_features has no snapshot for as-of 2026-06-30 at "
                 + warehouse
                 + "/silver/customer_features; run 'clientele features --as-of 2026-06-30' first.");
     assertThatDataset(

@@ -11,6 +11,7 @@ import dev.clientele.common.config.ClienteleConfig;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.JobRunner;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.StageRunner;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
@@ -19,8 +20,8 @@ import dev.clientele.features.FeaturesJob;
 import dev.clientele.features.Fixtures;
 import dev.clientele.features.PlanScans;
 import dev.clientele.testing.SparkTestExtension;
-import dev.clientele.value.ValueJob;
 import dev.clientele.value.ValueRules;
+import dev.clientele.value.ValueStage;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -58,8 +59,9 @@ class AggregateJobsIT {
         tables.path(Table.CUSTOMERS));
 
     FeaturesJob features = new FeaturesJob(FeatureRules.from(CONFIG.at("clientele")));
-    SegmentJob segment = new SegmentJob(SegmentRules.from(CONFIG.at("clientele")));
-    ValueJob value = new ValueJob(ValueRules.from(CONFIG.at("clientele")));
+    StageRunner segment =
+        new StageRunner(new SegmentStage(SegmentRules.from(CONFIG.at("clientele"))));
+    StageRunner value = new StageRunner(new ValueStage(ValueRules.from(CONFIG.at("clientele"))));
     for (int run = 0; run < 2; run++) {
       features.run(spark, context("features", tables));
       segment.run(spark, context("segment", tables));
@@ -88,12 +90,12 @@ class AggregateJobsIT {
         DeltaIO.readSnapshot(spark, tables.path(Table.CUSTOMER_FEATURES), AS_OF);
     assertThat(
             PlanScans.scannedRoots(
-                SegmentJob.segments(snapshot, SegmentRules.from(CONFIG.at("clientele")))))
+                SegmentStage.segments(snapshot, SegmentRules.from(CONFIG.at("clientele")))))
         .isNotEmpty()
         .allSatisfy(p -> assertThat(p).endsWith("/customer_features"));
     assertThat(
             PlanScans.scannedRoots(
-                ValueJob.values(snapshot, ValueRules.from(CONFIG.at("clientele")))))
+                ValueStage.values(snapshot, ValueRules.from(CONFIG.at("clientele")))))
         .isNotEmpty()
         .allSatisfy(p -> assertThat(p).endsWith("/customer_features"));
   }
@@ -104,10 +106,10 @@ class AggregateJobsIT {
         new TableCatalog(SparkTestExtension.freshDir(spark, "nofeatures").toString());
     assertThatThrownBy(
             () ->
-                new SegmentJob(SegmentRules.from(CONFIG.at("clientele")))
+                new StageRunner(new SegmentStage(SegmentRules.from(CONFIG.at("clientele"))))
                     .run(spark, context("segment", tables)))
         .isInstanceOf(JobFailure.class)
-        .hasMessageContaining("customer_features does not exist at ")
+        .hasMessageContaining("customer_features has no snapshot for as-of 2026-11-21 at ")
         .hasMessageEndingWith("; run 'clientele features --as-of 2026-11-21' first.");
   }
 

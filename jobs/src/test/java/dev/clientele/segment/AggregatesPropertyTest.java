@@ -14,8 +14,8 @@ import dev.clientele.features.FeatureRules;
 import dev.clientele.features.Fixtures;
 import dev.clientele.testing.SparkTestExtension;
 import dev.clientele.tiering.Reasons;
-import dev.clientele.value.ValueJob;
 import dev.clientele.value.ValueRules;
+import dev.clientele.value.ValueStage;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,10 +119,10 @@ class AggregatesPropertyTest {
       Tables t =
           new Tables(
               features.orderBy(FeaturesColumns.CUSTOMER_ID).collectAsList(),
-              SegmentJob.segments(features, SegmentRules.from(CONFIG))
+              SegmentStage.segments(features, SegmentRules.from(CONFIG))
                   .orderBy(CustomerSegmentsColumns.CUSTOMER_ID)
                   .collectAsList(),
-              ValueJob.values(features, ValueRules.from(CONFIG))
+              ValueStage.values(features, ValueRules.from(CONFIG))
                   .orderBy(CustomerValuesColumns.CUSTOMER_ID)
                   .collectAsList());
       features.unpersist();

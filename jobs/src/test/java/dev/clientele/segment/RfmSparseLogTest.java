@@ -96,14 +96,14 @@ class RfmSparseLogTest {
 
     // Among the 300 active customers, 220 have one order: p20..p80 are all 1, widened to 1..4.
     List<Row> fCuts =
-        SegmentJob.cutpoints(features, AS_OF, rules)
+        SegmentStage.cutpoints(features, AS_OF, rules)
             .where(col(TierCutpointsColumns.DIMENSION).equalTo(RfmScores.F_CUTS))
             .orderBy(TierCutpointsColumns.NAME)
             .collectAsList();
     assertThat(fCuts.stream().map(r -> r.<Double>getAs(TierCutpointsColumns.VALUE)))
         .containsExactly(1.0, 2.0, 3.0, 4.0);
 
-    List<Row> rows = SegmentJob.segments(features, rules).collectAsList();
+    List<Row> rows = SegmentStage.segments(features, rules).collectAsList();
     assertThat(rows).hasSize(900);
     int champions = 0;
     int inactive = 0;

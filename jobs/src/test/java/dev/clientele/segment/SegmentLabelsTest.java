@@ -29,7 +29,7 @@ class SegmentLabelsTest {
 
   static Map<String, Row> segments(
       SparkSession spark, List<FeatureRows> rows, String... overrides) {
-    Dataset<Row> out = SegmentJob.segments(FeatureRows.frame(spark, rows), rules(overrides));
+    Dataset<Row> out = SegmentStage.segments(FeatureRows.frame(spark, rows), rules(overrides));
     assertThat(out.schema().fieldNames())
         .containsExactly(CustomerSegmentsColumns.SCHEMA.fieldNames());
     return out.collectAsList().stream()
@@ -281,7 +281,7 @@ class SegmentLabelsTest {
   @Test
   void cutPointsAreStoredPerRun(SparkSession spark) {
     List<Row> cuts =
-        SegmentJob.cutpoints(FeatureRows.frame(spark, ladder()), FeatureRows.AS_OF, rules())
+        SegmentStage.cutpoints(FeatureRows.frame(spark, ladder()), FeatureRows.AS_OF, rules())
             .collectAsList();
     assertThat(cuts).hasSize(12);
     assertThat(
@@ -308,8 +308,8 @@ class SegmentLabelsTest {
   @Test
   void emptyInputGivesNoRowsAndNullCuts(SparkSession spark) {
     Dataset<Row> empty = FeatureRows.frame(spark, List.of());
-    assertThat(SegmentJob.segments(empty, rules()).count()).isZero();
-    List<Row> cuts = SegmentJob.cutpoints(empty, FeatureRows.AS_OF, rules()).collectAsList();
+    assertThat(SegmentStage.segments(empty, rules()).count()).isZero();
+    List<Row> cuts = SegmentStage.cutpoints(empty, FeatureRows.AS_OF, rules()).collectAsList();
     assertThat(cuts).hasSize(12).allSatisfy(r -> assertThat(r.get(3)).isNull());
   }
 

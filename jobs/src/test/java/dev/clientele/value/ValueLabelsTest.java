@@ -30,7 +30,7 @@ class ValueLabelsTest {
   }
 
   static Map<String, Row> values(SparkSession spark, List<FeatureRows> rows, String... overrides) {
-    Dataset<Row> out = ValueJob.values(FeatureRows.frame(spark, rows), rules(overrides));
+    Dataset<Row> out = ValueStage.values(FeatureRows.frame(spark, rows), rules(overrides));
     assertThat(out.schema().fieldNames())
         .containsExactly(CustomerValuesColumns.SCHEMA.fieldNames());
     return out.collectAsList().stream()
@@ -240,7 +240,7 @@ class ValueLabelsTest {
   @Test
   void valueCutPointsAreStoredPerRun(SparkSession spark) {
     List<Row> cuts =
-        ValueJob.cutpoints(FeatureRows.frame(spark, spenders()), FeatureRows.AS_OF, rules())
+        ValueStage.cutpoints(FeatureRows.frame(spark, spenders()), FeatureRows.AS_OF, rules())
             .collectAsList();
     Map<String, Object> byName = new TreeMap<>();
     cuts.forEach(r -> byName.put(r.getString(1) + "/" + r.getString(2), r.get(3)));
@@ -261,8 +261,8 @@ class ValueLabelsTest {
   @Test
   void emptyInput(SparkSession spark) {
     Dataset<Row> empty = FeatureRows.frame(spark, List.of());
-    assertThat(ValueJob.values(empty, rules()).count()).isZero();
-    assertThat(ValueJob.cutpoints(empty, FeatureRows.AS_OF, rules()).count()).isEqualTo(19);
+    assertThat(ValueStage.values(empty, rules()).count()).isZero();
+    assertThat(ValueStage.cutpoints(empty, FeatureRows.AS_OF, rules()).count()).isEqualTo(19);
   }
 
   @Test

@@ -33,6 +33,7 @@ public final class RunLog {
 
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
+  public static final String SKIPPED = "skipped";
 
   /** A run found unfinished (its lease expired, or released by clientele unlock). */
   public static final String ABANDONED = "abandoned";
@@ -71,6 +72,18 @@ public final class RunLog {
           null,
           exitCode,
           null);
+    }
+
+    /** A stage's row: the rows it wrote and the table versions (null when it failed). */
+    public static Entry stage(
+        String stage,
+        String status,
+        Long rows,
+        Instant startedAt,
+        String message,
+        Map<String, Long> tableVersions) {
+      return new Entry(
+          stage, status, null, rows, null, null, startedAt, Instant.now(), message, tableVersions);
     }
 
     public Entry(

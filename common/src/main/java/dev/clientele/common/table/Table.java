@@ -73,4 +73,19 @@ public enum Table {
     this.layer = layer;
     this.tableName = tableName;
   }
+
+  /** The subcommand that writes this table, for the message of a run that needs it first. */
+  public String writtenBy() {
+    return switch (this) {
+      case CUSTOMER_DAYS, CUSTOMER_FEATURES, FEATURE_FOLDS -> "features";
+      case CUSTOMER_SEGMENTS -> "segment";
+      case CUSTOMER_VALUES -> "value";
+      case CUSTOMER_SATISFACTION -> "satisfaction";
+      case CUSTOMER_CLUSTERS, CLUSTER_PROFILES, CLUSTER_FITS -> "clusters";
+      case CUSTOMER_CLV, CLV_FITS -> "clv";
+      case CHURN_PREDICTIONS, CHURN_MODEL_FITS -> "backtest";
+      case TIER_CUTPOINTS -> "segment";
+      default -> layer == Layer.GOLD ? "publish" : "ingest";
+    };
+  }
 }

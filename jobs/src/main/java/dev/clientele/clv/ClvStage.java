@@ -5,11 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.columns.Money;
-import dev.clientele.common.job.ClienteleJob;
-import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.Stage;
 import dev.clientele.common.table.DeltaIO;
-import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -26,81 +24,83 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code clv} job: fits BG/NBD + Gamma-Gamma to the {@code customer_features} snapshot of the
+ * The {@code clv} stage: fits BG/NBD + Gamma-Gamma to the {@code customer_features} snapshot of the
  * as-of date, records the fit (or the reason it was skipped) as one row of {@code clv_fits}, and
  * replaces the as-of snapshot of {@code customer_clv} (one row per customer with a purchase; empty
  * when the fit was skipped, so a rerun never leaves stale predictions behind).
  */
-public final class ClvJob implements ClienteleJob {
-  private static final Logger LOG = LoggerFactory.getLogger(ClvJob.class);
+public final class ClvStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(ClvStage.class);
 
   private final ClvRules rules;
 
-  public ClvJob(ClvRules rules) {
+  public ClvStage(ClvRules rules) {
     this.rules = rules;
   }
 
   @Override
-  public void run(SparkSession spark, RunContext context) {
-    Instant started = Instant.now();
-    String featuresPath = context.tables().path(Table.CUSTOMER_FEATURES);
-    if (!DeltaIO.exists(spark, featuresPath)) {
-      throw new JobFailure(
-          "customer_features does not exist at " + featuresPath + "; run the features job first.");
-    }
-    Dataset<Row> features = DeltaIO.readSnapshot(spark, featuresPath, context.asOf());
+  public String name() {
+    return "clv";
+  }
+
+  @Override
+  public List<Table> inputs() {
+    return List.of(Table.CUSTOMER_FEATURES);
+  }
+
+  @Override
+  public Table output() {
+    return Table.CUSTOMER_CLV;
+  }
+
+  /** Fits at once and records the fit in {@code clv_fits}; the scores are lazy. */
+  @Override
+  public Output apply(RunContext context, Map<Table, Dataset<Row>> inputs) {
+    Dataset<Row> features = inputs.get(Table.CUSTOMER_FEATURES);
+    SparkSession spark = features.sparkSession();
     Dataset<Row> summary =
         ClvFitter.summary(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClvFit fit = ClvFitter.fitCollapsed(summary, rules);
       DeltaIO.append(fitRecord(spark, fit, context), context.tables().path(Table.CLV_FITS));
-      String clvPath = context.tables().path(Table.CUSTOMER_CLV);
-      Dataset<Row> published;
-      if (fit.fitted()) {
-        LOG.info(
-            "CLV fit for {}: BG/NBD {} Gamma-Gamma {} in {} ms",
-            context.asOf(),
-            fit.bgNbd(),
-            fit.gammaGamma(),
-            fit.fitMillis());
-        published = publishable(ClvFitter.score(summary, fit, rules));
-      } else {
+      Date asOf = Date.valueOf(context.asOf());
+      if (!fit.fitted()) {
         LOG.warn("CLV fit for {} skipped: {}", context.asOf(), fit.reason());
-        published = spark.createDataFrame(List.of(), ClvColumns.SCHEMA);
+        summary.unpersist();
+        return Output.of(
+                spark
+                    .createDataFrame(List.of(), ClvColumns.SCHEMA)
+                    .withColumn(ClvColumns.AS_OF, lit(asOf)))
+            .skipped(fit.reason());
       }
-      DeltaIO.replaceSnapshot(
-          published.withColumn(ClvColumns.AS_OF, lit(Date.valueOf(context.asOf()))),
-          clvPath,
-          context.asOf());
-      RunLog.record(
-          spark,
-          context,
-          List.of(
-              new RunLog.Entry(
-                  Table.CUSTOMER_CLV.tableName,
-                  fit.fitted() ? "succeeded" : "skipped",
-                  (long) fit.customers(),
-                  fit.fitted() ? (long) fit.customers() : 0L,
-                  null,
-                  null,
-                  started,
-                  Instant.now(),
-                  fit.reason(),
-                  Map.of(Table.CUSTOMER_CLV.tableName, DeltaIO.version(spark, clvPath)))));
-    } finally {
+      LOG.info(
+          "CLV fit for {}: BG/NBD {} Gamma-Gamma {} in {} ms",
+          context.asOf(),
+          fit.bgNbd(),
+          fit.gammaGamma(),
+          fit.fitMillis());
+      Dataset<Row> money = money(ClvFitter.score(summary, fit, rules));
+      return Output.of(tiered(money).withColumn(ClvColumns.AS_OF, lit(asOf)))
+          .withNote(fit.reason())
+          .releasing(money)
+          .releasing(summary);
+    } catch (RuntimeException e) {
       summary.unpersist();
+      throw e;
     }
   }
 
-  /** Money columns as decimal(18,2) and the CLV tier. */
-  Dataset<Row> publishable(Dataset<Row> scores) {
-    Dataset<Row> money =
-        scores
-            .withColumn(
-                ClvColumns.EXPECTED_AVG_SPEND,
-                col(ClvColumns.EXPECTED_AVG_SPEND).cast(Money.AMOUNT))
-            .withColumn(ClvColumns.CLV_H, col(ClvColumns.CLV_H).cast(Money.AMOUNT))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+  /** Money columns as decimal(18,2), persisted: the tier cuts and the labels both read them. */
+  private static Dataset<Row> money(Dataset<Row> scores) {
+    return scores
+        .withColumn(
+            ClvColumns.EXPECTED_AVG_SPEND, col(ClvColumns.EXPECTED_AVG_SPEND).cast(Money.AMOUNT))
+        .withColumn(ClvColumns.CLV_H, col(ClvColumns.CLV_H).cast(Money.AMOUNT))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** The published columns with the CLV tier. */
+  private Dataset<Row> tiered(Dataset<Row> money) {
     long[] cuts =
         ClvTiers.cutBins(
             ClvTiers.histogram(money, ClvColumns.CLV_H).collectAsList(), rules.tierShares());

@@ -4,34 +4,32 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.clientele.common.columns.CustomerSegmentsColumns;
 import dev.clientele.common.columns.FeaturesColumns;
-import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.Stage;
 import dev.clientele.common.table.Table;
-import dev.clientele.features.FeaturesSnapshot;
 import dev.clientele.tiering.Tiering;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The {@code segment} job: reads the as-of snapshot of {@code customer_features} (never
+ * The {@code segment} stage: reads the as-of snapshot of {@code customer_features} (never
  * transactions) and writes {@code customer_segments} (one row per customer: RFM, lifecycle,
  * activity, target flag, preference, each with a reason) and its RFM cut points to {@code
  * tier_cutpoints} (dimensions {@value RfmScores#R_CUTS}, {@value RfmScores#F_CUTS}, {@value
  * RfmScores#M_CUTS}), each as one replaced snapshot.
  */
-public final class SegmentJob implements ClienteleJob {
+public final class SegmentStage implements Stage {
   static final List<String> DIMENSIONS =
       List.of(RfmScores.R_CUTS, RfmScores.F_CUTS, RfmScores.M_CUTS);
 
   private final SegmentRules rules;
 
-  public SegmentJob(SegmentRules rules) {
+  public SegmentStage(SegmentRules rules) {
     this.rules = rules;
   }
 
@@ -72,28 +70,38 @@ public final class SegmentJob implements ClienteleJob {
         List.of());
   }
 
+  @Override
+  public String name() {
+    return "segment";
+  }
+
+  @Override
+  public List<Table> inputs() {
+    return List.of(Table.CUSTOMER_FEATURES);
+  }
+
+  @Override
+  public Table output() {
+    return Table.CUSTOMER_SEGMENTS;
+  }
+
+  @Override
+  public List<String> cutDimensions() {
+    return DIMENSIONS;
+  }
+
   /**
    * Cuts once for both tables: the exact RFM percentiles (an aggregation over every customer) are
    * kept, one row, for the cut points, where building each table from the features would compute
    * them twice.
    */
   @Override
-  public void run(SparkSession spark, RunContext run) {
-    Instant started = Instant.now();
-    Dataset<Row> features = FeaturesSnapshot.require(spark, run);
+  public Output apply(RunContext run, Map<Table, Dataset<Row>> inputs) {
+    Dataset<Row> features = inputs.get(Table.CUSTOMER_FEATURES);
     Dataset<Row> rfmCuts =
         RfmScores.cutPoints(features, rules.rfm()).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      FeaturesSnapshot.publish(
-          spark,
-          run,
-          started,
-          Table.CUSTOMER_SEGMENTS,
-          segments(features, rfmCuts, rules),
-          cutpointRows(rfmCuts, run.asOf(), rules),
-          DIMENSIONS);
-    } finally {
-      rfmCuts.unpersist();
-    }
+    return Output.of(segments(features, rfmCuts, rules))
+        .withCutpoints(cutpointRows(rfmCuts, run.asOf(), rules))
+        .releasing(rfmCuts);
   }
 }

@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.clientele.common.columns.FeaturesColumns;
-import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.JobFailure;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.Stage;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
 import java.io.IOException;
@@ -27,19 +27,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code clusters} job: assigns every customer of the as-of {@code customer_features} snapshot
- * to a behavioural cluster. Refits (recording every candidate k's silhouette in {@code
+ * The {@code clusters} stage: assigns every customer of the as-of {@code customer_features}
+ * snapshot to a behavioural cluster. Refits (recording every candidate k's silhouette in {@code
  * cluster_fits} and saving the model under the warehouse's artefacts) when the last model is at
  * least {@code refit-every-days} older than the as-of, else reuses it; then replaces the as-of
  * snapshots of {@code customer_clusters} (one row per customer) and {@code cluster_profiles} (one
  * row per cluster and feature).
  */
-public final class ClustersJob implements ClienteleJob {
-  private static final Logger LOG = LoggerFactory.getLogger(ClustersJob.class);
+public final class ClustersStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(ClustersStage.class);
 
   private final ClusterRules rules;
 
-  public ClustersJob(ClusterRules rules) {
+  public ClustersStage(ClusterRules rules) {
     this.rules = rules;
   }
 
@@ -47,14 +47,29 @@ public final class ClustersJob implements ClienteleJob {
   record SavedModel(String path, int[] idMap, java.time.LocalDate asOf) {}
 
   @Override
-  public void run(SparkSession spark, RunContext context) throws IOException {
-    String featuresPath = context.tables().path(Table.CUSTOMER_FEATURES);
-    if (!DeltaIO.exists(spark, featuresPath)) {
-      throw new JobFailure(
-          "customer_features does not exist at " + featuresPath + "; run the features job first.");
-    }
+  public String name() {
+    return "clusters";
+  }
+
+  @Override
+  public List<Table> inputs() {
+    return List.of(Table.CUSTOMER_FEATURES);
+  }
+
+  @Override
+  public Table output() {
+    return Table.CUSTOMER_CLUSTERS;
+  }
+
+  /**
+   * Fits or reuses the model and writes {@code cluster_profiles} (the fit's description, k rows per
+   * feature) at once; the labels read the same persisted assignment.
+   */
+  @Override
+  public Output apply(RunContext context, Map<Table, Dataset<Row>> inputs) {
     Dataset<Row> features =
-        DeltaIO.readSnapshot(spark, featuresPath, context.asOf())
+        inputs
+            .get(Table.CUSTOMER_FEATURES)
             .where(
                 col(FeaturesColumns.IS_PROSPECT)
                     .isNull()
@@ -65,6 +80,7 @@ public final class ClustersJob implements ClienteleJob {
         throw new JobFailure(
             "customer_features has no customers with purchases for as-of " + context.asOf() + ".");
       }
+      SparkSession spark = features.sparkSession();
       String fitsPath = context.tables().path(Table.CLUSTER_FITS);
       SavedModel last = lastModel(spark, fitsPath, context.asOf());
       PipelineModel model;
@@ -94,7 +110,11 @@ public final class ClustersJob implements ClienteleJob {
             context
                 .tables()
                 .artefactPath("cluster-models/" + context.asOf() + "-" + context.runId());
-        model.write().overwrite().save(path);
+        try {
+          model.write().overwrite().save(path);
+        } catch (IOException e) {
+          throw new JobFailure("could not save the cluster model at " + path + ": " + e, e);
+        }
         DeltaIO.append(fitRows(spark, fit, idMap, path, context), fitsPath);
         LOG.info(
             "Refitted clusters for {}: k={} silhouettes {} ids {}",
@@ -106,25 +126,22 @@ public final class ClustersJob implements ClienteleJob {
       Dataset<Row> assigned =
           BehaviourClusters.assign(features, model, idMap, used)
               .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        Dataset<Row> profiles =
-            BehaviourClusters.profiles(assigned, used).persist(StorageLevel.MEMORY_AND_DISK());
-        Date asOf = Date.valueOf(context.asOf());
-        DeltaIO.replaceSnapshot(
-            BehaviourClusters.labelled(assigned, profiles)
-                .withColumn(ClustersColumns.AS_OF, lit(asOf)),
-            context.tables().path(Table.CUSTOMER_CLUSTERS),
-            context.asOf());
-        DeltaIO.replaceSnapshot(
-            profiles.withColumn(ClustersColumns.AS_OF, lit(asOf)),
-            context.tables().path(Table.CLUSTER_PROFILES),
-            context.asOf());
-        profiles.unpersist();
-      } finally {
-        assigned.unpersist();
-      }
-    } finally {
+      Dataset<Row> profiles =
+          BehaviourClusters.profiles(assigned, used).persist(StorageLevel.MEMORY_AND_DISK());
+      Date asOf = Date.valueOf(context.asOf());
+      DeltaIO.replaceSnapshot(
+          profiles.withColumn(ClustersColumns.AS_OF, lit(asOf)),
+          context.tables().path(Table.CLUSTER_PROFILES),
+          context.asOf());
+      return Output.of(
+              BehaviourClusters.labelled(assigned, profiles)
+                  .withColumn(ClustersColumns.AS_OF, lit(asOf)))
+          .releasing(profiles)
+          .releasing(assigned)
+          .releasing(features);
+    } catch (RuntimeException e) {
       features.unpersist();
+      throw e;
     }
   }
 

@@ -3,30 +3,29 @@ package dev.clientele.value;
 import static org.apache.spark.sql.functions.col;
 
 import dev.clientele.common.columns.CustomerValuesColumns;
-import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.common.job.RunContext;
+import dev.clientele.common.job.Stage;
 import dev.clientele.common.table.Table;
-import dev.clientele.features.FeaturesSnapshot;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The {@code value} job: reads the as-of snapshot of {@code customer_features} (never transactions)
- * and writes {@code customer_values} (one row per customer: value tier, ABC grade, frequency /
- * monetary / AOV / margin bands, membership tier and points, each label with a reason) and its cut
- * points to {@code tier_cutpoints}, each as one replaced snapshot.
+ * The {@code value} stage: reads the as-of snapshot of {@code customer_features} (never
+ * transactions) and writes {@code customer_values} (one row per customer: value tier, ABC grade,
+ * frequency / monetary / AOV / margin bands, membership tier and points, each label with a reason)
+ * and its cut points to {@code tier_cutpoints}, each as one replaced snapshot.
  */
-public final class ValueJob implements ClienteleJob {
+public final class ValueStage implements Stage {
 
   private final ValueRules rules;
 
-  public ValueJob(ValueRules rules) {
+  public ValueStage(ValueRules rules) {
     this.rules = rules;
   }
 
@@ -49,27 +48,37 @@ public final class ValueJob implements ClienteleJob {
     return ValueTiers.cutpoints(features, asOf, rules);
   }
 
+  @Override
+  public String name() {
+    return "value";
+  }
+
+  @Override
+  public List<Table> inputs() {
+    return List.of(Table.CUSTOMER_FEATURES);
+  }
+
+  @Override
+  public Table output() {
+    return Table.CUSTOMER_VALUES;
+  }
+
+  @Override
+  public List<String> cutDimensions() {
+    return ValueTiers.dimensions();
+  }
+
   /**
    * Ranks once for both tables: the labels and the cut points read the same persisted ranked frame,
    * where building each from the features would compute the percentiles and the rank twice.
    */
   @Override
-  public void run(SparkSession spark, RunContext run) {
-    Instant started = Instant.now();
-    Dataset<Row> features = FeaturesSnapshot.require(spark, run);
+  public Output apply(RunContext run, Map<Table, Dataset<Row>> inputs) {
     Dataset<Row> ranked =
-        ValueTiers.ranked(features, rules).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      FeaturesSnapshot.publish(
-          spark,
-          run,
-          started,
-          Table.CUSTOMER_VALUES,
-          valuesRanked(ranked, rules),
-          ValueTiers.cutpointsRanked(ranked, run.asOf(), rules),
-          ValueTiers.dimensions());
-    } finally {
-      ranked.unpersist();
-    }
+        ValueTiers.ranked(inputs.get(Table.CUSTOMER_FEATURES), rules)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    return Output.of(valuesRanked(ranked, rules))
+        .withCutpoints(ValueTiers.cutpointsRanked(ranked, run.asOf(), rules))
+        .releasing(ranked);
   }
 }
