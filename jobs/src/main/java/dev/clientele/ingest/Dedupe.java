@@ -32,7 +32,9 @@ import org.apache.spark.sql.Row;
  * Within a batch the first record of a key by (file, line) wins. A record identical to a silver row
  * written by an interrupted run (a run not in the ledger) from the same key is accepted again, so
  * the rerun after a crash counts exactly as a clean run; the insert-only write then leaves that row
- * alone.
+ * alone. A held record read again ({@link HeldRecords#REPLAYED}) is classified like any record of
+ * the batch; for it a run is complete once it committed its release, which comes after its ledger
+ * write.
  */
 public final class Dedupe {
   public static final String STATUS = "__status";
@@ -43,6 +45,12 @@ public final class Dedupe {
 
   private static final String HASH = "__content_hash";
 
+  /** Column of completedRuns: the run committed its ledger write. */
+  public static final String BY_LEDGER = "by_ledger";
+
+  /** Column of completedRuns: the run committed the release of held records. */
+  public static final String BY_RELEASE = "by_release";
+
   private Dedupe() {}
 
   /**
@@ -50,7 +58,10 @@ public final class Dedupe {
    * @param identity the columns that identify a record ({@link SourceConfig#identity()}: the key,
    *     plus the version time of a versioned kind)
    * @param existing the kind's silver table (history for customers), possibly empty
-   * @param completedRuns one column {@code run_id}: runs that finished their ledger write
+   * @param completedRuns column {@code run_id} (first) of runs whose silver rows are complete, with
+   *     booleans {@link #BY_LEDGER} (the run committed its ledger write) and {@link #BY_RELEASE}
+   *     (it committed the release of held records): a replayed record counts only the release,
+   *     since a run can crash between its ledger write and its release; any other record either
    * @param smallSide materialises a frame that is usually small (keys claimed twice, keys already
    *     in silver) and returns it ready to join, broadcast when it is small enough, so the batch
    *     itself is never shuffled
@@ -109,7 +120,9 @@ public final class Dedupe {
                 .select(existingCols.toArray(Column[]::new))
                 .join(batchKeys, keyEquals(identity, "__e_", "__b_"), "left_semi")
                 .join(
-                    completedRuns.withColumn("__e_completed", lit(true)),
+                    completedRuns
+                        .withColumnRenamed(BY_LEDGER, "__e_by_ledger")
+                        .withColumnRenamed(BY_RELEASE, "__e_by_release"),
                     col("__e_run").equalTo(col(runColumn)),
                     "left")
                 .drop(runColumn));
@@ -126,11 +139,16 @@ public final class Dedupe {
     Column winnerHash = coalesce(col("__winner_hash"), col(HASH));
     Column hasPrior = col("__e_hash").isNotNull();
     Column reference = when(hasPrior, col("__e_hash")).otherwise(winnerHash);
+    Column replayed =
+        java.util.Arrays.asList(validated.columns()).contains(HeldRecords.REPLAYED)
+            ? col(HeldRecords.REPLAYED)
+            : lit(false);
+    Column byRelease = coalesce(col("__e_by_release"), lit(false));
+    Column completed =
+        when(replayed, byRelease)
+            .otherwise(coalesce(col("__e_by_ledger"), lit(false)).or(byRelease));
     Column recovered =
-        hasPrior
-            .and(col("__e_completed").isNull())
-            .and(isFirst)
-            .and(col("__e_hash").equalTo(col(HASH)));
+        hasPrior.and(not(completed)).and(isFirst).and(col("__e_hash").equalTo(col(HASH)));
     Column status =
         when(col(HASH).notEqual(reference), lit(QUARANTINED))
             .when(recovered, lit(ACCEPTED))

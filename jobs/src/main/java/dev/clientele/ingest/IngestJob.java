@@ -98,13 +98,27 @@ public final class IngestJob implements ClienteleJob {
       Map<String, FileLedger.FileOutcome> outcomes,
       Dataset<Row> classified,
       SourceResult result,
-      boolean idsKnown) {}
+      boolean idsKnown,
+      Dataset<Row> replayed) {
+    void unpersist() {
+      if (checked != null) checked.unpersist();
+      if (replayed != null) replayed.unpersist();
+    }
+  }
 
   /** Records of one file per status, from the classified batch. */
   private record Tally(long accepted, long quarantined, long duplicate, long filtered) {
     long records() {
       return accepted + quarantined + duplicate + filtered;
     }
+  }
+
+  /**
+   * The classified batch counted: per file of the new records, the replayed held records, and the
+   * new records held for a later run.
+   */
+  private record Counts(Map<String, Tally> byFile, Tally released, long held) {
+    static final Counts NONE = new Counts(Map.of(), new Tally(0, 0, 0, 0), 0);
   }
 
   @Override
@@ -128,7 +142,13 @@ public final class IngestJob implements ClienteleJob {
     TableCatalog tables = run.tables();
     FileLedger ledger = new FileLedger(spark, tables.path(Table.INGEST_FILES));
     ledger.upgrade();
-    Dataset<Row> completedRuns = ledger.completedRunIds().persist(StorageLevel.MEMORY_AND_DISK());
+    String quarantinePath = tables.path(Table.QUARANTINE);
+    // A quarantine of an older release takes released_run_id before held records are looked up.
+    DeltaIO.addMissingColumns(spark, quarantinePath, QuarantineColumns.SCHEMA);
+    // Checkpointed, not cached: a cached frame reading the ledger and quarantine would make every
+    // write to them re-plan each cached frame built on it (Dedupe's lookups), minutes of driver
+    // time.
+    Dataset<Row> completedRuns = completedRuns(spark, ledger, quarantinePath).localCheckpoint();
     LocalDate asOf = run.asOf();
     if (config.currencies().converts()) {
       rates = config.currencies().dailyRates(spark);
@@ -166,13 +186,16 @@ public final class IngestJob implements ClienteleJob {
       }
       if (kind == SourceKind.CUSTOMERS) customerFilesExist = true;
       List<FileLedger.SourceFile> pending = ledger.pending(kind, files);
+      List<HeldRecords.HeldFile> held = heldToReadAgain(spark, quarantinePath, kind, pending);
       LOG.info(
-          "Source {}: {} file(s) at {}, {} new",
+          "Source {}: {} file(s) at {}, {} new; {} held record(s) in {} file(s) to look at again",
           kind.sourceName,
           files.size(),
           src.path(),
-          pending.size());
-      if (pending.isEmpty()) {
+          pending.size(),
+          held.stream().mapToLong(HeldRecords.HeldFile::records).sum(),
+          held.size());
+      if (pending.isEmpty() && held.isEmpty()) {
         results.put(kind, SourceResult.skipped(kind, "no new files"));
         continue;
       }
@@ -182,18 +205,27 @@ public final class IngestJob implements ClienteleJob {
                   && config.rules().quarantineUnknownCustomer()
               ? knownCustomers(spark, tables, batches.get(SourceKind.CUSTOMERS))
               : null;
-      Batch batch = classify(spark, tables, src, pending, known, asOf, completedRuns, ledger);
-      batches.put(kind, batch);
+      Batch batch = classify(spark, tables, src, pending, held, known, asOf, completedRuns, ledger);
       SourceResult result = batch.result();
+      if (pending.isEmpty() && result.released() == 0) {
+        // Held records whose day has not come: nothing to do for this source.
+        batch.unpersist();
+        results.put(kind, SourceResult.skipped(kind, "no new files"));
+        continue;
+      }
+      batches.put(kind, batch);
       results.put(kind, result);
       LOG.info(
-          "Source {}: read {} = accepted {} + quarantined {} + duplicate {} + filtered {}{}",
+          "Source {}: read {} = accepted {} + quarantined {} + duplicate {} + filtered {};"
+              + " of these, released {} (held records read again), held {} (for a later as-of){}",
           kind.sourceName,
           result.read(),
           result.accepted(),
           result.quarantined(),
           result.duplicate(),
           result.filtered(),
+          result.released(),
+          result.held(),
           result.topReasons().isEmpty() ? "" : "; top reasons " + result.topReasons());
       if (!result.reconciles()) {
         throw new IllegalStateException(
@@ -210,14 +242,30 @@ public final class IngestJob implements ClienteleJob {
       writeSilver(spark, tables, run.runId(), batches, versions);
       List<FileLedger.Delivery> deliveries = new ArrayList<>();
       for (Batch b : batches.values()) {
-        deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), b.outcomes()));
+        if (!b.files().isEmpty()) {
+          deliveries.add(new FileLedger.Delivery(b.kind(), b.files(), b.outcomes()));
+        }
       }
-      ledger.record(deliveries, run.runId(), Instant.now());
-      LOG.info(
-          "Recorded {} file(s) in ingest_files",
-          deliveries.stream().mapToInt(d -> d.files().size()).sum());
-      versions.put(
-          Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
+      if (!deliveries.isEmpty()) {
+        ledger.record(deliveries, run.runId(), Instant.now());
+        LOG.info(
+            "Recorded {} file(s) in ingest_files",
+            deliveries.stream().mapToInt(d -> d.files().size()).sum());
+        versions.put(
+            Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
+      }
+      // After the ledger: a crash before this commit leaves the records held, and the rerun reads
+      // them again (Dedupe then takes this run's silver rows as its own).
+      for (Batch b : batches.values()) {
+        if (b.result().released() > 0) {
+          HeldRecords.release(spark, quarantinePath, b.kind(), b.classified(), run.runId());
+          LOG.info(
+              "Source {}: released {} held record(s) in quarantine",
+              b.kind().sourceName,
+              b.result().released());
+        }
+      }
+      versions.put(Table.QUARANTINE.tableName, DeltaIO.version(spark, quarantinePath));
     }
     List<RunLog.Entry> entries = new ArrayList<>();
     Instant finished = Instant.now();
@@ -227,11 +275,9 @@ public final class IngestJob implements ClienteleJob {
       entries.add(entry(results.get(r.kind()), started, finished, versions));
     }
     RunLog.record(spark, run, entries);
-    for (Batch b : batches.values()) {
-      if (b.checked() != null) b.checked().unpersist();
-    }
+    // Dependents first: unpersisting a frame re-plans every cached frame built on it.
     smallSides.close();
-    completedRuns.unpersist();
+    for (Batch b : batches.values()) b.unpersist();
     String table = SourceResult.table(new ArrayList<>(results.values()));
     LOG.info("Ingest summary for run {}:\n{}", run.runId(), table);
     System.out.print(table);
@@ -248,6 +294,7 @@ public final class IngestJob implements ClienteleJob {
       TableCatalog tables,
       SourceConfig src,
       List<FileLedger.SourceFile> pending,
+      List<HeldRecords.HeldFile> held,
       Dataset<Row> knownCustomers,
       LocalDate asOf,
       Dataset<Row> completedRuns,
@@ -291,20 +338,28 @@ public final class IngestJob implements ClienteleJob {
     rejected.forEach(
         (file, reason) ->
             LOG.warn("Source {}: {} rejected as a whole: {}", kind.sourceName, file, reason));
+    Dataset<Row> replayed = null;
     try {
+      replayed = readAgain(spark, tables, src, held, asOf);
       LOG.info("Parsed and checked {} {} record(s) in {}", parsed, kind.sourceName, seconds(start));
       Map<String, FileLedger.FileStats> stats =
           checked == null ? Map.of() : RawRecords.fileStats(checked);
       List<String> copies =
           checked == null ? List.of() : copies(kind, pending, stats, ledger.knownContent(kind));
       Dataset<Row> classified = null;
-      Map<String, Tally> tallies = Map.of();
+      Counts counts = Counts.NONE;
       Map<String, Long> byReason = new HashMap<>();
-      if (checked != null) {
-        Dataset<Row> fresh =
-            copies.isEmpty()
-                ? checked
-                : checked.where(not(col(RawRecords.FILE).isin(copies.toArray())));
+      Dataset<Row> fresh =
+          checked == null
+              ? null
+              : HeldRecords.markNew(
+                  copies.isEmpty()
+                      ? checked
+                      : checked.where(not(col(RawRecords.FILE).isin(copies.toArray()))));
+      Dataset<Row> due = replayed == null ? null : replayed.where(not(stillEarly()));
+      // Held records whose day has come are records of this batch like any other.
+      fresh = fresh == null ? due : due == null ? fresh : fresh.unionByName(due);
+      if (fresh != null) {
         Dataset<Row> validated =
             ValidationRules.withUnknownCustomers(
                 fresh, kind, knownCustomers, smallSides::materialise);
@@ -316,15 +371,15 @@ public final class IngestJob implements ClienteleJob {
             Dedupe.classify(
                 validated, kind, src.identity(), existing, completedRuns, smallSides::materialise);
         start = System.nanoTime();
-        tallies = count(classified, byReason);
+        counts = count(classified, byReason);
         LOG.info("Classified the {} batch in {}", kind.sourceName, seconds(start));
       }
       Map<String, FileLedger.FileOutcome> outcomes = new LinkedHashMap<>();
       for (FileLedger.SourceFile f : pending) {
-        outcomes.put(f.path(), outcome(f, rejected, stats, copies, tallies));
+        outcomes.put(f.path(), outcome(f, rejected, stats, copies, counts.byFile()));
       }
       for (String reason : rejected.values()) byReason.merge(code(reason), 1L, Long::sum);
-      SourceResult result = result(kind, pending.size(), outcomes.values(), byReason);
+      SourceResult result = result(kind, pending.size(), outcomes.values(), counts, byReason);
       long read = 0;
       for (FileLedger.FileStats st : stats.values()) read += st.records();
       // Every parsed record has one file with one status: a lookup joined twice to a record, or a
@@ -348,11 +403,144 @@ public final class IngestJob implements ClienteleJob {
                     + rejectedCodes(rejected));
       }
       return new Batch(
-          kind, pending, checked, stats, outcomes, classified, result, knownCustomers != null);
+          kind,
+          pending,
+          checked,
+          stats,
+          outcomes,
+          classified,
+          result,
+          knownCustomers != null,
+          replayed);
     } catch (RuntimeException e) {
       if (checked != null) checked.unpersist();
+      if (replayed != null) replayed.unpersist();
       throw e;
     }
+  }
+
+  /** A re-read held record that still has future_timestamp: its day has not come, it stays held. */
+  private static Column stillEarly() {
+    return org.apache.spark.sql.functions.array_contains(
+        col(ValidationRules.REASONS), ValidationRules.FUTURE_TIMESTAMP);
+  }
+
+  /**
+   * The runs whose silver rows are complete: those that committed their ledger write ({@link
+   * Dedupe#BY_LEDGER}) or a release of held records ({@link Dedupe#BY_RELEASE}).
+   */
+  private static Dataset<Row> completedRuns(
+      SparkSession spark, FileLedger ledger, String quarantinePath) {
+    Dataset<Row> byLedger = ledger.completedRunIds();
+    String run = byLedger.columns()[0];
+    return byLedger
+        .select(col(run), lit(true).as(Dedupe.BY_LEDGER), lit(false).as(Dedupe.BY_RELEASE))
+        .unionByName(
+            HeldRecords.releasingRuns(spark, quarantinePath)
+                .select(
+                    col("run_id").as(run),
+                    lit(false).as(Dedupe.BY_LEDGER),
+                    lit(true).as(Dedupe.BY_RELEASE)))
+        .groupBy(run)
+        .agg(
+            org.apache.spark.sql.functions.max(Dedupe.BY_LEDGER).as(Dedupe.BY_LEDGER),
+            org.apache.spark.sql.functions.max(Dedupe.BY_RELEASE).as(Dedupe.BY_RELEASE));
+  }
+
+  /**
+   * The files with held records of the source, but those this run reads as new anyway (a run that
+   * failed on its reject ceiling quarantined them without recording them in the ledger).
+   */
+  private static List<HeldRecords.HeldFile> heldToReadAgain(
+      SparkSession spark,
+      String quarantinePath,
+      SourceKind kind,
+      List<FileLedger.SourceFile> pending) {
+    java.util.Set<String> fresh = new java.util.HashSet<>();
+    for (FileLedger.SourceFile f : pending) fresh.add(FileLedger.normalise(f.path()));
+    return HeldRecords.files(spark, quarantinePath, kind).stream()
+        .filter(h -> !fresh.contains(FileLedger.normalise(h.file())))
+        .toList();
+  }
+
+  /**
+   * The held records of {@code held}'s files read again from their files through the current
+   * mapping and rules as of {@code asOf} (persisted; null when there are none to read), with {@link
+   * HeldRecords#REPLAYED} true. A file that is gone or whose content changed cannot give its held
+   * records back: they stay held in quarantine, and a warning names the file and their number.
+   */
+  private Dataset<Row> readAgain(
+      SparkSession spark,
+      TableCatalog tables,
+      SourceConfig src,
+      List<HeldRecords.HeldFile> held,
+      LocalDate asOf) {
+    if (held.isEmpty()) return null;
+    String source = src.kind().sourceName;
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<FileLedger.SourceFile> present = new ArrayList<>();
+    for (HeldRecords.HeldFile h : held) {
+      try {
+        org.apache.hadoop.fs.Path path =
+            new org.apache.hadoop.fs.Path(java.net.URI.create(h.file()));
+        org.apache.hadoop.fs.FileStatus st = path.getFileSystem(conf).getFileStatus(path);
+        present.add(
+            new FileLedger.SourceFile(
+                h.file(), st.getLen(), Instant.ofEpochMilli(st.getModificationTime())));
+      } catch (java.io.FileNotFoundException e) {
+        LOG.warn(
+            "Source {}: {} is gone: its {} held record(s) cannot be read again and stay in"
+                + " quarantine (reason {}); deliver the file again to ingest them",
+            source,
+            h.file(),
+            h.records(),
+            ValidationRules.FUTURE_TIMESTAMP);
+      } catch (java.io.IOException e) {
+        throw new JobFailure("Cannot open " + h.file() + " to read its held records: " + e);
+      }
+    }
+    if (present.isEmpty()) return null;
+    Dataset<Row> records = checkedRecords(spark, src, present, Map.of(), asOf);
+    Map<String, FileLedger.FileStats> stats = RawRecords.fileStats(records);
+    List<HeldRecords.HeldFile> unchanged = new ArrayList<>();
+    for (HeldRecords.HeldFile h : held) {
+      FileLedger.FileStats st = stats.get(FileLedger.normalise(h.file()));
+      if (st == null) continue; // gone: warned above
+      if (st.checksum().equals(h.checksum())) {
+        unchanged.add(h);
+      } else {
+        LOG.warn(
+            "Source {}: {} changed since its held records were read (checksum {}, was {}): its {}"
+                + " held record(s) cannot be read again and stay in quarantine (reason {})",
+            source,
+            h.file(),
+            st.checksum(),
+            h.checksum(),
+            h.records(),
+            ValidationRules.FUTURE_TIMESTAMP);
+      }
+    }
+    if (unchanged.isEmpty()) return null;
+    Dataset<Row> selected =
+        HeldRecords.select(spark, tables.path(Table.QUARANTINE), src.kind(), unchanged, records)
+            .persist(BATCH);
+    long early = 0;
+    long due = 0;
+    for (Row r : selected.groupBy(stillEarly().as("early")).count().collectAsList()) {
+      if (r.getBoolean(0)) early = r.getLong(1);
+      else due = r.getLong(1);
+    }
+    LOG.info(
+        "Source {}: {} held record(s) are due by the as-of {} and read again; {} stay held",
+        source,
+        due,
+        asOf,
+        early);
+    if (due == 0) {
+      selected.unpersist();
+      return null;
+    }
+    return selected;
   }
 
   /**
@@ -501,23 +689,33 @@ public final class IngestJob implements ClienteleJob {
 
   /**
    * Records per file (normalised path) and status, in one pass over the batch: it is counted per
-   * file, status and list of reasons (a few dozen combinations per file), summed here; the
-   * quarantined records' reasons are added to {@code byReason}.
+   * file, status, list of reasons (a few dozen combinations per file) and whether replayed, summed
+   * here; the quarantined records' reasons are added to {@code byReason}. Replayed held records are
+   * counted apart (their files' ledger rows are those of their first delivery), and new records
+   * whose only reason is future_timestamp are counted as held too.
    */
-  private static Map<String, Tally> count(Dataset<Row> classified, Map<String, Long> byReason) {
+  private static Counts count(Dataset<Row> classified, Map<String, Long> byReason) {
     Map<String, long[]> byFile = new HashMap<>();
+    long[] released = new long[4];
+    long held = 0;
     Column isQuarantined = col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED);
     for (Row r :
         classified
             .groupBy(
                 col(RawRecords.FILE),
                 col(Dedupe.STATUS),
-                when(isQuarantined, col(ValidationRules.REASONS)).as("reasons"))
+                when(isQuarantined, col(ValidationRules.REASONS)).as("reasons"),
+                col(HeldRecords.REPLAYED))
             .count()
             .collectAsList()) {
-      long records = r.getLong(3);
-      long[] t = byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[4]);
+      long records = r.getLong(4);
+      boolean replayed = r.getBoolean(3);
+      long[] t =
+          replayed
+              ? released
+              : byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[4]);
       String status = r.getString(1);
+      if (!replayed && !r.isNullAt(2) && HeldRecords.isHeld(r.<String>getList(2))) held += records;
       int slot =
           switch (status) {
             case Dedupe.ACCEPTED -> 0;
@@ -533,20 +731,25 @@ public final class IngestJob implements ClienteleJob {
     }
     Map<String, Tally> tallies = new HashMap<>();
     byFile.forEach((file, t) -> tallies.put(file, new Tally(t[0], t[1], t[2], t[3])));
-    return tallies;
+    return new Counts(tallies, new Tally(released[0], released[1], released[2], released[3]), held);
   }
 
-  /** The source's counts, the sum of its files' ledger entries, and its top three reasons. */
+  /**
+   * The source's counts: the sum of its files' ledger entries plus the held records it released,
+   * and its top three reasons.
+   */
   private static SourceResult result(
       SourceKind kind,
       int files,
       java.util.Collection<FileLedger.FileOutcome> outcomes,
+      Counts counts,
       Map<String, Long> byReason) {
-    long read = 0;
-    long accepted = 0;
-    long quarantined = 0;
-    long duplicate = 0;
-    long filtered = 0;
+    Tally released = counts.released();
+    long read = released.records();
+    long accepted = released.accepted();
+    long quarantined = released.quarantined();
+    long duplicate = released.duplicate();
+    long filtered = released.filtered();
     for (FileLedger.FileOutcome o : outcomes) {
       read += o.records();
       accepted += o.accepted();
@@ -564,7 +767,18 @@ public final class IngestJob implements ClienteleJob {
             .map(e -> e.getKey() + " " + e.getValue())
             .toList();
     return new SourceResult(
-        kind, "running", files, read, accepted, quarantined, duplicate, filtered, top, null);
+        kind,
+        "running",
+        files,
+        read,
+        accepted,
+        quarantined,
+        duplicate,
+        filtered,
+        released.records(),
+        counts.held(),
+        top,
+        null);
   }
 
   private static void writeQuarantine(
@@ -574,9 +788,11 @@ public final class IngestJob implements ClienteleJob {
     List<Row> rejectedFiles = new ArrayList<>();
     for (Batch b : batches) {
       if (b.classified() != null) {
+        // A replayed record already has its row: HeldRecords.release updates it.
         Dataset<Row> q =
             b.classified()
                 .where(col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED))
+                .where(not(col(HeldRecords.REPLAYED)))
                 .select(
                     lit(b.kind().sourceName).as(QuarantineColumns.SOURCE),
                     col(RawRecords.FILE).as(QuarantineColumns.SOURCE_FILE),
@@ -585,7 +801,8 @@ public final class IngestJob implements ClienteleJob {
                     col(ValidationRules.REASONS).as(QuarantineColumns.REASONS),
                     lit(runId).as(QuarantineColumns.RUN_ID),
                     lit(now).as(QuarantineColumns.QUARANTINED_AT),
-                    fileChecksum(b.stats()).as(QuarantineColumns.FILE_CHECKSUM));
+                    fileChecksum(b.stats()).as(QuarantineColumns.FILE_CHECKSUM),
+                    lit(null).cast("string").as(QuarantineColumns.RELEASED_RUN_ID));
         all = all == null ? q : all.unionByName(q);
       }
       // A file rejected whole: one row, record number 0, no raw text.
@@ -602,7 +819,8 @@ public final class IngestJob implements ClienteleJob {
                           List.of(o.reason()),
                           runId,
                           now,
-                          o.checksum()));
+                          o.checksum(),
+                          null));
                 }
               });
     }
@@ -612,7 +830,6 @@ public final class IngestJob implements ClienteleJob {
     }
     if (all == null) return; // only empty files: nothing to quarantine
     String path = tables.path(Table.QUARANTINE);
-    DeltaIO.addMissingColumns(spark, path, QuarantineColumns.SCHEMA);
     DeltaIO.insertNew(
         spark,
         all,
@@ -650,12 +867,13 @@ public final class IngestJob implements ClienteleJob {
       if (r.rejectRate() > ceiling) {
         problems.add(
             String.format(
-                "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%); top reasons: %s",
+                "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%%s); top reasons: %s",
                 r.kind().sourceName,
-                r.quarantined(),
-                r.read(),
+                r.rejected(),
+                r.read() - r.held(),
                 100 * r.rejectRate(),
                 100 * ceiling,
+                r.held() == 0 ? "" : "; " + r.held() + " held, not counted",
                 String.join(", ", r.topReasons())));
         keys.add(
             src != null && src.maxRejectRate() != null
@@ -832,8 +1050,13 @@ public final class IngestJob implements ClienteleJob {
 
   private static RunLog.Entry entry(
       SourceResult r, Instant started, Instant finished, Map<String, Long> versions) {
-    String reasons =
-        r.topReasons().isEmpty() ? null : "top reasons: " + String.join(", ", r.topReasons());
+    List<String> notes = new ArrayList<>();
+    if (r.released() > 0) {
+      notes.add("released " + r.released() + " held record(s) (in read and in their status)");
+    }
+    if (r.held() > 0) notes.add("held " + r.held() + " record(s) dated after the as-of");
+    if (!r.topReasons().isEmpty()) notes.add("top reasons: " + String.join(", ", r.topReasons()));
+    String reasons = notes.isEmpty() ? null : String.join("; ", notes);
     // A failure's note already names the top reasons.
     String message =
         r.note() == null

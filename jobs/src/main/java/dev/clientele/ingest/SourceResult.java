@@ -7,6 +7,10 @@ import java.util.List;
  * reconciliation identity, checked by {@link IngestJob} before anything is written to silver).
  *
  * @param status succeeded, failed or skipped (no files, or no new files)
+ * @param released held records read again in this run (their day has come), counted in read and in
+ *     the status each took; the other records are those of the run's new files
+ * @param held records of the new files held for a later run (only reason future_timestamp): in
+ *     quarantined, but not in the reject rate
  * @param topReasons the most frequent quarantine reasons with counts, most frequent first
  */
 public record SourceResult(
@@ -18,21 +22,31 @@ public record SourceResult(
     long quarantined,
     long duplicate,
     long filtered,
+    long released,
+    long held,
     List<String> topReasons,
     String note) {
 
   public static SourceResult skipped(SourceKind kind, String note) {
-    return new SourceResult(kind, "skipped", 0, 0, 0, 0, 0, 0, List.of(), note);
+    return new SourceResult(kind, "skipped", 0, 0, 0, 0, 0, 0, 0, 0, List.of(), note);
   }
 
   public boolean reconciles() {
     return read == accepted + quarantined + duplicate + filtered;
   }
 
-  /** Quarantined / the records in scope (read − filtered); 0 with none. */
+  /** Quarantined records that are rejects: all but the held ones. */
+  public long rejected() {
+    return quarantined - held;
+  }
+
+  /**
+   * Rejected / the records in scope (read − filtered − held); 0 with none. A held record is not bad
+   * input, only early: it does not count against the ceiling.
+   */
   public double rejectRate() {
-    long inScope = read - filtered;
-    return inScope == 0 ? 0.0 : (double) quarantined / inScope;
+    long inScope = read - filtered - held;
+    return inScope == 0 ? 0.0 : (double) rejected() / inScope;
   }
 
   public SourceResult withStatus(String newStatus, String newNote) {
@@ -45,6 +59,8 @@ public record SourceResult(
         quarantined,
         duplicate,
         filtered,
+        released,
+        held,
         topReasons,
         newNote);
   }
@@ -52,7 +68,7 @@ public record SourceResult(
   /** The per-source table printed at the end of a run. */
   public static String table(List<SourceResult> results) {
     StringBuilder out = new StringBuilder();
-    String format = "%-13s %6s %10s %10s %12s %10s %10s  %s%n";
+    String format = "%-13s %6s %10s %10s %12s %10s %10s %10s %10s  %s%n";
     out.append(
         String.format(
             format,
@@ -63,6 +79,8 @@ public record SourceResult(
             "quarantined",
             "duplicate",
             "filtered",
+            "held",
+            "released",
             "status"));
     for (SourceResult r : results) {
       out.append(
@@ -75,6 +93,8 @@ public record SourceResult(
               r.quarantined(),
               r.duplicate(),
               r.filtered(),
+              r.held(),
+              r.released(),
               r.status() + (r.note() == null ? "" : " (" + r.note() + ")")));
     }
     return out.toString();

@@ -86,8 +86,13 @@ final class IngestFixture {
 
   /** Runs ingest in this JVM's shared session; returns the run id. */
   String ingest() {
+    return ingest(AS_OF);
+  }
+
+  /** Runs ingest as of {@code asOf}; returns the run id. */
+  String ingest(LocalDate asOf) {
     ClienteleConfig config = config();
-    RunContext run = new RunContext(RunContext.newRunId(), "ingest", AS_OF, config, catalog());
+    RunContext run = new RunContext(RunContext.newRunId(), "ingest", asOf, config, catalog());
     new IngestJob(IngestConfig.from(config.at("clientele.ingest"), k -> null)).run(spark, run);
     return run.runId();
   }

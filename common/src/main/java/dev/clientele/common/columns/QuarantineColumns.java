@@ -47,6 +47,15 @@ public final class QuarantineColumns {
    */
   public static final String FILE_CHECKSUM = "file_checksum";
 
+  /**
+   * A held record (reasons exactly [future_timestamp]: its event time was after its run's as-of) is
+   * read again by the first ingest run whose as-of reaches it; this is that run's id, set once its
+   * outcome (accepted, duplicate or filtered) is written. Null while the record is held, and for
+   * every other rejected record. A table from an older release takes this column at the first
+   * ingest (its rows read null).
+   */
+  public static final String RELEASED_RUN_ID = "released_run_id";
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
@@ -58,5 +67,6 @@ public final class QuarantineColumns {
             field(RUN_ID, DataTypes.StringType, false),
             field(QUARANTINED_AT, DataTypes.TimestampType, false),
             field(FILE_CHECKSUM, DataTypes.StringType, true),
+            field(RELEASED_RUN_ID, DataTypes.StringType, true),
           });
 }
