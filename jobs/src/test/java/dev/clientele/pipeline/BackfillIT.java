@@ -63,6 +63,8 @@ class BackfillIT {
         "sample.days=300",
         "pipeline.clusters=false",
         "pipeline.clv=false",
+        // The publish rerun below reads the stage tables of its date back.
+        "pipeline.keep-stage-tables=true",
         "publish.report=false");
   }
 

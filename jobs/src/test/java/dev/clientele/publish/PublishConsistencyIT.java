@@ -75,6 +75,8 @@ class PublishConsistencyIT {
     return List.of(
         "warehouse=\"" + root.resolve("warehouse") + "\"",
         "sample.output=\"" + raw + "\"",
+        // The standalone publishes below read the stage tables the pipelines wrote.
+        "pipeline.keep-stage-tables=true",
         "sample.customers=80",
         "sample.transactions=2500",
         "sample.seed=5",
