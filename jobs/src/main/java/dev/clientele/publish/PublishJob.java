@@ -103,6 +103,11 @@ public final class PublishJob implements ClienteleJob {
       List<String> cutDimensions) {
     Instant started = Instant.now();
     LocalDate asOf = run.asOf();
+    String tiersPath = run.tables().path(Table.CUSTOMER_TIERS);
+    List<LocalDate> publishedBefore = Published.dates(spark, run.tables(), Table.CUSTOMER_TIERS);
+    new TierRetention(rules.retainDailyDays())
+        .checkPublishable(
+            asOf, publishedBefore, TierHistoryPublisher.snapshotDates(spark, tiersPath));
     Dataset<Row> base = features.select(baseColumns(features));
     Dataset<Row> tiers = CustomerTiers.conform(CustomerTiers.assemble(base, stages));
     tiers.persist(StorageLevel.MEMORY_AND_DISK());
@@ -127,7 +132,7 @@ public final class PublishJob implements ClienteleJob {
             TierCutpointsColumns.DIMENSION,
             cutDimensions);
       }
-      publish(spark, run, tiers, started, featureRows);
+      publish(spark, run, tiers, started, featureRows, publishedBefore);
       return featureRows;
     } finally {
       tiers.unpersist();
@@ -135,7 +140,12 @@ public final class PublishJob implements ClienteleJob {
   }
 
   private void publish(
-      SparkSession spark, RunContext run, Dataset<Row> tiers, Instant started, long customers) {
+      SparkSession spark,
+      RunContext run,
+      Dataset<Row> tiers,
+      Instant started,
+      long customers,
+      List<LocalDate> publishedBefore) {
     TableCatalog tables = run.tables();
     LocalDate asOf = run.asOf();
     DeltaIO.replaceSnapshot(
@@ -149,7 +159,8 @@ public final class PublishJob implements ClienteleJob {
     // These gold tables depend only on customer_tiers: written concurrently, since each Delta
     // write is mostly fixed cost that leaves cores idle.
     TierHistoryPublisher history =
-        TierHistoryPublisher.of(spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf);
+        TierHistoryPublisher.of(
+            spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf, publishedBefore);
     Map<String, Runnable> writes = new LinkedHashMap<>();
     writes.put(
         Table.SEGMENT_SUMMARY.tableName,
@@ -187,6 +198,22 @@ public final class PublishJob implements ClienteleJob {
     // Measures earlier as-of dates' audiences: after audience_members holds this date's snapshot.
     audiences.publishResults();
     PublishCrash.after(Table.AUDIENCE_RESULTS.tableName);
+    // Last of the customer_tiers commits: history and transitions have used the snapshots they
+    // need.
+    List<LocalDate> removed =
+        new TierRetention(rules.retainDailyDays())
+            .prune(spark, tables.path(Table.CUSTOMER_TIERS), history.held());
+    if (!removed.isEmpty()) {
+      LOG.info(
+          "customer_tiers: removed {} daily snapshot(s) from {} to {} ({} = {}; month ends and"
+              + " tier_history keep their labels)",
+          removed.size(),
+          removed.get(0),
+          removed.get(removed.size() - 1),
+          TierRetention.KEY,
+          rules.retainDailyDays());
+    }
+    PublishCrash.after("retention");
     // Tables written before comments travelled with the data get them once here.
     GoldComments.apply(spark, tables);
     PublishCrash.after("comments");

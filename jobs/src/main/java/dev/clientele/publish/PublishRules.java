@@ -7,14 +7,16 @@ import java.util.List;
 /**
  * {@code clientele.publish}: which label columns are dimensions (history, transitions, summary,
  * gates), which attribute columns are summarised, which pairs are cross-tabulated, the label-share
- * bounds the quality gates enforce, and whether to write the HTML report.
+ * bounds the quality gates enforce, whether to write the HTML report, and how many days of daily
+ * customer_tiers snapshots to keep ({@link TierRetention}).
  */
 public record PublishRules(
     List<String> dimensions,
     List<String> attributeDimensions,
     List<List<String>> crossTabs,
     List<QualityGates.ShareBound> shareBounds,
-    boolean report) {
+    boolean report,
+    int retainDailyDays) {
 
   public static PublishRules from(Settings s) {
     List<String> dimensions = s.strings("dimensions");
@@ -50,6 +52,7 @@ public record PublishRules(
         List.copyOf(s.strings("attribute-dimensions")),
         List.copyOf(crossTabs),
         List.copyOf(bounds),
-        s.bool("report"));
+        s.bool("report"),
+        s.intBetween("retain-daily-days", 1, 36_600));
   }
 }

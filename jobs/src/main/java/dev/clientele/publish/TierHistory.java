@@ -149,6 +149,41 @@ public final class TierHistory {
     return held.unionByName(opened);
   }
 
+  /**
+   * History from intervals computed up to a date and intervals computed from it on: the table
+   * {@link #fromSnapshots} would give over both spans. An interval current on the published date
+   * before {@code from} carries on when {@code from} opens the same label (keeping its start and
+   * reason), else closes at {@code from}.
+   *
+   * @param before tier_history rows opened before {@code from}, right up to the date before it
+   * @param after {@link #fromSnapshots} of the snapshots from {@code from} on
+   */
+  public static Dataset<Row> stitch(Dataset<Row> before, Dataset<Row> after, LocalDate from) {
+    Column day = lit(Date.valueOf(from));
+    // Held on the date before from: the snapshot of from decides whether it carries on.
+    Column open = col(VALID_TO).isNull().or(col(VALID_TO).geq(day));
+    String[] key = {CUSTOMER_ID, DIMENSION, LABEL};
+    Dataset<Row> closed = before.where(not(open)).select(columns(col(VALID_TO), col(IS_CURRENT)));
+    Dataset<Row> carried =
+        before.where(open).select(CUSTOMER_ID, DIMENSION, LABEL, REASON, VALID_FROM);
+    Dataset<Row> opening = after.where(col(VALID_FROM).equalTo(day));
+    Dataset<Row> continued =
+        carried
+            .join(opening.select(CUSTOMER_ID, DIMENSION, LABEL, VALID_TO, IS_CURRENT), key)
+            .select(columns(col(VALID_TO), col(IS_CURRENT)));
+    Dataset<Row> closing =
+        carried.join(opening, key, "left_anti").select(columns(day.cast("date"), lit(false)));
+    Dataset<Row> opened =
+        opening.join(carried, key, "left_anti").select(columns(col(VALID_TO), col(IS_CURRENT)));
+    Dataset<Row> later =
+        after.where(col(VALID_FROM).gt(day)).select(columns(col(VALID_TO), col(IS_CURRENT)));
+    return closed
+        .unionByName(continued)
+        .unionByName(closing)
+        .unionByName(opened)
+        .unionByName(later);
+  }
+
   /** The table's columns in order, with valid_to and is_current as given. */
   private static Column[] columns(Column validTo, Column isCurrent) {
     return new Column[] {

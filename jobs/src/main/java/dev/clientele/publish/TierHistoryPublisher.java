@@ -15,8 +15,11 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * earlier publish that crashed before this table, a RESTORE, a backfill of history) the table is
  * rebuilt from every snapshot. Both ways give the same table; the incremental way costs one
  * snapshot's customers instead of all snapshots'.
+ *
+ * <p>The published dates are those the {@code published} marker names plus those customer_tiers
+ * holds, so a snapshot removed by {@link TierRetention} still counts. Once one is removed, a
+ * rebuild starts from the snapshots of the held run of dates that ends at the latest (from {@code
+ * heldFrom}) and keeps what the table holds before it: the intervals opened earlier (carried on by
+ * {@link TierHistory#stitch}) and the moves into heldFrom and earlier dates.
  */
 final class TierHistoryPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(TierHistoryPublisher.class);
@@ -48,17 +57,22 @@ final class TierHistoryPublisher {
   private final List<String> dimensions;
   private final LocalDate asOf;
   private final List<LocalDate> published;
+  private final Set<LocalDate> held;
+  private final LocalDate heldFrom;
 
   /**
-   * @param published every as_of date of customer_tiers after this publish wrote {@code asOf}
+   * @param published every published date, {@code asOf} included
+   * @param held the dates customer_tiers holds a snapshot of, {@code asOf} included (retention
+   *     removes old daily ones)
    */
   TierHistoryPublisher(
       SparkSession spark,
       String tiersPath,
       List<String> dimensions,
       LocalDate asOf,
-      List<LocalDate> published) {
-    if (!published.contains(asOf)) {
+      List<LocalDate> published,
+      Set<LocalDate> held) {
+    if (!published.contains(asOf) || !held.contains(asOf)) {
       throw new IllegalArgumentException(
           "as-of " + asOf + " is not among the published dates " + published);
     }
@@ -67,22 +81,61 @@ final class TierHistoryPublisher {
     this.dimensions = dimensions;
     this.asOf = asOf;
     this.published = published.stream().sorted().toList();
+    this.held = Set.copyOf(held);
+    this.heldFrom = TierRetention.heldFrom(this.published, this.held);
   }
 
-  /** For the current customer_tiers table, just after {@code asOf} was written to it. */
+  /** For tests and tables whose every published date is held. */
+  TierHistoryPublisher(
+      SparkSession spark,
+      String tiersPath,
+      List<String> dimensions,
+      LocalDate asOf,
+      List<LocalDate> published) {
+    this(spark, tiersPath, dimensions, asOf, published, Set.copyOf(published));
+  }
+
+  /**
+   * For the current customer_tiers table, just after {@code asOf} was written to it.
+   *
+   * @param publishedBefore the dates earlier publishes committed (the marker's), whether or not
+   *     their snapshots are still held
+   */
   static TierHistoryPublisher of(
-      SparkSession spark, String tiersPath, List<String> dimensions, LocalDate asOf) {
-    // One date per publish: a few hundred rows at most, read from the partition values.
-    List<LocalDate> published =
-        DeltaIO.read(spark, tiersPath).select(AS_OF).distinct().collectAsList().stream()
-            .map(r -> r.getDate(0).toLocalDate())
-            .toList();
-    return new TierHistoryPublisher(spark, tiersPath, dimensions, asOf, published);
+      SparkSession spark,
+      String tiersPath,
+      List<String> dimensions,
+      LocalDate asOf,
+      Collection<LocalDate> publishedBefore) {
+    Set<LocalDate> held = snapshotDates(spark, tiersPath);
+    Set<LocalDate> published = new TreeSet<>(publishedBefore);
+    published.addAll(held);
+    return new TierHistoryPublisher(
+        spark, tiersPath, dimensions, asOf, List.copyOf(published), held);
+  }
+
+  /** The dates customer_tiers holds a snapshot of (none when the table does not exist yet). */
+  static Set<LocalDate> snapshotDates(SparkSession spark, String tiersPath) {
+    if (!DeltaIO.exists(spark, tiersPath)) return Set.of();
+    // One date per held snapshot: a few hundred rows at most, read from the partition values.
+    return DeltaIO.read(spark, tiersPath).select(AS_OF).distinct().collectAsList().stream()
+        .map(r -> r.getDate(0).toLocalDate())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Every published date, asOf included, in order. */
   List<LocalDate> published() {
     return published;
+  }
+
+  /** The dates customer_tiers holds a snapshot of, asOf included. */
+  Set<LocalDate> held() {
+    return held;
+  }
+
+  /** True when retention removed the snapshot of a published date. */
+  private boolean pruned() {
+    return !heldFrom.equals(published.get(0));
   }
 
   void publishHistory(String path) {
@@ -118,16 +171,33 @@ final class TierHistoryPublisher {
       LOG.info("tier_history: moved the current intervals on to {}", asOf);
       return;
     }
-    Dataset<Row> labels = TierLabels.toLong(DeltaIO.read(spark, tiersPath), dimensions);
+    Dataset<Row> rebuilt;
+    if (pruned()) {
+      // The snapshots before heldFrom are gone: the intervals the table holds up to then stand,
+      // and those from the held snapshots carry them on.
+      Column dimension = col(DIMENSION).isin(dimensions.toArray());
+      Dataset<Row> before =
+          DeltaIO.read(spark, path)
+              .where(dimension.and(col(TierHistory.VALID_FROM).lt(lit(Date.valueOf(heldFrom)))));
+      rebuilt =
+          TierHistory.stitch(
+              before,
+              TierHistory.fromSnapshots(TierLabels.toLong(heldSnapshots(), dimensions)),
+              heldFrom);
+    } else {
+      rebuilt =
+          TierHistory.fromSnapshots(TierLabels.toLong(DeltaIO.read(spark, tiersPath), dimensions));
+    }
     DeltaIO.overwriteNoted(
-        GoldDocs.withComments(TierHistory.fromSnapshots(labels), Table.TIER_HISTORY),
+        GoldDocs.withComments(rebuilt, Table.TIER_HISTORY),
         path,
         note + " (rebuilt)",
         DIMENSION,
         TierHistory.IS_CURRENT);
     LOG.info(
-        "tier_history: rebuilt from {} published date(s){}",
+        "tier_history: rebuilt from {} published date(s){}{}",
         published.size(),
+        pruned() ? ", snapshots from " + heldFrom + " on the intervals held before" : "",
         latest ? "" : " (" + asOf + " is a backfill)");
   }
 
@@ -150,13 +220,27 @@ final class TierHistoryPublisher {
       LOG.info("tier_transitions: recomputed the moves into {}", into);
       return;
     }
+    Dataset<Row> rebuilt =
+        TierTransitions.fromSnapshots(
+            pruned() ? heldSnapshots() : DeltaIO.read(spark, tiersPath), dimensions);
+    if (pruned()) {
+      // The moves into heldFrom and earlier dates need snapshots that are gone: kept as they are.
+      rebuilt =
+          DeltaIO.read(spark, path)
+              .where(
+                  col(DIMENSION)
+                      .isin(dimensions.toArray())
+                      .and(col(AS_OF).leq(lit(Date.valueOf(heldFrom)))))
+              .unionByName(rebuilt);
+    }
     DeltaIO.overwriteNoted(
-        GoldDocs.withComments(
-            TierTransitions.fromSnapshots(DeltaIO.read(spark, tiersPath), dimensions),
-            Table.TIER_TRANSITIONS),
-        path,
-        note + " (rebuilt)");
+        GoldDocs.withComments(rebuilt, Table.TIER_TRANSITIONS), path, note + " (rebuilt)");
     LOG.info("tier_transitions: rebuilt from {} published date(s)", published.size());
+  }
+
+  /** The snapshots of every published date from heldFrom on (all held). */
+  private Dataset<Row> heldSnapshots() {
+    return snapshots(published.stream().filter(d -> !d.isBefore(heldFrom)).toList());
   }
 
   private Dataset<Row> snapshots(List<LocalDate> dates) {

@@ -207,7 +207,7 @@ class SegmentSummaryTest {
   void churnedCustomersAreCountedByCauseAndEveryoneElseIsNotChurned(SparkSession spark) {
     PublishJob job =
         new PublishJob(
-            new PublishRules(List.of("value_tier"), List.of(), List.of(), List.of(), false),
+            new PublishRules(List.of("value_tier"), List.of(), List.of(), List.of(), false, 35),
             RULES,
             null);
     Dataset<Row> summary =

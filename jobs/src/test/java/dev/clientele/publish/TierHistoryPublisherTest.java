@@ -2,6 +2,7 @@ package dev.clientele.publish;
 
 import static dev.clientele.testing.DatasetAssert.assertThatDataset;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.testing.SparkTestExtension;
@@ -78,14 +79,20 @@ class TierHistoryPublisherTest {
 
   private void publish(SparkSession spark, LocalDate day, String... customers) {
     writeTiers(spark, day, customers);
-    TierHistoryPublisher publisher = TierHistoryPublisher.of(spark, tiers(), DIMENSIONS, day);
+    TierHistoryPublisher publisher =
+        TierHistoryPublisher.of(spark, tiers(), DIMENSIONS, day, List.of());
     publisher.publishHistory(history());
     publisher.publishTransitions(transitions());
   }
 
   /** Both tables equal their computation from every snapshot; returns the two commit notes. */
   private List<String> assertMatchesFullComputation(SparkSession spark) {
-    Dataset<Row> labels = TierLabels.toLong(DeltaIO.read(spark, tiers()), DIMENSIONS);
+    return assertMatchesFullComputation(spark, tiers());
+  }
+
+  /** Both tables equal their computation from the snapshots at {@code allSnapshots}. */
+  private List<String> assertMatchesFullComputation(SparkSession spark, String allSnapshots) {
+    Dataset<Row> labels = TierLabels.toLong(DeltaIO.read(spark, allSnapshots), DIMENSIONS);
     assertThatDataset(
             DeltaIO.read(spark, history())
                 .select(
@@ -98,7 +105,7 @@ class TierHistoryPublisherTest {
                     "is_current"))
         .isEqualTo(TierHistory.fromSnapshots(labels));
     assertThatDataset(DeltaIO.read(spark, transitions()))
-        .isEqualTo(TierTransitions.fromSnapshots(DeltaIO.read(spark, tiers()), DIMENSIONS));
+        .isEqualTo(TierTransitions.fromSnapshots(DeltaIO.read(spark, allSnapshots), DIMENSIONS));
     return List.of(DeltaIO.latestNote(spark, history()), DeltaIO.latestNote(spark, transitions()));
   }
 
@@ -165,6 +172,109 @@ class TierHistoryPublisherTest {
                 assertThat(note)
                     .contains("covers 6 published dates through 2026-11-23")
                     .endsWith("(rebuilt)"));
+  }
+
+  private final java.util.TreeSet<LocalDate> publishedDates = new java.util.TreeSet<>();
+
+  private String everySnapshot() {
+    return warehouse.resolve("every_snapshot").toString();
+  }
+
+  /**
+   * A publish with retention as PublishJob does it: customer_tiers (and, for the reference, a table
+   * of every snapshot), history, transitions, then the expired snapshots removed.
+   */
+  private void publishRetained(
+      SparkSession spark, TierRetention retention, LocalDate day, String... customers) {
+    retention.checkPublishable(
+        day, publishedDates, TierHistoryPublisher.snapshotDates(spark, tiers()));
+    writeTiers(spark, day, customers);
+    DeltaIO.replaceSnapshot(snapshot(spark, day, customers), everySnapshot(), day);
+    TierHistoryPublisher publisher =
+        TierHistoryPublisher.of(spark, tiers(), DIMENSIONS, day, publishedDates);
+    publisher.publishHistory(history());
+    publisher.publishTransitions(transitions());
+    retention.prune(spark, tiers(), publisher.held());
+    publishedDates.add(day);
+  }
+
+  @Test
+  void retainedSnapshotsKeepHistoryAndTransitionsWhole(SparkSession spark) {
+    TierRetention retention = new TierRetention(3);
+    publishRetained(spark, retention, day("2026-10-29"), "c1 high stable", "c2 low new");
+    publishRetained(spark, retention, day("2026-10-30"), "c1 high stable", "c2 medium new");
+    publishRetained(
+        spark, retention, day("2026-10-31"), "c1 high stable", "c2 medium stable", "c3 low new");
+    publishRetained(spark, retention, day("2026-11-01"), "c1 high stable", "c2 low stable");
+    publishRetained(
+        spark, retention, day("2026-11-02"), "c1 high lapsing", "c2 low stable", "c3 low new");
+    publishRetained(
+        spark, retention, day("2026-11-03"), "c1 high lapsing", "c2 high stable", "c3 low new");
+    publishRetained(spark, retention, day("2026-11-04"), "c1 high lapsing", "c2 high stable");
+    // Three days back from 11-04 and the month ends.
+    assertThat(TierHistoryPublisher.snapshotDates(spark, tiers()))
+        .containsExactly(
+            day("2026-10-31"), day("2026-11-02"), day("2026-11-03"), day("2026-11-04"));
+    assertThat(assertMatchesFullComputation(spark, everySnapshot()))
+        .allSatisfy(
+            note ->
+                assertThat(note)
+                    .contains("covers 7 published dates through 2026-11-04")
+                    .endsWith("(incremental)"));
+    // c1's value_tier interval opened on the first date, whose snapshot is gone.
+    assertThatDataset(
+            DeltaIO.read(spark, history())
+                .where("customer_id = 'c1' AND dimension = 'value_tier'")
+                .select("label", "reason", "valid_from", "valid_to", "is_current"))
+        .isEqualTo(
+            spark.sql(
+                "SELECT 'high' AS label, 'why high on 2026-10-29' AS reason, DATE'2026-10-29' AS"
+                    + " valid_from, CAST(NULL AS DATE) AS valid_to, true AS is_current"));
+
+    // 11-05 reached customer_tiers but its publish crashed before history and transitions: the
+    // rebuild at 11-06 starts from the held run of snapshots (11-02 on) and keeps what is before.
+    writeTiers(spark, day("2026-11-05"), "c1 medium lapsing", "c2 high stable");
+    DeltaIO.replaceSnapshot(
+        snapshot(spark, day("2026-11-05"), "c1 medium lapsing", "c2 high stable"),
+        everySnapshot(),
+        day("2026-11-05"));
+    publishedDates.add(day("2026-11-05"));
+    publishRetained(spark, retention, day("2026-11-06"), "c1 high lapsing", "c3 low new");
+    assertThat(assertMatchesFullComputation(spark, everySnapshot()))
+        .allSatisfy(
+            note ->
+                assertThat(note)
+                    .contains("covers 9 published dates through 2026-11-06")
+                    .endsWith("(rebuilt)"));
+
+    // A rerun of a held date before the latest: history rebuilt the same way.
+    publishRetained(spark, retention, day("2026-11-05"), "c1 high lapsing", "c2 low stable");
+    List<String> notes = assertMatchesFullComputation(spark, everySnapshot());
+    assertThat(notes.get(0)).endsWith("(rebuilt)");
+    assertThat(notes.get(1)).endsWith("(incremental)");
+    assertThat(TierHistoryPublisher.snapshotDates(spark, tiers()))
+        .containsExactly(
+            day("2026-10-31"), day("2026-11-04"), day("2026-11-05"), day("2026-11-06"));
+
+    // The held run starts at 11-04: it and earlier dates cannot be published again.
+    assertThatThrownBy(
+            () ->
+                retention.checkPublishable(
+                    day("2026-11-04"),
+                    publishedDates,
+                    TierHistoryPublisher.snapshotDates(spark, tiers())))
+        .isInstanceOf(dev.clientele.common.job.JobFailure.class)
+        .hasMessage(
+            "as-of 2026-11-04 cannot be published: customer_tiers no longer holds the daily"
+                + " snapshots around it (it holds every published date from 2026-11-04 on and only"
+                + " month ends before, clientele.publish.retain-daily-days = 3), so tier_history"
+                + " and tier_transitions cannot be recomputed there. Publish a date after"
+                + " 2026-11-04, or raise clientele.publish.retain-daily-days before publishing the"
+                + " dates you will want to republish.");
+  }
+
+  private static LocalDate day(String iso) {
+    return LocalDate.parse(iso);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.clientele.common.table;
 
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -281,6 +282,14 @@ public final class DeltaIO {
   public static void update(
       SparkSession spark, String path, String condition, java.util.Map<String, String> set) {
     DeltaTable.forPath(spark, path).updateExpr(condition, set);
+  }
+
+  /**
+   * Deletes the rows matching {@code condition} in one commit. On partition columns only, Delta
+   * removes whole files without reading them; the files stay on disk until VACUUM.
+   */
+  public static void deleteWhere(SparkSession spark, String path, Column condition) {
+    DeltaTable.forPath(spark, path).delete(condition);
   }
 
   /**

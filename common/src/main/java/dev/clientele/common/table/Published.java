@@ -1,6 +1,8 @@
 package dev.clientele.common.table;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_contains_key;
 
 import dev.clientele.common.columns.PublishedColumns;
 import dev.clientele.common.job.JobFailure;
@@ -85,6 +87,25 @@ public final class Published {
             r.getDate(r.fieldIndex(PublishedColumns.AS_OF)).toLocalDate(),
             r.getString(r.fieldIndex(PublishedColumns.RUN_ID)),
             versions));
+  }
+
+  /**
+   * Every as-of date a publish committed {@code table} at, in order: the dates readers were ever
+   * shown, whether or not the table still holds their snapshot (retention removes old ones).
+   */
+  public static List<LocalDate> dates(SparkSession spark, TableCatalog tables, Table table) {
+    String path = tables.path(Table.PUBLISHED);
+    if (!DeltaIO.exists(spark, path)) return List.of();
+    // One row per publish: a few hundred dates at most.
+    return DeltaIO.read(spark, path)
+        .where(map_contains_key(col(PublishedColumns.TABLE_VERSIONS), lit(table.tableName)))
+        .select(PublishedColumns.AS_OF)
+        .distinct()
+        .orderBy(PublishedColumns.AS_OF)
+        .collectAsList()
+        .stream()
+        .map(r -> r.getDate(0).toLocalDate())
+        .toList();
   }
 
   /**
