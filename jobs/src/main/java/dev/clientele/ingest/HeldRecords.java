@@ -4,18 +4,24 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.QuarantineColumns;
 import dev.clientele.common.table.DeltaIO;
+import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Held records: a record whose only reason is {@link ValidationRules#FUTURE_TIMESTAMP} (its event
@@ -52,11 +58,35 @@ final class HeldRecords {
     return reasons.size() == 1 && reasons.get(0).equals(ValidationRules.FUTURE_TIMESTAMP);
   }
 
-  /** The files with held records of {@code kind}, one driver row per file, sorted by file. */
-  static List<HeldFile> files(SparkSession spark, String quarantinePath, SourceKind kind) {
+  /**
+   * The held_until of a quarantined record of {@code kind}: for a held one, its event date less two
+   * days (the local date in any time zone is at most a day from the session's, and the future
+   * tolerance only delays it), null otherwise.
+   */
+  static Column heldUntil(SourceKind kind) {
+    if (kind.eventTime == null) return lit(null).cast(DataTypes.DateType);
+    return when(
+        col(ValidationRules.REASONS).equalTo(array(lit(ValidationRules.FUTURE_TIMESTAMP))),
+        date_sub(to_date(col(kind.eventTime)), 2));
+  }
+
+  /** Held rows that an ingest as of {@code asOf} may take (rows without held_until always). */
+  private static Column mayBeDue(LocalDate asOf) {
+    return col(QuarantineColumns.HELD_UNTIL)
+        .isNull()
+        .or(col(QuarantineColumns.HELD_UNTIL).leq(lit(Date.valueOf(asOf))));
+  }
+
+  /**
+   * The files with held records of {@code kind} that may be due by {@code asOf}, one driver row per
+   * file, sorted by file.
+   */
+  static List<HeldFile> files(
+      SparkSession spark, String quarantinePath, SourceKind kind, LocalDate asOf) {
     List<HeldFile> files = new ArrayList<>();
     for (Row r :
         held(spark, quarantinePath, kind)
+            .where(mayBeDue(asOf))
             .groupBy(QuarantineColumns.SOURCE_FILE, QuarantineColumns.FILE_CHECKSUM)
             .agg(count(lit(1)))
             .orderBy(QuarantineColumns.SOURCE_FILE, QuarantineColumns.FILE_CHECKSUM)
@@ -76,21 +106,30 @@ final class HeldRecords {
       String quarantinePath,
       SourceKind kind,
       List<HeldFile> files,
+      LocalDate asOf,
       Dataset<Row> records) {
-    Column ofFiles = lit(false);
-    for (HeldFile f : files) {
-      ofFiles =
-          ofFiles.or(
-              col(QuarantineColumns.SOURCE_FILE)
-                  .equalTo(f.file())
-                  .and(col(QuarantineColumns.FILE_CHECKSUM).eqNullSafe(f.checksum())));
-    }
+    // A join, not one OR per file: hundreds of files made an expression deep enough to overflow
+    // the stack of Delta's file skipping.
+    List<Row> fileRows = new ArrayList<>();
+    for (HeldFile f : files) fileRows.add(RowFactory.create(f.file(), f.checksum()));
+    Dataset<Row> ofFiles =
+        spark.createDataFrame(
+            fileRows,
+            new StructType()
+                .add("__f_file", DataTypes.StringType)
+                .add("__f_checksum", DataTypes.StringType));
     // Checkpointed, so the cached batch does not refer to the quarantine table: every write to
     // quarantine in the run would otherwise make Spark re-plan the whole cached batch (minutes of
     // the driver's time), and the held positions are those of the run's start.
     Dataset<Row> positions =
         held(spark, quarantinePath, kind)
-            .where(ofFiles)
+            .where(mayBeDue(asOf))
+            .join(
+                broadcast(ofFiles),
+                col(QuarantineColumns.SOURCE_FILE)
+                    .equalTo(col("__f_file"))
+                    .and(col(QuarantineColumns.FILE_CHECKSUM).eqNullSafe(col("__f_checksum"))),
+                "left_semi")
             .select(
                 col(QuarantineColumns.SOURCE_FILE).as("__held_file"),
                 col(QuarantineColumns.RECORD_NUMBER).as("__held_line"),

@@ -186,9 +186,11 @@ public final class IngestJob implements ClienteleJob {
       }
       if (kind == SourceKind.CUSTOMERS) customerFilesExist = true;
       List<FileLedger.SourceFile> pending = ledger.pending(kind, files);
-      List<HeldRecords.HeldFile> held = heldToReadAgain(spark, quarantinePath, kind, pending);
+      List<HeldRecords.HeldFile> held =
+          heldToReadAgain(spark, quarantinePath, kind, pending, run.asOf());
       LOG.info(
-          "Source {}: {} file(s) at {}, {} new; {} held record(s) in {} file(s) to look at again",
+          "Source {}: {} file(s) at {}, {} new; {} held record(s) that may be due in {} file(s) to"
+              + " look at again",
           kind.sourceName,
           files.size(),
           src.path(),
@@ -455,10 +457,11 @@ public final class IngestJob implements ClienteleJob {
       SparkSession spark,
       String quarantinePath,
       SourceKind kind,
-      List<FileLedger.SourceFile> pending) {
+      List<FileLedger.SourceFile> pending,
+      LocalDate asOf) {
     java.util.Set<String> fresh = new java.util.HashSet<>();
     for (FileLedger.SourceFile f : pending) fresh.add(FileLedger.normalise(f.path()));
-    return HeldRecords.files(spark, quarantinePath, kind).stream()
+    return HeldRecords.files(spark, quarantinePath, kind, asOf).stream()
         .filter(h -> !fresh.contains(FileLedger.normalise(h.file())))
         .toList();
   }
@@ -522,7 +525,8 @@ public final class IngestJob implements ClienteleJob {
     }
     if (unchanged.isEmpty()) return null;
     Dataset<Row> selected =
-        HeldRecords.select(spark, tables.path(Table.QUARANTINE), src.kind(), unchanged, records)
+        HeldRecords.select(
+                spark, tables.path(Table.QUARANTINE), src.kind(), unchanged, asOf, records)
             .persist(BATCH);
     long early = 0;
     long due = 0;
@@ -802,7 +806,8 @@ public final class IngestJob implements ClienteleJob {
                     lit(runId).as(QuarantineColumns.RUN_ID),
                     lit(now).as(QuarantineColumns.QUARANTINED_AT),
                     fileChecksum(b.stats()).as(QuarantineColumns.FILE_CHECKSUM),
-                    lit(null).cast("string").as(QuarantineColumns.RELEASED_RUN_ID));
+                    lit(null).cast("string").as(QuarantineColumns.RELEASED_RUN_ID),
+                    HeldRecords.heldUntil(b.kind()).as(QuarantineColumns.HELD_UNTIL));
         all = all == null ? q : all.unionByName(q);
       }
       // A file rejected whole: one row, record number 0, no raw text.
@@ -820,6 +825,7 @@ public final class IngestJob implements ClienteleJob {
                           runId,
                           now,
                           o.checksum(),
+                          null,
                           null));
                 }
               });

@@ -118,6 +118,28 @@ class HeldLinesTest {
             "4 [future_timestamp] null",
             "5 [future_timestamp, non_positive_price] null");
     assertThat(silver(f)).containsExactly("O1:1 1 " + first);
+    // A file is read again only once a held record in it may be due: two days early at most.
+    assertThat(
+            f
+                .table(Table.QUARANTINE)
+                .orderBy("record_number")
+                .selectExpr("held_until")
+                .collectAsList()
+                .stream()
+                .map(r -> String.valueOf(r.get(0)))
+                .toList())
+        .containsExactly("2026-11-20", "2026-11-21", "null");
+    String quarantinePath = f.catalog().path(Table.QUARANTINE);
+    assertThat(
+            HeldRecords.files(
+                spark, quarantinePath, SourceKind.TRANSACTIONS, LocalDate.of(2026, 11, 19)))
+        .isEmpty();
+    assertThat(
+            HeldRecords.files(
+                spark, quarantinePath, SourceKind.TRANSACTIONS, LocalDate.of(2026, 11, 20)))
+        .singleElement()
+        .extracting(HeldRecords.HeldFile::records)
+        .isEqualTo(1L);
     assertThat(ledger(f)).containsExactly("[2026-11-21.csv,4,1,3,0,0]");
     assertThat(counts(f, first))
         .isEqualTo(

@@ -56,6 +56,14 @@ public final class QuarantineColumns {
    */
   public static final String RELEASED_RUN_ID = "released_run_id";
 
+  /**
+   * For a held record, the earliest as-of whose ingest can take it: its event date less two days
+   * (so no time zone can make it late). Ingest reads a file again for its held records only once
+   * one of them is due, not at every run. Null for every other record, and on rows written before
+   * this column (those are read again at every run, as before).
+   */
+  public static final String HELD_UNTIL = "held_until";
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
@@ -68,5 +76,6 @@ public final class QuarantineColumns {
             field(QUARANTINED_AT, DataTypes.TimestampType, false),
             field(FILE_CHECKSUM, DataTypes.StringType, true),
             field(RELEASED_RUN_ID, DataTypes.StringType, true),
+            field(HELD_UNTIL, DataTypes.DateType, true),
           });
 }
