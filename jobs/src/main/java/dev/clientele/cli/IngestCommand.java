@@ -6,6 +6,7 @@ import dev.clientele.common.job.ClienteleJob;
 import dev.clientele.ingest.IngestConfig;
 import dev.clientele.ingest.IngestJob;
 import dev.clientele.ingest.InputPaths;
+import dev.clientele.ingest.QuarantineReplay;
 import dev.clientele.ingest.SourceKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,26 @@ public final class IngestCommand extends JobCommand {
               + "e.g. --input transactions=/data/pos.")
   List<String> inputs = new ArrayList<>();
 
+  @Option(
+      names = "--replay-quarantine",
+      description =
+          "Also read again, from their files through the current mapping and rules, the quarantined"
+              + " records (all record-level reasons, or those of --reason) that no run released:"
+              + " after fixing a mapping or rule. Each is taken exactly once; one still failing"
+              + " stays in quarantine with its new reasons.")
+  boolean replayQuarantine;
+
+  @Option(
+      names = "--reason",
+      paramLabel = "REASON",
+      split = ",",
+      description =
+          "With --replay-quarantine: only rows with this reason (repeatable or comma-separated),"
+              + " e.g. non_positive_price, unparseable_timestamp, missing_required:ts.")
+  List<String> reasons = new ArrayList<>();
+
+  private QuarantineReplay replay = QuarantineReplay.OFF;
+
   @Override
   protected String jobName() {
     return "ingest";
@@ -39,6 +60,7 @@ public final class IngestCommand extends JobCommand {
   public Integer call() {
     try {
       for (String input : inputs) options.addOverride(pathOverride(input));
+      replay = replay(replayQuarantine, reasons);
     } catch (ConfigError e) {
       System.err.println("clientele ingest: " + e.getMessage());
       return dev.clientele.common.job.JobRunner.EXIT_USAGE;
@@ -50,7 +72,18 @@ public final class IngestCommand extends JobCommand {
   protected ClienteleJob bind(ClienteleConfig config) {
     IngestConfig ingest = IngestConfig.from(config.at("clientele.ingest"), System::getenv);
     InputPaths.checkRequired(ingest);
-    return new IngestJob(ingest);
+    return new IngestJob(ingest, replay);
+  }
+
+  /** The replay the options ask for; --reason without --replay-quarantine is a usage error. */
+  static QuarantineReplay replay(boolean replayQuarantine, List<String> reasons) {
+    if (!replayQuarantine) {
+      if (!reasons.isEmpty()) {
+        throw new ConfigError("--reason only applies with --replay-quarantine.");
+      }
+      return QuarantineReplay.OFF;
+    }
+    return QuarantineReplay.of(reasons);
   }
 
   /**

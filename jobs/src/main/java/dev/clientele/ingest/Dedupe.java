@@ -32,9 +32,9 @@ import org.apache.spark.sql.Row;
  * Within a batch the first record of a key by (file, line) wins. A record identical to a silver row
  * written by an interrupted run (a run not in the ledger) from the same key is accepted again, so
  * the rerun after a crash counts exactly as a clean run; the insert-only write then leaves that row
- * alone. A held record read again ({@link HeldRecords#REPLAYED}) is classified like any record of
- * the batch; for it a run is complete once it committed its release, which comes after its ledger
- * write.
+ * alone. A record read again from quarantine ({@link HeldRecords#REPLAYED}: held, or replayed by
+ * {@code --replay-quarantine}) is classified like any record of the batch; for it a run is complete
+ * once it committed its release, which comes after its ledger write.
  */
 public final class Dedupe {
   public static final String STATUS = "__status";
@@ -48,7 +48,7 @@ public final class Dedupe {
   /** Column of completedRuns: the run committed its ledger write. */
   public static final String BY_LEDGER = "by_ledger";
 
-  /** Column of completedRuns: the run committed the release of held records. */
+  /** Column of completedRuns: the run committed the release of records read again. */
   public static final String BY_RELEASE = "by_release";
 
   private Dedupe() {}
@@ -60,8 +60,9 @@ public final class Dedupe {
    * @param existing the kind's silver table (history for customers), possibly empty
    * @param completedRuns column {@code run_id} (first) of runs whose silver rows are complete, with
    *     booleans {@link #BY_LEDGER} (the run committed its ledger write) and {@link #BY_RELEASE}
-   *     (it committed the release of held records): a replayed record counts only the release,
-   *     since a run can crash between its ledger write and its release; any other record either
+   *     (it committed the release of records read again from quarantine): a replayed record counts
+   *     only the release, since a run can crash between its ledger write and its release; any other
+   *     record either
    * @param smallSide materialises a frame that is usually small (keys claimed twice, keys already
    *     in silver) and returns it ready to join, broadcast when it is small enough, so the batch
    *     itself is never shuffled

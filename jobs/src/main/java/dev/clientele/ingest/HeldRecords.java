@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -14,7 +16,9 @@ import dev.clientele.common.table.DeltaIO;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,31 +28,66 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Held records: a record whose only reason is {@link ValidationRules#FUTURE_TIMESTAMP} (its event
- * time is after its run's as-of) is not a reject but early. Its quarantine row (reasons exactly
- * [future_timestamp], {@link QuarantineColumns#RELEASED_RUN_ID} null) holds it, by file and record
- * number, until an ingest run whose as-of reaches it reads it again from its file through the
- * current mapping and rules and takes it like any other record; that run then sets the row's
- * released_run_id (or, when the record now has other reasons, the row's reasons), so it is read
- * again exactly once. Works on quarantine rows per file on the driver (a few per file), never on
- * records.
+ * Records read again from quarantine, by file and record number, through the current mapping and
+ * rules. Two kinds of quarantine rows are read again:
+ *
+ * <ul>
+ *   <li><b>held</b>: a record whose only reason is {@link ValidationRules#FUTURE_TIMESTAMP} (its
+ *       event time is after its run's as-of) is not a reject but early. Its row (reasons exactly
+ *       [future_timestamp], {@link QuarantineColumns#RELEASED_RUN_ID} null) holds it until an
+ *       ingest run whose as-of reaches it; every run looks at them.
+ *   <li><b>replayed</b>: with {@code --replay-quarantine} ({@link QuarantineReplay}), also the
+ *       unreleased rejects with one of the asked reasons (all of them without {@code --reason}),
+ *       e.g. after the mapping or a rule was fixed. A row of a file rejected whole (record number
+ *       0) has no record to read again.
+ * </ul>
+ *
+ * <p>A record read again joins its run's batch like any other ({@link #REPLAYED} true, so {@link
+ * Dedupe} lets it compete for its key); after silver and the ledger, one commit ({@link #release})
+ * sets each such row's released_run_id (accepted, duplicate, filtered) or, when it is quarantined
+ * again, its new reasons (released_run_id stays null: a later replay may try again). So a record
+ * reaches silver exactly once. Works on quarantine rows per file on the driver (a few per file),
+ * never on records.
  */
 final class HeldRecords {
   /** True on a record read again from quarantine, false on a record of a new file. */
   static final String REPLAYED = "__replayed";
 
-  /** The held record's file checksum, as its quarantine row has it (null on new records). */
+  /** The file checksum of a record read again, as its quarantine row has it (null on new ones). */
   static final String CHECKSUM = "__held_checksum";
+
+  /**
+   * True on a record read again whose quarantine row was a reject (selected by a replay of
+   * quarantine), false on a held one and on new records: its outcome is counted apart.
+   */
+  static final String REJECT = "__replayed_reject";
 
   private HeldRecords() {}
 
-  /** A file with held records of a source, as its quarantine rows name it. */
-  record HeldFile(String file, String checksum, long records) {}
+  /**
+   * A file with quarantine rows of a source to read again, as its rows name it.
+   *
+   * @param records the rows to read again: held ones plus {@code rejects}
+   * @param rejects the rows a replay of quarantine selected that are not held
+   */
+  record HeldFile(String file, String checksum, long records, long rejects) {
+    long held() {
+      return records - rejects;
+    }
+  }
 
-  /** Quarantine rows still held: only reason future_timestamp, not released, a real record. */
-  static Column isHeld() {
-    return col(QuarantineColumns.REASONS)
-        .equalTo(array(lit(ValidationRules.FUTURE_TIMESTAMP)))
+  /** Reasons exactly [future_timestamp]: early, not rejected. */
+  private static Column heldReasons() {
+    return col(QuarantineColumns.REASONS).equalTo(array(lit(ValidationRules.FUTURE_TIMESTAMP)));
+  }
+
+  /**
+   * Quarantine rows to read again: held ones, plus those {@code replay} selects; never a released
+   * row, never a file's row (record number 0).
+   */
+  static Column isSelected(QuarantineReplay replay) {
+    Column reasons = replay.enabled() ? heldReasons().or(replay.matches()) : heldReasons();
+    return reasons
         .and(col(QuarantineColumns.RELEASED_RUN_ID).isNull())
         .and(col(QuarantineColumns.RECORD_NUMBER).gt(0));
   }
@@ -65,9 +104,7 @@ final class HeldRecords {
    */
   static Column heldUntil(SourceKind kind) {
     if (kind.eventTime == null) return lit(null).cast(DataTypes.DateType);
-    return when(
-        col(ValidationRules.REASONS).equalTo(array(lit(ValidationRules.FUTURE_TIMESTAMP))),
-        date_sub(to_date(col(kind.eventTime)), 2));
+    return when(heldReasons(), date_sub(to_date(col(kind.eventTime)), 2));
   }
 
   /** Held rows that an ingest as of {@code asOf} may take (rows without held_until always). */
@@ -78,33 +115,49 @@ final class HeldRecords {
   }
 
   /**
-   * The files with held records of {@code kind} that may be due by {@code asOf}, one driver row per
-   * file, sorted by file.
+   * The files with rows of {@code kind} to read again as of {@code asOf} (held rows only once they
+   * may be due), one driver row per file, sorted by file.
    */
   static List<HeldFile> files(
-      SparkSession spark, String quarantinePath, SourceKind kind, LocalDate asOf) {
+      SparkSession spark,
+      String quarantinePath,
+      SourceKind kind,
+      QuarantineReplay replay,
+      LocalDate asOf) {
     List<HeldFile> files = new ArrayList<>();
     for (Row r :
-        held(spark, quarantinePath, kind)
-            .where(mayBeDue(asOf))
+        selected(spark, quarantinePath, kind, replay, asOf)
             .groupBy(QuarantineColumns.SOURCE_FILE, QuarantineColumns.FILE_CHECKSUM)
-            .agg(count(lit(1)))
+            .agg(count(lit(1)), sum(when(heldReasons(), 0L).otherwise(1L)))
             .orderBy(QuarantineColumns.SOURCE_FILE, QuarantineColumns.FILE_CHECKSUM)
             .collectAsList()) {
-      files.add(new HeldFile(r.getString(0), r.getString(1), r.getLong(2)));
+      files.add(new HeldFile(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3)));
     }
     return files;
   }
 
   /**
-   * The held records among {@code records} (a re-read of {@code files}, whose checksums were found
-   * unchanged), with {@link #REPLAYED} true and {@link #CHECKSUM}; the other records of those files
-   * were taken when the files were first read and are dropped.
+   * The unreleased rows of {@code kind}'s files rejected whole (record number 0), which a replay
+   * cannot read again by position.
+   */
+  static long wholeFileRows(SparkSession spark, String quarantinePath, SourceKind kind) {
+    return DeltaIO.readOrEmpty(spark, quarantinePath, QuarantineColumns.SCHEMA)
+        .where(col(QuarantineColumns.SOURCE).equalTo(kind.sourceName))
+        .where(col(QuarantineColumns.RECORD_NUMBER).leq(0))
+        .where(col(QuarantineColumns.RELEASED_RUN_ID).isNull())
+        .count();
+  }
+
+  /**
+   * The selected records among {@code records} (a re-read of {@code files}, whose checksums were
+   * found unchanged), with {@link #REPLAYED} true, {@link #CHECKSUM} and {@link #REJECT}; the other
+   * records of those files were taken when the files were first read and are dropped.
    */
   static Dataset<Row> select(
       SparkSession spark,
       String quarantinePath,
       SourceKind kind,
+      QuarantineReplay replay,
       List<HeldFile> files,
       LocalDate asOf,
       Dataset<Row> records) {
@@ -120,10 +173,9 @@ final class HeldRecords {
                 .add("__f_checksum", DataTypes.StringType));
     // Checkpointed, so the cached batch does not refer to the quarantine table: every write to
     // quarantine in the run would otherwise make Spark re-plan the whole cached batch (minutes of
-    // the driver's time), and the held positions are those of the run's start.
+    // the driver's time), and the selected positions are those of the run's start.
     Dataset<Row> positions =
-        held(spark, quarantinePath, kind)
-            .where(mayBeDue(asOf))
+        selected(spark, quarantinePath, kind, replay, asOf)
             .join(
                 broadcast(ofFiles),
                 col(QuarantineColumns.SOURCE_FILE)
@@ -133,7 +185,8 @@ final class HeldRecords {
             .select(
                 col(QuarantineColumns.SOURCE_FILE).as("__held_file"),
                 col(QuarantineColumns.RECORD_NUMBER).as("__held_line"),
-                col(QuarantineColumns.FILE_CHECKSUM).as(CHECKSUM))
+                col(QuarantineColumns.FILE_CHECKSUM).as(CHECKSUM),
+                not(heldReasons()).as(REJECT))
             .localCheckpoint();
     return records
         .join(
@@ -145,66 +198,75 @@ final class HeldRecords {
         .withColumn(REPLAYED, lit(true));
   }
 
-  /** Marks new records: not replayed, no held checksum. */
+  /** Marks new records: not replayed, no held checksum, not a reject read again. */
   static Dataset<Row> markNew(Dataset<Row> records) {
     return records
         .withColumn(CHECKSUM, lit(null).cast(DataTypes.StringType))
-        .withColumn(REPLAYED, lit(false));
+        .withColumn(REPLAYED, lit(false))
+        .withColumn(REJECT, lit(false));
   }
 
   /**
-   * Releases the replayed records of {@code classified} (status from {@link Dedupe}) in one commit:
-   * accepted, duplicate and filtered ones get {@code runId} as released_run_id; those quarantined
-   * again get their new reasons instead (they are rejects now, no longer held). Only rows still
-   * held change, so repeating it is a no-op. Call after silver and the ledger are written.
+   * Releases the records read again in {@code classified} (each source's batch, status from {@link
+   * Dedupe}) in one commit: accepted, duplicate and filtered ones get {@code runId} as
+   * released_run_id; those quarantined again get their new reasons instead and stay unreleased. The
+   * rows changed are those selected at the run's start (the positions the records carry, joined
+   * with the rows {@code replay} selects now) and still unreleased, so repeating it is a no-op, and
+   * a row whose reasons did not change is not rewritten. Call after silver and the ledger are
+   * written: one commit for every source, so a run either released all its records or none (see
+   * {@link #releasingRuns}).
    */
   static void release(
       SparkSession spark,
       String quarantinePath,
-      SourceKind kind,
-      Dataset<Row> classified,
+      Map<SourceKind, Dataset<Row>> classified,
+      QuarantineReplay replay,
       String runId) {
-    Dataset<Row> replayed =
-        classified
-            .where(col(REPLAYED))
-            .select(
-                col(RawRecords.FILE).as("__r_file"),
-                col(RawRecords.LINE).cast("long").as("__r_line"),
-                col(CHECKSUM).as("__r_checksum"),
-                col(Dedupe.STATUS).as("__r_status"),
-                col(ValidationRules.REASONS).as("__r_reasons"));
-    Dataset<Row> held = held(spark, quarantinePath, kind);
-    Column again = col("__r_status").equalTo(Dedupe.QUARANTINED);
-    Dataset<Row> released =
-        held.join(
-                replayed,
-                col(QuarantineColumns.SOURCE_FILE)
-                    .equalTo(col("__r_file"))
-                    .and(col(QuarantineColumns.RECORD_NUMBER).equalTo(col("__r_line")))
-                    .and(col(QuarantineColumns.FILE_CHECKSUM).eqNullSafe(col("__r_checksum"))))
-            .withColumn(
-                QuarantineColumns.REASONS,
-                when(again, col("__r_reasons")).otherwise(col(QuarantineColumns.REASONS)))
-            .withColumn(
-                QuarantineColumns.RELEASED_RUN_ID,
-                when(again, lit(null).cast(DataTypes.StringType)).otherwise(lit(runId)))
-            .select(
-                java.util.Arrays.stream(QuarantineColumns.SCHEMA.fieldNames())
-                    .map(c -> col(c))
-                    .toArray(Column[]::new));
+    Dataset<Row> released = null;
+    for (Map.Entry<SourceKind, Dataset<Row>> e : classified.entrySet()) {
+      Dataset<Row> replayed =
+          e.getValue()
+              .where(col(REPLAYED))
+              .select(
+                  col(RawRecords.FILE).as("__r_file"),
+                  col(RawRecords.LINE).cast("long").as("__r_line"),
+                  col(CHECKSUM).as("__r_checksum"),
+                  col(Dedupe.STATUS).as("__r_status"),
+                  col(ValidationRules.REASONS).as("__r_reasons"));
+      Column again = col("__r_status").equalTo(Dedupe.QUARANTINED);
+      Dataset<Row> rows =
+          selected(spark, quarantinePath, e.getKey(), replay)
+              .join(
+                  replayed,
+                  col(QuarantineColumns.SOURCE_FILE)
+                      .equalTo(col("__r_file"))
+                      .and(col(QuarantineColumns.RECORD_NUMBER).equalTo(col("__r_line")))
+                      .and(col(QuarantineColumns.FILE_CHECKSUM).eqNullSafe(col("__r_checksum"))))
+              .withColumn(
+                  QuarantineColumns.REASONS,
+                  when(again, col("__r_reasons")).otherwise(col(QuarantineColumns.REASONS)))
+              .withColumn(
+                  QuarantineColumns.RELEASED_RUN_ID,
+                  when(again, lit(null).cast(DataTypes.StringType)).otherwise(lit(runId)))
+              .select(
+                  Arrays.stream(QuarantineColumns.SCHEMA.fieldNames())
+                      .map(c -> col(c))
+                      .toArray(Column[]::new));
+      released = released == null ? rows : released.unionByName(rows);
+    }
+    if (released == null) return;
     DeltaIO.upsert(
         spark,
         released,
         quarantinePath,
         "t.source = s.source AND t.source_file = s.source_file"
             + " AND t.record_number = s.record_number AND t.file_checksum <=> s.file_checksum",
-        "t.released_run_id IS NULL AND t.reasons = array('"
-            + ValidationRules.FUTURE_TIMESTAMP
-            + "')");
+        "t.released_run_id IS NULL"
+            + " AND (s.released_run_id IS NOT NULL OR NOT (t.reasons <=> s.reasons))");
   }
 
   /**
-   * The runs that released held records (one column run_id): a silver row such a run wrote is
+   * The runs that released records read again (one column run_id): a silver row such a run wrote is
    * complete, not left by a crash.
    */
   static Dataset<Row> releasingRuns(SparkSession spark, String quarantinePath) {
@@ -214,9 +276,24 @@ final class HeldRecords {
         .distinct();
   }
 
-  private static Dataset<Row> held(SparkSession spark, String quarantinePath, SourceKind kind) {
+  /** The rows of {@code kind} to read again, as quarantine has them now. */
+  private static Dataset<Row> selected(
+      SparkSession spark, String quarantinePath, SourceKind kind, QuarantineReplay replay) {
     return DeltaIO.readOrEmpty(spark, quarantinePath, QuarantineColumns.SCHEMA)
         .where(col(QuarantineColumns.SOURCE).equalTo(kind.sourceName))
-        .where(isHeld());
+        .where(isSelected(replay));
+  }
+
+  /**
+   * The rows {@link #selected} to read again as of {@code asOf}: held ones once they may be due.
+   */
+  private static Dataset<Row> selected(
+      SparkSession spark,
+      String quarantinePath,
+      SourceKind kind,
+      QuarantineReplay replay,
+      LocalDate asOf) {
+    return selected(spark, quarantinePath, kind, replay)
+        .where(not(heldReasons()).or(mayBeDue(asOf)));
   }
 }

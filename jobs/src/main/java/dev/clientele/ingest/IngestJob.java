@@ -18,6 +18,7 @@ import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.RunLog;
 import dev.clientele.common.table.Table;
 import dev.clientele.common.table.TableCatalog;
+import dev.clientele.ingest.SourceResult.Tally;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * status rejected, one quarantined record in the counts) and the other files are ingested. Empty
  * and header-only files are recorded with 0 records. Customers and complaints keep versions: a
  * record delivered again with a later version time (a complaint resolved) updates the current row,
- * every version stays in {@code customer_history} / {@code complaint_history}.
+ * every version stays in {@code customer_history} / {@code complaint_history}. Quarantined records
+ * are read again from their files ({@link HeldRecords}): held ones (dated after an earlier run's
+ * as-of) by every run, and the rejects a {@link QuarantineReplay} selects ({@code
+ * --replay-quarantine}); their runs row counts them in read and in the status they take now.
  *
  * <p>Order of writes, so a crash anywhere followed by a rerun gives the tables of a clean run:
  * quarantine (insert-only MERGE keyed by source, file and record number); then, if no source is
@@ -56,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * versions); then the ledger, last, with every file's counts in the same commit. Files not in the
  * ledger are read again by the rerun, whose writes are then no-ops for rows the crashed run already
  * wrote; a run that stops after its ledger commit and before its runs rows has them rebuilt from
- * the ledger when it is found abandoned (RunLog#fromLedger).
+ * the ledger when it is found abandoned (RunLog#fromLedger). Last, one quarantine commit releases
+ * the records read again; a run that crashed before it is repeated by its rerun, which takes its
+ * silver rows as its own ({@link Dedupe}).
  */
 public final class IngestJob implements ClienteleJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -70,6 +76,7 @@ public final class IngestJob implements ClienteleJob {
   private static final StorageLevel BATCH = StorageLevel.MEMORY_AND_DISK_SER();
 
   private final IngestConfig config;
+  private final QuarantineReplay replay;
   private final SmallSides smallSides = new SmallSides();
 
   /** The PII key on the executors for this run (see {@link Pseudonymizer}). */
@@ -81,7 +88,16 @@ public final class IngestJob implements ClienteleJob {
   private List<String> ratesNamed = List.of();
 
   public IngestJob(IngestConfig config) {
+    this(config, QuarantineReplay.OFF);
+  }
+
+  /**
+   * @param replay which quarantined records this run reads again besides the held ones ({@code
+   *     --replay-quarantine [--reason R]}); {@link QuarantineReplay#OFF} for an ordinary run
+   */
+  public IngestJob(IngestConfig config, QuarantineReplay replay) {
     this.config = config;
+    this.replay = replay;
   }
 
   /**
@@ -106,19 +122,12 @@ public final class IngestJob implements ClienteleJob {
     }
   }
 
-  /** Records of one file per status, from the classified batch. */
-  private record Tally(long accepted, long quarantined, long duplicate, long filtered) {
-    long records() {
-      return accepted + quarantined + duplicate + filtered;
-    }
-  }
-
   /**
-   * The classified batch counted: per file of the new records, the replayed held records, and the
-   * new records held for a later run.
+   * The classified batch counted: per file of the new records, the held records read again, the
+   * rejects read again by a replay of quarantine, and the new records held for a later run.
    */
-  private record Counts(Map<String, Tally> byFile, Tally released, long held) {
-    static final Counts NONE = new Counts(Map.of(), new Tally(0, 0, 0, 0), 0);
+  private record Counts(Map<String, Tally> byFile, Tally released, Tally replayed, long held) {
+    static final Counts NONE = new Counts(Map.of(), Tally.NONE, Tally.NONE, 0);
   }
 
   @Override
@@ -150,6 +159,12 @@ public final class IngestJob implements ClienteleJob {
     // time.
     Dataset<Row> completedRuns = completedRuns(spark, ledger, quarantinePath).localCheckpoint();
     LocalDate asOf = run.asOf();
+    if (replay.enabled()) {
+      LOG.info(
+          "Replaying quarantine: unreleased records with {} are read again from their files through"
+              + " the current mapping and rules",
+          replay.describe());
+    }
     if (config.currencies().converts()) {
       rates = config.currencies().dailyRates(spark);
       ratesNamed = Currencies.named(rates);
@@ -162,6 +177,8 @@ public final class IngestJob implements ClienteleJob {
 
     Map<SourceKind, Batch> batches = new EnumMap<>(SourceKind.class);
     Map<SourceKind, SourceResult> results = new EnumMap<>(SourceKind.class);
+    // Per source, the rejects a replay of quarantine selected at the run's start.
+    Map<SourceKind, Long> replays = new EnumMap<>(SourceKind.class);
     boolean customerFilesExist = false;
     for (Map.Entry<SourceKind, SourceConfig> e : config.sources().entrySet()) {
       SourceKind kind = e.getKey();
@@ -187,7 +204,7 @@ public final class IngestJob implements ClienteleJob {
       if (kind == SourceKind.CUSTOMERS) customerFilesExist = true;
       List<FileLedger.SourceFile> pending = ledger.pending(kind, files);
       List<HeldRecords.HeldFile> held =
-          heldToReadAgain(spark, quarantinePath, kind, pending, run.asOf());
+          heldToReadAgain(spark, quarantinePath, kind, pending, replay, run.asOf());
       LOG.info(
           "Source {}: {} file(s) at {}, {} new; {} held record(s) that may be due in {} file(s) to"
               + " look at again",
@@ -195,8 +212,28 @@ public final class IngestJob implements ClienteleJob {
           files.size(),
           src.path(),
           pending.size(),
-          held.stream().mapToLong(HeldRecords.HeldFile::records).sum(),
-          held.size());
+          held.stream().mapToLong(HeldRecords.HeldFile::held).sum(),
+          held.stream().filter(h -> h.held() > 0).count());
+      long replaySelected = held.stream().mapToLong(HeldRecords.HeldFile::rejects).sum();
+      if (replay.enabled()) {
+        replays.put(kind, replaySelected);
+        LOG.info(
+            "Source {}: replay selected {} quarantined record(s) ({}) in {} file(s)",
+            kind.sourceName,
+            replaySelected,
+            replay.describe(),
+            held.stream().filter(h -> h.rejects() > 0).count());
+        long wholeFiles =
+            replay.reasons().isEmpty() ? HeldRecords.wholeFileRows(spark, quarantinePath, kind) : 0;
+        if (wholeFiles > 0) {
+          LOG.info(
+              "Source {}: {} quarantine row(s) of files rejected whole (record number 0) are not"
+                  + " replayable by position and stay; touch such a file or deliver it again"
+                  + " fixed, and it is read as new",
+              kind.sourceName,
+              wholeFiles);
+        }
+      }
       if (pending.isEmpty() && held.isEmpty()) {
         results.put(kind, SourceResult.skipped(kind, "no new files"));
         continue;
@@ -209,8 +246,8 @@ public final class IngestJob implements ClienteleJob {
               : null;
       Batch batch = classify(spark, tables, src, pending, held, known, asOf, completedRuns, ledger);
       SourceResult result = batch.result();
-      if (pending.isEmpty() && result.released() == 0) {
-        // Held records whose day has not come: nothing to do for this source.
+      if (pending.isEmpty() && result.read() == 0) {
+        // Held records whose day has not come, or files gone: nothing to do for this source.
         batch.unpersist();
         results.put(kind, SourceResult.skipped(kind, "no new files"));
         continue;
@@ -219,7 +256,7 @@ public final class IngestJob implements ClienteleJob {
       results.put(kind, result);
       LOG.info(
           "Source {}: read {} = accepted {} + quarantined {} + duplicate {} + filtered {};"
-              + " of these, released {} (held records read again), held {} (for a later as-of){}",
+              + " of these, released {} (held records read again), held {} (for a later as-of){}{}",
           kind.sourceName,
           result.read(),
           result.accepted(),
@@ -228,6 +265,15 @@ public final class IngestJob implements ClienteleJob {
           result.filtered(),
           result.released(),
           result.held(),
+          result.replayed().records() == 0
+              ? ""
+              : ", replayed "
+                  + result.replayed().records()
+                  + " (quarantined records read again: to release "
+                  + result.replayed().released()
+                  + ", quarantined again "
+                  + result.replayed().quarantined()
+                  + ")",
           result.topReasons().isEmpty() ? "" : "; top reasons " + result.topReasons());
       if (!result.reconciles()) {
         throw new IllegalStateException(
@@ -256,11 +302,18 @@ public final class IngestJob implements ClienteleJob {
         versions.put(
             Table.INGEST_FILES.tableName, DeltaIO.version(spark, tables.path(Table.INGEST_FILES)));
       }
-      // After the ledger: a crash before this commit leaves the records held, and the rerun reads
-      // them again (Dedupe then takes this run's silver rows as its own).
+      // After the ledger: a crash before this commit leaves the records in quarantine as they were,
+      // and the rerun reads them again (Dedupe then takes this run's silver rows as its own).
+      Map<SourceKind, Dataset<Row>> readAgain = new EnumMap<>(SourceKind.class);
+      for (Batch b : batches.values()) {
+        SourceResult r = b.result();
+        if (r.released() + r.replayed().records() > 0) readAgain.put(b.kind(), b.classified());
+      }
+      if (!readAgain.isEmpty()) {
+        HeldRecords.release(spark, quarantinePath, readAgain, replay, run.runId());
+      }
       for (Batch b : batches.values()) {
         if (b.result().released() > 0) {
-          HeldRecords.release(spark, quarantinePath, b.kind(), b.classified(), run.runId());
           LOG.info(
               "Source {}: released {} held record(s) in quarantine",
               b.kind().sourceName,
@@ -268,6 +321,22 @@ public final class IngestJob implements ClienteleJob {
         }
       }
       versions.put(Table.QUARANTINE.tableName, DeltaIO.version(spark, quarantinePath));
+    }
+    for (Map.Entry<SourceKind, Long> e : replays.entrySet()) {
+      SourceResult r = results.get(e.getKey());
+      Tally t = r == null ? Tally.NONE : r.replayed();
+      LOG.info(
+          "Source {}: replay of quarantine: {} selected, {} released (accepted {}, duplicate {},"
+              + " filtered {}), {} quarantined again (reasons updated, left for a later replay), {}"
+              + " stay as they were (file gone or changed, or still after the as-of)",
+          e.getKey().sourceName,
+          e.getValue(),
+          t.released(),
+          t.accepted(),
+          t.duplicate(),
+          t.filtered(),
+          t.quarantined(),
+          e.getValue() - t.records());
     }
     List<RunLog.Entry> entries = new ArrayList<>();
     Instant finished = Instant.now();
@@ -450,27 +519,31 @@ public final class IngestJob implements ClienteleJob {
   }
 
   /**
-   * The files with held records of the source, but those this run reads as new anyway (a run that
-   * failed on its reject ceiling quarantined them without recording them in the ledger).
+   * The files with held records of the source, and with the rejects {@code replay} selects, but
+   * those this run reads as new anyway (a run that failed on its reject ceiling quarantined them
+   * without recording them in the ledger).
    */
   private static List<HeldRecords.HeldFile> heldToReadAgain(
       SparkSession spark,
       String quarantinePath,
       SourceKind kind,
       List<FileLedger.SourceFile> pending,
+      QuarantineReplay replay,
       LocalDate asOf) {
     java.util.Set<String> fresh = new java.util.HashSet<>();
     for (FileLedger.SourceFile f : pending) fresh.add(FileLedger.normalise(f.path()));
-    return HeldRecords.files(spark, quarantinePath, kind, asOf).stream()
+    return HeldRecords.files(spark, quarantinePath, kind, replay, asOf).stream()
         .filter(h -> !fresh.contains(FileLedger.normalise(h.file())))
         .toList();
   }
 
   /**
-   * The held records of {@code held}'s files read again from their files through the current
-   * mapping and rules as of {@code asOf} (persisted; null when there are none to read), with {@link
-   * HeldRecords#REPLAYED} true. A file that is gone or whose content changed cannot give its held
-   * records back: they stay held in quarantine, and a warning names the file and their number.
+   * The selected records of {@code held}'s files (held ones, and the rejects a replay selected)
+   * read again from their files through the current mapping and rules as of {@code asOf}
+   * (persisted; null when there are none to read), with {@link HeldRecords#REPLAYED} true; those
+   * still dated after the as-of are left where they are. A file that is gone or whose content
+   * changed cannot give its records back: they stay in quarantine as they are, and a warning names
+   * the file and their number.
    */
   private Dataset<Row> readAgain(
       SparkSession spark,
@@ -482,24 +555,30 @@ public final class IngestJob implements ClienteleJob {
     String source = src.kind().sourceName;
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<FileLedger.SourceFile> present = new ArrayList<>();
+    // A file changed in place has rows under its old and its new checksum: it is read once.
+    java.util.Set<String> listed = new java.util.HashSet<>();
     for (HeldRecords.HeldFile h : held) {
       try {
         org.apache.hadoop.fs.Path path =
             new org.apache.hadoop.fs.Path(java.net.URI.create(h.file()));
         org.apache.hadoop.fs.FileStatus st = path.getFileSystem(conf).getFileStatus(path);
-        present.add(
-            new FileLedger.SourceFile(
-                h.file(), st.getLen(), Instant.ofEpochMilli(st.getModificationTime())));
+        if (listed.add(h.file())) {
+          present.add(
+              new FileLedger.SourceFile(
+                  h.file(), st.getLen(), Instant.ofEpochMilli(st.getModificationTime())));
+        }
       } catch (java.io.FileNotFoundException e) {
         LOG.warn(
-            "Source {}: {} is gone: its {} held record(s) cannot be read again and stay in"
-                + " quarantine (reason {}); deliver the file again to ingest them",
+            "Source {}: {} is gone: its {} record(s) to read again from quarantine ({} held, {}"
+                + " replayed) cannot be read and stay in quarantine as they are; deliver the file"
+                + " again to ingest them",
             source,
             h.file(),
             h.records(),
-            ValidationRules.FUTURE_TIMESTAMP);
+            h.held(),
+            h.rejects());
       } catch (java.io.IOException e) {
-        throw new JobFailure("Cannot open " + h.file() + " to read its held records: " + e);
+        throw new JobFailure("Cannot open " + h.file() + " to read its quarantined records: " + e);
       }
     }
     if (present.isEmpty()) return null;
@@ -513,33 +592,50 @@ public final class IngestJob implements ClienteleJob {
         unchanged.add(h);
       } else {
         LOG.warn(
-            "Source {}: {} changed since its held records were read (checksum {}, was {}): its {}"
-                + " held record(s) cannot be read again and stay in quarantine (reason {})",
+            "Source {}: {} changed since its records were quarantined (checksum {}, was {}): its {}"
+                + " record(s) to read again ({} held, {} replayed) cannot be read and stay in"
+                + " quarantine as they are",
             source,
             h.file(),
             st.checksum(),
             h.checksum(),
             h.records(),
-            ValidationRules.FUTURE_TIMESTAMP);
+            h.held(),
+            h.rejects());
       }
     }
     if (unchanged.isEmpty()) return null;
     Dataset<Row> selected =
         HeldRecords.select(
-                spark, tables.path(Table.QUARANTINE), src.kind(), unchanged, asOf, records)
+                spark, tables.path(Table.QUARANTINE), src.kind(), replay, unchanged, asOf, records)
             .persist(BATCH);
-    long early = 0;
-    long due = 0;
-    for (Row r : selected.groupBy(stillEarly().as("early")).count().collectAsList()) {
-      if (r.getBoolean(0)) early = r.getLong(1);
-      else due = r.getLong(1);
+    // [held, replayed] x [due, still early]
+    long[][] found = new long[2][2];
+    for (Row r :
+        selected
+            .groupBy(col(HeldRecords.REJECT), stillEarly().as("early"))
+            .count()
+            .collectAsList()) {
+      found[r.getBoolean(0) ? 1 : 0][r.getBoolean(1) ? 1 : 0] = r.getLong(2);
     }
-    LOG.info(
-        "Source {}: {} held record(s) are due by the as-of {} and read again; {} stay held",
-        source,
-        due,
-        asOf,
-        early);
+    long due = found[0][0] + found[1][0];
+    if (found[0][0] + found[0][1] > 0) {
+      LOG.info(
+          "Source {}: {} held record(s) are due by the as-of {} and read again; {} stay held",
+          source,
+          found[0][0],
+          asOf,
+          found[0][1]);
+    }
+    if (found[1][0] + found[1][1] > 0) {
+      LOG.info(
+          "Source {}: {} replayed record(s) read again; {} still dated after the as-of {} stay"
+              + " as they are",
+          source,
+          found[1][0],
+          found[1][1],
+          asOf);
+    }
     if (due == 0) {
       selected.unpersist();
       return null;
@@ -694,13 +790,15 @@ public final class IngestJob implements ClienteleJob {
   /**
    * Records per file (normalised path) and status, in one pass over the batch: it is counted per
    * file, status, list of reasons (a few dozen combinations per file) and whether replayed, summed
-   * here; the quarantined records' reasons are added to {@code byReason}. Replayed held records are
-   * counted apart (their files' ledger rows are those of their first delivery), and new records
-   * whose only reason is future_timestamp are counted as held too.
+   * here; the quarantined records' reasons are added to {@code byReason}. Records read again from
+   * quarantine are counted apart, held and replayed rejects each (their files' ledger rows are
+   * those of their first delivery), and new records whose only reason is future_timestamp are
+   * counted as held too.
    */
   private static Counts count(Dataset<Row> classified, Map<String, Long> byReason) {
     Map<String, long[]> byFile = new HashMap<>();
     long[] released = new long[4];
+    long[] replayed = new long[4];
     long held = 0;
     Column isQuarantined = col(Dedupe.STATUS).equalTo(Dedupe.QUARANTINED);
     for (Row r :
@@ -709,17 +807,18 @@ public final class IngestJob implements ClienteleJob {
                 col(RawRecords.FILE),
                 col(Dedupe.STATUS),
                 when(isQuarantined, col(ValidationRules.REASONS)).as("reasons"),
-                col(HeldRecords.REPLAYED))
+                col(HeldRecords.REPLAYED),
+                col(HeldRecords.REJECT))
             .count()
             .collectAsList()) {
-      long records = r.getLong(4);
-      boolean replayed = r.getBoolean(3);
+      long records = r.getLong(5);
+      boolean again = r.getBoolean(3);
       long[] t =
-          replayed
-              ? released
-              : byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[4]);
+          !again
+              ? byFile.computeIfAbsent(FileLedger.normalise(r.getString(0)), k -> new long[4])
+              : r.getBoolean(4) ? replayed : released;
       String status = r.getString(1);
-      if (!replayed && !r.isNullAt(2) && HeldRecords.isHeld(r.<String>getList(2))) held += records;
+      if (!again && !r.isNullAt(2) && HeldRecords.isHeld(r.<String>getList(2))) held += records;
       int slot =
           switch (status) {
             case Dedupe.ACCEPTED -> 0;
@@ -735,12 +834,16 @@ public final class IngestJob implements ClienteleJob {
     }
     Map<String, Tally> tallies = new HashMap<>();
     byFile.forEach((file, t) -> tallies.put(file, new Tally(t[0], t[1], t[2], t[3])));
-    return new Counts(tallies, new Tally(released[0], released[1], released[2], released[3]), held);
+    return new Counts(tallies, tally(released), tally(replayed), held);
+  }
+
+  private static Tally tally(long[] t) {
+    return new Tally(t[0], t[1], t[2], t[3]);
   }
 
   /**
-   * The source's counts: the sum of its files' ledger entries plus the held records it released,
-   * and its top three reasons.
+   * The source's counts: the sum of its files' ledger entries plus the records it read again from
+   * quarantine (held and replayed), and its top three reasons.
    */
   private static SourceResult result(
       SourceKind kind,
@@ -749,11 +852,12 @@ public final class IngestJob implements ClienteleJob {
       Counts counts,
       Map<String, Long> byReason) {
     Tally released = counts.released();
-    long read = released.records();
-    long accepted = released.accepted();
-    long quarantined = released.quarantined();
-    long duplicate = released.duplicate();
-    long filtered = released.filtered();
+    Tally replayed = counts.replayed();
+    long read = released.records() + replayed.records();
+    long accepted = released.accepted() + replayed.accepted();
+    long quarantined = released.quarantined() + replayed.quarantined();
+    long duplicate = released.duplicate() + replayed.duplicate();
+    long filtered = released.filtered() + replayed.filtered();
     for (FileLedger.FileOutcome o : outcomes) {
       read += o.records();
       accepted += o.accepted();
@@ -781,6 +885,7 @@ public final class IngestJob implements ClienteleJob {
         filtered,
         released.records(),
         counts.held(),
+        replayed,
         top,
         null);
   }
@@ -873,13 +978,16 @@ public final class IngestJob implements ClienteleJob {
       if (r.rejectRate() > ceiling) {
         problems.add(
             String.format(
-                "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%%s); top reasons: %s",
+                "%s rejected %d of %d records (%.2f%%, ceiling %.2f%%%s%s); top reasons: %s",
                 r.kind().sourceName,
                 r.rejected(),
-                r.read() - r.held(),
+                r.read() - r.held() - r.replayed().records(),
                 100 * r.rejectRate(),
                 100 * ceiling,
                 r.held() == 0 ? "" : "; " + r.held() + " held, not counted",
+                r.replayed().records() == 0
+                    ? ""
+                    : "; " + r.replayed().records() + " replayed from quarantine, not counted",
                 String.join(", ", r.topReasons())));
         keys.add(
             src != null && src.maxRejectRate() != null
@@ -1059,6 +1167,15 @@ public final class IngestJob implements ClienteleJob {
     List<String> notes = new ArrayList<>();
     if (r.released() > 0) {
       notes.add("released " + r.released() + " held record(s) (in read and in their status)");
+    }
+    if (r.replayed().records() > 0) {
+      notes.add(
+          "replayed "
+              + r.replayed().records()
+              + " quarantined record(s) (in read and in their status): released "
+              + r.replayed().released()
+              + ", quarantined again "
+              + r.replayed().quarantined());
     }
     if (r.held() > 0) notes.add("held " + r.held() + " record(s) dated after the as-of");
     if (!r.topReasons().isEmpty()) notes.add("top reasons: " + String.join(", ", r.topReasons()));

@@ -11,6 +11,10 @@ import java.util.List;
  *     the status each took; the other records are those of the run's new files
  * @param held records of the new files held for a later run (only reason future_timestamp): in
  *     quarantined, but not in the reject rate
+ * @param replayed rejects read again from quarantine by {@code --replay-quarantine}, per status
+ *     they took now (in read and in those statuses too); they were rejects before this run, so they
+ *     are outside the reject rate on both sides: a replay never fails on rows that were already in
+ *     quarantine
  * @param topReasons the most frequent quarantine reasons with counts, most frequent first
  */
 public record SourceResult(
@@ -24,28 +28,48 @@ public record SourceResult(
     long filtered,
     long released,
     long held,
+    Tally replayed,
     List<String> topReasons,
     String note) {
 
+  /** Records per status. */
+  public record Tally(long accepted, long quarantined, long duplicate, long filtered) {
+    public static final Tally NONE = new Tally(0, 0, 0, 0);
+
+    public long records() {
+      return accepted + quarantined + duplicate + filtered;
+    }
+
+    /** Records that left quarantine for good: accepted, duplicate or filtered. */
+    public long released() {
+      return accepted + duplicate + filtered;
+    }
+  }
+
   public static SourceResult skipped(SourceKind kind, String note) {
-    return new SourceResult(kind, "skipped", 0, 0, 0, 0, 0, 0, 0, 0, List.of(), note);
+    return new SourceResult(kind, "skipped", 0, 0, 0, 0, 0, 0, 0, 0, Tally.NONE, List.of(), note);
   }
 
   public boolean reconciles() {
     return read == accepted + quarantined + duplicate + filtered;
   }
 
-  /** Quarantined records that are rejects: all but the held ones. */
+  /** Quarantined records that are new rejects: all but the held and the replayed ones. */
   public long rejected() {
-    return quarantined - held;
+    return quarantined - held - replayed.quarantined();
+  }
+
+  /** The records the reject rate is of: read − filtered − held − replayed (not filtered). */
+  public long inScope() {
+    return read - filtered - held - (replayed.records() - replayed.filtered());
   }
 
   /**
-   * Rejected / the records in scope (read − filtered − held); 0 with none. A held record is not bad
-   * input, only early: it does not count against the ceiling.
+   * Rejected / the records in scope; 0 with none. A held record is not bad input, only early, and a
+   * replayed one was in quarantine before the run: neither counts against the ceiling.
    */
   public double rejectRate() {
-    long inScope = read - filtered - held;
+    long inScope = inScope();
     return inScope == 0 ? 0.0 : (double) rejected() / inScope;
   }
 
@@ -61,6 +85,7 @@ public record SourceResult(
         filtered,
         released,
         held,
+        replayed,
         topReasons,
         newNote);
   }

@@ -147,6 +147,34 @@ public final class ValidationRules {
    */
   public static final String OUT_OF_RANGE = "out_of_range:";
 
+  /** The whole reason codes a record can have (the column families aside). */
+  static final List<String> RECORD_REASONS =
+      List.of(
+          MALFORMED_RECORD,
+          BAD_ENCODING,
+          UNPARSEABLE_TIMESTAMP,
+          MISSING_CUSTOMER_ID,
+          FUTURE_TIMESTAMP,
+          IMPLAUSIBLE_TIMESTAMP,
+          NON_POSITIVE_PRICE,
+          BAD_NUMBER,
+          BAD_QUANTITY,
+          BAD_DISCOUNT,
+          NEGATIVE_COST,
+          UNKNOWN_CHANNEL,
+          UNKNOWN_CURRENCY,
+          NO_RATE,
+          MISSING_VERSION,
+          DUPLICATE_CONFLICT,
+          UNKNOWN_CUSTOMER);
+
+  /** The prefixes of a record's reasons that name a column, e.g. missing_required:ts. */
+  static final List<String> COLUMN_REASONS =
+      List.of(MISSING_REQUIRED, UNPARSEABLE_VALUE, OUT_OF_RANGE);
+
+  /** The prefixes of a whole file's reasons (its quarantine row has record number 0). */
+  static final List<String> FILE_REASONS = List.of(CORRUPT_FILE, WRONG_ENCODING);
+
   private static final String UNKNOWN = "__unknown_customer";
   private static final String DERIVED_ONLY = "__derived_only";
   private static final String CHECKED = "__checked";

@@ -8,7 +8,6 @@ import dev.clientele.testing.SparkTestExtension;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,70 +39,20 @@ class HeldLinesTest {
     return f;
   }
 
-  /** Quarantine rows as "record_number [reasons] released_run_id", by file and record number. */
   private static List<String> quarantine(IngestFixture f) {
-    return f
-        .table(Table.QUARANTINE)
-        .orderBy("source_file", "record_number")
-        .collectAsList()
-        .stream()
-        .map(
-            r ->
-                r.getAs("record_number")
-                    + " "
-                    + r.getList(r.fieldIndex("reasons"))
-                    + " "
-                    + r.getAs("released_run_id"))
-        .toList();
+    return f.quarantineReleases();
   }
 
-  /** Silver transactions as "txn_id quantity ingest_run_id", by txn_id. */
   private static List<String> silver(IngestFixture f) {
-    return f
-        .table(Table.TRANSACTIONS)
-        .orderBy("txn_id")
-        .selectExpr("concat_ws(' ', txn_id, cast(cast(quantity as int) as string), ingest_run_id)")
-        .collectAsList()
-        .stream()
-        .map(r -> r.getString(0))
-        .toList();
+    return f.transactions();
   }
 
-  /** The transactions runs row of a run: read, accepted, quarantined, duplicate, filtered. */
   private static String counts(IngestFixture f, String runId) {
-    return f
-        .table(Table.RUNS)
-        .where("source = 'transactions' AND run_id = '" + runId + "'")
-        .selectExpr(
-            "status",
-            "records_read",
-            "records_accepted",
-            "records_quarantined",
-            "records_duplicate",
-            "records_filtered",
-            "message")
-        .collectAsList()
-        .stream()
-        .map(Row::toString)
-        .reduce((a, b) -> a + " | " + b)
-        .orElse("no row");
+    return f.transactionCounts(runId);
   }
 
   private static List<String> ledger(IngestFixture f) {
-    return f
-        .table(Table.INGEST_FILES)
-        .orderBy("path")
-        .selectExpr(
-            "regexp_extract(path, '[^/]+$', 0)",
-            "records",
-            "records_accepted",
-            "records_quarantined",
-            "records_duplicate",
-            "records_filtered")
-        .collectAsList()
-        .stream()
-        .map(Row::toString)
-        .toList();
+    return f.ledgerCounts();
   }
 
   @Test
@@ -132,11 +81,19 @@ class HeldLinesTest {
     String quarantinePath = f.catalog().path(Table.QUARANTINE);
     assertThat(
             HeldRecords.files(
-                spark, quarantinePath, SourceKind.TRANSACTIONS, LocalDate.of(2026, 11, 19)))
+                spark,
+                quarantinePath,
+                SourceKind.TRANSACTIONS,
+                QuarantineReplay.OFF,
+                LocalDate.of(2026, 11, 19)))
         .isEmpty();
     assertThat(
             HeldRecords.files(
-                spark, quarantinePath, SourceKind.TRANSACTIONS, LocalDate.of(2026, 11, 20)))
+                spark,
+                quarantinePath,
+                SourceKind.TRANSACTIONS,
+                QuarantineReplay.OFF,
+                LocalDate.of(2026, 11, 20)))
         .singleElement()
         .extracting(HeldRecords.HeldFile::records)
         .isEqualTo(1L);

@@ -91,9 +91,17 @@ final class IngestFixture {
 
   /** Runs ingest as of {@code asOf}; returns the run id. */
   String ingest(LocalDate asOf) {
+    return ingest(asOf, QuarantineReplay.OFF);
+  }
+
+  /**
+   * Runs ingest as of {@code asOf} with {@code replay} (--replay-quarantine); returns the run id.
+   */
+  String ingest(LocalDate asOf, QuarantineReplay replay) {
     ClienteleConfig config = config();
     RunContext run = new RunContext(RunContext.newRunId(), "ingest", asOf, config, catalog());
-    new IngestJob(IngestConfig.from(config.at("clientele.ingest"), k -> null)).run(spark, run);
+    new IngestJob(IngestConfig.from(config.at("clientele.ingest"), k -> null), replay)
+        .run(spark, run);
     return run.runId();
   }
 
@@ -121,6 +129,69 @@ final class IngestFixture {
         .collectAsList()
         .stream()
         .map(r -> r.getAs("record_number") + " " + r.getList(r.fieldIndex("reasons")))
+        .toList();
+  }
+
+  /** Quarantine rows as "record_number [reasons] released_run_id", by file and record number. */
+  List<String> quarantineReleases() {
+    return table(Table.QUARANTINE).orderBy("source_file", "record_number").collectAsList().stream()
+        .map(
+            r ->
+                r.getAs("record_number")
+                    + " "
+                    + r.getList(r.fieldIndex("reasons"))
+                    + " "
+                    + r.getAs("released_run_id"))
+        .toList();
+  }
+
+  /** Silver transactions as "txn_id quantity ingest_run_id", by txn_id. */
+  List<String> transactions() {
+    return table(Table.TRANSACTIONS)
+        .orderBy("txn_id")
+        .selectExpr("concat_ws(' ', txn_id, cast(cast(quantity as int) as string), ingest_run_id)")
+        .collectAsList()
+        .stream()
+        .map(r -> r.getString(0))
+        .toList();
+  }
+
+  /**
+   * The transactions runs row of a run: status, read, accepted, quarantined, duplicate, filtered
+   * and message.
+   */
+  String transactionCounts(String runId) {
+    return table(Table.RUNS)
+        .where("source = 'transactions' AND run_id = '" + runId + "'")
+        .selectExpr(
+            "status",
+            "records_read",
+            "records_accepted",
+            "records_quarantined",
+            "records_duplicate",
+            "records_filtered",
+            "message")
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .reduce((a, b) -> a + " | " + b)
+        .orElse("no row");
+  }
+
+  /** The ledger as "[file name,records,accepted,quarantined,duplicate,filtered]", by path. */
+  List<String> ledgerCounts() {
+    return table(Table.INGEST_FILES)
+        .orderBy("path")
+        .selectExpr(
+            "regexp_extract(path, '[^/]+$', 0)",
+            "records",
+            "records_accepted",
+            "records_quarantined",
+            "records_duplicate",
+            "records_filtered")
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
         .toList();
   }
 

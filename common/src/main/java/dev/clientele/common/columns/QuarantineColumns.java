@@ -49,10 +49,11 @@ public final class QuarantineColumns {
 
   /**
    * A held record (reasons exactly [future_timestamp]: its event time was after its run's as-of) is
-   * read again by the first ingest run whose as-of reaches it; this is that run's id, set once its
-   * outcome (accepted, duplicate or filtered) is written. Null while the record is held, and for
-   * every other rejected record. A table from an older release takes this column at the first
-   * ingest (its rows read null).
+   * read again by the first ingest run whose as-of reaches it, and a rejected record by an ingest
+   * with --replay-quarantine; this is the id of the run that read it again, set once its outcome
+   * (accepted, duplicate or filtered) is written. Null while the record is held or still rejected
+   * (a record quarantined again keeps null, with its new reasons). A table from an older release
+   * takes this column at the first ingest (its rows read null).
    */
   public static final String RELEASED_RUN_ID = "released_run_id";
 
