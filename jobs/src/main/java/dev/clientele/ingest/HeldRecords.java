@@ -35,7 +35,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li><b>held</b>: a record whose only reason is {@link ValidationRules#FUTURE_TIMESTAMP} (its
  *       event time is after its run's as-of) is not a reject but early. Its row (reasons exactly
  *       [future_timestamp], {@link QuarantineColumns#RELEASED_RUN_ID} null) holds it until an
- *       ingest run whose as-of reaches it; every run looks at them.
+ *       ingest run whose as-of reaches it; a run looks at those that may be due by its as-of
+ *       ({@link QuarantineColumns#HELD_UNTIL}).
  *   <li><b>replayed</b>: with {@code --replay-quarantine} ({@link QuarantineReplay}), also the
  *       unreleased rejects with one of the asked reasons (all of them without {@code --reason}),
  *       e.g. after the mapping or a rule was fixed. A row of a file rejected whole (record number

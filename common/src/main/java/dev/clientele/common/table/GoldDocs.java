@@ -22,7 +22,10 @@ public final class GoldDocs {
   public static final TableDoc CUSTOMER_TIERS =
       new TableDoc(
           Table.CUSTOMER_TIERS,
-          "one row per customer per as_of; partitioned by as_of",
+          "one row per customer per as_of; partitioned by as_of. Daily snapshots are kept for"
+              + " `clientele.publish.retain-daily-days` (default 35) days back from the latest,"
+              + " month ends for good (docs/operations.md, \"Snapshot retention\");"
+              + " `tier_history` answers every published date",
           cols(
               "as_of", "Date every value is computed as of (inclusive).",
               "customer_id",
