@@ -20,10 +20,12 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.clientele.common.columns.FeaturesColumns;
 import dev.clientele.common.job.JobFailure;
+import dev.clientele.common.spark.Concurrently;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -239,16 +241,27 @@ public final class BehaviourClusters {
               .setFeaturesCol(SPACE)
               .setPredictionCol(RAW_CLUSTER)
               .setMetricName("silhouette");
+      // The candidates fit at once: on small data each KMeans iteration is one short Spark job,
+      // mostly driver-side latency, so six fits in a row left the cores idle most of the time.
+      // Each fit is seeded and reads the same persisted space, so the result is the same.
+      Map<String, Callable<Scored>> candidates = new LinkedHashMap<>();
+      for (int k = rules.kMin(); k <= rules.kMax(); k++) {
+        int candidate = k;
+        candidates.put(
+            "clusters k=" + k,
+            () -> {
+              Model<?> model = clusterer(rules, candidate).fit(space);
+              return new Scored(candidate, model, evaluator.evaluate(model.transform(space)));
+            });
+      }
       Map<Integer, Double> silhouettes = new LinkedHashMap<>();
       Model<?> best = null;
       int bestK = -1;
-      for (int k = rules.kMin(); k <= rules.kMax(); k++) {
-        Model<?> model = clusterer(rules, k).fit(space);
-        double s = evaluator.evaluate(model.transform(space));
-        silhouettes.put(k, s);
-        if (best == null || s > silhouettes.get(bestK)) {
-          best = model;
-          bestK = k;
+      for (Scored scored : Concurrently.call(space.sparkSession(), candidates)) {
+        silhouettes.put(scored.k(), scored.silhouette());
+        if (best == null || scored.silhouette() > silhouettes.get(bestK)) {
+          best = scored.model();
+          bestK = scored.k();
         }
       }
       // A pipeline of fitted transformers: fit() just chains them, nothing is refitted.
@@ -259,6 +272,9 @@ public final class BehaviourClusters {
       space.unpersist();
     }
   }
+
+  /** One candidate k's model and its silhouette. */
+  private record Scored(int k, Model<?> model, double silhouette) {}
 
   private static org.apache.spark.ml.Estimator<? extends Model<?>> clusterer(
       ClusterRules rules, int k) {

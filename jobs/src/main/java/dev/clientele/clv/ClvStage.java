@@ -9,6 +9,7 @@ import dev.clientele.common.job.RunContext;
 import dev.clientele.common.job.Stage;
 import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Table;
+import dev.clientele.tiering.Tiering;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -102,10 +103,15 @@ public final class ClvStage implements Stage {
   /** The published columns with the CLV tier. */
   private Dataset<Row> tiered(Dataset<Row> money) {
     long[] cuts =
-        ClvTiers.cutBins(
-            ClvTiers.histogram(money, ClvColumns.CLV_H).collectAsList(), rules.tierShares());
-    return ClvTiers.withTiers(
-            money, ClvColumns.CLV_H, cuts, rules.tierLabels(), ClvColumns.PREDICTED_VALUE_TIER)
+        Tiering.shareCutBins(
+            Tiering.logBinHistogram(money, ClvColumns.CLV_H).collectAsList(), rules.tierShares());
+    return Tiering.withShareTiers(
+            money,
+            ClvColumns.CLV_H,
+            cuts,
+            rules.tierLabels(),
+            ClvColumns.PREDICTED_VALUE_TIER,
+            "clv_quantile")
         .select(
             col(FeaturesColumns.CUSTOMER_ID),
             col(ClvColumns.P_ALIVE),

@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -105,9 +106,9 @@ public final class PublishJob implements ClienteleJob {
     LocalDate asOf = run.asOf();
     String tiersPath = run.tables().path(Table.CUSTOMER_TIERS);
     List<LocalDate> publishedBefore = Published.dates(spark, run.tables(), Table.CUSTOMER_TIERS);
-    new TierRetention(rules.retainDailyDays())
-        .checkPublishable(
-            asOf, publishedBefore, TierHistoryPublisher.snapshotDates(spark, tiersPath));
+    Set<LocalDate> heldBefore = TierHistoryPublisher.snapshotDates(spark, tiersPath);
+    TierRetention retention = new TierRetention(rules.retainDailyDays());
+    retention.checkPublishable(asOf, publishedBefore, heldBefore);
     Dataset<Row> base = features.select(baseColumns(features));
     Dataset<Row> tiers = CustomerTiers.conform(CustomerTiers.assemble(base, stages));
     tiers.persist(StorageLevel.MEMORY_AND_DISK());
@@ -132,7 +133,7 @@ public final class PublishJob implements ClienteleJob {
             TierCutpointsColumns.DIMENSION,
             cutDimensions);
       }
-      publish(spark, run, tiers, started, featureRows, publishedBefore);
+      publish(spark, run, tiers, started, featureRows, publishedBefore, heldBefore, retention);
       return featureRows;
     } finally {
       tiers.unpersist();
@@ -145,7 +146,9 @@ public final class PublishJob implements ClienteleJob {
       Dataset<Row> tiers,
       Instant started,
       long customers,
-      List<LocalDate> publishedBefore) {
+      List<LocalDate> publishedBefore,
+      Set<LocalDate> heldBefore,
+      TierRetention retention) {
     TableCatalog tables = run.tables();
     LocalDate asOf = run.asOf();
     DeltaIO.replaceSnapshot(
@@ -160,7 +163,12 @@ public final class PublishJob implements ClienteleJob {
     // write is mostly fixed cost that leaves cores idle.
     TierHistoryPublisher history =
         TierHistoryPublisher.of(
-            spark, tables.path(Table.CUSTOMER_TIERS), rules.dimensions(), asOf, publishedBefore);
+            spark,
+            tables.path(Table.CUSTOMER_TIERS),
+            rules.dimensions(),
+            asOf,
+            publishedBefore,
+            heldBefore);
     Map<String, Runnable> writes = new LinkedHashMap<>();
     writes.put(
         Table.SEGMENT_SUMMARY.tableName,
@@ -201,8 +209,7 @@ public final class PublishJob implements ClienteleJob {
     // Last of the customer_tiers commits: history and transitions have used the snapshots they
     // need.
     List<LocalDate> removed =
-        new TierRetention(rules.retainDailyDays())
-            .prune(spark, tables.path(Table.CUSTOMER_TIERS), history.held());
+        retention.prune(spark, tables.path(Table.CUSTOMER_TIERS), history.held());
     if (!removed.isEmpty()) {
       LOG.info(
           "customer_tiers: removed {} daily snapshot(s) from {} to {} ({} = {}; month ends and"

@@ -107,7 +107,22 @@ final class TierHistoryPublisher {
       List<String> dimensions,
       LocalDate asOf,
       Collection<LocalDate> publishedBefore) {
-    Set<LocalDate> held = snapshotDates(spark, tiersPath);
+    return of(spark, tiersPath, dimensions, asOf, publishedBefore, snapshotDates(spark, tiersPath));
+  }
+
+  /**
+   * {@link #of(SparkSession, String, List, LocalDate, Collection)} when the caller listed the held
+   * snapshots before writing {@code asOf}'s ({@code heldBefore}): no second listing.
+   */
+  static TierHistoryPublisher of(
+      SparkSession spark,
+      String tiersPath,
+      List<String> dimensions,
+      LocalDate asOf,
+      Collection<LocalDate> publishedBefore,
+      Set<LocalDate> heldBefore) {
+    Set<LocalDate> held = new TreeSet<>(heldBefore);
+    held.add(asOf);
     Set<LocalDate> published = new TreeSet<>(publishedBefore);
     published.addAll(held);
     return new TierHistoryPublisher(

@@ -12,9 +12,11 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.round;
@@ -38,8 +40,9 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The one scoring and tiering helper every label uses: quantile cut points by aggregation, scores
- * and bands by comparing a value to cut points, and a deterministic global rank for top-share and
- * cumulative-share labels. Nothing here orders all customers in one partition.
+ * and bands by comparing a value to cut points, a deterministic global rank for top-share and
+ * cumulative-share labels, and share tiers over log bins ({@link #logBinHistogram}) where equal
+ * values must share a tier. Nothing here orders all customers in one partition.
  *
  * <p><b>Tie rules.</b> Scores and bands from cut points depend on the value only, so <em>ties by
  * value share a score</em> (two customers with 3 orders always get the same F). Ranks ({@link
@@ -287,6 +290,105 @@ public final class Tiering {
     return searched
         .withColumn(out, when(value.isNotNull(), coalesce(size(edges).minus(col(k)), lit(0))))
         .drop(k);
+  }
+
+  /** The columns of {@link #logBinHistogram}'s frame. */
+  public static final String BIN = "bin";
+
+  public static final String CUSTOMERS = "customers";
+
+  /** Bins per unit of natural log: 1000 means bins 0.1% wide. */
+  static final double BINS_PER_LOG = 1000;
+
+  /** The bin of every value ≤ 0, below all positive bins. */
+  static final long NON_POSITIVE_BIN = Long.MIN_VALUE;
+
+  static Column logBin(Column value) {
+    Column v = value.cast(DataTypes.DoubleType);
+    return when(v.gt(0), floor(log(v).multiply(BINS_PER_LOG)))
+        .otherwise(lit(NON_POSITIVE_BIN))
+        .cast(DataTypes.LongType);
+  }
+
+  /**
+   * Share tiers, step 1: {@code bin, customers} for the {@code column} of {@code rows}, the values
+   * bucketed into 0.1%-wide log bins and the bins counted by aggregation (exact integer counts, a
+   * table of at most a few thousand rows, so {@link #shareCutBins} may run on the driver). Tiers
+   * from bins are deterministic whatever the partitioning, equal values always share a tier, and a
+   * tier's share can differ from its target by at most one bin's customers.
+   */
+  public static Dataset<Row> logBinHistogram(Dataset<Row> rows, String column) {
+    return rows.groupBy(logBin(col(column)).as(BIN)).agg(count(lit(1)).as(CUSTOMERS));
+  }
+
+  /**
+   * Share tiers, step 2: the lowest bin of each tier but the last, highest tier first: tier i holds
+   * the bins whose customers strictly above are fewer than the cumulative target share of tiers
+   * 0..i.
+   */
+  public static long[] shareCutBins(List<Row> histogram, List<Double> shares) {
+    List<Row> bins = new ArrayList<>(histogram);
+    bins.sort(java.util.Comparator.comparingLong((Row r) -> r.getLong(0)).reversed());
+    long total = 0;
+    for (Row r : bins) total += r.getLong(1);
+    long[] cuts = new long[shares.size() - 1];
+    java.util.Arrays.fill(cuts, Long.MAX_VALUE);
+    int tier = 0;
+    long above = 0;
+    double target = shares.get(0);
+    for (Row r : bins) {
+      while (tier < cuts.length && above >= target * total - 1e-9) {
+        tier++;
+        if (tier < shares.size()) target += shares.get(tier);
+      }
+      if (tier < cuts.length) cuts[tier] = r.getLong(0);
+      above += r.getLong(1);
+    }
+    return cuts;
+  }
+
+  /**
+   * Share tiers, step 3: adds {@code tierColumn} from the cut bins (labels highest tier first) and
+   * {@code tierColumn_reason} in the reason grammar, e.g. {@code clv_quantile:clv_h=123.45,
+   * tier_from=99.96} (the lowest value of the tier's lowest bin) or {@code
+   * clv_quantile:clv_h=5.00,tier_below=19.98} for the last tier.
+   */
+  public static Dataset<Row> withShareTiers(
+      Dataset<Row> rows,
+      String column,
+      long[] cuts,
+      List<String> labels,
+      String tierColumn,
+      String reasonCode) {
+    Column b = logBin(col(column));
+    Column value = Reasons.fixed(col(column), 2);
+    Column tier = lit(labels.get(labels.size() - 1));
+    Column reason =
+        cuts.length == 0
+            ? Reasons.of(reasonCode, Reasons.p(column, value))
+            : Reasons.of(
+                reasonCode,
+                Reasons.p(column, value),
+                Reasons.p("tier_below", binFloor(cuts[cuts.length - 1])));
+    for (int i = cuts.length - 1; i >= 0; i--) {
+      tier = when(b.geq(cuts[i]), lit(labels.get(i))).otherwise(tier);
+      reason =
+          when(
+                  b.geq(cuts[i]),
+                  Reasons.of(
+                      reasonCode,
+                      Reasons.p(column, value),
+                      Reasons.p("tier_from", binFloor(cuts[i]))))
+              .otherwise(reason);
+    }
+    return rows.withColumn(tierColumn, tier).withColumn(tierColumn + "_reason", reason);
+  }
+
+  /** The smallest value of a bin, as shown in reasons. */
+  private static String binFloor(long bin) {
+    if (bin == NON_POSITIVE_BIN) return "-inf";
+    if (bin == Long.MAX_VALUE) return "+inf";
+    return String.format(java.util.Locale.ROOT, "%.2f", Math.exp(bin / BINS_PER_LOG));
   }
 
   /** A named scalar cut of a dimension for {@code tier_cutpoints}. */

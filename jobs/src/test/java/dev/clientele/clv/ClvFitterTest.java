@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.clientele.testing.SparkTestExtension;
+import dev.clientele.tiering.Tiering;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -181,9 +182,11 @@ class ClvFitterTest {
         spark.sql(
             "SELECT * FROM VALUES ('a', 100.0), ('b', 90.0), ('c', 80.0), ('d', 80.0), ('e', 50.0), ('f', 40.0), ('g', 30.0), ('h', 20.0), ('i', 0.0), ('j', -1.0) AS t(customer_id, clv)");
     long[] cuts =
-        ClvTiers.cutBins(ClvTiers.histogram(scores, "clv").collectAsList(), List.of(0.2, 0.3, 0.5));
+        Tiering.shareCutBins(
+            Tiering.logBinHistogram(scores, "clv").collectAsList(), List.of(0.2, 0.3, 0.5));
     Map<String, String> tiers =
-        ClvTiers.withTiers(scores, "clv", cuts, List.of("high", "medium", "low"), "tier")
+        Tiering.withShareTiers(
+                scores, "clv", cuts, List.of("high", "medium", "low"), "tier", "clv_quantile")
             .collectAsList()
             .stream()
             .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(2)));
@@ -195,7 +198,8 @@ class ClvFitterTest {
                 "g", "low", "h", "low", "i", "low", "j", "low"));
     // The reason names the lowest CLV of the tier's lowest 0.1% bin (b's 90 -> 89.93, e's 50).
     Map<String, String> reasons =
-        ClvTiers.withTiers(scores, "clv", cuts, List.of("high", "medium", "low"), "tier")
+        Tiering.withShareTiers(
+                scores, "clv", cuts, List.of("high", "medium", "low"), "tier", "clv_quantile")
             .collectAsList()
             .stream()
             .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(3)));
