@@ -84,10 +84,11 @@ public final class SegmentSummary {
       cols.remove("complaint_count");
       cols.remove(OPEN_COMPLAINTS);
     }
-    Dataset<Row> metrics =
+    // The metrics ride on every label row of their customer: no join of the labels back to the
+    // customers (one shuffle of every customer's rows less).
+    Dataset<Row> withMetrics =
         customerTiers.select(
-            col(AS_OF),
-            col(CUSTOMER_ID),
+            col("*"),
             orNull(cols, "net_spend", "decimal(18,2)").as("_revenue"),
             orNull(cols, "order_count", "bigint").as("_orders"),
             orNull(cols, "csat_mean", "double").as("_csat"),
@@ -95,15 +96,19 @@ public final class SegmentSummary {
             orNull(cols, "churn_flag", "boolean").as("_churn"),
             orNull(cols, "complaint_count", "bigint").as("_complaints"),
             orNull(cols, OPEN_COMPLAINTS, "bigint").as("_open"));
-    Dataset<Row> labels =
-        TierLabels.toLong(customerTiers, dimensions).drop(TierLabelsColumns.REASON);
+    Dataset<Row> labelled =
+        TierLabels.toLong(
+                withMetrics,
+                dimensions,
+                List.of(
+                    "_revenue", "_orders", "_csat", "_nps_class", "_churn", "_complaints", "_open"))
+            .drop(TierLabelsColumns.REASON);
     Column promoters = sum(when(col("_nps_class").equalTo("promoter"), 1).otherwise(0));
     Column detractors = sum(when(col("_nps_class").equalTo("detractor"), 1).otherwise(0));
     Column answered =
         count(when(col("_nps_class").isin(CustomerSatisfaction.NPS_ANSWER_CLASSES.toArray()), 1));
     Dataset<Row> perLabel =
-        labels
-            .join(metrics, new String[] {AS_OF, CUSTOMER_ID})
+        labelled
             .groupBy(AS_OF, DIMENSION, LABEL)
             .agg(
                 count(lit(1)).as(CUSTOMERS),
@@ -124,7 +129,8 @@ public final class SegmentSummary {
       // The percentiles need every complaint's hours: aggregated apart, over the label rows of the
       // few customers with a resolution in the window.
       Dataset<Row> hours =
-          labels
+          labelled
+              .select(AS_OF, CUSTOMER_ID, DIMENSION, LABEL)
               .join(resolved, new String[] {AS_OF, CUSTOMER_ID})
               .groupBy(AS_OF, DIMENSION, LABEL)
               .agg(

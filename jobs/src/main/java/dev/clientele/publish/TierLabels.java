@@ -36,6 +36,15 @@ public final class TierLabels {
   private TierLabels() {}
 
   public static Dataset<Row> toLong(Dataset<Row> customerTiers, List<String> dimensions) {
+    return toLong(customerTiers, dimensions, List.of());
+  }
+
+  /**
+   * {@link #toLong(Dataset, List)} that also carries the per-customer columns {@code keep} onto
+   * every label row, so an aggregation by label needs no join back to the customers.
+   */
+  public static Dataset<Row> toLong(
+      Dataset<Row> customerTiers, List<String> dimensions, List<String> keep) {
     Set<String> columns = new HashSet<>(Arrays.asList(customerTiers.columns()));
     String pairs =
         dimensions.stream()
@@ -50,9 +59,9 @@ public final class TierLabels {
                             ? "CAST(`" + d + REASON_SUFFIX + "` AS STRING)"
                             : "'" + NO_REASON_COLUMN + d + "'"))
             .collect(Collectors.joining(", "));
-    return customerTiers.select(
-        col(AS_OF),
-        col(CUSTOMER_ID),
+    List<Column> select = new ArrayList<>(List.of(col(AS_OF), col(CUSTOMER_ID)));
+    for (String k : keep) select.add(col("`" + k + "`"));
+    select.add(
         expr(
             "stack("
                 + dimensions.size()
@@ -65,6 +74,7 @@ public final class TierLabels {
                 + ", "
                 + REASON
                 + ")"));
+    return customerTiers.select(select.toArray(Column[]::new));
   }
 
   /** Each dimension's label as a string column named {@code prefix} + the dimension's index. */
