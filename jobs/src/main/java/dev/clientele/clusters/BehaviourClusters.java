@@ -241,8 +241,8 @@ public final class BehaviourClusters {
               .setFeaturesCol(SPACE)
               .setPredictionCol(RAW_CLUSTER)
               .setMetricName("silhouette");
-      // The candidates fit at once: on small data each KMeans iteration is one short Spark job,
-      // mostly driver-side latency, so six fits in a row left the cores idle most of the time.
+      // The candidates fit at once, so one fit's driver-side latency between its many short jobs
+      // overlaps another's tasks (about 10 of 58 s on run-local's two cores, docs/benchmarks.md).
       // Each fit is seeded and reads the same persisted space, so the result is the same.
       Map<String, Callable<Scored>> candidates = new LinkedHashMap<>();
       for (int k = rules.kMin(); k <= rules.kMax(); k++) {
