@@ -81,7 +81,7 @@ public final class SparkTestExtension implements ParameterResolver {
               .config("spark.ui.showConsoleProgress", "false")
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
-              .config("spark.databricks.delta.snapshotPartitions", "2")
+              .config("spark.databricks.delta.snapshotPartitions", "1")
               .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
               .config("clientele.test.warehouse", warehouse.toString())
               .getOrCreate();
