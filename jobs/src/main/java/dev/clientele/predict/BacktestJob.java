@@ -195,7 +195,7 @@ public final class BacktestJob implements ClienteleJob {
               + "; rerun the backtest to refresh it.",
           e);
     }
-    CatalogRegistration.registerAll(spark, tables);
+    CatalogRegistration.registerIfKept(spark, tables);
   }
 
   static Dataset<Row> fitRows(SparkSession spark, RunContext run, List<Backtest.ModelFit> fits) {

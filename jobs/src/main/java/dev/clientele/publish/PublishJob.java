@@ -247,7 +247,7 @@ public final class PublishJob implements ClienteleJob {
               + "; rerun the publish to refresh it.",
           e);
     }
-    CatalogRegistration.registerAll(spark, tables);
+    CatalogRegistration.registerIfKept(spark, tables);
     String reportPath = rules.report() ? RunReports.write(spark, run, rules) : null;
     RunLog.record(
         spark,

@@ -73,6 +73,31 @@ public final class CatalogRegistration {
   }
 
   /**
+   * After a commit of the marker: {@link #registerAll} when the names outlive this session (a
+   * persistent catalog such as a Hive metastore) or when this session already holds them (whoever
+   * registered them here reads the new publish). A local session's in-memory catalog dies with the
+   * process, and {@code clientele sql} registers at its own start, so registering there would only
+   * cost the run (about 10 s of a command-line pipeline, most of it the first use of those code
+   * paths).
+   *
+   * @return whether the names were registered
+   */
+  public static boolean registerIfKept(SparkSession spark, TableCatalog tables) {
+    boolean inMemory =
+        spark.sharedState().externalCatalog().unwrapped()
+            instanceof org.apache.spark.sql.catalyst.catalog.InMemoryCatalog;
+    if (inMemory && !spark.catalog().databaseExists(TableCatalog.DATABASE)) {
+      LOG.info(
+          "Catalog names not registered: this session's catalog is in memory and has no database"
+              + " '{}' (clientele sql registers them when it starts)",
+          TableCatalog.DATABASE);
+      return false;
+    }
+    registerAll(spark, tables);
+    return true;
+  }
+
+  /**
    * {@code name} as an external Delta table at {@code path}, replacing an entry of that name that
    * is a view or points elsewhere (external, so dropping keeps its data). False when no table is
    * there.

@@ -44,4 +44,21 @@ class CatalogRegistrationTest {
     assertThat(spark.catalog().getTable(CatalogRegistration.qualified(Table.RUNS)).tableType())
         .isEqualTo("EXTERNAL");
   }
+
+  @Test
+  void afterAPublishAnInMemoryCatalogIsFilledOnlyWhenTheSessionAlreadyHoldsTheNames(
+      SparkSession spark) throws Exception {
+    TableCatalog first = warehouse(spark, "kept-first", 2);
+    TableCatalog second = warehouse(spark, "kept-second", 4);
+    spark.sql("DROP DATABASE IF EXISTS " + TableCatalog.DATABASE + " CASCADE");
+
+    // Nobody in this session uses the names: nothing is registered, no database created.
+    assertThat(CatalogRegistration.registerIfKept(spark, first)).isFalse();
+    assertThat(spark.catalog().databaseExists(TableCatalog.DATABASE)).isFalse();
+
+    // Once registered here, each later publish moves the names on.
+    CatalogRegistration.registerAll(spark, first);
+    assertThat(CatalogRegistration.registerIfKept(spark, second)).isTrue();
+    assertThat(registeredRows(spark)).isEqualTo(4);
+  }
 }
