@@ -77,8 +77,7 @@ public final class CatalogRegistration {
    * persistent catalog such as a Hive metastore) or when this session already holds them (whoever
    * registered them here reads the new publish). A local session's in-memory catalog dies with the
    * process, and {@code clientele sql} registers at its own start, so registering there would only
-   * cost the run (about 10 s of a command-line pipeline, most of it the first use of those code
-   * paths).
+   * cost the run (3 to 4 s of each command-line publish, docs/benchmarks.md).
    *
    * @return whether the names were registered
    */
