@@ -27,6 +27,10 @@ public final class SparkSessions {
         // Serialized cached blocks (ingest's batch) are compressed: the raw text in them shrinks
         // several times, so a large batch stays in memory instead of spilling.
         .set("spark.rdd.compress", "true")
+        // Spark keeps 100 compiled query classes; one pipeline run compiles over 1,000, so a
+        // second run in the same JVM (backfill, a notebook, the tests) compiled them all again:
+        // 1,300 compilations, a quarter of a warm rerun's time (docs/benchmarks.md).
+        .set("spark.sql.codegen.cache.maxEntries", "10000")
         .set("spark.sql.shuffle.partitions", "8");
   }
 
