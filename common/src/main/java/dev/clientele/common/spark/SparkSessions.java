@@ -28,8 +28,9 @@ public final class SparkSessions {
         // several times, so a large batch stays in memory instead of spilling.
         .set("spark.rdd.compress", "true")
         // Spark keeps 100 compiled query classes; one pipeline run compiles over 1,000, so a
-        // second run in the same JVM (backfill, a notebook, the tests) compiled them all again:
-        // 1,300 compilations, a quarter of a warm rerun's time (docs/benchmarks.md).
+        // second run in the same JVM (the tests, a notebook, a backfill) compiled them all again:
+        // on the tests' sample, 1,300 compilations and a quarter of a rerun's time; no gain
+        // measured on run-local's larger sample (docs/benchmarks.md).
         .set("spark.sql.codegen.cache.maxEntries", "10000")
         .set("spark.sql.shuffle.partitions", "8");
   }
