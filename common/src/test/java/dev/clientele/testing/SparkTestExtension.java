@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Gives every test class the same local SparkSession: one per test JVM, kept in JUnit's root store
  * and stopped when the JVM's tests end. {@code local[2]}, 2 shuffle partitions, UI off, UTC,
- * loopback driver, Delta extension and catalog, a temporary warehouse.
+ * loopback driver, Delta extension and catalog, a temporary warehouse, query code interpreted.
  *
  * <p>Use with {@code @ExtendWith(SparkTestExtension.class)} and a {@code SparkSession} parameter on
  * a constructor, {@code @BeforeAll} or test method. {@link #warehouse(SparkSession)} gives the temp
@@ -83,6 +83,13 @@ public final class SparkTestExtension implements ParameterResolver {
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.databricks.delta.snapshotPartitions", "1")
               .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+              // Interpreted, not compiled: on the tests' small frames compiling a query's classes
+              // costs more than running it (a fifth to a third off a test class, measured in
+              // docs/benchmarks.md). Spark's own tests run both paths the same way; the compiled
+              // path is what StandaloneClusterIT's submitted runs and the child JVMs of the crash
+              // tests run, and StandaloneClusterIT compares their tables with this session's.
+              .config("spark.sql.codegen.wholeStage", "false")
+              .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
               .config("clientele.test.warehouse", warehouse.toString())
               .getOrCreate();
     }
