@@ -145,8 +145,11 @@ final class DuckReference implements AutoCloseable {
             + "WITH lines AS (SELECT * FROM tx WHERE customer_id IS NOT NULL AND txn_date <= "
             + asOf
             + "),\n"
-            + "orders AS (SELECT customer_id, min(txn_date) AS txn_date, bool_or(NOT is_return) AS purchase\n"
-            + "  FROM lines GROUP BY customer_id, order_id),\n"
+            // An order counts on each day of its purchase lines (docs/aggregates.md), as
+            // Clientele's
+            // per-customer-day statistics count it.
+            + "orders AS (SELECT customer_id, txn_date, bool_or(NOT is_return) AS purchase\n"
+            + "  FROM lines GROUP BY customer_id, order_id, txn_date),\n"
             + "order_counts AS (SELECT customer_id, count(*) FILTER (WHERE purchase AND "
             + window
             + ") AS frequency\n"

@@ -97,6 +97,28 @@ class DuckReferenceTest {
   }
 
   @Test
+  void anOrderWithPurchaseLinesOnTwoDaysCountsOnEach() throws Exception {
+    // docs/aggregates.md's rule, which Clientele's per-customer-day statistics follow. A held line
+    // released by a later as-of can date an old order's line on a new day: the 20M bench's
+    // incremental date had 12 customers so, and a reference counting orders once disagreed.
+    try (DuckReference duck = new DuckReference(1, dir.resolve("tmp").toString())) {
+      duck.exec(
+          "CREATE TABLE tx AS SELECT customer_id, order_id, CAST(txn_date AS DATE) AS txn_date, is_return,"
+              + " CAST(amount AS DECIMAL(18,2)) AS amount FROM (VALUES"
+              + " ('a', 'o1', '2026-05-30', false, 20), ('a', 'o1', '2026-11-20', false, 27),"
+              + " ('a', 'o2', '2026-06-17', true, -20), ('a', 'o2', '2026-06-18', true, -1)"
+              + ") t(customer_id, order_id, txn_date, is_return, amount)");
+      duck.rfmAndTiers(RULES);
+      Path out = dir.resolve("rfm.csv");
+      duck.exec(
+          "COPY (SELECT customer_id, recency_days, frequency, monetary FROM duck_rfm) TO '"
+              + out
+              + "' (HEADER false)");
+      assertThat(Files.readAllLines(out)).containsExactly("a,1,2,26.00");
+    }
+  }
+
+  @Test
   void oneChangedScoreIsADifferenceNamingTheCustomer() throws Exception {
     try (DuckReference duck = withTransactions()) {
       duck.rfmAndTiers(RULES);
