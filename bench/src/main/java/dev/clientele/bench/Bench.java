@@ -76,8 +76,11 @@ public final class Bench {
    */
   private static final double INCREMENT_SHARE = 0.01;
 
-  /** Issue 8's target for the incremental refresh: at most this share of the full run's time. */
-  private static final double INCREMENT_TARGET = 0.10;
+  /**
+   * The open issue's target for the incremental refresh (#19: at most 15% of the full run's time;
+   * issue 8 had asked 10%).
+   */
+  private static final double INCREMENT_TARGET = 0.15;
 
   /** One timed phase: seconds, rows it read (null if not meaningful) and heap figures. */
   private record Phase(
