@@ -145,9 +145,8 @@ final class DuckReference implements AutoCloseable {
             + "WITH lines AS (SELECT * FROM tx WHERE customer_id IS NOT NULL AND txn_date <= "
             + asOf
             + "),\n"
-            // An order counts on each day of its purchase lines (docs/aggregates.md), as
-            // Clientele's
-            // per-customer-day statistics count it.
+            // An order counts on each day of its purchase lines (docs/aggregates.md), as the
+            // per-customer-day statistics of Clientele's features count it.
             + "orders AS (SELECT customer_id, txn_date, bool_or(NOT is_return) AS purchase\n"
             + "  FROM lines GROUP BY customer_id, order_id, txn_date),\n"
             + "order_counts AS (SELECT customer_id, count(*) FILTER (WHERE purchase AND "

@@ -99,8 +99,8 @@ class DuckReferenceTest {
   @Test
   void anOrderWithPurchaseLinesOnTwoDaysCountsOnEach() throws Exception {
     // docs/aggregates.md's rule, which Clientele's per-customer-day statistics follow. A held line
-    // released by a later as-of can date an old order's line on a new day: the 20M bench's
-    // incremental date had 12 customers so, and a reference counting orders once disagreed.
+    // released by a later as-of can date an old order's line on a new day: 12 customers on the
+    // 20M bench's incremental date, where a reference counting each order once disagreed.
     try (DuckReference duck = new DuckReference(1, dir.resolve("tmp").toString())) {
       duck.exec(
           "CREATE TABLE tx AS SELECT customer_id, order_id, CAST(txn_date AS DATE) AS txn_date, is_return,"

@@ -85,9 +85,9 @@ public final class SparkTestExtension implements ParameterResolver {
               .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
               // Interpreted, not compiled: on the tests' small frames compiling a query's classes
               // costs more than running it (a fifth to a third off a test class, measured in
-              // docs/benchmarks.md). Spark's own tests run both paths the same way; the compiled
-              // path is what StandaloneClusterIT's submitted runs and the child JVMs of the crash
-              // tests run, and StandaloneClusterIT compares their tables with this session's.
+              // docs/benchmarks.md). Spark's own tests use these keys to run queries both ways.
+              // The compiled path is what StandaloneClusterIT's submitted runs and the crash tests'
+              // child JVMs run, and StandaloneClusterIT compares their tables with this session's.
               .config("spark.sql.codegen.wholeStage", "false")
               .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
               .config("clientele.test.warehouse", warehouse.toString())
