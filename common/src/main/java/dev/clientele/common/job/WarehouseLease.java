@@ -164,9 +164,20 @@ public final class WarehouseLease implements AutoCloseable {
 
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    // A heartbeat under way is let finish: interrupting it mid-commit made Spark log its write as
+    // aborted (an ERROR and a stack trace after a run that succeeded), and its UPDATE would race
+    // the release's.
+    heartbeat.shutdown();
+    boolean interrupted = false;
+    try {
+      if (!heartbeat.awaitTermination(2, TimeUnit.MINUTES)) heartbeat.shutdownNow();
+    } catch (InterruptedException e) {
+      heartbeat.shutdownNow();
+      interrupted = true;
+    }
     release(spark, run.tables().path(Table.LEASE), run.runId());
     LOG.info("Run {} released the warehouse", run.runId());
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private void beat() {
