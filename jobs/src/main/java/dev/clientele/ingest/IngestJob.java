@@ -1110,6 +1110,7 @@ public final class IngestJob implements ClienteleJob {
             rows,
             tables.path(Table.TRANSACTIONS),
             matchOn(config.sources().get(kind).key()) + " AND t." + partition + " = s." + partition,
+            TransactionsColumns.STATS_COLUMNS,
             partition);
       }
       default ->

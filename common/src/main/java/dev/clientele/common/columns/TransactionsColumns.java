@@ -71,6 +71,15 @@ public final class TransactionsColumns {
   public static final String SOURCE_FILE = "source_file";
   public static final String INGEST_RUN_ID = "ingest_run_id";
 
+  /**
+   * The columns silver transactions keeps file statistics on: the reads that skip files filter by
+   * day or by the ingest runs that added lines (features' refresh of customer_days, kpi_monthly's
+   * months to recompute). Statistics on every column cost about a third of writing the 20M-line
+   * table (105.9 s) and served no read.
+   */
+  public static final java.util.List<String> STATS_COLUMNS =
+      java.util.List.of(TXN_DATE, INGEST_RUN_ID);
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {

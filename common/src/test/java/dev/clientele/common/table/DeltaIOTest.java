@@ -49,6 +49,48 @@ class DeltaIOTest {
     assertThat(DeltaIO.version(spark, path)).isEqualTo(3);
   }
 
+  /** Statistics named at creation: every file of the table, later ones too, has them alone. */
+  @Test
+  void insertNewCreatesATableWithStatisticsOnTheNamedColumnsOnly(SparkSession spark) {
+    String path = SparkTestExtension.freshDir(spark, "stats").resolve("t").toString();
+    DeltaIO.insertNew(
+        spark,
+        snapshot(spark, "2026-11-20", "a", "b"),
+        path,
+        "t.customer_id = s.customer_id AND t.label = s.label",
+        java.util.List.of("as_of"),
+        "label");
+    DeltaIO.insertNew(
+        spark,
+        snapshot(spark, "2026-11-21", "a", "c"),
+        path,
+        "t.customer_id = s.customer_id AND t.label = s.label",
+        java.util.List.of("as_of"),
+        "label");
+
+    assertThat(
+            spark
+                .sql("DESCRIBE DETAIL delta.`" + path + "`")
+                .selectExpr("properties['delta.dataSkippingStatsColumns']")
+                .head()
+                .getString(0))
+        .isEqualTo("as_of");
+    java.util.List<String> stats =
+        spark
+            .read()
+            .json(path + "/_delta_log/*.json")
+            .where("add IS NOT NULL")
+            .selectExpr("add.stats")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
+    // Three files: labels a and b on the 20th, c on the 21st (a, c0 is already there).
+    assertThat(stats)
+        .containsExactlyInAnyOrder(
+            "{\"numRecords\":1,\"minValues\":{\"as_of\":\"2026-11-20\"},\"maxValues\":{\"as_of\":\"2026-11-20\"},\"nullCount\":{\"as_of\":0}}",
+            "{\"numRecords\":1,\"minValues\":{\"as_of\":\"2026-11-20\"},\"maxValues\":{\"as_of\":\"2026-11-20\"},\"nullCount\":{\"as_of\":0}}",
+            "{\"numRecords\":1,\"minValues\":{\"as_of\":\"2026-11-21\"},\"maxValues\":{\"as_of\":\"2026-11-21\"},\"nullCount\":{\"as_of\":0}}");
+  }
+
   /** A release that adds a column: the next snapshot adds it, earlier snapshots read it as null. */
   @Test
   void aSnapshotWithANewColumnAddsItToTheTable(SparkSession spark) {
