@@ -53,20 +53,17 @@ class DeltaIOTest {
   @Test
   void insertNewCreatesATableWithStatisticsOnTheNamedColumnsOnly(SparkSession spark) {
     String path = SparkTestExtension.freshDir(spark, "stats").resolve("t").toString();
-    DeltaIO.insertNew(
-        spark,
-        snapshot(spark, "2026-11-20", "a", "b"),
-        path,
-        "t.customer_id = s.customer_id AND t.label = s.label",
-        java.util.List.of("as_of"),
-        "label");
-    DeltaIO.insertNew(
-        spark,
-        snapshot(spark, "2026-11-21", "a", "c"),
-        path,
-        "t.customer_id = s.customer_id AND t.label = s.label",
-        java.util.List.of("as_of"),
-        "label");
+    for (Dataset<Row> batch :
+        java.util.List.of(
+            snapshot(spark, "2026-11-20", "a", "b"), snapshot(spark, "2026-11-21", "a", "c"))) {
+      DeltaIO.insertNew(
+          spark,
+          batch,
+          path,
+          "t.customer_id = s.customer_id AND t.label = s.label",
+          java.util.List.of("as_of"),
+          "label");
+    }
 
     assertThat(
             spark
