@@ -80,7 +80,7 @@ class DeltaIOTest {
             .selectExpr("add.stats")
             .as(org.apache.spark.sql.Encoders.STRING())
             .collectAsList();
-    // Three files: labels a and b on the 20th, c on the 21st (a, c0 is already there).
+    // Three files: labels a and b on the 20th, c on the 21st (c0 with label a is there already).
     assertThat(stats)
         .containsExactlyInAnyOrder(
             "{\"numRecords\":1,\"minValues\":{\"as_of\":\"2026-11-20\"},\"maxValues\":{\"as_of\":\"2026-11-20\"},\"nullCount\":{\"as_of\":0}}",
