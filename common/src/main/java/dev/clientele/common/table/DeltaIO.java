@@ -216,8 +216,9 @@ public final class DeltaIO {
   /**
    * {@link #insertNew(SparkSession, Dataset, String, String, String...)}, and a table it creates
    * keeps file statistics (min, max, null count) only on {@code statsColumns} ({@code
-   * delta.dataSkippingStatsColumns}); empty keeps Delta's default, the first 32 columns. Statistics
-   * serve reads that filter on those columns; each one costs every row of every write.
+   * delta.dataSkippingStatsColumns}) that are not partition columns; none keeps Delta's default,
+   * the first 32 columns. Statistics serve reads that filter on those columns; each one costs every
+   * row of every write.
    */
   public static void insertNew(
       SparkSession spark,
@@ -332,9 +333,13 @@ public final class DeltaIO {
             .format("delta")
             .mode(SaveMode.ErrorIfExists)
             .option("optimizeWrite", Boolean.toString(partitionBy.length > 0));
-    if (!statsColumns.isEmpty()) {
+    // A partition column needs no statistics, and Delta refuses to keep them on one (silver
+    // transactions partitioned by day has txn_date both ways).
+    List<String> stats =
+        statsColumns.stream().filter(c -> !List.of(partitionBy).contains(c)).toList();
+    if (!stats.isEmpty()) {
       // A delta.* option of the write that creates a table becomes a property of the table.
-      writer = writer.option("delta.dataSkippingStatsColumns", String.join(",", statsColumns));
+      writer = writer.option("delta.dataSkippingStatsColumns", String.join(",", stats));
     }
     writer.partitionBy(partitionBy).save(path);
   }

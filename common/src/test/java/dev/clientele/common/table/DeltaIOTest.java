@@ -88,6 +88,27 @@ class DeltaIOTest {
             "{\"numRecords\":1,\"minValues\":{\"as_of\":\"2026-11-21\"},\"maxValues\":{\"as_of\":\"2026-11-21\"},\"nullCount\":{\"as_of\":0}}");
   }
 
+  /** A named column that is also the partition column keeps no statistics, as Delta requires. */
+  @Test
+  void aPartitionColumnNamedForStatisticsIsLeftOut(SparkSession spark) {
+    String path = SparkTestExtension.freshDir(spark, "stats-partition").resolve("t").toString();
+    DeltaIO.insertNew(
+        spark,
+        snapshot(spark, "2026-11-20", "a"),
+        path,
+        "t.customer_id = s.customer_id AND t.as_of = s.as_of",
+        java.util.List.of("as_of", "label"),
+        "as_of");
+
+    assertThat(
+            spark
+                .sql("DESCRIBE DETAIL delta.`" + path + "`")
+                .selectExpr("properties['delta.dataSkippingStatsColumns']")
+                .head()
+                .getString(0))
+        .isEqualTo("label");
+  }
+
   /** A release that adds a column: the next snapshot adds it, earlier snapshots read it as null. */
   @Test
   void aSnapshotWithANewColumnAddsItToTheTable(SparkSession spark) {
