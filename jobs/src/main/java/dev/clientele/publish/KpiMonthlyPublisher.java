@@ -151,20 +151,6 @@ final class KpiMonthlyPublisher {
     Map<Table, Long> versions = new LinkedHashMap<>();
     for (Table input : INPUTS) versions.put(input, DeltaIO.version(spark, tables.path(input)));
     String note = note(versions);
-    Dataset<Row> all =
-        SatisfactionKpis.monthly(
-            DeltaIO.readOrEmpty(
-                spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA),
-            DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA),
-            DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA),
-            // No redemptions table: no redemptions input, so the redemption figures are null.
-            DeltaIO.exists(spark, tables.path(Table.REDEMPTIONS))
-                ? DeltaIO.read(spark, tables.path(Table.REDEMPTIONS))
-                : null,
-            labelHistory(),
-            dimensions(),
-            rules,
-            latest);
     Previous previous = previous(DeltaIO.latestNote(spark, path));
     if (previous != null
         && previous.versions().getOrDefault(Table.REDEMPTIONS.tableName, -1L) < 0
@@ -175,7 +161,7 @@ final class KpiMonthlyPublisher {
     }
     if (previous == null) {
       DeltaIO.overwriteNoted(
-          GoldDocs.withComments(all, Table.KPI_MONTHLY),
+          GoldDocs.withComments(monthly(null), Table.KPI_MONTHLY),
           path,
           note + " (rebuilt)",
           KpiMonthlyColumns.MONTH);
@@ -183,6 +169,7 @@ final class KpiMonthlyPublisher {
       return List.of();
     }
     List<LocalDate> months = months(previous);
+    Dataset<Row> all = monthly(months.get(0));
     String in =
         months.stream().map(m -> "DATE'" + m + "'").collect(Collectors.joining(", ", "(", ")"));
     DeltaIO.replaceWhereNoted(
@@ -196,6 +183,23 @@ final class KpiMonthlyPublisher {
         KpiMonthlyColumns.MONTH);
     LOG.info("kpi_monthly: recomputed month(s) {}; every other month is untouched", months);
     return months;
+  }
+
+  /** kpi_monthly's rows from {@code fromMonth} on (null: every month). */
+  private Dataset<Row> monthly(LocalDate fromMonth) {
+    return SatisfactionKpis.monthly(
+        DeltaIO.readOrEmpty(spark, tables.path(Table.CUSTOMER_DAYS), CustomerDaysColumns.SCHEMA),
+        DeltaIO.readOrEmpty(spark, tables.path(Table.SURVEYS), SurveysColumns.SCHEMA),
+        DeltaIO.readOrEmpty(spark, tables.path(Table.COMPLAINTS), ComplaintsColumns.SCHEMA),
+        // No redemptions table: no redemptions input, so the redemption figures are null.
+        DeltaIO.exists(spark, tables.path(Table.REDEMPTIONS))
+            ? DeltaIO.read(spark, tables.path(Table.REDEMPTIONS))
+            : null,
+        labelHistory(),
+        dimensions(),
+        rules,
+        latest,
+        fromMonth);
   }
 
   /** What the previous commit covered, or null when the table must be rebuilt. */

@@ -254,7 +254,47 @@ public final class SatisfactionKpis {
       List<String> dimensions,
       SatisfactionRules rules,
       LocalDate asOf) {
+    return monthly(
+        customerDays,
+        surveys,
+        complaints,
+        redemptions,
+        labelHistory,
+        dimensions,
+        rules,
+        asOf,
+        null);
+  }
+
+  /**
+   * {@link #monthly(Dataset, Dataset, Dataset, Dataset, Dataset, List, SatisfactionRules,
+   * LocalDate)} for the months from {@code fromMonth} on: their rows are the same, and the work is
+   * in proportion to those months' events (a publish that rewrites the open month alone does not
+   * look labels up for every month's events).
+   *
+   * @param fromMonth the first day of the first month wanted, or null for every month
+   */
+  public static Dataset<Row> monthly(
+      Dataset<Row> customerDays,
+      Dataset<Row> surveys,
+      Dataset<Row> complaints,
+      Dataset<Row> redemptions,
+      Dataset<Row> labelHistory,
+      List<String> dimensions,
+      SatisfactionRules rules,
+      LocalDate asOf,
+      LocalDate fromMonth) {
     Date asOfMonth = Date.valueOf(asOf.withDayOfMonth(1));
+    // Events land in one month each, so those before fromMonth are left out whole. A base is a
+    // running sum of spell entries and exits, so it keeps every spell still running at fromMonth
+    // (entered before it, perhaps), and drops those that ended before it: their +1 and −1 cancel
+    // in every month from fromMonth on. Likewise label intervals that ended before fromMonth hold
+    // at no month start wanted.
+    Column wanted = fromMonth == null ? lit(true) : col(MONTH).geq(lit(Date.valueOf(fromMonth)));
+    Column stillRunning =
+        fromMonth == null
+            ? lit(true)
+            : col(TO_MONTH).isNull().or(col(TO_MONTH).gt(lit(Date.valueOf(fromMonth))));
     Dataset<Row> customerMonths = customerMonths(customerDays, asOf);
     // Points earned ride on the activity events (one reading of customerMonths, not two); answers
     // and complaints leave the points null, redemptions every other measure.
@@ -263,18 +303,19 @@ public final class SatisfactionKpis {
             .unionByName(surveyEvents(surveys, asOf), true)
             .unionByName(complaintEvents(complaints, asOf), true);
     if (redemptions != null) events = events.unionByName(redeemed(redemptions, asOf), true);
-    events = events.where(col(MONTH).leq(lit(asOfMonth))).drop(HOURS);
+    events = events.where(col(MONTH).leq(lit(asOfMonth)).and(wanted)).drop(HOURS);
     // Resolution hours alone keep row grain: the exact percentile cannot be pre-aggregated, and in
     // the main aggregation it would force Spark's sort-based fallback over every exploded event
     // row.
     Dataset<Row> resolutions =
         complaintEvents(complaints, asOf)
-            .where(col(HOURS).isNotNull().and(col(MONTH).leq(lit(asOfMonth))))
+            .where(col(HOURS).isNotNull().and(col(MONTH).leq(lit(asOfMonth))).and(wanted))
             .select(CUSTOMER_ID, MONTH, HOURS);
 
     Dataset<Row> timeline =
         monthTimeline(
-            labelHistory.where(col(KpiMonthlyColumns.DIMENSION).isin(dimensions.toArray())));
+                labelHistory.where(col(KpiMonthlyColumns.DIMENSION).isin(dimensions.toArray())))
+            .where(stillRunning);
     // One row per customer with its month intervals, one array per dimension: events join it
     // without being multiplied, and are exploded to one row per dimension (plus overall) only
     // inside the aggregation's map side.
@@ -301,7 +342,8 @@ public final class SatisfactionKpis {
     Dataset<Row> baseDeltas =
         baseDeltas(
                 baseSpells(customerMonths, rules, asOf)
-                    .unionByName(openComplaintSpells(complaints, asOf)),
+                    .unionByName(openComplaintSpells(complaints, asOf))
+                    .where(stillRunning),
                 timelineByCustomer,
                 dimensions)
             .groupBy(MONTH, KpiMonthlyColumns.DIMENSION, KpiMonthlyColumns.LABEL)
@@ -366,56 +408,59 @@ public final class SatisfactionKpis {
         redemptions == null
             ? lit(null).cast("long")
             : zero(KpiMonthlyColumns.POINTS_REDEEMED).cast("long");
-    return withBases.select(
-        least(last_day(col(MONTH)), lit(Date.valueOf(asOf))).as(KpiMonthlyColumns.AS_OF),
-        col(MONTH),
-        col(KpiMonthlyColumns.DIMENSION),
-        col(KpiMonthlyColumns.LABEL),
-        zero(KpiMonthlyColumns.ACTIVE_CUSTOMERS).as(KpiMonthlyColumns.ACTIVE_CUSTOMERS),
-        zero(KpiMonthlyColumns.ORDERS).as(KpiMonthlyColumns.ORDERS),
-        zero(KpiMonthlyColumns.REPURCHASE_BASE).as(KpiMonthlyColumns.REPURCHASE_BASE),
-        zero(KpiMonthlyColumns.REPURCHASERS).as(KpiMonthlyColumns.REPURCHASERS),
-        rate(KpiMonthlyColumns.REPURCHASERS, KpiMonthlyColumns.REPURCHASE_BASE)
-            .as(KpiMonthlyColumns.REPURCHASE_RATE),
-        zero(KpiMonthlyColumns.CHURN_BASE).as(KpiMonthlyColumns.CHURN_BASE),
-        zero(KpiMonthlyColumns.CHURNED_CUSTOMERS).as(KpiMonthlyColumns.CHURNED_CUSTOMERS),
-        rate(KpiMonthlyColumns.CHURNED_CUSTOMERS, KpiMonthlyColumns.CHURN_BASE)
-            .as(KpiMonthlyColumns.CHURN_RATE),
-        zero(KpiMonthlyColumns.REACTIVATION_BASE).as(KpiMonthlyColumns.REACTIVATION_BASE),
-        zero(KpiMonthlyColumns.REACTIVATED_CUSTOMERS).as(KpiMonthlyColumns.REACTIVATED_CUSTOMERS),
-        rate(KpiMonthlyColumns.REACTIVATED_CUSTOMERS, KpiMonthlyColumns.REACTIVATION_BASE)
-            .as(KpiMonthlyColumns.REACTIVATION_RATE),
-        zero(KpiMonthlyColumns.CSAT_ANSWERS).as(KpiMonthlyColumns.CSAT_ANSWERS),
-        round(col(KpiMonthlyColumns.CSAT_MEAN), 2).as(KpiMonthlyColumns.CSAT_MEAN),
-        npsAnswers.as(KpiMonthlyColumns.NPS_ANSWERS),
-        promoters.as(KpiMonthlyColumns.PROMOTERS),
-        detractors.as(KpiMonthlyColumns.DETRACTORS),
-        when(npsAnswers.gt(0), round(nps(promoters, detractors, npsAnswers), 2))
-            .as(KpiMonthlyColumns.NPS),
-        zero(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS),
-        when(
-                zero(KpiMonthlyColumns.ORDERS).gt(0),
-                round(
-                    try_divide(
-                        zero(KpiMonthlyColumns.COMPLAINTS).multiply(1000.0),
-                        zero(KpiMonthlyColumns.ORDERS).cast("double")),
-                    2))
-            .as(KpiMonthlyColumns.COMPLAINTS_PER_1000_ORDERS),
-        zero(KpiMonthlyColumns.RESOLVED_COMPLAINTS).as(KpiMonthlyColumns.RESOLVED_COMPLAINTS),
-        round(col(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN), 2)
-            .as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
-        round(col(KpiMonthlyColumns.RESOLUTION_HOURS_P90), 2)
-            .as(KpiMonthlyColumns.RESOLUTION_HOURS_P90),
-        zero(KpiMonthlyColumns.OPEN_COMPLAINTS).as(KpiMonthlyColumns.OPEN_COMPLAINTS),
-        zero(KpiMonthlyColumns.POINTS_EARNED).as(KpiMonthlyColumns.POINTS_EARNED),
-        redeemed.as(KpiMonthlyColumns.POINTS_REDEEMED),
-        when(
-                redeemed.isNotNull().and(earned.gt(0)),
-                round(try_divide(redeemed.cast("double"), earned.cast("double")), 4))
-            .as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
-        when(redeemed.isNull(), lit(NO_REDEMPTIONS_NOTE))
-            .when(earned.equalTo(0), lit(NOTHING_EARNED_NOTE))
-            .as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
+    return withBases
+        .where(wanted)
+        .select(
+            least(last_day(col(MONTH)), lit(Date.valueOf(asOf))).as(KpiMonthlyColumns.AS_OF),
+            col(MONTH),
+            col(KpiMonthlyColumns.DIMENSION),
+            col(KpiMonthlyColumns.LABEL),
+            zero(KpiMonthlyColumns.ACTIVE_CUSTOMERS).as(KpiMonthlyColumns.ACTIVE_CUSTOMERS),
+            zero(KpiMonthlyColumns.ORDERS).as(KpiMonthlyColumns.ORDERS),
+            zero(KpiMonthlyColumns.REPURCHASE_BASE).as(KpiMonthlyColumns.REPURCHASE_BASE),
+            zero(KpiMonthlyColumns.REPURCHASERS).as(KpiMonthlyColumns.REPURCHASERS),
+            rate(KpiMonthlyColumns.REPURCHASERS, KpiMonthlyColumns.REPURCHASE_BASE)
+                .as(KpiMonthlyColumns.REPURCHASE_RATE),
+            zero(KpiMonthlyColumns.CHURN_BASE).as(KpiMonthlyColumns.CHURN_BASE),
+            zero(KpiMonthlyColumns.CHURNED_CUSTOMERS).as(KpiMonthlyColumns.CHURNED_CUSTOMERS),
+            rate(KpiMonthlyColumns.CHURNED_CUSTOMERS, KpiMonthlyColumns.CHURN_BASE)
+                .as(KpiMonthlyColumns.CHURN_RATE),
+            zero(KpiMonthlyColumns.REACTIVATION_BASE).as(KpiMonthlyColumns.REACTIVATION_BASE),
+            zero(KpiMonthlyColumns.REACTIVATED_CUSTOMERS)
+                .as(KpiMonthlyColumns.REACTIVATED_CUSTOMERS),
+            rate(KpiMonthlyColumns.REACTIVATED_CUSTOMERS, KpiMonthlyColumns.REACTIVATION_BASE)
+                .as(KpiMonthlyColumns.REACTIVATION_RATE),
+            zero(KpiMonthlyColumns.CSAT_ANSWERS).as(KpiMonthlyColumns.CSAT_ANSWERS),
+            round(col(KpiMonthlyColumns.CSAT_MEAN), 2).as(KpiMonthlyColumns.CSAT_MEAN),
+            npsAnswers.as(KpiMonthlyColumns.NPS_ANSWERS),
+            promoters.as(KpiMonthlyColumns.PROMOTERS),
+            detractors.as(KpiMonthlyColumns.DETRACTORS),
+            when(npsAnswers.gt(0), round(nps(promoters, detractors, npsAnswers), 2))
+                .as(KpiMonthlyColumns.NPS),
+            zero(KpiMonthlyColumns.COMPLAINTS).as(KpiMonthlyColumns.COMPLAINTS),
+            when(
+                    zero(KpiMonthlyColumns.ORDERS).gt(0),
+                    round(
+                        try_divide(
+                            zero(KpiMonthlyColumns.COMPLAINTS).multiply(1000.0),
+                            zero(KpiMonthlyColumns.ORDERS).cast("double")),
+                        2))
+                .as(KpiMonthlyColumns.COMPLAINTS_PER_1000_ORDERS),
+            zero(KpiMonthlyColumns.RESOLVED_COMPLAINTS).as(KpiMonthlyColumns.RESOLVED_COMPLAINTS),
+            round(col(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN), 2)
+                .as(KpiMonthlyColumns.RESOLUTION_HOURS_MEDIAN),
+            round(col(KpiMonthlyColumns.RESOLUTION_HOURS_P90), 2)
+                .as(KpiMonthlyColumns.RESOLUTION_HOURS_P90),
+            zero(KpiMonthlyColumns.OPEN_COMPLAINTS).as(KpiMonthlyColumns.OPEN_COMPLAINTS),
+            zero(KpiMonthlyColumns.POINTS_EARNED).as(KpiMonthlyColumns.POINTS_EARNED),
+            redeemed.as(KpiMonthlyColumns.POINTS_REDEEMED),
+            when(
+                    redeemed.isNotNull().and(earned.gt(0)),
+                    round(try_divide(redeemed.cast("double"), earned.cast("double")), 4))
+                .as(KpiMonthlyColumns.POINTS_REDEMPTION_RATE),
+            when(redeemed.isNull(), lit(NO_REDEMPTIONS_NOTE))
+                .when(earned.equalTo(0), lit(NOTHING_EARNED_NOTE))
+                .as(KpiMonthlyColumns.POINTS_REDEMPTION_NOTE));
   }
 
   /**

@@ -274,16 +274,7 @@ class SatisfactionKpisTest {
    */
   @Test
   void openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart(SparkSession spark) {
-    Dataset<Row> complaints =
-        complaints(
-            spark,
-            complaint("k1", "A", "2026-02-10 09:00:00", "2026-04-01 00:30:00", "quality"),
-            complaint("k2", "A", "2026-03-05 09:00:00", "2026-03-31 23:00:00", "quality"),
-            complaint("k3", "B", "2026-04-20 09:00:00", "2026-07-02 09:00:00", "service"),
-            complaint("k4", "D", "2026-01-15 09:00:00", null, "price"),
-            complaint("k5", "B", "2026-06-30 10:00:00", "2026-06-30 12:00:00", "service"),
-            complaint("k6", "C", "2026-07-01 09:00:00", null, "quality"),
-            complaint("k7", "A", "2026-05-10 09:00:00", "2026-06-30 08:00:00", "quality"));
+    Dataset<Row> complaints = openAndResolved(spark);
     Dataset<Row> june =
         SatisfactionKpis.monthly(
             days(history(spark)),
@@ -332,6 +323,67 @@ class SatisfactionKpisTest {
         .isEqualTo(
             june.where(col("month").leq(date("2026-03-01")))
                 .select("month", "dimension", "label", "open_complaints", "complaints"));
+  }
+
+  /** The complaints of openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart. */
+  static Dataset<Row> openAndResolved(SparkSession spark) {
+    return complaints(
+        spark,
+        complaint("k1", "A", "2026-02-10 09:00:00", "2026-04-01 00:30:00", "quality"),
+        complaint("k2", "A", "2026-03-05 09:00:00", "2026-03-31 23:00:00", "quality"),
+        complaint("k3", "B", "2026-04-20 09:00:00", "2026-07-02 09:00:00", "service"),
+        complaint("k4", "D", "2026-01-15 09:00:00", null, "price"),
+        complaint("k5", "B", "2026-06-30 10:00:00", "2026-06-30 12:00:00", "service"),
+        complaint("k6", "C", "2026-07-01 09:00:00", null, "quality"),
+        complaint("k7", "A", "2026-05-10 09:00:00", "2026-06-30 08:00:00", "quality"));
+  }
+
+  /**
+   * The months from a given one on, computed alone (what a publish that rewrites only the open
+   * month asks for), are the rows of the full computation: every measure, with churn and
+   * reactivation spells, open complaints and label intervals that began before that month (A's high
+   * until 03-15, D's high until 02-10, k1 and k4 open since February and January), and from a month
+   * before the first (December 2025: every month) to the as-of month.
+   */
+  @Test
+  void monthsFromAGivenOneAreTheRowsOfTheFullComputation(SparkSession spark) {
+    Dataset<Row> redemptions =
+        spark.createDataFrame(
+            List.of(
+                redemption("r1", "A", "2026-01-25 10:00:00", 15),
+                redemption("r2", "D", "2026-03-31 23:30:00", 20),
+                redemption("r3", "B", "2026-04-10 10:00:00", 5)),
+            dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
+    java.util.function.Function<LocalDate, Dataset<Row>> from =
+        month ->
+            SatisfactionKpis.monthly(
+                days(history(spark)),
+                surveys(spark),
+                openAndResolved(spark),
+                redemptions,
+                heldAt0630(spark),
+                List.of("value_tier"),
+                rules,
+                AS_OF,
+                month);
+    List<Row> all = from.apply(null).collectAsList();
+    assertThat(all).hasSize(6 * 3);
+    for (String month :
+        List.of(
+            "2025-12-01",
+            "2026-01-01",
+            "2026-02-01",
+            "2026-03-01",
+            "2026-04-01",
+            "2026-05-01",
+            "2026-06-01")) {
+      Dataset<Row> alone = from.apply(LocalDate.parse(month));
+      assertThatDataset(alone)
+          .as("from %s", month)
+          .isEqualTo(
+              spark.createDataFrame(all, alone.schema()).where(col("month").geq(date(month))));
+    }
+    assertThat(from.apply(LocalDate.parse("2026-06-01")).count()).isEqualTo(3);
   }
 
   @Test
