@@ -235,43 +235,18 @@ public final class SatisfactionKpis {
       List<String> dimensions,
       SatisfactionRules rules,
       LocalDate asOf) {
-    return monthly(customerDays, surveys, complaints, null, labelHistory, dimensions, rules, asOf);
+    return monthly(
+        customerDays, surveys, complaints, null, labelHistory, dimensions, rules, asOf, null);
   }
 
   /**
    * {@link #monthly(Dataset, Dataset, Dataset, Dataset, List, SatisfactionRules, LocalDate)} with
-   * points redemptions.
+   * points redemptions, for the months from {@code fromMonth} on: their rows are those of every
+   * month's, and the work that depends on the months is in proportion to those wanted (a publish
+   * that rewrites the open month alone does not look labels up for every month's events).
    *
    * @param redemptions silver {@code redemptions}, or null when there is no redemptions input
    *     (points_redeemed and points_redemption_rate are then null, and the note says why)
-   */
-  public static Dataset<Row> monthly(
-      Dataset<Row> customerDays,
-      Dataset<Row> surveys,
-      Dataset<Row> complaints,
-      Dataset<Row> redemptions,
-      Dataset<Row> labelHistory,
-      List<String> dimensions,
-      SatisfactionRules rules,
-      LocalDate asOf) {
-    return monthly(
-        customerDays,
-        surveys,
-        complaints,
-        redemptions,
-        labelHistory,
-        dimensions,
-        rules,
-        asOf,
-        null);
-  }
-
-  /**
-   * {@link #monthly(Dataset, Dataset, Dataset, Dataset, Dataset, List, SatisfactionRules,
-   * LocalDate)} for the months from {@code fromMonth} on: their rows are the same, and the work is
-   * in proportion to those months' events (a publish that rewrites the open month alone does not
-   * look labels up for every month's events).
-   *
    * @param fromMonth the first day of the first month wanted, or null for every month
    */
   public static Dataset<Row> monthly(

@@ -347,13 +347,7 @@ class SatisfactionKpisTest {
    */
   @Test
   void monthsFromAGivenOneAreTheRowsOfTheFullComputation(SparkSession spark) {
-    Dataset<Row> redemptions =
-        spark.createDataFrame(
-            List.of(
-                redemption("r1", "A", "2026-01-25 10:00:00", 15),
-                redemption("r2", "D", "2026-03-31 23:30:00", 20),
-                redemption("r3", "B", "2026-04-10 10:00:00", 5)),
-            dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
+    Dataset<Row> redemptions = redemptions(spark);
     java.util.function.Function<LocalDate, Dataset<Row>> from =
         month ->
             SatisfactionKpis.monthly(
@@ -429,14 +423,7 @@ class SatisfactionKpisTest {
    */
   @Test
   void pointsRedemptionRateIsRedeemedOverEarnedInTheMonth(SparkSession spark) {
-    Dataset<Row> redemptions =
-        spark.createDataFrame(
-            List.of(
-                redemption("r1", "A", "2026-01-25 10:00:00", 15),
-                redemption("r2", "D", "2026-03-31 23:30:00", 20),
-                redemption("r3", "B", "2026-04-10 10:00:00", 5),
-                redemption("r4", "A", "2026-07-01 10:00:00", 40)),
-            dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
+    Dataset<Row> redemptions = redemptions(spark);
     Dataset<Row> kpis =
         SatisfactionKpis.monthly(
             days(history(spark)),
@@ -446,7 +433,8 @@ class SatisfactionKpisTest {
             heldAt0630(spark),
             List.of("value_tier"),
             rules,
-            AS_OF);
+            AS_OF,
+            null);
     String nothing = SatisfactionKpis.NOTHING_EARNED_NOTE;
     assertThatDataset(
             kpis.where("dimension = 'overall' OR month IN (DATE'2026-01-01', DATE'2026-03-01')")
@@ -470,6 +458,17 @@ class SatisfactionKpisTest {
                 r("2026-04-01", "overall", "all", 0, 5, null, nothing),
                 r("2026-05-01", "overall", "all", 10, 0, 0.0, null),
                 r("2026-06-01", "overall", "all", 0, 0, null, nothing)));
+  }
+
+  /** The redemptions of pointsRedemptionRateIsRedeemedOverEarnedInTheMonth. */
+  private static Dataset<Row> redemptions(SparkSession spark) {
+    return spark.createDataFrame(
+        List.of(
+            redemption("r1", "A", "2026-01-25 10:00:00", 15),
+            redemption("r2", "D", "2026-03-31 23:30:00", 20),
+            redemption("r3", "B", "2026-04-10 10:00:00", 5),
+            redemption("r4", "A", "2026-07-01 10:00:00", 40)),
+        dev.clientele.common.columns.RedemptionsColumns.SCHEMA);
   }
 
   private static Row redemption(String id, String customer, String at, long points) {
