@@ -65,13 +65,7 @@ class DeltaIOTest {
           "label");
     }
 
-    assertThat(
-            spark
-                .sql("DESCRIBE DETAIL delta.`" + path + "`")
-                .selectExpr("properties['delta.dataSkippingStatsColumns']")
-                .head()
-                .getString(0))
-        .isEqualTo("as_of");
+    assertThat(statsColumns(spark, path)).isEqualTo("as_of");
     java.util.List<String> stats =
         spark
             .read()
@@ -100,13 +94,16 @@ class DeltaIOTest {
         java.util.List.of("as_of", "label"),
         "as_of");
 
-    assertThat(
-            spark
-                .sql("DESCRIBE DETAIL delta.`" + path + "`")
-                .selectExpr("properties['delta.dataSkippingStatsColumns']")
-                .head()
-                .getString(0))
-        .isEqualTo("label");
+    assertThat(statsColumns(spark, path)).isEqualTo("label");
+  }
+
+  /** The table's delta.dataSkippingStatsColumns property. */
+  private static String statsColumns(SparkSession spark, String path) {
+    return spark
+        .sql("DESCRIBE DETAIL delta.`" + path + "`")
+        .selectExpr("properties['delta.dataSkippingStatsColumns']")
+        .head()
+        .getString(0);
   }
 
   /** A release that adds a column: the next snapshot adds it, earlier snapshots read it as null. */
