@@ -326,7 +326,7 @@ class SatisfactionKpisTest {
   }
 
   /** The complaints of openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart. */
-  static Dataset<Row> openAndResolved(SparkSession spark) {
+  private static Dataset<Row> openAndResolved(SparkSession spark) {
     return complaints(
         spark,
         complaint("k1", "A", "2026-02-10 09:00:00", "2026-04-01 00:30:00", "quality"),
