@@ -46,16 +46,30 @@ public final class QualityGates {
           + "|(?<![0-9])\\(?[2-9][0-9]{2}\\)?[ .-][0-9]{3}[ .-][0-9]{4}(?![0-9])"
           + "|(?<![0-9])1[3-9][0-9]{9}(?![0-9])";
 
+  /**
+   * What every match of {@link #PHONE} contains, one branch per alternative: '+' and a digit from
+   * 1; three digits, a separator and four digits; eleven digits. Without look-arounds it rejects a
+   * value sooner, so it is tried first and the full pattern runs only on the values it finds.
+   * Changing {@link #PHONE} means keeping this true of it (QualityGatesTest checks it on generated
+   * strings).
+   */
+  static final String PHONE_HINT = "\\+[1-9]|[0-9]{3}[ .-][0-9]{4}|[0-9]{11}";
+
   private static final String NULL_LABEL = "\u0000null";
 
   /**
    * {@link #EMAIL} or {@link #PHONE} found in the value. An address needs an '@': a byte search for
    * it spares the e-mail pattern on every other value. That pattern's backtracking over the long
    * reason strings was most of this gate's cost: over 1,000,000 customers' 43 string columns it
-   * added 50 s to a 20 s scan, the phone pattern 27 s, the '@' search 2 s.
+   * added 50 s to a 20 s scan, the phone pattern 27 s, the '@' search 2 s. The phone pattern is
+   * likewise tried only where {@link #PHONE_HINT} is found: the PII counts over those columns took
+   * 30 to 37 s without it and 18 to 23 s with it (four runs each, alternated).
    */
   static Column looksLikePii(Column value) {
-    return value.contains("@").and(value.rlike(EMAIL)).or(value.rlike(PHONE));
+    return value
+        .contains("@")
+        .and(value.rlike(EMAIL))
+        .or(value.rlike(PHONE_HINT).and(value.rlike(PHONE)));
   }
 
   private QualityGates() {}

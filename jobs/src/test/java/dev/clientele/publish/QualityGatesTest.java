@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.testing.SparkTestExtension;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -82,6 +84,46 @@ class QualityGatesTest {
             "1 values of column 'nps_class' look like an e-mail address or phone number;"
                 + " published tables hold no raw PII (map the source column as a *_hash column,"
                 + " pseudonymised at ingest)");
+  }
+
+  /**
+   * The gate looks for the phone pattern only where its hint is found, so every string the pattern
+   * finds a number in must hold the hint: the examples above, and strings generated mostly of
+   * digits, with the separators, '+' and parentheses the pattern knows.
+   */
+  @Test
+  void everyPhoneNumberFoundHoldsThePhoneHint() {
+    Pattern phone = Pattern.compile(QualityGates.PHONE);
+    Pattern hint = Pattern.compile(QualityGates.PHONE_HINT);
+    for (String value :
+        List.of(
+            "call +44 20 7946 0958",
+            "(415) 555-0134",
+            "415.555.0134",
+            "+1 4 1 5 5 5 5 0 1 3 4",
+            "+86 138-1234-5678",
+            "13812345678")) {
+      assertThat(phone.matcher(value).find()).as(value).isTrue();
+      assertThat(hint.matcher(value).find()).as(value).isTrue();
+    }
+    Random random = new Random(7);
+    String others = " +().-x";
+    int phones = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder value = new StringBuilder();
+      int length = 8 + random.nextInt(12);
+      for (int c = 0; c < length; c++) {
+        value.append(
+            random.nextInt(4) > 0
+                ? (char) ('0' + random.nextInt(10))
+                : others.charAt(random.nextInt(others.length())));
+      }
+      if (phone.matcher(value).find()) {
+        phones++;
+        assertThat(hint.matcher(value).find()).as(value.toString()).isTrue();
+      }
+    }
+    assertThat(phones).isEqualTo(3599);
   }
 
   @Test
