@@ -112,7 +112,8 @@ public final class QualityGates {
         customerTiers.agg(count(lit(1)).as("rows"), piiCounts.toArray(Column[]::new)).head();
     long rows = counts.getLong(0);
     // Apart from the PII counts: a distinct count among them would make Spark group every row by
-    // customer with all the counts as state (570 MB at 1,000,000 customers) instead of summing.
+    // customer with all the counts as state (570 MB per task at 1,000,000 customers) instead of
+    // summing them.
     long customers =
         customerTiers.agg(count_distinct(col(TierLabelsColumns.CUSTOMER_ID))).head().getLong(0);
     for (int i = 0; i < scanned.size(); i++) {

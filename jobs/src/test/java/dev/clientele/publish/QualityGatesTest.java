@@ -88,8 +88,9 @@ class QualityGatesTest {
 
   /**
    * The gate looks for the phone pattern only where its hint is found, so every string the pattern
-   * finds a number in must hold the hint: the examples above, and strings generated mostly of
-   * digits, with the separators, '+' and parentheses the pattern knows.
+   * finds a number in must hold the hint: the numbers below (those leaked in the test above among
+   * them), and strings generated mostly of digits, with the separators, '+' and parentheses the
+   * pattern knows.
    */
   @Test
   void everyPhoneNumberFoundHoldsThePhoneHint() {
