@@ -325,7 +325,10 @@ class SatisfactionKpisTest {
                 .select("month", "dimension", "label", "open_complaints", "complaints"));
   }
 
-  /** The complaints of openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart. */
+  /**
+   * Complaints opened and resolved across month ends: those of
+   * openComplaintsAtMonthEndByTheLabelHeldAtTheMonthStart, also read from a given month on below.
+   */
   private static Dataset<Row> openAndResolved(SparkSession spark) {
     return complaints(
         spark,
