@@ -95,8 +95,25 @@ public final class FileLedger {
     return size + "|" + checksum;
   }
 
+  /** One recorded file, as {@link #pending} and {@link #knownContent} need it. */
+  private record Entry(
+      String source,
+      String identity,
+      String status,
+      Instant ingestedAt,
+      String path,
+      long size,
+      String checksum) {}
+
   private final SparkSession spark;
   private final String ledgerPath;
+
+  /**
+   * Every recorded file, read once per run (null until first asked, and again after {@link
+   * #upgrade} and {@link #record}): asked per source, each of {@link #pending} and {@link
+   * #knownContent} was a Delta read of its own.
+   */
+  private List<Entry> entries;
 
   public FileLedger(SparkSession spark, String ledgerPath) {
     this.spark = spark;
@@ -173,6 +190,7 @@ public final class FileLedger {
    * crash between the two commits is finished by the next run.
    */
   public void upgrade() {
+    entries = null;
     if (!DeltaIO.exists(spark, ledgerPath)) return;
     DeltaIO.addMissingColumns(spark, ledgerPath, IngestFilesColumns.SCHEMA);
     if (!DeltaIO.read(spark, ledgerPath).where(col(IngestFilesColumns.STATUS).isNull()).isEmpty()) {
@@ -187,18 +205,8 @@ public final class FileLedger {
   /** The files not yet recorded in the ledger for this source. */
   public List<SourceFile> pending(SourceKind kind, List<SourceFile> files) {
     Set<String> done = new HashSet<>();
-    if (DeltaIO.exists(spark, ledgerPath)) {
-      for (Row r :
-          DeltaIO.read(spark, ledgerPath)
-              .where(col(IngestFilesColumns.SOURCE).equalTo(kind.sourceName))
-              .select(
-                  IngestFilesColumns.PATH,
-                  IngestFilesColumns.SIZE,
-                  IngestFilesColumns.MODIFICATION_TIME)
-              .collectAsList()) {
-        done.add(
-            new SourceFile(r.getString(0), r.getLong(1), r.getTimestamp(2).toInstant()).identity());
-      }
+    for (Entry e : entries()) {
+      if (e.source().equals(kind.sourceName)) done.add(e.identity());
     }
     return files.stream().filter(f -> !done.contains(f.identity())).toList();
   }
@@ -209,17 +217,44 @@ public final class FileLedger {
    */
   public Map<String, String> knownContent(SourceKind kind) {
     Map<String, String> known = new java.util.HashMap<>();
-    if (!DeltaIO.exists(spark, ledgerPath)) return known;
-    for (Row r :
-        DeltaIO.read(spark, ledgerPath)
-            .where(col(IngestFilesColumns.SOURCE).equalTo(kind.sourceName))
-            .where(col(IngestFilesColumns.STATUS).equalTo(IngestFilesColumns.INGESTED))
-            .orderBy(IngestFilesColumns.INGESTED_AT, IngestFilesColumns.PATH)
-            .select(IngestFilesColumns.SIZE, IngestFilesColumns.CHECKSUM, IngestFilesColumns.PATH)
-            .collectAsList()) {
-      known.putIfAbsent(contentIdentity(r.getLong(0), r.getString(1)), r.getString(2));
-    }
+    entries().stream()
+        .filter(e -> e.source().equals(kind.sourceName))
+        .filter(e -> IngestFilesColumns.INGESTED.equals(e.status()))
+        .sorted(Comparator.comparing(Entry::ingestedAt).thenComparing(Entry::path))
+        .forEach(e -> known.putIfAbsent(contentIdentity(e.size(), e.checksum()), e.path()));
     return known;
+  }
+
+  /** The ledger's rows, read at the first question of the run (call {@link #upgrade} first). */
+  private List<Entry> entries() {
+    if (entries != null) return entries;
+    List<Entry> read = new ArrayList<>();
+    if (DeltaIO.exists(spark, ledgerPath)) {
+      for (Row r :
+          DeltaIO.read(spark, ledgerPath)
+              .select(
+                  IngestFilesColumns.SOURCE,
+                  IngestFilesColumns.PATH,
+                  IngestFilesColumns.SIZE,
+                  IngestFilesColumns.MODIFICATION_TIME,
+                  IngestFilesColumns.STATUS,
+                  IngestFilesColumns.INGESTED_AT,
+                  IngestFilesColumns.CHECKSUM)
+              .collectAsList()) {
+        SourceFile f = new SourceFile(r.getString(1), r.getLong(2), r.getTimestamp(3).toInstant());
+        read.add(
+            new Entry(
+                r.getString(0),
+                f.identity(),
+                r.getString(4),
+                r.getTimestamp(5).toInstant(),
+                f.path(),
+                f.size(),
+                r.getString(6)));
+      }
+    }
+    entries = read;
+    return entries;
   }
 
   /**
@@ -269,6 +304,7 @@ public final class FileLedger {
                 o.filtered()));
       }
     }
+    entries = null;
     DeltaIO.insertNew(
         spark,
         spark.createDataFrame(rows, IngestFilesColumns.SCHEMA),

@@ -17,6 +17,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -125,16 +126,35 @@ final class HeldRecords {
       SourceKind kind,
       QuarantineReplay replay,
       LocalDate asOf) {
-    List<HeldFile> files = new ArrayList<>();
+    return filesBySource(spark, quarantinePath, replay, asOf)
+        .getOrDefault(kind.sourceName, List.of());
+  }
+
+  /**
+   * {@link #files} of every source, by source name, from one query: asked per source, each was a
+   * Delta read and a shuffle of its own.
+   */
+  static Map<String, List<HeldFile>> filesBySource(
+      SparkSession spark, String quarantinePath, QuarantineReplay replay, LocalDate asOf) {
+    Map<String, List<HeldFile>> bySource = new HashMap<>();
     for (Row r :
-        selected(spark, quarantinePath, kind, replay, asOf)
-            .groupBy(QuarantineColumns.SOURCE_FILE, QuarantineColumns.FILE_CHECKSUM)
+        selected(spark, quarantinePath, replay)
+            .where(not(heldReasons()).or(mayBeDue(asOf)))
+            .groupBy(
+                QuarantineColumns.SOURCE,
+                QuarantineColumns.SOURCE_FILE,
+                QuarantineColumns.FILE_CHECKSUM)
             .agg(count(lit(1)), sum(when(heldReasons(), 0L).otherwise(1L)))
-            .orderBy(QuarantineColumns.SOURCE_FILE, QuarantineColumns.FILE_CHECKSUM)
+            .orderBy(
+                QuarantineColumns.SOURCE,
+                QuarantineColumns.SOURCE_FILE,
+                QuarantineColumns.FILE_CHECKSUM)
             .collectAsList()) {
-      files.add(new HeldFile(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3)));
+      bySource
+          .computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(new HeldFile(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4)));
     }
-    return files;
+    return bySource;
   }
 
   /**
@@ -280,8 +300,14 @@ final class HeldRecords {
   /** The rows of {@code kind} to read again, as quarantine has them now. */
   private static Dataset<Row> selected(
       SparkSession spark, String quarantinePath, SourceKind kind, QuarantineReplay replay) {
+    return selected(spark, quarantinePath, replay)
+        .where(col(QuarantineColumns.SOURCE).equalTo(kind.sourceName));
+  }
+
+  /** {@link #selected} of every source. */
+  private static Dataset<Row> selected(
+      SparkSession spark, String quarantinePath, QuarantineReplay replay) {
     return DeltaIO.readOrEmpty(spark, quarantinePath, QuarantineColumns.SCHEMA)
-        .where(col(QuarantineColumns.SOURCE).equalTo(kind.sourceName))
         .where(isSelected(replay));
   }
 

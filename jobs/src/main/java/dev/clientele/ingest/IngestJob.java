@@ -180,6 +180,10 @@ public final class IngestJob implements ClienteleJob {
     // Per source, the rejects a replay of quarantine selected at the run's start.
     Map<SourceKind, Long> replays = new EnumMap<>(SourceKind.class);
     boolean customerFilesExist = false;
+    // Every source's quarantine rows to read again, from one query: nothing writes quarantine
+    // before every source is classified.
+    Map<String, List<HeldRecords.HeldFile>> heldBySource =
+        HeldRecords.filesBySource(spark, quarantinePath, replay, asOf);
     for (Map.Entry<SourceKind, SourceConfig> e : config.sources().entrySet()) {
       SourceKind kind = e.getKey();
       SourceConfig src = e.getValue();
@@ -204,7 +208,7 @@ public final class IngestJob implements ClienteleJob {
       if (kind == SourceKind.CUSTOMERS) customerFilesExist = true;
       List<FileLedger.SourceFile> pending = ledger.pending(kind, files);
       List<HeldRecords.HeldFile> held =
-          heldToReadAgain(spark, quarantinePath, kind, pending, replay, run.asOf());
+          heldToReadAgain(heldBySource.getOrDefault(kind.sourceName, List.of()), pending);
       LOG.info(
           "Source {}: {} file(s) at {}, {} new; {} held record(s) that may be due in {} file(s) to"
               + " look at again",
@@ -519,22 +523,15 @@ public final class IngestJob implements ClienteleJob {
   }
 
   /**
-   * The files with held records of the source, and with the rejects {@code replay} selects, but
-   * those this run reads as new anyway (a run that failed on its reject ceiling quarantined them
-   * without recording them in the ledger).
+   * Of {@code held} (a source's files with held records, and with the rejects a replay selects),
+   * those this run does not read as new anyway (a run that failed on its reject ceiling quarantined
+   * them without recording them in the ledger).
    */
   private static List<HeldRecords.HeldFile> heldToReadAgain(
-      SparkSession spark,
-      String quarantinePath,
-      SourceKind kind,
-      List<FileLedger.SourceFile> pending,
-      QuarantineReplay replay,
-      LocalDate asOf) {
+      List<HeldRecords.HeldFile> held, List<FileLedger.SourceFile> pending) {
     java.util.Set<String> fresh = new java.util.HashSet<>();
     for (FileLedger.SourceFile f : pending) fresh.add(FileLedger.normalise(f.path()));
-    return HeldRecords.files(spark, quarantinePath, kind, replay, asOf).stream()
-        .filter(h -> !fresh.contains(FileLedger.normalise(h.file())))
-        .toList();
+    return held.stream().filter(h -> !fresh.contains(FileLedger.normalise(h.file()))).toList();
   }
 
   /**
