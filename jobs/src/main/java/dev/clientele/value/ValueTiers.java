@@ -82,11 +82,34 @@ public final class ValueTiers {
   }
 
   /**
-   * Features with the spend rank, the share conditions and each band's cut array attached; the
-   * common base of {@link #label} and {@link #cutpoints}. Computing it is most of the value job's
-   * cost (exact percentiles and a global rank), so a caller needing both can build it once.
+   * The feature columns the value stage reads, and all that {@link #ranked} keeps: the global rank
+   * shuffles every column of its input, and the stage persists what it returns, so the other 30-odd
+   * columns of the features would travel and be cached for nothing.
    */
-  static Dataset<Row> ranked(Dataset<Row> features, ValueRules rules) {
+  static final List<String> READS =
+      List.of(
+          FeaturesColumns.AS_OF,
+          FeaturesColumns.CUSTOMER_ID,
+          FeaturesColumns.NET_SPEND,
+          FeaturesColumns.ORDER_COUNT,
+          FeaturesColumns.AOV,
+          FeaturesColumns.MARGIN,
+          FeaturesColumns.LIFETIME_NET_SPEND,
+          FeaturesColumns.POINTS_EARNED,
+          FeaturesColumns.POINTS_REVERSED,
+          FeaturesColumns.POINTS_REDEEMED,
+          FeaturesColumns.POINTS_EXPIRED,
+          FeaturesColumns.POINTS_BALANCE);
+
+  /**
+   * The {@link #READS} columns of the features with the spend rank, the share conditions and each
+   * band's cut array attached; the common base of {@link #label} and {@link #cutpoints}. Computing
+   * it is most of the value job's cost (exact percentiles and a global rank), so a caller needing
+   * both can build it once.
+   */
+  static Dataset<Row> ranked(Dataset<Row> allFeatures, ValueRules rules) {
+    Dataset<Row> features =
+        allFeatures.select(READS.stream().map(c -> col(c)).toArray(Column[]::new));
     Dataset<Row> quantileCuts = Tiering.cutPoints(features, bandMeasures(), Tiering.equalShares(3));
     for (String band : BANDS) {
       ValueRules.BandRule rule = bandRule(rules, band);

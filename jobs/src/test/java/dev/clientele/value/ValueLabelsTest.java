@@ -237,6 +237,23 @@ class ValueLabelsTest {
     assertThat(s(out, "M1", CustomerValuesColumns.POINTS_BALANCE)).isEqualTo("10");
   }
 
+  /**
+   * The global rank shuffles what it ranks and the stage persists it: only the columns the stage
+   * reads go in, so the shuffle of the ranked frame carries none of the others.
+   */
+  @Test
+  void theRankedFrameCarriesOnlyTheColumnsTheStageReads(SparkSession spark) {
+    Dataset<Row> features = FeatureRows.frame(spark, spenders());
+    Dataset<Row> ranked = ValueTiers.ranked(features, rules());
+
+    assertThat(features.columns()).contains("top_brand", "region", "points_expiry_date");
+    assertThat(ranked.columns())
+        .startsWith(ValueTiers.READS.toArray(String[]::new))
+        .doesNotContain("top_brand", "region", "points_expiry_date");
+    String plan = ranked.queryExecution().executedPlan().toString();
+    assertThat(plan).contains("Exchange").doesNotContain("top_brand");
+  }
+
   @Test
   void valueCutPointsAreStoredPerRun(SparkSession spark) {
     List<Row> cuts =
