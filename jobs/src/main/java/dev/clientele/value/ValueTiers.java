@@ -182,7 +182,10 @@ public final class ValueTiers {
                 lit(share.movePointRight(2).setScale(2).toPlainString()))));
   }
 
-  /** Adds the value columns of {@link CustomerValuesColumns} (tiers, grade, bands and reasons). */
+  /**
+   * The {@link #READS} columns of {@code features} with the value columns of {@link
+   * CustomerValuesColumns} added (tiers, grade, bands and reasons).
+   */
   public static Dataset<Row> label(Dataset<Row> features, ValueRules rules) {
     return labelRanked(ranked(features, rules), rules);
   }
