@@ -55,31 +55,24 @@ class CustomerTiersTest {
    */
   @Test
   void eachFrameIsShuffledOnceByCustomer(SparkSession spark) {
-    String key = "spark.sql.autoBroadcastJoinThreshold";
-    String before = spark.conf().get(key);
-    spark.conf().set(key, "-1");
-    try {
-      Dataset<Row> literalAsOf =
-          spark
-              .sql("SELECT * FROM VALUES ('c1', 0.5D) AS t(customer_id, churn_risk)")
-              .withColumn("as_of", lit(java.sql.Date.valueOf("2026-11-21")));
-      Dataset<Row> tiers =
-          CustomerTiers.assemble(
-              assembled(spark),
-              List.of(
-                  spark.sql(
-                      "SELECT * FROM VALUES (DATE'2026-11-21', 'c1', 'loyal') AS t(as_of,"
-                          + " customer_id, rfm_segment)"),
-                  literalAsOf));
-      String plan = tiers.queryExecution().executedPlan().toString();
+    Dataset<Row> literalAsOf =
+        spark
+            .sql("SELECT * FROM VALUES ('c1', 0.5D) AS t(customer_id, churn_risk)")
+            .withColumn("as_of", lit(java.sql.Date.valueOf("2026-11-21")));
+    Dataset<Row> tiers =
+        CustomerTiers.assemble(
+            assembled(spark),
+            List.of(
+                spark.sql(
+                    "SELECT * FROM VALUES (DATE'2026-11-21', 'c1', 'loyal') AS t(as_of,"
+                        + " customer_id, rfm_segment)"),
+                literalAsOf));
+    String plan = Plans.withoutAutoBroadcasts(spark, tiers);
 
-      assertThat(plan.split("Exchange hashpartitioning\\(customer_id#\\d+, ", -1)).hasSize(5);
-      assertThat(plan.split("Exchange ", -1)).hasSize(5);
-      assertThatDataset(tiers.select("customer_id", "value_tier", "rfm_segment", "churn_risk"))
-          .containsExactlyRows(List.of(Arrays.asList("c1", "x", "loyal", 0.5)));
-    } finally {
-      spark.conf().set(key, before);
-    }
+    assertThat(plan.split("Exchange hashpartitioning\\(customer_id#\\d+, ", -1)).hasSize(5);
+    assertThat(plan.split("Exchange ", -1)).hasSize(5);
+    assertThatDataset(tiers.select("customer_id", "value_tier", "rfm_segment", "churn_risk"))
+        .containsExactlyRows(List.of(Arrays.asList("c1", "x", "loyal", 0.5)));
   }
 
   @Test

@@ -148,23 +148,13 @@ class TierHistoryTest {
    */
   @Test
   void advancingJoinsOnlyTheBroadcastChanges(SparkSession spark) {
-    String key = "spark.sql.autoBroadcastJoinThreshold";
-    String before = spark.conf().get(key);
-    spark.conf().set(key, "-1");
-    try {
-      String plan =
-          advance(labels(spark), "2026-11-20", "2026-11-21")
-              .queryExecution()
-              .executedPlan()
-              .toString();
-      assertThat(plan)
-          .doesNotContain("SortMergeJoin")
-          .doesNotContain("ShuffledHashJoin")
-          .doesNotContain("Exchange hashpartitioning");
-      assertThat(plan.split("BroadcastHashJoin", -1)).hasSize(3);
-    } finally {
-      spark.conf().set(key, before);
-    }
+    String plan =
+        Plans.withoutAutoBroadcasts(spark, advance(labels(spark), "2026-11-20", "2026-11-21"));
+    assertThat(plan)
+        .doesNotContain("SortMergeJoin")
+        .doesNotContain("ShuffledHashJoin")
+        .doesNotContain("Exchange hashpartitioning");
+    assertThat(plan.split("BroadcastHashJoin", -1)).hasSize(3);
   }
 
   /** A customer whose label becomes null closes its interval there, like one who is absent. */
