@@ -97,13 +97,7 @@ public final class FileLedger {
 
   /** One recorded file, as {@link #pending} and {@link #knownContent} need it. */
   private record Entry(
-      String source,
-      String identity,
-      String status,
-      Instant ingestedAt,
-      String path,
-      long size,
-      String checksum) {}
+      String source, SourceFile file, String status, Instant ingestedAt, String checksum) {}
 
   private final SparkSession spark;
   private final String ledgerPath;
@@ -206,7 +200,7 @@ public final class FileLedger {
   public List<SourceFile> pending(SourceKind kind, List<SourceFile> files) {
     Set<String> done = new HashSet<>();
     for (Entry e : entries()) {
-      if (e.source().equals(kind.sourceName)) done.add(e.identity());
+      if (e.source().equals(kind.sourceName)) done.add(e.file().identity());
     }
     return files.stream().filter(f -> !done.contains(f.identity())).toList();
   }
@@ -220,8 +214,10 @@ public final class FileLedger {
     entries().stream()
         .filter(e -> e.source().equals(kind.sourceName))
         .filter(e -> IngestFilesColumns.INGESTED.equals(e.status()))
-        .sorted(Comparator.comparing(Entry::ingestedAt).thenComparing(Entry::path))
-        .forEach(e -> known.putIfAbsent(contentIdentity(e.size(), e.checksum()), e.path()));
+        .sorted(Comparator.comparing(Entry::ingestedAt).thenComparing(e -> e.file().path()))
+        .forEach(
+            e ->
+                known.putIfAbsent(contentIdentity(e.file().size(), e.checksum()), e.file().path()));
     return known;
   }
 
@@ -244,13 +240,7 @@ public final class FileLedger {
         SourceFile f = new SourceFile(r.getString(1), r.getLong(2), r.getTimestamp(3).toInstant());
         read.add(
             new Entry(
-                r.getString(0),
-                f.identity(),
-                r.getString(4),
-                r.getTimestamp(5).toInstant(),
-                f.path(),
-                f.size(),
-                r.getString(6)));
+                r.getString(0), f, r.getString(4), r.getTimestamp(5).toInstant(), r.getString(6)));
       }
     }
     entries = read;

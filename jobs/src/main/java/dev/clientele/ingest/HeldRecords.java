@@ -138,8 +138,7 @@ final class HeldRecords {
       SparkSession spark, String quarantinePath, QuarantineReplay replay, LocalDate asOf) {
     Map<String, List<HeldFile>> bySource = new HashMap<>();
     for (Row r :
-        selected(spark, quarantinePath, replay)
-            .where(not(heldReasons()).or(mayBeDue(asOf)))
+        due(selected(spark, quarantinePath, replay), asOf)
             .groupBy(
                 QuarantineColumns.SOURCE,
                 QuarantineColumns.SOURCE_FILE,
@@ -320,7 +319,11 @@ final class HeldRecords {
       SourceKind kind,
       QuarantineReplay replay,
       LocalDate asOf) {
-    return selected(spark, quarantinePath, kind, replay)
-        .where(not(heldReasons()).or(mayBeDue(asOf)));
+    return due(selected(spark, quarantinePath, kind, replay), asOf);
+  }
+
+  /** Of selected {@code rows}, those to read again as of {@code asOf}: held ones once due. */
+  private static Dataset<Row> due(Dataset<Row> rows, LocalDate asOf) {
+    return rows.where(not(heldReasons()).or(mayBeDue(asOf)));
   }
 }
