@@ -1,6 +1,7 @@
 package dev.clientele.satisfaction;
 
 import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.coalesce;
@@ -9,6 +10,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
@@ -117,6 +119,7 @@ public final class SatisfactionKpis {
   private static final String CUSTOMER_ID = "customer_id";
   private static final String MONTH = KpiMonthlyColumns.MONTH;
   private static final String DAYS = "purchase_days";
+  private static final String DAY_FACTS = "day_facts";
   private static final String BASE_DELTA = "churn_base_delta";
   private static final String REACTIVATION_BASE_DELTA = "reactivation_base_delta";
   private static final String CSAT = "csat";
@@ -163,9 +166,13 @@ public final class SatisfactionKpis {
 
   /**
    * The compact monthly activity aggregate: one row per customer and calendar month with a purchase
-   * up to as-of: customer_id, month (first day), orders (purchase orders), purchase_days (sorted
-   * purchase dates), points_earned (points of the month's purchase lines). Read from {@code
-   * customer_days}, so the KPIs never scan the transaction lines.
+   * up to as-of: customer_id, month (first day) and {@value #DAY_FACTS}, the month's purchase days
+   * in date order, each with its purchase orders and the points its purchase lines earned. Read
+   * from {@code customer_days}, so the KPIs never scan the transaction lines. One aggregate column,
+   * not one per measure: the activity events and the base spells read different measures, and
+   * separate columns would let Spark prune each branch's aggregation differently and build the
+   * customer-months twice; with one column both branches share one exchange (see {@link
+   * #withNeighbours}).
    */
   public static Dataset<Row> customerMonths(Dataset<Row> customerDays, LocalDate asOf) {
     return purchaseDays(customerDays, asOf)
@@ -173,13 +180,15 @@ public final class SatisfactionKpis {
             col(CustomerDaysColumns.CUSTOMER_ID).as(CUSTOMER_ID),
             trunc(col(CustomerDaysColumns.TXN_DATE), "month").as(MONTH))
         .agg(
-            sum(size(col(CustomerDaysColumns.ORDER_CHANNELS)))
-                .cast("long")
-                .as(KpiMonthlyColumns.ORDERS),
-            sort_array(collect_list(col(CustomerDaysColumns.TXN_DATE))).as(DAYS),
-            coalesce(sum(col(CustomerDaysColumns.POINTS_PLUS)), lit(0L))
-                .cast("long")
-                .as(KpiMonthlyColumns.POINTS_EARNED));
+            sort_array(
+                    collect_list(
+                        struct(
+                            col(CustomerDaysColumns.TXN_DATE).as("d"),
+                            size(col(CustomerDaysColumns.ORDER_CHANNELS)).cast("long").as("orders"),
+                            coalesce(col(CustomerDaysColumns.POINTS_PLUS), lit(0L))
+                                .cast("long")
+                                .as("points"))))
+                .as(DAY_FACTS));
   }
 
   /**
@@ -842,12 +851,26 @@ public final class SatisfactionKpis {
     return try_divide(promoters.minus(detractors).multiply(100.0), answers.cast("double"));
   }
 
-  /** The customer-month rows with the facts every activity event derives from. */
+  /**
+   * The customer-month rows with the facts every activity event derives from: the neighbouring
+   * months' purchase days, then the month's sorted purchase days, orders and points earned. The
+   * window reads {@link #customerMonths}' one column alone, so the exchange under it is the same
+   * for the events and the spells and Spark computes it once for both.
+   */
   private static Dataset<Row> withNeighbours(Dataset<Row> customerMonths) {
     WindowSpec byCustomer = Window.partitionBy(CUSTOMER_ID).orderBy(MONTH);
+    Column facts = col(DAY_FACTS);
     return customerMonths
-        .withColumn("prev_last", lag(array_max(col(DAYS)), 1).over(byCustomer))
-        .withColumn("next_first", lead(get(col(DAYS), lit(0)), 1).over(byCustomer));
+        .withColumn("prev_last", lag(element_at(facts, -1).getField("d"), 1).over(byCustomer))
+        .withColumn("next_first", lead(get(facts, lit(0)).getField("d"), 1).over(byCustomer))
+        .withColumn(DAYS, transform(facts, f -> f.getField("d")))
+        .withColumn(
+            KpiMonthlyColumns.ORDERS,
+            aggregate(facts, lit(0L), (total, f) -> total.plus(f.getField("orders"))))
+        .withColumn(
+            KpiMonthlyColumns.POINTS_EARNED,
+            aggregate(facts, lit(0L), (total, f) -> total.plus(f.getField("points"))))
+        .drop(DAY_FACTS);
   }
 
   /** Churned at the end of the previous month: the last purchase before is H or more days old. */
@@ -969,24 +992,31 @@ public final class SatisfactionKpis {
     WindowSpec byCustomer = Window.partitionBy(CUSTOMER_ID).orderBy(MONTH);
     Column churnEnd =
         when(col("churns"), col("exit")).otherwise(lead(col("exit"), 1).over(byCustomer));
-    Dataset<Row> churnSpells =
-        marked
-            .withColumn("end", churnEnd)
-            .where(col("starts"))
-            .select(
-                col(CUSTOMER_ID),
-                lit(CHURN_SPELL).as(KIND),
-                add_months(col(MONTH), 1).as(FROM_MONTH),
-                col("end").as(TO_MONTH));
-    Dataset<Row> reactivationSpells =
-        marked
-            .where(col("churns"))
-            .select(
-                col(CUSTOMER_ID),
-                lit(REACTIVATION_SPELL).as(KIND),
-                col("exit").as(FROM_MONTH),
-                col("returns").as(TO_MONTH));
-    return churnSpells.unionByName(reactivationSpells);
+    // Both kinds of spell from one reading of the marked months (a union of two selections would
+    // derive them, and the customer-months under them, once per kind).
+    Column spells =
+        array(
+            when(
+                col("starts"),
+                struct(
+                    lit(CHURN_SPELL).as(KIND),
+                    add_months(col(MONTH), 1).as(FROM_MONTH),
+                    col("end").as(TO_MONTH))),
+            when(
+                col("churns"),
+                struct(
+                    lit(REACTIVATION_SPELL).as(KIND),
+                    col("exit").as(FROM_MONTH),
+                    col("returns").as(TO_MONTH))));
+    return marked
+        .withColumn("end", churnEnd)
+        .select(col(CUSTOMER_ID), explode(spells).as("s"))
+        .where(col("s").isNotNull())
+        .select(
+            col(CUSTOMER_ID),
+            col("s." + KIND).as(KIND),
+            col("s." + FROM_MONTH).as(FROM_MONTH),
+            col("s." + TO_MONTH).as(TO_MONTH));
   }
 
   private static Dataset<Row> surveyEvents(Dataset<Row> surveys, LocalDate asOf) {

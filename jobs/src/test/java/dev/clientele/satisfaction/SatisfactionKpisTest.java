@@ -750,6 +750,62 @@ class SatisfactionKpisTest {
     assertThat(kpis.count()).isZero();
   }
 
+  /**
+   * The activity events and the base spells both start from the customer-months; they are built
+   * once: with exchange reuse (adaptive execution off, so the executed plan shows it),
+   * customer_days is scanned for them once and once more for the month spine. Separate aggregate
+   * columns per measure gave three scans: each branch pruned the aggregation its own way.
+   */
+  @Test
+  void theCustomerMonthsAreBuiltOnceForTheEventsAndTheSpells(SparkSession spark) {
+    String daysPath =
+        SparkTestExtension.freshDir(spark, "kpi-plan").resolve("customer_days").toString();
+    days(history(spark)).write().parquet(daysPath);
+    String key = "spark.sql.adaptive.enabled";
+    String before = spark.conf().get(key);
+    spark.conf().set(key, "false");
+    try {
+      Dataset<Row> kpis =
+          SatisfactionKpis.monthly(
+              spark.read().parquet(daysPath),
+              surveys(spark),
+              openAndResolved(spark),
+              redemptions(spark),
+              heldAt0630(spark),
+              List.of("value_tier"),
+              rules,
+              AS_OF,
+              LocalDate.parse("2026-06-01"));
+      List<String> scanned = dev.clientele.features.PlanScans.scannedRoots(kpis);
+      assertThat(scanned.stream().filter(p -> p.endsWith("/customer_days")).count())
+          .as(scanned.toString())
+          .isEqualTo(2);
+      // The customer-months' final aggregation appears once; every other reader of it holds a
+      // reused exchange.
+      assertThat(aggregationsOf(kpis.queryExecution().executedPlan(), "day_facts")).isEqualTo(1);
+      assertThat(kpis.count()).isEqualTo(3);
+    } finally {
+      spark.conf().set(key, before);
+    }
+  }
+
+  /**
+   * The aggregation nodes of {@code plan} (reused exchanges are leaves) whose output names a
+   * column.
+   */
+  private static long aggregationsOf(org.apache.spark.sql.execution.SparkPlan plan, String column) {
+    long here =
+        plan instanceof org.apache.spark.sql.execution.aggregate.BaseAggregateExec
+                && plan.output().exists(a -> a.name().equals(column))
+            ? 1
+            : 0;
+    for (org.apache.spark.sql.execution.SparkPlan child :
+        scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
+      here += aggregationsOf(child, column);
+    }
+    return here;
+  }
+
   @Test
   void sameRowsUnderOneAndEightShufflePartitions(SparkSession spark) {
     String before = spark.conf().get("spark.sql.shuffle.partitions");
