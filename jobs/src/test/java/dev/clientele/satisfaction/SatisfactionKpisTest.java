@@ -751,10 +751,12 @@ class SatisfactionKpisTest {
   }
 
   /**
-   * The activity events and the base spells both start from the customer-months; they are built
+   * The activity events and both kinds of base spell start from the customer-months; they are built
    * once: with exchange reuse (adaptive execution off, so the executed plan shows it),
-   * customer_days is scanned for them once and once more for the month spine. Separate aggregate
-   * columns per measure gave three scans: each branch pruned the aggregation its own way.
+   * customer_days is scanned for them once and once more for the month spine, and their final
+   * aggregation runs once. Separate aggregate columns per measure gave three scans (each branch
+   * pruned the aggregation its own way); the spells as a union of two selections of the marked
+   * months, a second aggregation.
    */
   @Test
   void theCustomerMonthsAreBuiltOnceForTheEventsAndTheSpells(SparkSession spark) {
