@@ -14,6 +14,7 @@ import dev.clientele.common.table.DeltaIO;
 import dev.clientele.common.table.Published;
 import dev.clientele.common.table.Table;
 import dev.clientele.features.FeatureRules;
+import dev.clientele.ingest.IngestRules;
 import dev.clientele.pipeline.PipelineJob;
 import dev.clientele.satisfaction.SatisfactionRules;
 import dev.clientele.segment.SegmentRules;
@@ -55,8 +56,9 @@ import org.apache.spark.sql.SparkSession;
  * time at 1M customers".
  *
  * <p>With {@code --spark-floor true}, the same Spark application then times the {@link SparkFloor}
- * jobs (the plainest Spark CSV to Parquet load and R, F, M values), and the report sets them
- * against DuckDB and Clientele: what Spark alone costs on the machine.
+ * jobs (the plainest Spark CSV to Parquet load, the essential ingest of the transactions and R, F,
+ * M values), and the report sets them against DuckDB and Clientele: what Spark alone costs on the
+ * machine.
  *
  * <p>With {@code --executor-memory}, Spark runs on {@code local-cluster[1,N,MB]}: the tasks run in
  * one executor JVM of that heap, forked from {@code SPARK_HOME} (the script makes one), and this
@@ -104,7 +106,12 @@ public final class Bench {
       Row clvFit) {}
 
   /** The plain Spark jobs' timings ({@link SparkFloor}): lower bounds of what Spark costs here. */
-  private record Floor(double csvSeconds, long csvRows, double rfmSeconds) {}
+  private record Floor(
+      double csvSeconds,
+      long csvRows,
+      double essentialSeconds,
+      SparkFloor.Ingested essential,
+      double rfmSeconds) {}
 
   /** The DuckDB reference's timings and differences for one as-of date. */
   private record Check(
@@ -236,6 +243,7 @@ public final class Bench {
                   Path.of(work, "spark_floor"),
                   context,
                   full,
+                  IngestRules.from(config.at("clientele.ingest.rules")),
                   rules.windowDays());
         executorPeak = executorHeapPeak(spark);
       } finally {
@@ -437,10 +445,15 @@ public final class Bench {
       Path out,
       RunContext context,
       PipelineRun full,
+      IngestRules ingestRules,
       int windowDays) {
     long t0 = System.nanoTime();
     long rows = SparkFloor.csvToParquet(spark, raw, out);
     double csv = seconds(t0);
+    t0 = System.nanoTime();
+    SparkFloor.Ingested essential =
+        SparkFloor.essentialIngest(spark, raw, out, ingestRules, full.asOf());
+    double essentialSeconds = seconds(t0);
     String table = localPath(context.tables().path(Table.TRANSACTIONS));
     t0 = System.nanoTime();
     SparkFloor.rfmValues(spark, table, full.liveFiles(), full.asOf(), windowDays)
@@ -448,7 +461,7 @@ public final class Bench {
         .format("noop")
         .mode("overwrite")
         .save();
-    return new Floor(csv, rows, seconds(t0));
+    return new Floor(csv, rows, essentialSeconds, essential, seconds(t0));
   }
 
   private static void floorReport(
@@ -462,7 +475,7 @@ public final class Bench {
     out.append(
         String.format(
             Locale.ROOT,
-            "%nPlain Spark floor (same application, %s, after the pipeline; lower bounds, each does less than both engines)%n",
+            "%nPlain Spark floor (same application, %s, after the pipeline; lower bounds, each does less than Clientele)%n",
             master));
     out.append(
         String.format(
@@ -474,12 +487,28 @@ public final class Bench {
     out.append(
         String.format(
             Locale.ROOT,
+            "  %-34s %8.1f %12s rows to silver, %s quarantined, %s copies dropped (transactions only: checks, customer lookup, duplicates, two Delta tables)%n",
+            "Essential ingest",
+            floor.essentialSeconds(),
+            num(floor.essential().silver()),
+            num(floor.essential().quarantined()),
+            num(floor.essential().duplicates())));
+    out.append(
+        String.format(
+            Locale.ROOT,
             "  %-34s %8.1f (no scores, no tiers; from the same silver Parquet files)%n",
             "R, F, M values per customer",
             floor.rfmSeconds()));
     out.append(ratio("plain Spark CSV -> Parquet / DuckDB's", floor.csvSeconds(), duckLoad));
     out.append(ratio("plain Spark RFM values / DuckDB RFM + tiers", floor.rfmSeconds(), duckRfm));
     out.append(ratio("Clientele ingest / plain Spark CSV load", ingest, floor.csvSeconds()));
+    out.append(
+        ratio(
+            "plain essential ingest / plain Spark CSV load",
+            floor.essentialSeconds(),
+            floor.csvSeconds()));
+    out.append(
+        ratio("Clientele ingest / plain essential ingest", ingest, floor.essentialSeconds()));
     out.append(
         ratio(
             "features + stages + publish / plain RFM values",

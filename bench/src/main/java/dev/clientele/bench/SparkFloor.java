@@ -1,27 +1,48 @@
 package dev.clientele.bench;
 
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_append;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.clientele.ingest.IngestRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The plainest Spark jobs for the two things the DuckDB reference times, run in the bench's own
@@ -33,6 +54,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@link #csvToParquet}: the raw CSV files to Parquet with Spark's CSV reader, transactions
  *       with the DuckDB reference's explicit types (malformed lines dropped), the small sources as
  *       strings (no type detection).
+ *   <li>{@link #essentialIngest}: the raw transaction files checked, looked up and deduplicated
+ *       into a silver and a quarantine Delta table: what any ingest of them must do at least.
  *   <li>{@link #rfmValues}: per customer the R, F and M values of {@link DuckReference} (no scores,
  *       no tiers) from the same silver Parquet files, written nowhere.
  * </ul>
@@ -118,4 +141,177 @@ final class SparkFloor {
             col("frequency"),
             col("monetary"));
   }
+
+  /**
+   * What {@link #essentialIngest} wrote: lines in silver and in quarantine, exact copies left out.
+   */
+  record Ingested(long silver, long quarantined, long duplicates) {}
+
+  /**
+   * The plainest Spark job doing the essential work of ingesting {@code raw/transactions/*.csv}:
+   * Spark's CSV reader (all fields as text, a line with the wrong number of fields kept as
+   * malformed), each line typed and checked by the per-line rules of {@code rules} (timestamps
+   * {@code yyyy-MM-dd HH:mm:ss} in UTC, future after {@code asOf}), its customer looked up among
+   * the ids of {@code raw/customers} (broadcast), and lines with the same order and line number
+   * found: an exact copy is dropped, different content quarantines every version. Valid lines go to
+   * a Delta table by month ({@code out/essential_silver}), rejected ones with their file, text (the
+   * fields joined again; a malformed line as read) and reasons to another ({@code
+   * out/essential_quarantine}), each written from the same lazy plan (no cache). Not done, though
+   * Clientele does it: line numbers, pseudonymisation, currencies, held lines, versions against
+   * earlier runs, the file ledger, the run log and the other sources. The counts are read back
+   * after the timed part.
+   */
+  static Ingested essentialIngest(
+      SparkSession spark, Path raw, Path out, IngestRules rules, LocalDate asOf) {
+    StructType text = new StructType();
+    for (StructField f : DuckReference.RAW_TRANSACTIONS.fields()) {
+      text = text.add(f.name(), DataTypes.StringType);
+    }
+    String[] fields = text.fieldNames();
+    Dataset<Row> lines =
+        spark
+            .read()
+            .schema(text.add(MALFORMED, DataTypes.StringType))
+            .option("header", "true")
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", MALFORMED)
+            .csv(raw.resolve("transactions").toString())
+            .withColumn("source_file", col("_metadata.file_path"));
+    Column ts = try_to_timestamp(col("ts"), lit("yyyy-MM-dd HH:mm:ss"));
+    Column quantity = col("quantity").try_cast("double");
+    Column price = col("unit_price").try_cast("decimal(18,4)");
+    Column discount = coalesce(col("discount").try_cast("decimal(18,2)"), lit(0));
+    Column cost = col("unit_cost").try_cast("decimal(18,4)");
+    Timestamp future = Timestamp.from(rules.futureCutoff(asOf, ZoneOffset.UTC));
+    Timestamp earliest = Timestamp.from(rules.earliestTime(ZoneOffset.UTC));
+    Column checks =
+        array_compact(
+            array(
+                when(col("customer_id").isNull(), lit("missing_customer_id")),
+                when(ts.isNull(), lit("unparseable_timestamp")),
+                when(ts.geq(lit(future)), lit("future_timestamp")),
+                when(ts.lt(lit(earliest)), lit("implausible_timestamp")),
+                when(
+                    rules.quarantineZeroPrice() ? price.leq(0) : price.lt(0),
+                    lit("non_positive_price")),
+                when(
+                    col("quantity")
+                        .isNotNull()
+                        .and(quantity.isNull())
+                        .or(
+                            col("discount")
+                                .isNotNull()
+                                .and(col("discount").try_cast("decimal(18,2)").isNull())),
+                    lit("bad_number")),
+                when(
+                    quantity
+                        .notEqual(floor(quantity))
+                        .or(quantity.equalTo(0))
+                        .or(abs(quantity).gt(rules.maxQuantity())),
+                    lit("bad_quantity")),
+                when(
+                    discount
+                        .lt(0)
+                        .or(
+                            price
+                                .geq(0)
+                                .and(
+                                    discount.gt(
+                                        abs(quantity).cast("decimal(18,4)").multiply(price)))),
+                    lit("bad_discount")),
+                when(cost.lt(0), lit("negative_cost")),
+                rules.channels().isEmpty()
+                    ? lit(null).cast("string")
+                    : when(
+                        not(col("channel").isin(rules.channels().toArray())),
+                        lit("unknown_channel"))));
+    Dataset<Row> checked =
+        lines.select(
+            col("source_file"),
+            coalesce(
+                    col(MALFORMED),
+                    concat_ws(
+                        ",",
+                        Arrays.stream(fields)
+                            .map(f -> coalesce(col(f), lit("")))
+                            .toArray(Column[]::new)))
+                .as("raw_text"),
+            col("order_id"),
+            col("line_no").try_cast("int").as("line_no"),
+            col("customer_id"),
+            ts.as("ts"),
+            col("product_id"),
+            col("brand"),
+            col("category"),
+            quantity.as("quantity"),
+            price.as("unit_price"),
+            discount.as("discount"),
+            cost.as("unit_cost"),
+            col("channel"),
+            col("store_id"),
+            col("original_order_id"),
+            when(col(MALFORMED).isNotNull(), array(lit("malformed_record")))
+                .otherwise(checks)
+                .as("reasons"));
+    Dataset<Row> known =
+        spark
+            .read()
+            .option("header", "true")
+            .csv(raw.resolve("customers").toString())
+            .select(col("customer_id").as("known_id"))
+            .distinct();
+    Dataset<Row> looked =
+        checked
+            .join(broadcast(known), col("customer_id").equalTo(col("known_id")), "left")
+            .withColumn(
+                "reasons",
+                when(
+                        col("known_id").isNull().and(col("customer_id").isNotNull()),
+                        array_append(col("reasons"), lit("unknown_customer")))
+                    .otherwise(col("reasons")))
+            .drop("known_id");
+    WindowSpec sameLine = Window.partitionBy("order_id", "line_no");
+    // The typed values of a line: copies in two files are the same line.
+    Column content = xxhash64(Arrays.stream(fields).map(f -> col(f)).toArray(Column[]::new));
+    Dataset<Row> classified =
+        looked
+            .withColumn("content", content)
+            .withColumn(
+                "conflict",
+                col("order_id")
+                    .isNotNull()
+                    .and(min("content").over(sameLine).notEqual(max("content").over(sameLine))))
+            .withColumn("copy", row_number().over(sameLine.orderBy("source_file")))
+            .withColumn(
+                "reasons",
+                when(col("conflict"), array_append(col("reasons"), lit("duplicate_conflict")))
+                    .otherwise(col("reasons")));
+    Column valid = size(col("reasons")).equalTo(0);
+    classified
+        .where(valid.and(col("copy").equalTo(1).or(col("order_id").isNull())))
+        .drop("raw_text", "reasons", "content", "conflict", "copy")
+        .withColumn("txn_month", trunc(col("ts"), "month"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy("txn_month")
+        .save(out.resolve("essential_silver").toString());
+    classified
+        .where(not(valid))
+        .select(col("source_file"), col("raw_text"), col("reasons"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(out.resolve("essential_quarantine").toString());
+    long silver =
+        spark.read().format("delta").load(out.resolve("essential_silver").toString()).count();
+    long quarantined =
+        spark.read().format("delta").load(out.resolve("essential_quarantine").toString()).count();
+    long read =
+        spark.read().option("header", "true").csv(raw.resolve("transactions").toString()).count();
+    return new Ingested(silver, quarantined, read - silver - quarantined);
+  }
+
+  /** The column a CSV line that cannot be split into fields is kept in, whole. */
+  private static final String MALFORMED = "_malformed";
 }

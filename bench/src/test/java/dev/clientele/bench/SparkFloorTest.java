@@ -2,6 +2,7 @@ package dev.clientele.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.clientele.ingest.IngestRules;
 import dev.clientele.testing.SparkTestExtension;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -21,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The plain Spark floor jobs load what they should and compute the reference's R, F, M values. */
+/**
+ * The plain Spark floor jobs load, check and write what they should and compute the reference's R,
+ * F, M values.
+ */
 @ExtendWith(SparkTestExtension.class)
 class SparkFloorTest {
   @TempDir Path dir;
@@ -57,6 +61,79 @@ class SparkFloorTest {
         .containsExactly("Tanaka, Castillo & Sons|2026-11-20|3.5000", "Zento|2026-11-20|null");
     assertThat(spark.read().parquet(out.resolve("customers").toString()).count()).isEqualTo(2);
     assertThat(Files.exists(out.resolve("surveys"))).isFalse();
+  }
+
+  @Test
+  void essentialIngestKeepsValidLinesOnceAndQuarantinesTheRestWithReasons(SparkSession spark)
+      throws Exception {
+    Path raw = dir.resolve("raw");
+    Files.createDirectories(raw.resolve("transactions"));
+    Files.createDirectories(raw.resolve("customers"));
+    String header =
+        "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
+    Files.write(
+        raw.resolve("transactions/2026-11-20.csv"),
+        List.of(
+            header,
+            "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+            "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,-1.00,0.00,,app,,",
+            "O2,1,C9,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,",
+            "O3,1,C2,2026-11-23 09:00:00,P1,Zento,haircare,1.5,7.99,0.00,3.50,fax,,",
+            "O4,1,C2,2026-11-20 12:00:00,P1,Zento",
+            "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,1,4.00,0.00,1.00,store,,"));
+    Files.write(
+        raw.resolve("transactions/2026-11-21.csv"),
+        List.of(
+            header,
+            "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+            "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,2,4.00,0.00,1.00,store,,"));
+    Files.write(
+        raw.resolve("customers/customers.csv"), List.of("customer_id,name", "C1,Ann", "C2,Bo"));
+    IngestRules rules =
+        new IngestRules(
+            true,
+            true,
+            0.05,
+            0,
+            true,
+            1000,
+            List.of("store", "web", "app"),
+            LocalDate.of(2000, 1, 1));
+
+    Path out = dir.resolve("floor");
+    SparkFloor.Ingested counts =
+        SparkFloor.essentialIngest(spark, raw, out, rules, LocalDate.parse("2026-11-21"));
+
+    assertThat(counts).isEqualTo(new SparkFloor.Ingested(1, 6, 1));
+    assertThat(
+            spark
+                .read()
+                .format("delta")
+                .load(out.resolve("essential_silver").toString())
+                .collectAsList())
+        .extracting(r -> r.getAs("order_id") + "|" + r.getAs("brand") + "|" + r.getAs("txn_month"))
+        .containsExactly("O1|Tanaka, Castillo & Sons|2026-11-01");
+    assertThat(
+            spark
+                .read()
+                .format("delta")
+                .load(out.resolve("essential_quarantine").toString())
+                .orderBy("raw_text", "source_file")
+                .collectAsList())
+        .extracting(
+            r ->
+                r.getAs("raw_text")
+                    + " "
+                    + r.getList(r.fieldIndex("reasons"))
+                    + " "
+                    + Path.of(java.net.URI.create(r.getAs("source_file"))).getFileName())
+        .containsExactly(
+            "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,-1.00,0.00,,app,, [non_positive_price] 2026-11-20.csv",
+            "O2,1,C9,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,, [unknown_customer] 2026-11-20.csv",
+            "O3,1,C2,2026-11-23 09:00:00,P1,Zento,haircare,1.5,7.99,0.00,3.50,fax,, [future_timestamp, bad_quantity, unknown_channel] 2026-11-20.csv",
+            "O4,1,C2,2026-11-20 12:00:00,P1,Zento [malformed_record] 2026-11-20.csv",
+            "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,1,4.00,0.00,1.00,store,, [duplicate_conflict] 2026-11-20.csv",
+            "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,2,4.00,0.00,1.00,store,, [duplicate_conflict] 2026-11-21.csv");
   }
 
   @Test
