@@ -61,6 +61,9 @@ import org.apache.spark.sql.types.StructType;
  * </ul>
  */
 final class SparkFloor {
+  /** The column a CSV line that cannot be split into fields is kept in, whole. */
+  private static final String MALFORMED = "_malformed";
+
   private SparkFloor() {}
 
   /**
@@ -158,8 +161,8 @@ final class SparkFloor {
    * fields joined again; a malformed line as read) and reasons to another ({@code
    * out/essential_quarantine}), each written from the same lazy plan (no cache). Not done, though
    * Clientele does it: line numbers, pseudonymisation, currencies, held lines, versions against
-   * earlier runs, the file ledger, the run log and the other sources. The counts are read back
-   * after the timed part.
+   * earlier runs, the file ledger, the run log and the other sources. {@link #essentialCounts}
+   * reads back what it wrote.
    */
   static void essentialIngest(
       SparkSession spark, Path raw, Path out, IngestRules rules, LocalDate asOf) {
@@ -318,7 +321,4 @@ final class SparkFloor {
         spark.read().option("header", "true").csv(raw.resolve("transactions").toString()).count();
     return new Ingested(silver, quarantined, read - silver - quarantined);
   }
-
-  /** The column a CSV line that cannot be split into fields is kept in, whole. */
-  private static final String MALFORMED = "_malformed";
 }
