@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.ingest.IngestRules;
 import dev.clientele.testing.SparkTestExtension;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,24 +31,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SparkTestExtension.class)
 class SparkFloorTest {
+  private static final String HEADER =
+      "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
+
   @TempDir Path dir;
 
   @Test
   void csvToParquetDropsMalformedLinesAndLoadsEverySource(SparkSession spark) throws Exception {
-    Path raw = dir.resolve("raw");
-    Files.createDirectories(raw.resolve("transactions"));
-    Files.createDirectories(raw.resolve("customers"));
-    String header =
-        "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
-    Files.write(
-        raw.resolve("transactions/2026-11-20.csv"),
+    List<String> day =
         List.of(
-            header,
             "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
             "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,10.99,0.00,,app,,",
-            "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,"));
-    Files.write(
-        raw.resolve("customers/customers.csv"), List.of("customer_id,name", "C1,Ann", "C2,Bo"));
+            "O2,x,C2,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,");
+    Path raw = raw(Map.of("2026-11-20", day));
 
     Path out = dir.resolve("floor");
     assertThat(SparkFloor.csvToParquet(spark, raw, out)).isEqualTo(2);
@@ -66,29 +64,21 @@ class SparkFloorTest {
   @Test
   void essentialIngestKeepsValidLinesOnceAndQuarantinesTheRestWithReasons(SparkSession spark)
       throws Exception {
-    Path raw = dir.resolve("raw");
-    Files.createDirectories(raw.resolve("transactions"));
-    Files.createDirectories(raw.resolve("customers"));
-    String header =
-        "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
-    Files.write(
-        raw.resolve("transactions/2026-11-20.csv"),
-        List.of(
-            header,
-            "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
-            "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,-1.00,0.00,,app,,",
-            "O2,1,C9,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,",
-            "O3,1,C2,2026-11-23 09:00:00,P1,Zento,haircare,1.5,7.99,0.00,3.50,fax,,",
-            "O4,1,C2,2026-11-20 12:00:00,P1,Zento",
-            "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,1,4.00,0.00,1.00,store,,"));
-    Files.write(
-        raw.resolve("transactions/2026-11-21.csv"),
-        List.of(
-            header,
-            "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
-            "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,2,4.00,0.00,1.00,store,,"));
-    Files.write(
-        raw.resolve("customers/customers.csv"), List.of("customer_id,name", "C1,Ann", "C2,Bo"));
+    Path raw =
+        raw(
+            Map.of(
+                "2026-11-20",
+                List.of(
+                    "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+                    "O1,2,C1,2026-11-20 10:00:00,P2,Zento,bodycare,2,-1.00,0.00,,app,,",
+                    "O2,1,C9,2026-11-20 11:00:00,P1,Zento,haircare,1,7.99,0.00,3.50,web,,",
+                    "O3,1,C2,2026-11-23 09:00:00,P1,Zento,haircare,1.5,7.99,0.00,3.50,fax,,",
+                    "O4,1,C2,2026-11-20 12:00:00,P1,Zento",
+                    "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,1,4.00,0.00,1.00,store,,"),
+                "2026-11-21",
+                List.of(
+                    "O1,1,C1,2026-11-20 10:00:00,P1,\"Tanaka, Castillo & Sons\",haircare,1,7.99,0.00,3.50,app,,",
+                    "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,2,4.00,0.00,1.00,store,,")));
     IngestRules rules =
         new IngestRules(
             true,
@@ -134,6 +124,23 @@ class SparkFloorTest {
             "O4,1,C2,2026-11-20 12:00:00,P1,Zento [malformed_record] 2026-11-20.csv",
             "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,1,4.00,0.00,1.00,store,, [duplicate_conflict] 2026-11-20.csv",
             "O5,1,C2,2026-11-20 13:00:00,P3,Zento,haircare,2,4.00,0.00,1.00,store,, [duplicate_conflict] 2026-11-21.csv");
+  }
+
+  /**
+   * A raw folder: each day's transaction file (its lines after the header) and customers C1, C2.
+   */
+  private Path raw(Map<String, List<String>> days) throws IOException {
+    Path raw = dir.resolve("raw");
+    Files.createDirectories(raw.resolve("transactions"));
+    Files.createDirectories(raw.resolve("customers"));
+    for (Map.Entry<String, List<String>> day : days.entrySet()) {
+      List<String> lines = new ArrayList<>(List.of(HEADER));
+      lines.addAll(day.getValue());
+      Files.write(raw.resolve("transactions/" + day.getKey() + ".csv"), lines);
+    }
+    Files.write(
+        raw.resolve("customers/customers.csv"), List.of("customer_id,name", "C1,Ann", "C2,Bo"));
+    return raw;
   }
 
   @Test
