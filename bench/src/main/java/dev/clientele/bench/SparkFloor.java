@@ -161,8 +161,9 @@ final class SparkFloor {
    * fields joined again; a malformed line as read) and reasons to another ({@code
    * out/essential_quarantine}), each written from the same lazy plan (no cache). Not done, though
    * Clientele does it: line numbers, pseudonymisation, currencies, held lines, versions against
-   * earlier runs, the file ledger, the run log and the other sources. {@link #essentialCounts}
-   * reads back what it wrote.
+   * earlier runs, the file ledger, the run log and the other sources. The rules are written here in
+   * plain Spark, not taken from Clientele's {@code ValidationRules}, so the floor measures Spark
+   * and not Clientele's design. {@link #essentialCounts} reads back what it wrote.
    */
   static void essentialIngest(
       SparkSession spark, Path raw, Path out, IngestRules rules, LocalDate asOf) {
