@@ -48,7 +48,8 @@ while [[ $# -gt 0 ]]; do
     # Spark on local-cluster[1,threads,MB]: one executor JVM runs the tasks, this JVM is the driver.
     --local-cluster) cluster=true; shift ;;
     # After the pipeline, a plain Spark CSV -> Parquet load, the essential ingest of the transactions
-    # (checks, customer lookup, duplicates, silver and quarantine Delta) and R, F, M values, timed in the same
+    # (checks, customer lookup, duplicates, silver and quarantine Delta), R, F, M values and the essential
+    # gold work (facts, scores, labels with reasons, four gold Delta tables from silver), timed in the same
     # application: lower bounds for Spark on this machine, set against DuckDB and Clientele.
     --spark-floor) floor=true; shift ;;
     # The pipeline's clv stage (off by default here): the report gives its fit time (clv_fits).

@@ -56,9 +56,9 @@ import org.apache.spark.sql.SparkSession;
  * time at 1M customers".
  *
  * <p>With {@code --spark-floor true}, the same Spark application then times the {@link SparkFloor}
- * jobs (the plainest Spark CSV to Parquet load, the essential ingest of the transactions and R, F,
- * M values), and the report sets them against DuckDB and Clientele: what Spark alone costs on the
- * machine.
+ * jobs (the plainest Spark CSV to Parquet load, the essential ingest of the transactions, R, F, M
+ * values and the essential gold work from the full run's silver tables), and the report sets them
+ * against DuckDB and Clientele: what Spark alone costs on the machine.
  *
  * <p>With {@code --executor-memory}, Spark runs on {@code local-cluster[1,N,MB]}: the tasks run in
  * one executor JVM of that heap, forked from {@code SPARK_HOME} (the script makes one), and this
@@ -111,7 +111,8 @@ public final class Bench {
       long csvRows,
       double essentialSeconds,
       SparkFloor.Ingested essential,
-      double rfmSeconds) {}
+      double rfmSeconds,
+      double goldSeconds) {}
 
   /** The DuckDB reference's timings and differences for one as-of date. */
   private record Check(
@@ -438,7 +439,10 @@ public final class Bench {
     return agree ? 0 : 1;
   }
 
-  /** Times the {@link SparkFloor} jobs on the full run's raw files and live silver files. */
+  /**
+   * Times the {@link SparkFloor} jobs on the full run's raw files, live silver files and silver
+   * tables.
+   */
   private static Floor floor(
       SparkSession spark,
       Path raw,
@@ -461,7 +465,16 @@ public final class Bench {
         .format("noop")
         .mode("overwrite")
         .save();
-    return new Floor(csv, rows, essentialSeconds, essential, seconds(t0));
+    double rfm = seconds(t0);
+    SparkFloor.Silver silver =
+        new SparkFloor.Silver(
+            table,
+            localPath(context.tables().path(Table.CUSTOMERS)),
+            localPath(context.tables().path(Table.SURVEYS)),
+            localPath(context.tables().path(Table.COMPLAINTS)));
+    t0 = System.nanoTime();
+    SparkFloor.essentialGold(spark, silver, out, full.asOf(), windowDays);
+    return new Floor(csv, rows, essentialSeconds, essential, rfm, seconds(t0));
   }
 
   private static void floorReport(
@@ -499,6 +512,12 @@ public final class Bench {
             "  %-34s %8.1f (no scores, no tiers; from the same silver Parquet files)%n",
             "R, F, M values per customer",
             floor.rfmSeconds()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s %8.1f (facts, scores, labels with reasons; customer_tiers, segment_summary, tier_history, kpi_monthly)%n",
+            "Essential gold",
+            floor.goldSeconds()));
     out.append(ratio("plain Spark CSV -> Parquet / DuckDB's", floor.csvSeconds(), duckLoad));
     out.append(ratio("plain Spark RFM values / DuckDB RFM + tiers", floor.rfmSeconds(), duckRfm));
     out.append(ratio("Clientele ingest / plain Spark CSV load", ingest, floor.csvSeconds()));
@@ -514,6 +533,13 @@ public final class Bench {
             "features + stages + publish / plain RFM values",
             pipeline - ingest,
             floor.rfmSeconds()));
+    out.append(
+        ratio("plain essential gold / plain RFM values", floor.goldSeconds(), floor.rfmSeconds()));
+    out.append(
+        ratio(
+            "features + stages + publish / plain essential gold",
+            pipeline - ingest,
+            floor.goldSeconds()));
     out.append(
         ratio(
             "pipeline / plain CSV load + RFM values",

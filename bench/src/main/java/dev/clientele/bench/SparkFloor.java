@@ -4,22 +4,30 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_append;
 import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.format_number;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.ntile;
+import static org.apache.spark.sql.functions.percent_rank;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -31,6 +39,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -58,6 +67,9 @@ import org.apache.spark.sql.types.StructType;
  *       into a silver and a quarantine Delta table: what any ingest of them must do at least.
  *   <li>{@link #rfmValues}: per customer the R, F and M values of {@link DuckReference} (no scores,
  *       no tiers) from the same silver Parquet files, written nowhere.
+ *   <li>{@link #essentialGold}: from the silver Delta tables, each customer's facts, scores and
+ *       labels with reasons, and the four gold tables every publish writes: what features, the
+ *       aggregate stages and publish must do at least.
  * </ul>
  */
 final class SparkFloor {
@@ -321,5 +333,304 @@ final class SparkFloor {
     long read =
         spark.read().option("header", "true").csv(raw.resolve("transactions").toString()).count();
     return new Ingested(silver, quarantined, read - silver - quarantined);
+  }
+
+  /** Silver Delta tables the essential gold work reads. */
+  record Silver(String transactions, String customers, String surveys, String complaints) {}
+
+  /** The labels the essential gold work gives each customer, each with a {@code _reason} column. */
+  static final List<String> GOLD_LABELS =
+      List.of(
+          "rfm_segment",
+          "value_tier",
+          "activity",
+          "lifecycle",
+          "membership",
+          "preference",
+          "churn_risk");
+
+  /**
+   * The plainest Spark job doing the essential work of features, the segment, value and
+   * satisfaction stages and publish for {@code asOf}, from the silver Delta tables: per customer
+   * (every customer of {@code customers}) the facts of the lines dated before {@code asOf}
+   * (recency, orders and spend in the last {@code windowDays}, lifetime spend, margin, first
+   * purchase, discount share, returns, top brand's share of spend, categories), survey and
+   * complaint figures; R, F and M quintile scores and a spend rank by global windows (ties by
+   * customer id); the {@link #GOLD_LABELS} each with its reason; then {@code customer_tiers} (one
+   * row per customer, by as_of), {@code segment_summary} (customers, revenue, CSAT, NPS and churn
+   * share per label), {@code tier_history} (a current interval per customer and label) and {@code
+   * kpi_monthly} (buyers, repeat buyers and revenue per month and label) as Delta tables under
+   * {@code out}. Distinct orders, brands and categories are counted by aggregating per order and
+   * per (customer, brand, category) first: the cheapest of the designs timed (docs/benchmarks.md).
+   * Not done, though Clientele does it: quality gates, transitions, audiences, points, CLV,
+   * clusters, attribute bands, complaint handling times, month-start labels for the KPIs,
+   * retention.
+   */
+  static void essentialGold(
+      SparkSession spark, Silver silver, Path out, LocalDate asOf, int windowDays) {
+    Column day = lit(Date.valueOf(asOf));
+    Dataset<Row> lines =
+        spark
+            .read()
+            .format("delta")
+            .load(silver.transactions())
+            .where(col("customer_id").isNotNull().and(col("txn_date").lt(day)));
+    Column inWindow = datediff(day, col("txn_date")).lt(windowDays);
+    Column purchase = not(col("is_return"));
+    Dataset<Row> orders =
+        lines
+            .groupBy("customer_id", "order_id")
+            .agg(
+                min("txn_date").as("order_date"),
+                max(purchase).as("is_purchase"),
+                max(when(purchase, col("txn_date"))).as("last_purchase"),
+                coalesce(sum(when(inWindow, col("amount"))), lit(0)).as("window_spend"),
+                sum("amount").as("spend"),
+                coalesce(
+                        sum(
+                            when(
+                                inWindow,
+                                col("amount").minus(col("quantity").multiply(col("unit_cost"))))),
+                        lit(0))
+                    .as("margin"),
+                count(lit(1)).as("lines"),
+                count(when(col("discount").gt(0), 1)).as("discounted"),
+                count(when(col("is_return"), 1)).as("returns"));
+    Column purchaseInWindow =
+        col("is_purchase").and(datediff(day, col("order_date")).lt(windowDays));
+    Dataset<Row> facts =
+        orders
+            .groupBy("customer_id")
+            .agg(
+                max("last_purchase").as("last_purchase"),
+                min(when(col("is_purchase"), col("order_date"))).as("first_purchase"),
+                count(when(purchaseInWindow, 1)).as("frequency"),
+                sum("window_spend").as("monetary"),
+                sum("spend").as("lifetime_spend"),
+                sum("margin").as("margin"),
+                count(lit(1)).as("orders"),
+                sum("discounted").divide(sum("lines")).as("discount_share"),
+                sum("returns").as("returns"));
+    Dataset<Row> brandCategory =
+        lines.groupBy("customer_id", "brand", "category").agg(sum("amount").as("spend"));
+    Dataset<Row> brands =
+        brandCategory
+            .groupBy("customer_id", "brand")
+            .agg(sum("spend").as("spend"))
+            .groupBy("customer_id")
+            .agg(try_divide(max("spend"), sum("spend")).as("top_brand_share"));
+    Dataset<Row> categories =
+        brandCategory
+            .groupBy("customer_id", "category")
+            .agg(count(lit(1)))
+            .groupBy("customer_id")
+            .agg(count(lit(1)).as("categories"));
+    Dataset<Row> surveys =
+        spark
+            .read()
+            .format("delta")
+            .load(silver.surveys())
+            .where(col("answered_at").lt(day))
+            .groupBy("customer_id")
+            .agg(avg("csat").as("csat"), avg("nps").as("nps"));
+    Dataset<Row> complaints =
+        spark
+            .read()
+            .format("delta")
+            .load(silver.complaints())
+            .where(col("opened_at").lt(day))
+            .groupBy("customer_id")
+            .agg(
+                count(lit(1)).as("complaints"),
+                count(when(col("resolved_at").isNull(), 1)).as("open_complaints"));
+    Dataset<Row> features =
+        spark
+            .read()
+            .format("delta")
+            .load(silver.customers())
+            .select("customer_id", "gender", "income_band", "region")
+            .join(facts, "customer_id", "left")
+            .join(brands, "customer_id", "left")
+            .join(categories, "customer_id", "left")
+            .join(surveys, "customer_id", "left")
+            .join(complaints, "customer_id", "left")
+            .withColumn("recency_days", datediff(day, col("last_purchase")));
+    Dataset<Row> tiers = goldLabels(features, day);
+    String asOfFilter = "as_of = '" + asOf + "'";
+    tiers
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", asOfFilter)
+        .partitionBy("as_of")
+        .save(out.resolve("customer_tiers").toString());
+    Dataset<Row> published =
+        spark
+            .read()
+            .format("delta")
+            .load(out.resolve("customer_tiers").toString())
+            .where(col("as_of").equalTo(day));
+    List<Column> labels = new ArrayList<>();
+    for (String label : GOLD_LABELS) {
+      labels.add(
+          struct(
+              lit(label).as("dimension"),
+              col(label).as("label"),
+              col(label + "_reason").as("reason")));
+    }
+    Dataset<Row> byLabel =
+        published
+            .select(
+                col("customer_id"),
+                col("monetary"),
+                col("csat"),
+                col("nps"),
+                col("churn_risk").as("risk"),
+                explode(array(labels.toArray(Column[]::new))).as("l"))
+            .select("customer_id", "monetary", "csat", "nps", "risk", "l.*");
+    byLabel
+        .groupBy("dimension", "label")
+        .agg(
+            count(lit(1)).as("customers"),
+            sum("monetary").as("revenue"),
+            avg("csat").as("csat"),
+            avg("nps").as("nps"),
+            avg(when(col("risk").equalTo("high"), 1).otherwise(0)).as("churn_share"))
+        .withColumn("as_of", day)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", asOfFilter)
+        .partitionBy("as_of")
+        .save(out.resolve("segment_summary").toString());
+    byLabel
+        .select(
+            col("customer_id"),
+            col("dimension"),
+            col("label"),
+            col("reason"),
+            day.as("valid_from"),
+            lit(null).cast("date").as("valid_to"),
+            lit(true).as("is_current"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy("is_current")
+        .save(out.resolve("tier_history").toString());
+    lines
+        .where(purchase)
+        .groupBy("customer_id", "txn_month")
+        .agg(count_distinct(col("order_id")).as("orders"), sum("amount").as("spend"))
+        .join(byLabel.select("customer_id", "dimension", "label"), "customer_id")
+        .groupBy("txn_month", "dimension", "label")
+        .agg(
+            count(lit(1)).as("buyers"),
+            count(when(col("orders").geq(2), 1)).as("repeat_buyers"),
+            sum("spend").as("revenue"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(out.resolve("kpi_monthly").toString());
+  }
+
+  /**
+   * Each customer's R, F and M quintile scores (1 = longest ago or least), spend rank and {@link
+   * #GOLD_LABELS} with reasons, from the essential features; the thresholds are the design's
+   * (membership at 1,000 / 5,000 / 20,000 of lifetime spend, top 20% of spend high).
+   */
+  static Dataset<Row> goldLabels(Dataset<Row> features, Column day) {
+    Column r = col("r_score"), f = col("f_score"), recency = col("recency_days");
+    return features
+        .withColumn(
+            "r_score",
+            ntile(5).over(Window.orderBy(recency.desc_nulls_first(), col("customer_id"))))
+        .withColumn("f_score", ntile(5).over(Window.orderBy("frequency", "customer_id")))
+        .withColumn("m_score", ntile(5).over(Window.orderBy("monetary", "customer_id")))
+        .withColumn(
+            "spend_rank",
+            percent_rank()
+                .over(Window.orderBy(col("monetary").desc_nulls_last(), col("customer_id"))))
+        .withColumn(
+            "rfm_segment",
+            when(r.geq(4).and(f.geq(4)), "champions")
+                .when(r.geq(4), "promising")
+                .when(f.geq(4), "at_risk")
+                .when(r.leq(2).and(f.leq(2)), "hibernating")
+                .otherwise("needs_attention"))
+        .withColumn(
+            "rfm_segment_reason",
+            concat_ws(";", lit("r"), r, lit("f"), f, lit("m"), col("m_score")))
+        .withColumn(
+            "value_tier",
+            when(col("spend_rank").leq(0.2), "high")
+                .when(col("spend_rank").leq(0.5), "medium")
+                .otherwise("low"))
+        .withColumn(
+            "value_tier_reason",
+            concat_ws(";", lit("spend_rank"), format_number(col("spend_rank"), 4)))
+        .withColumn(
+            "activity",
+            when(recency.isNull(), "none")
+                .when(recency.lt(90), "active")
+                .when(recency.lt(365), "dormant")
+                .otherwise("lost"))
+        .withColumn("activity_reason", concat_ws(";", lit("recency_days"), recency))
+        .withColumn(
+            "lifecycle",
+            when(col("first_purchase").isNull(), "prospect")
+                .when(datediff(day, col("first_purchase")).lt(90), "new")
+                .when(recency.geq(365), "churned")
+                .when(recency.geq(120), "declining")
+                .when(col("orders").geq(6), "stable")
+                .otherwise("developing"))
+        .withColumn(
+            "lifecycle_reason",
+            concat_ws(
+                ";",
+                lit("first_purchase"),
+                col("first_purchase"),
+                lit("recency_days"),
+                recency,
+                lit("orders"),
+                col("orders")))
+        .withColumn(
+            "membership",
+            when(col("lifetime_spend").geq(20000), "diamond")
+                .when(col("lifetime_spend").geq(5000), "gold")
+                .when(col("lifetime_spend").geq(1000), "silver")
+                .otherwise("regular"))
+        .withColumn(
+            "membership_reason", concat_ws(";", lit("lifetime_spend"), col("lifetime_spend")))
+        .withColumn(
+            "preference",
+            when(col("top_brand_share").geq(0.6), "brand_loyal")
+                .when(col("discount_share").geq(0.5), "price_sensitive")
+                .when(col("categories").geq(5), "feature_seeking")
+                .otherwise("none"))
+        .withColumn(
+            "preference_reason",
+            concat_ws(
+                ";",
+                lit("top_brand_share"),
+                format_number(col("top_brand_share"), 3),
+                lit("discount_share"),
+                format_number(col("discount_share"), 3),
+                lit("categories"),
+                col("categories")))
+        .withColumn(
+            "churn_risk",
+            when(recency.geq(180).or(col("open_complaints").gt(0)).or(col("csat").lt(3)), "high")
+                .otherwise("low"))
+        .withColumn(
+            "churn_risk_reason",
+            concat_ws(
+                ";",
+                lit("recency_days"),
+                recency,
+                lit("open_complaints"),
+                col("open_complaints"),
+                lit("csat"),
+                col("csat")))
+        .withColumn("as_of", day);
   }
 }

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,6 +179,191 @@ class SparkFloorTest {
                 .collect(Collectors.toList()))
         .containsExactly(
             "a,1,1,100.00", "b,37,2,100.00", "c,689,0,0.00", "d,null,0,-20.00", "e,173,1,-50.00");
+  }
+
+  @Test
+  void essentialGoldLabelsEveryCustomerAndWritesTheFourGoldTables(SparkSession spark) {
+    StructType lineSchema =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add("order_id", DataTypes.StringType)
+            .add("txn_date", DataTypes.DateType)
+            .add("txn_month", DataTypes.DateType)
+            .add("is_return", DataTypes.BooleanType)
+            .add("brand", DataTypes.StringType)
+            .add("category", DataTypes.StringType)
+            .add("quantity", DataTypes.IntegerType)
+            .add("amount", DataTypes.createDecimalType(18, 2))
+            .add("unit_cost", DataTypes.createDecimalType(18, 4))
+            .add("discount", DataTypes.createDecimalType(18, 2));
+    String transactions =
+        delta(
+            spark,
+            "transactions",
+            lineSchema,
+            List.of(
+                goldLine("C1", "O1", "2026-11-20", "A", "x", 1, 100, 60, 0),
+                goldLine("C1", "O1", "2026-11-20", "B", "y", 2, 50, 10, 5),
+                goldLine("C1", "O2", "2026-11-02", "A", "x", 1, 30, 10, 0),
+                goldLine("C1", "O9", "2026-11-21", "A", "x", 1, 999, 0, 0),
+                goldLine("C2", "O3", "2025-01-10", "A", "x", 10, 25000, 0, 0),
+                goldLine("C2", "O4", "2026-06-01", "A", "x", -1, -500, 0, 0),
+                goldLine("C3", "O5", "2026-11-01", "C", "z", 1, 700, 600, 10),
+                goldLine("C3", "O5", "2026-11-01", "D", "z", 1, 500, 400, 5)));
+    String customers =
+        delta(
+            spark,
+            "customers",
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("gender", DataTypes.StringType)
+                .add("income_band", DataTypes.StringType)
+                .add("region", DataTypes.StringType),
+            List.of("C1", "C2", "C3", "C4").stream()
+                .map(c -> RowFactory.create(c, "f", "mid", "north"))
+                .toList());
+    String surveys =
+        delta(
+            spark,
+            "surveys",
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("answered_at", DataTypes.TimestampType)
+                .add("csat", DataTypes.IntegerType)
+                .add("nps", DataTypes.IntegerType),
+            List.of(
+                RowFactory.create("C1", Timestamp.valueOf("2026-11-20 10:00:00"), 5, 10),
+                RowFactory.create("C1", Timestamp.valueOf("2026-11-22 10:00:00"), 1, 0),
+                RowFactory.create("C3", Timestamp.valueOf("2026-11-05 10:00:00"), 2, 3)));
+    String complaints =
+        delta(
+            spark,
+            "complaints",
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("opened_at", DataTypes.TimestampType)
+                .add("resolved_at", DataTypes.TimestampType),
+            List.<Row>of(RowFactory.create("C2", Timestamp.valueOf("2026-03-01 10:00:00"), null)));
+    Path out = dir.resolve("gold");
+
+    SparkFloor.essentialGold(
+        spark,
+        new SparkFloor.Silver(transactions, customers, surveys, complaints),
+        out,
+        LocalDate.parse("2026-11-21"),
+        365);
+
+    // C4 never bought; C2's last purchase is 680 days old and its return is in the window; the
+    // line dated on the as-of (C1's O9) and the survey after it are left out. Ties: none.
+    assertThat(
+            rows(
+                spark,
+                out.resolve("customer_tiers"),
+                "customer_id",
+                "recency_days",
+                "frequency",
+                "monetary",
+                "lifetime_spend",
+                "r_score",
+                "f_score",
+                "m_score",
+                "rfm_segment",
+                "value_tier",
+                "activity",
+                "lifecycle",
+                "membership",
+                "preference",
+                "preference_reason",
+                "churn_risk"))
+        .containsExactly(
+            "C1|1|2|180.00|180.00|4|4|3|champions|medium|active|new|regular|brand_loyal"
+                + "|top_brand_share;0.722;discount_share;0.333;categories;2|low",
+            "C2|680|0|-500.00|24500.00|2|2|2|hibernating|low|lost|churned|diamond|brand_loyal"
+                + "|top_brand_share;1.000;discount_share;0.000;categories;1|high",
+            "C3|20|1|1200.00|1200.00|3|3|4|needs_attention|high|active|new|silver"
+                + "|price_sensitive|top_brand_share;0.583;discount_share;1.000;categories;1|high",
+            "C4|null|null|null|null|1|1|1|hibernating|low|none|prospect|regular|none"
+                + "|top_brand_share;discount_share;categories|low");
+    assertThat(
+            rows(
+                    spark,
+                    out.resolve("segment_summary"),
+                    "dimension",
+                    "label",
+                    "customers",
+                    "revenue")
+                .stream()
+                .filter(r -> r.startsWith("value_tier|")))
+        .containsExactly(
+            "value_tier|high|1|1200.00", "value_tier|low|2|-500.00", "value_tier|medium|1|180.00");
+    assertThat(spark.read().format("delta").load(out.resolve("tier_history").toString()).count())
+        .isEqualTo(4 * SparkFloor.GOLD_LABELS.size());
+    // Purchases only (C2's return is not a purchase); C1's two November orders make it a repeat
+    // buyer.
+    assertThat(
+            rows(
+                    spark,
+                    out.resolve("kpi_monthly"),
+                    "txn_month",
+                    "dimension",
+                    "label",
+                    "buyers",
+                    "repeat_buyers",
+                    "revenue")
+                .stream()
+                .filter(r -> r.contains("|value_tier|")))
+        .containsExactly(
+            "2025-01-01|value_tier|low|1|0|25000.00",
+            "2026-11-01|value_tier|high|1|0|1200.00",
+            "2026-11-01|value_tier|medium|1|1|180.00");
+  }
+
+  private String delta(SparkSession spark, String name, StructType schema, List<Row> rows) {
+    String path = dir.resolve("silver").resolve(name).toString();
+    spark.createDataFrame(rows, schema).write().format("delta").save(path);
+    return path;
+  }
+
+  /** The table's rows as "a|b|c" of {@code columns}, in order of those columns. */
+  private static List<String> rows(SparkSession spark, Path table, String... columns) {
+    return spark
+        .read()
+        .format("delta")
+        .load(table.toString())
+        .selectExpr(columns)
+        .orderBy(
+            Arrays.stream(columns)
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList()
+        .stream()
+        .map(r -> r.mkString("|"))
+        .toList();
+  }
+
+  private static Row goldLine(
+      String customer,
+      String order,
+      String date,
+      String brand,
+      String category,
+      int quantity,
+      int amount,
+      int unitCost,
+      int discount) {
+    Date day = Date.valueOf(date);
+    return RowFactory.create(
+        customer,
+        order,
+        day,
+        Date.valueOf(day.toLocalDate().withDayOfMonth(1)),
+        amount < 0,
+        brand,
+        category,
+        quantity,
+        new BigDecimal(amount).setScale(2),
+        new BigDecimal(unitCost).setScale(4),
+        new BigDecimal(discount).setScale(2));
   }
 
   private static Row line(
