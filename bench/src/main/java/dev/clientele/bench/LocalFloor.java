@@ -102,13 +102,7 @@ public final class LocalFloor {
               .toList();
     }
     String transactions = silver.resolve("transactions").toString();
-    spark
-        .read()
-        .schema(DuckReference.RAW_TRANSACTIONS)
-        .option("header", "true")
-        .option("mode", "DROPMALFORMED")
-        .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
-        .csv(days.toArray(String[]::new))
+    SparkFloor.typedTransactions(spark, days.toArray(String[]::new))
         .withColumn("is_return", col("quantity").lt(0))
         .withColumn(
             "amount",

@@ -84,15 +84,7 @@ final class SparkFloor {
    * Returns the transaction rows written (counted from the Parquet files, after the timed part).
    */
   static long csvToParquet(SparkSession spark, Path raw, Path out) {
-    Dataset<Row> lines =
-        spark
-            .read()
-            .schema(DuckReference.RAW_TRANSACTIONS)
-            .option("header", "true")
-            .option("mode", "DROPMALFORMED")
-            .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
-            .csv(raw.resolve("transactions").toString());
-    lines
+    typedTransactions(spark, raw.resolve("transactions").toString())
         .withColumn("txn_date", to_date(col("ts")))
         .write()
         .mode(SaveMode.Overwrite)
@@ -108,6 +100,20 @@ final class SparkFloor {
           .parquet(out.resolve(source).toString());
     }
     return spark.read().parquet(out.resolve("transactions").toString()).count();
+  }
+
+  /**
+   * Transaction CSV files (or folders) read by Spark's CSV reader with the DuckDB reference's
+   * explicit types, malformed lines dropped.
+   */
+  static Dataset<Row> typedTransactions(SparkSession spark, String... paths) {
+    return spark
+        .read()
+        .schema(DuckReference.RAW_TRANSACTIONS)
+        .option("header", "true")
+        .option("mode", "DROPMALFORMED")
+        .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
+        .csv(paths);
   }
 
   /**
