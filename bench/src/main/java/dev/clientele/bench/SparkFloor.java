@@ -368,9 +368,9 @@ final class SparkFloor {
    * kpi_monthly} (buyers, repeat buyers and revenue per month and label) as Delta tables under
    * {@code out}. Distinct orders, brands and categories are counted by aggregating per order and
    * per (customer, brand, category) first: the cheapest of the designs timed (docs/benchmarks.md).
-   * Not done, though Clientele does it: quality gates, transitions, audiences, points, CLV,
-   * clusters, attribute bands, complaint handling times, month-start labels for the KPIs,
-   * retention.
+   * The lines are read three times (orders, brands and categories, KPIs), as a plain job does. Not
+   * done, though Clientele does it: quality gates, transitions, audiences, points, CLV, clusters,
+   * attribute bands, complaint handling times, month-start labels for the KPIs, retention.
    */
   static void essentialGold(
       SparkSession spark, Silver silver, Path out, LocalDate asOf, int windowDays) {
