@@ -11,10 +11,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.format_number;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -358,85 +362,306 @@ final class SparkFloor {
   /**
    * The plainest Spark job doing the essential work of features, the segment, value and
    * satisfaction stages and publish for {@code asOf}, from the silver Delta tables: per customer
-   * (every customer of {@code customers}) the facts of the lines dated before {@code asOf}
-   * (recency, orders and spend in the last {@code windowDays}, lifetime spend, margin, first
-   * purchase, discount share, returns, top brand's share of spend, categories), survey and
-   * complaint figures; R, F and M quintile scores and a spend rank by global windows (ties by
-   * customer id); the {@link #GOLD_LABELS} each with its reason; then {@code customer_tiers} (one
-   * row per customer, by as_of), {@code segment_summary} (customers, revenue, CSAT, NPS and churn
-   * share per label), {@code tier_history} (a current interval per customer and label) and {@code
-   * kpi_monthly} (buyers, repeat buyers and revenue per month and label) as Delta tables under
-   * {@code out}. Distinct orders, brands and categories are counted by aggregating per order and
-   * per (customer, brand, category) first: the cheapest of the designs timed (docs/benchmarks.md).
-   * The lines are read three times (orders, brands and categories, KPIs), as a plain job does. Not
-   * done, though Clientele does it: quality gates, transitions, audiences, points, CLV, clusters,
-   * attribute bands, complaint handling times, month-start labels for the KPIs, retention.
+   * (every customer of {@code customers}) the facts of the lines dated up to {@code asOf} (recency,
+   * orders and spend in the last {@code windowDays}, lifetime spend, margin, first purchase,
+   * discount share, returns, top brand's share of spend, categories), survey and complaint figures;
+   * R, F and M quintile scores and a spend rank by global windows (ties by customer id); the {@link
+   * #GOLD_LABELS} each with its reason; then {@code customer_tiers} (one row per customer, by
+   * as_of), {@code segment_summary} (customers, revenue, CSAT, NPS and churn share per label),
+   * {@code tier_history} (a current interval per customer and label) and {@code kpi_monthly}
+   * (buyers, repeat buyers and revenue per month and label) as Delta tables under {@code out}.
+   * Distinct orders, brands and categories are counted by aggregating per order and per (customer,
+   * brand, category) first: the cheapest of the designs timed (docs/benchmarks.md). The lines are
+   * read three times (orders, brands and categories, KPIs), as a plain job does. Not done, though
+   * Clientele does it: quality gates, transitions, audiences, points, CLV, clusters, attribute
+   * bands, complaint handling times, month-start labels for the KPIs, retention.
    */
   static void essentialGold(
       SparkSession spark, Silver silver, Path out, LocalDate asOf, int windowDays) {
     Column day = lit(Date.valueOf(asOf));
-    Dataset<Row> lines =
-        spark
-            .read()
-            .format("delta")
-            .load(silver.transactions())
-            .where(col("customer_id").isNotNull().and(col("txn_date").lt(day)));
+    Dataset<Row> lines = lines(spark, silver).where(col("txn_date").leq(day));
+    Dataset<Row> facts = customerFacts(orders(lines, day, windowDays), day, windowDays);
+    Dataset<Row> byLabel =
+        publishTiers(
+            spark,
+            goldLabels(features(spark, silver, facts, brandCategory(lines), day), day),
+            out,
+            asOf);
+    byLabel
+        .select(
+            col("customer_id"),
+            col("dimension"),
+            col("label"),
+            col("reason"),
+            day.as("valid_from"),
+            lit(null).cast("date").as("valid_to"),
+            lit(true).as("is_current"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy("is_current")
+        .save(out.resolve("tier_history").toString());
+    monthlyKpis(lines, byLabel)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(out.resolve("kpi_monthly").toString());
+  }
+
+  /**
+   * The state a daily refresh ({@link #essentialRefresh}) carries from one date to the next, as of
+   * {@code asOf}: each customer's {@link #customerFacts} ({@code state/facts}) and spend per
+   * (customer, brand, category) ({@code state/brand_category}), from the lines dated up to {@code
+   * asOf}. Built once, as a first full run would.
+   */
+  static void essentialState(
+      SparkSession spark, Silver silver, Path state, LocalDate asOf, int windowDays) {
+    Column day = lit(Date.valueOf(asOf));
+    Dataset<Row> lines = lines(spark, silver).where(col("txn_date").leq(day));
+    customerFacts(orders(lines, day, windowDays), day, windowDays)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(state.resolve("facts").toString());
+    brandCategory(lines)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(state.resolve("brand_category").toString());
+  }
+
+  /**
+   * The plainest daily refresh doing what {@link #essentialGold} does for {@code asOf}, in
+   * proportion to the new lines plus one pass over the customers: the facts of {@code state} (as of
+   * {@code from}, from {@link #essentialState} or an earlier refresh) move on by the lines dated in
+   * ({@code from}, {@code asOf}], less the window's figures of the lines that leave the window
+   * (dated in ({@code from} − window, {@code asOf} − window]; the month partitions of both ranges
+   * are the only lines read); the spend per brand and category adds the new lines'. Both are
+   * written back, then every customer is labelled from them as {@link #essentialGold} labels;
+   * {@code customer_tiers} and {@code segment_summary} get the date's snapshot, {@code
+   * tier_history} closes the intervals whose label changed and opens the new ones (a label that
+   * stays keeps its interval), and {@code kpi_monthly} recomputes the months from {@code from}'s
+   * next day to {@code asOf}'s (by the current labels, as {@link #essentialGold} does; a closed
+   * month keeps its rows). The gold tables under {@code out} must hold {@code from}'s publish.
+   * Orders are assumed to fall on one date, as every source here has them (one timestamp per
+   * order): the window drops whole orders. Surveys and complaints, small, are aggregated again.
+   */
+  static void essentialRefresh(
+      SparkSession spark,
+      Silver silver,
+      Path state,
+      Path out,
+      LocalDate from,
+      LocalDate asOf,
+      int windowDays) {
+    Column day = lit(Date.valueOf(asOf));
+    Column previousDay = lit(Date.valueOf(from));
+    Dataset<Row> fresh =
+        between(lines(spark, silver), from.plusDays(1), asOf)
+            .where(col("txn_date").gt(previousDay).and(col("txn_date").leq(day)));
+    Dataset<Row> leaving =
+        between(lines(spark, silver), from.minusDays(windowDays - 1), asOf.minusDays(windowDays))
+            .where(
+                col("txn_date")
+                    .gt(date_sub(previousDay, windowDays))
+                    .and(col("txn_date").leq(date_sub(day, windowDays))));
+    Dataset<Row> added = customerFacts(orders(fresh, day, windowDays), day, windowDays);
+    Dataset<Row> dropped =
+        customerFacts(orders(leaving, previousDay, windowDays), previousDay, windowDays)
+            .select(
+                col("customer_id"),
+                col("frequency").as("frequency_out"),
+                col("monetary").as("monetary_out"),
+                col("margin").as("margin_out"));
+    String factsPath = state.resolve("facts").toString();
+    Dataset<Row> previous = spark.read().format("delta").load(factsPath);
+    List<Column> moved = new ArrayList<>();
+    moved.add(col("customer_id"));
+    for (StructField f : previous.schema().fields()) {
+      String c = f.name();
+      Column was = col("p." + c), now = col("n." + c);
+      Column value =
+          switch (c) {
+            case "customer_id" -> null;
+            case "last_purchase" -> greatest(was, now);
+            case "first_purchase" -> least(was, now);
+            case "frequency", "monetary", "margin" ->
+                plus(was, now).minus(coalesce(col(c + "_out"), lit(0)));
+            default -> plus(was, now);
+          };
+      if (value != null) moved.add(value.cast(f.dataType()).as(c));
+    }
+    previous
+        .alias("p")
+        .join(added.alias("n"), "customer_id", "full_outer")
+        .join(dropped, "customer_id", "left")
+        .select(moved.toArray(Column[]::new))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(factsPath);
+    String spendPath = state.resolve("brand_category").toString();
+    Dataset<Row> spendBefore = spark.read().format("delta").load(spendPath);
+    spendBefore
+        .unionByName(brandCategory(fresh))
+        .groupBy("customer_id", "brand", "category")
+        .agg(sum("spend").cast(spendBefore.schema().apply("spend").dataType()).as("spend"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(spendPath);
+
+    Dataset<Row> facts = spark.read().format("delta").load(factsPath);
+    Dataset<Row> spend = spark.read().format("delta").load(spendPath);
+    Dataset<Row> byLabel =
+        publishTiers(spark, goldLabels(features(spark, silver, facts, spend, day), day), out, asOf);
+
+    String historyPath = out.resolve("tier_history").toString();
+    Dataset<Row> current =
+        spark.read().format("delta").load(historyPath).where(col("is_current")).alias("c");
+    Dataset<Row> next = byLabel.select("customer_id", "dimension", "label", "reason").alias("n");
+    Dataset<Row> paired =
+        current.join(next, new String[] {"customer_id", "dimension"}, "full_outer");
+    Column kept = col("c.label").eqNullSafe(col("n.label")).and(col("c.label").isNotNull());
+    // Closed first: the current partition they are read from is replaced next.
+    paired
+        .where(col("c.label").isNotNull().and(not(kept)))
+        .select(
+            col("customer_id"),
+            col("dimension"),
+            col("c.label").as("label"),
+            col("c.reason").as("reason"),
+            col("c.valid_from").as("valid_from"),
+            day.as("valid_to"),
+            lit(false).as("is_current"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .save(historyPath);
+    paired
+        .where(col("n.label").isNotNull())
+        .select(
+            col("customer_id"),
+            col("dimension"),
+            col("n.label").as("label"),
+            when(kept, col("c.reason")).otherwise(col("n.reason")).as("reason"),
+            when(kept, col("c.valid_from")).otherwise(day).as("valid_from"),
+            lit(null).cast("date").as("valid_to"),
+            lit(true).as("is_current"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", "is_current = true")
+        .save(historyPath);
+
+    LocalDate firstMonth = from.plusDays(1).withDayOfMonth(1);
+    monthlyKpis(
+            between(lines(spark, silver), firstMonth, asOf).where(col("txn_date").leq(day)),
+            byLabel)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", "txn_month >= DATE'" + firstMonth + "'")
+        .save(out.resolve("kpi_monthly").toString());
+  }
+
+  /** Silver transaction lines that have a customer. */
+  private static Dataset<Row> lines(SparkSession spark, Silver silver) {
+    return spark
+        .read()
+        .format("delta")
+        .load(silver.transactions())
+        .where(col("customer_id").isNotNull());
+  }
+
+  /** The lines of the month partitions holding {@code first} to {@code last}. */
+  private static Dataset<Row> between(Dataset<Row> lines, LocalDate first, LocalDate last) {
+    return lines.where(
+        col("txn_month")
+            .between(
+                lit(Date.valueOf(first.withDayOfMonth(1))),
+                lit(Date.valueOf(last.withDayOfMonth(1)))));
+  }
+
+  /**
+   * Per (customer, order) of {@code lines}: its date and figures, the window ending at {@code day}.
+   */
+  private static Dataset<Row> orders(Dataset<Row> lines, Column day, int windowDays) {
     Column inWindow = datediff(day, col("txn_date")).lt(windowDays);
     Column purchase = not(col("is_return"));
-    Dataset<Row> orders =
-        lines
-            .groupBy("customer_id", "order_id")
-            .agg(
-                min("txn_date").as("order_date"),
-                max(purchase).as("is_purchase"),
-                max(when(purchase, col("txn_date"))).as("last_purchase"),
-                coalesce(sum(when(inWindow, col("amount"))), lit(0)).as("window_spend"),
-                sum("amount").as("spend"),
-                coalesce(
-                        sum(
-                            when(
-                                inWindow,
-                                col("amount").minus(col("quantity").multiply(col("unit_cost"))))),
-                        lit(0))
-                    .as("margin"),
-                count(lit(1)).as("lines"),
-                count(when(col("discount").gt(0), 1)).as("discounted"),
-                count(when(col("is_return"), 1)).as("returns"));
+    return lines
+        .groupBy("customer_id", "order_id")
+        .agg(
+            min("txn_date").as("order_date"),
+            max(purchase).as("is_purchase"),
+            max(when(purchase, col("txn_date"))).as("last_purchase"),
+            coalesce(sum(when(inWindow, col("amount"))), lit(0)).as("window_spend"),
+            sum("amount").as("spend"),
+            coalesce(
+                    sum(
+                        when(
+                            inWindow,
+                            col("amount").minus(col("quantity").multiply(col("unit_cost"))))),
+                    lit(0))
+                .as("margin"),
+            count(lit(1)).as("lines"),
+            count(when(col("discount").gt(0), 1)).as("discounted"),
+            count(when(col("is_return"), 1)).as("returns"));
+  }
+
+  /**
+   * Per customer of {@code orders}: the facts that add up over disjoint sets of orders (counts,
+   * sums, the first and last purchase), the window's ending at {@code day}.
+   */
+  private static Dataset<Row> customerFacts(Dataset<Row> orders, Column day, int windowDays) {
     Column purchaseInWindow =
         col("is_purchase").and(datediff(day, col("order_date")).lt(windowDays));
-    Dataset<Row> facts =
-        orders
-            .groupBy("customer_id")
-            .agg(
-                max("last_purchase").as("last_purchase"),
-                min(when(col("is_purchase"), col("order_date"))).as("first_purchase"),
-                count(when(purchaseInWindow, 1)).as("frequency"),
-                sum("window_spend").as("monetary"),
-                sum("spend").as("lifetime_spend"),
-                sum("margin").as("margin"),
-                count(lit(1)).as("orders"),
-                sum("discounted").divide(sum("lines")).as("discount_share"),
-                sum("returns").as("returns"));
-    Dataset<Row> brandCategory =
-        lines.groupBy("customer_id", "brand", "category").agg(sum("amount").as("spend"));
+    return orders
+        .groupBy("customer_id")
+        .agg(
+            max("last_purchase").as("last_purchase"),
+            min(when(col("is_purchase"), col("order_date"))).as("first_purchase"),
+            count(when(purchaseInWindow, 1)).as("frequency"),
+            sum("window_spend").as("monetary"),
+            sum("spend").as("lifetime_spend"),
+            sum("margin").as("margin"),
+            count(lit(1)).as("orders"),
+            sum("discounted").as("discounted"),
+            sum("lines").as("lines"),
+            sum("returns").as("returns"));
+  }
+
+  /** Spend per (customer, brand, category) of {@code lines}. */
+  private static Dataset<Row> brandCategory(Dataset<Row> lines) {
+    return lines.groupBy("customer_id", "brand", "category").agg(sum("amount").as("spend"));
+  }
+
+  /**
+   * Every customer of silver customers with {@code facts}, the top brand's share and the number of
+   * categories from {@code spend} (per customer, brand and category), and the survey and complaint
+   * figures up to {@code day}.
+   */
+  private static Dataset<Row> features(
+      SparkSession spark, Silver silver, Dataset<Row> facts, Dataset<Row> spend, Column day) {
     Dataset<Row> brands =
-        brandCategory
+        spend
             .groupBy("customer_id", "brand")
             .agg(sum("spend").as("spend"))
             .groupBy("customer_id")
             .agg(try_divide(max("spend"), sum("spend")).as("top_brand_share"));
     Dataset<Row> categories =
-        brandCategory
+        spend
             .groupBy("customer_id", "category")
             .agg(count(lit(1)))
             .groupBy("customer_id")
             .agg(count(lit(1)).as("categories"));
+    Column nextDay = date_add(day, 1);
     Dataset<Row> surveys =
         spark
             .read()
             .format("delta")
             .load(silver.surveys())
-            .where(col("answered_at").lt(day))
+            .where(col("answered_at").lt(nextDay))
             .groupBy("customer_id")
             .agg(avg("csat").as("csat"), avg("nps").as("nps"));
     Dataset<Row> complaints =
@@ -444,24 +669,32 @@ final class SparkFloor {
             .read()
             .format("delta")
             .load(silver.complaints())
-            .where(col("opened_at").lt(day))
+            .where(col("opened_at").lt(nextDay))
             .groupBy("customer_id")
             .agg(
                 count(lit(1)).as("complaints"),
                 count(when(col("resolved_at").isNull(), 1)).as("open_complaints"));
-    Dataset<Row> features =
-        spark
-            .read()
-            .format("delta")
-            .load(silver.customers())
-            .select("customer_id", "gender", "income_band", "region")
-            .join(facts, "customer_id", "left")
-            .join(brands, "customer_id", "left")
-            .join(categories, "customer_id", "left")
-            .join(surveys, "customer_id", "left")
-            .join(complaints, "customer_id", "left")
-            .withColumn("recency_days", datediff(day, col("last_purchase")));
-    Dataset<Row> tiers = goldLabels(features, day);
+    return spark
+        .read()
+        .format("delta")
+        .load(silver.customers())
+        .select("customer_id", "gender", "income_band", "region")
+        .join(facts, "customer_id", "left")
+        .join(brands, "customer_id", "left")
+        .join(categories, "customer_id", "left")
+        .join(surveys, "customer_id", "left")
+        .join(complaints, "customer_id", "left")
+        .withColumn("discount_share", col("discounted").divide(col("lines")))
+        .withColumn("recency_days", datediff(day, col("last_purchase")));
+  }
+
+  /**
+   * Writes {@code tiers} as {@code asOf}'s snapshot of {@code customer_tiers} and its {@code
+   * segment_summary}; returns the published snapshot one row per customer and label.
+   */
+  private static Dataset<Row> publishTiers(
+      SparkSession spark, Dataset<Row> tiers, Path out, LocalDate asOf) {
+    Column day = lit(Date.valueOf(asOf));
     String asOfFilter = "as_of = '" + asOf + "'";
     tiers
         .write()
@@ -509,22 +742,13 @@ final class SparkFloor {
         .option("replaceWhere", asOfFilter)
         .partitionBy("as_of")
         .save(out.resolve("segment_summary").toString());
-    byLabel
-        .select(
-            col("customer_id"),
-            col("dimension"),
-            col("label"),
-            col("reason"),
-            day.as("valid_from"),
-            lit(null).cast("date").as("valid_to"),
-            lit(true).as("is_current"))
-        .write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .partitionBy("is_current")
-        .save(out.resolve("tier_history").toString());
-    lines
-        .where(purchase)
+    return byLabel;
+  }
+
+  /** Buyers, repeat buyers and revenue per month of {@code lines} and label of {@code byLabel}. */
+  private static Dataset<Row> monthlyKpis(Dataset<Row> lines, Dataset<Row> byLabel) {
+    return lines
+        .where(not(col("is_return")))
         .groupBy("customer_id", "txn_month")
         .agg(count_distinct(col("order_id")).as("orders"), sum("amount").as("spend"))
         .join(byLabel.select("customer_id", "dimension", "label"), "customer_id")
@@ -532,11 +756,11 @@ final class SparkFloor {
         .agg(
             count(lit(1)).as("buyers"),
             count(when(col("orders").geq(2), 1)).as("repeat_buyers"),
-            sum("spend").as("revenue"))
-        .write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .save(out.resolve("kpi_monthly").toString());
+            sum("spend").as("revenue"));
+  }
+
+  private static Column plus(Column a, Column b) {
+    return coalesce(a, lit(0)).plus(coalesce(b, lit(0)));
   }
 
   /**

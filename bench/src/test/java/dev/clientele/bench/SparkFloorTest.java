@@ -35,6 +35,21 @@ class SparkFloorTest {
   private static final String HEADER =
       "order_id,line_no,customer_id,ts,product_id,brand,category,quantity,unit_price,discount,unit_cost,channel,store_id,original_order_id";
 
+  /** Silver transaction lines as the essential gold work reads them. */
+  private static final StructType GOLD_LINE =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add("order_id", DataTypes.StringType)
+          .add("txn_date", DataTypes.DateType)
+          .add("txn_month", DataTypes.DateType)
+          .add("is_return", DataTypes.BooleanType)
+          .add("brand", DataTypes.StringType)
+          .add("category", DataTypes.StringType)
+          .add("quantity", DataTypes.IntegerType)
+          .add("amount", DataTypes.createDecimalType(18, 2))
+          .add("unit_cost", DataTypes.createDecimalType(18, 4))
+          .add("discount", DataTypes.createDecimalType(18, 2));
+
   @TempDir Path dir;
 
   @Test
@@ -183,29 +198,16 @@ class SparkFloorTest {
 
   @Test
   void essentialGoldLabelsEveryCustomerAndWritesTheFourGoldTables(SparkSession spark) {
-    StructType lineSchema =
-        new StructType()
-            .add("customer_id", DataTypes.StringType)
-            .add("order_id", DataTypes.StringType)
-            .add("txn_date", DataTypes.DateType)
-            .add("txn_month", DataTypes.DateType)
-            .add("is_return", DataTypes.BooleanType)
-            .add("brand", DataTypes.StringType)
-            .add("category", DataTypes.StringType)
-            .add("quantity", DataTypes.IntegerType)
-            .add("amount", DataTypes.createDecimalType(18, 2))
-            .add("unit_cost", DataTypes.createDecimalType(18, 4))
-            .add("discount", DataTypes.createDecimalType(18, 2));
     String transactions =
         delta(
             spark,
             "transactions",
-            lineSchema,
+            GOLD_LINE,
             List.of(
                 goldLine("C1", "O1", "2026-11-20", "A", "x", 1, 100, 60, 0),
                 goldLine("C1", "O1", "2026-11-20", "B", "y", 2, 50, 10, 5),
                 goldLine("C1", "O2", "2026-11-02", "A", "x", 1, 30, 10, 0),
-                goldLine("C1", "O9", "2026-11-21", "A", "x", 1, 999, 0, 0),
+                goldLine("C1", "O9", "2026-11-22", "A", "x", 1, 999, 0, 0),
                 goldLine("C2", "O3", "2025-01-10", "A", "x", 10, 25000, 0, 0),
                 goldLine("C2", "O4", "2026-06-01", "A", "x", -1, -500, 0, 0),
                 goldLine("C3", "O5", "2026-11-01", "C", "z", 1, 700, 600, 10),
@@ -254,7 +256,7 @@ class SparkFloorTest {
         365);
 
     // C4 never bought; C2's last purchase is 680 days old and its return is in the window; the
-    // line dated on the as-of (C1's O9) and the survey after it are left out. Ties: none.
+    // line dated after the as-of (C1's O9) and the survey after it are left out. Ties: none.
     assertThat(
             rows(
                 spark,
@@ -318,6 +320,158 @@ class SparkFloorTest {
             "2026-11-01|value_tier|medium|1|1|180.00");
   }
 
+  @Test
+  void essentialRefreshMovesTheStateOnAndPublishesWhatAFullRunPublishes(SparkSession spark) {
+    // A 30-day window: from 2026-11-20 to 2026-11-22 the lines of 10-22 and 10-23 leave it.
+    String transactions =
+        delta(
+            spark,
+            "transactions",
+            GOLD_LINE,
+            List.of(
+                goldLine("C1", "O1", "2026-10-22", "A", "x", 1, 100, 60, 0),
+                goldLine("C1", "O2", "2026-11-10", "A", "x", 1, 50, 10, 5),
+                goldLine("C1", "O3", "2026-11-21", "B", "y", 2, 70, 20, 0),
+                goldLine("C1", "O9", "2026-11-23", "B", "y", 1, 999, 0, 0),
+                goldLine("C2", "O4", "2026-10-23", "A", "x", 1, 200, 50, 0),
+                goldLine("C2", "O5", "2026-05-01", "C", "z", 1, 300, 100, 0),
+                goldLine("C3", "O6", "2026-11-22", "C", "z", 1, 40, 10, 0),
+                goldLine("C4", "O7", "2026-11-21", "A", "y", -1, -20, 0, 0),
+                goldLine("C4", "O8", "2026-10-25", "A", "y", 1, 80, 30, 0),
+                goldLine("C4", "O8", "2026-10-25", "D", "x", 1, 60, 30, 0)));
+    SparkFloor.Silver silver = smallSilver(spark, transactions, "C1", "C2", "C3", "C4", "C5");
+    LocalDate from = LocalDate.parse("2026-11-20");
+    LocalDate asOf = LocalDate.parse("2026-11-22");
+    Path full = dir.resolve("full");
+    Path daily = dir.resolve("daily");
+    Path state = dir.resolve("state");
+    SparkFloor.essentialGold(spark, silver, full, asOf, 30);
+    SparkFloor.essentialGold(spark, silver, daily, from, 30);
+    SparkFloor.essentialState(spark, silver, state, from, 30);
+
+    SparkFloor.essentialRefresh(spark, silver, state, daily, from, asOf, 30);
+
+    String[] tierColumns =
+        spark.read().format("delta").load(full.resolve("customer_tiers").toString()).columns();
+    assertThat(
+            rowsWhere(spark, daily.resolve("customer_tiers"), "as_of = '2026-11-22'", tierColumns))
+        .containsExactlyElementsOf(rows(spark, full.resolve("customer_tiers"), tierColumns));
+    // C1's and C2's October orders left the window; C1's O3, C3's first order and C4's return
+    // came in; C1's line after the as-of stays out.
+    assertThat(
+            rowsWhere(
+                spark,
+                daily.resolve("customer_tiers"),
+                "as_of = '2026-11-22'",
+                "customer_id",
+                "frequency",
+                "monetary",
+                "lifetime_spend",
+                "orders",
+                "lifecycle"))
+        .containsExactly(
+            "C1|2|120.00|220.00|3|new",
+            "C2|0|0.00|500.00|2|developing",
+            "C3|1|40.00|40.00|1|new",
+            "C4|1|120.00|120.00|2|new",
+            "C5|null|null|null|null|prospect");
+    assertThat(
+            rowsWhere(
+                spark,
+                daily.resolve("tier_history"),
+                "is_current",
+                "customer_id",
+                "dimension",
+                "label"))
+        .containsExactlyElementsOf(
+            rows(spark, full.resolve("tier_history"), "customer_id", "dimension", "label"));
+    // Closed: the labels of 11-20 that 11-22 changed (scores by ntile over five customers: C2's
+    // r and f fell from 3 to 2, C3 bought, C4's r fell from 4 to 3); the rest keep their interval.
+    assertThat(
+            rowsWhere(
+                spark,
+                daily.resolve("tier_history"),
+                "NOT is_current AND dimension IN ('lifecycle', 'rfm_segment')",
+                "customer_id",
+                "dimension",
+                "label",
+                "valid_from",
+                "valid_to"))
+        .containsExactly(
+            "C2|rfm_segment|needs_attention|2026-11-20|2026-11-22",
+            "C3|lifecycle|prospect|2026-11-20|2026-11-22",
+            "C3|rfm_segment|hibernating|2026-11-20|2026-11-22",
+            "C4|rfm_segment|champions|2026-11-20|2026-11-22");
+    assertThat(
+            rowsWhere(
+                spark,
+                daily.resolve("tier_history"),
+                "is_current AND customer_id = 'C5' AND dimension = 'lifecycle'",
+                "label",
+                "valid_from"))
+        .containsExactly("prospect|2026-11-20");
+    assertThat(
+            rowsWhere(
+                spark,
+                daily.resolve("kpi_monthly"),
+                "txn_month = '2026-11-01'",
+                "dimension",
+                "label",
+                "buyers",
+                "repeat_buyers",
+                "revenue"))
+        .containsExactlyElementsOf(
+            rowsWhere(
+                spark,
+                full.resolve("kpi_monthly"),
+                "txn_month = '2026-11-01'",
+                "dimension",
+                "label",
+                "buyers",
+                "repeat_buyers",
+                "revenue"));
+  }
+
+  /**
+   * Silver customers (the given ids), and surveys and complaints with no rows, beside {@code
+   * transactions}.
+   */
+  private SparkFloor.Silver smallSilver(
+      SparkSession spark, String transactions, String... customerIds) {
+    String customers =
+        delta(
+            spark,
+            "customers",
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("gender", DataTypes.StringType)
+                .add("income_band", DataTypes.StringType)
+                .add("region", DataTypes.StringType),
+            Arrays.stream(customerIds)
+                .map(c -> RowFactory.create(c, "f", "mid", "north"))
+                .toList());
+    String surveys =
+        delta(
+            spark,
+            "surveys",
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("answered_at", DataTypes.TimestampType)
+                .add("csat", DataTypes.IntegerType)
+                .add("nps", DataTypes.IntegerType),
+            List.of());
+    String complaints =
+        delta(
+            spark,
+            "complaints",
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("opened_at", DataTypes.TimestampType)
+                .add("resolved_at", DataTypes.TimestampType),
+            List.of());
+    return new SparkFloor.Silver(transactions, customers, surveys, complaints);
+  }
+
   private String delta(SparkSession spark, String name, StructType schema, List<Row> rows) {
     String path = dir.resolve("silver").resolve(name).toString();
     spark.createDataFrame(rows, schema).write().format("delta").save(path);
@@ -326,10 +480,17 @@ class SparkFloorTest {
 
   /** The table's rows as "a|b|c" of {@code columns}, in order of those columns. */
   private static List<String> rows(SparkSession spark, Path table, String... columns) {
+    return rowsWhere(spark, table, "true", columns);
+  }
+
+  /** {@link #rows} of the rows {@code condition} (SQL) holds for. */
+  private static List<String> rowsWhere(
+      SparkSession spark, Path table, String condition, String... columns) {
     return spark
         .read()
         .format("delta")
         .load(table.toString())
+        .where(condition)
         .selectExpr(columns)
         .orderBy(
             Arrays.stream(columns)
