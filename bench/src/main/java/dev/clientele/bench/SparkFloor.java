@@ -56,6 +56,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plainest Spark jobs for the things the DuckDB reference times and for the essential work of
@@ -77,6 +79,8 @@ import org.apache.spark.sql.types.StructType;
  * </ul>
  */
 final class SparkFloor {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkFloor.class);
+
   /** The column a CSV line that cannot be split into fields is kept in, whole. */
   private static final String MALFORMED = "_malformed";
 
@@ -380,13 +384,11 @@ final class SparkFloor {
       SparkSession spark, Silver silver, Path out, LocalDate asOf, int windowDays) {
     Column day = lit(Date.valueOf(asOf));
     Dataset<Row> lines = lines(spark, silver).where(col("txn_date").leq(day));
-    Dataset<Row> facts = customerFacts(orders(lines, day, windowDays), day, windowDays);
+    Dataset<Row> facts =
+        customerFacts(orders(lines, day, windowDays), day, windowDays)
+            .join(brandFigures(brandCategory(lines)), "customer_id", "left");
     Dataset<Row> byLabel =
-        publishTiers(
-            spark,
-            goldLabels(features(spark, silver, facts, brandCategory(lines), day), day),
-            out,
-            asOf);
+        publishTiers(spark, goldLabels(features(spark, silver, facts, day), day), out, asOf);
     byLabel
         .select(
             col("customer_id"),
@@ -410,20 +412,22 @@ final class SparkFloor {
 
   /**
    * The state a daily refresh ({@link #essentialRefresh}) carries from one date to the next, as of
-   * {@code asOf}: each customer's {@link #customerFacts} ({@code state/facts}) and spend per
-   * (customer, brand, category) ({@code state/brand_category}), from the lines dated up to {@code
-   * asOf}. Built once, as a first full run would.
+   * {@code asOf}: each customer's {@link #customerFacts} and {@link #brandFigures} ({@code
+   * state/facts}) and spend per (customer, brand, category) ({@code state/brand_category}), from
+   * the lines dated up to {@code asOf}. Built once, as a first full run would.
    */
   static void essentialState(
       SparkSession spark, Silver silver, Path state, LocalDate asOf, int windowDays) {
     Column day = lit(Date.valueOf(asOf));
     Dataset<Row> lines = lines(spark, silver).where(col("txn_date").leq(day));
+    Dataset<Row> spend = brandCategory(lines);
     customerFacts(orders(lines, day, windowDays), day, windowDays)
+        .join(brandFigures(spend), "customer_id", "left")
         .write()
         .format("delta")
         .mode(SaveMode.Overwrite)
         .save(state.resolve("facts").toString());
-    brandCategory(lines)
+    spend
         .write()
         .format("delta")
         .mode(SaveMode.Overwrite)
@@ -436,9 +440,10 @@ final class SparkFloor {
    * {@code from}, from {@link #essentialState} or an earlier refresh) move on by the lines dated in
    * ({@code from}, {@code asOf}], less the window's figures of the lines that leave the window
    * (dated in ({@code from} − window, {@code asOf} − window]; the month partitions of both ranges
-   * are the only lines read); the spend per brand and category adds the new lines'. Both are
-   * written back, then every customer is labelled from them as {@link #essentialGold} labels;
-   * {@code customer_tiers} and {@code segment_summary} get the date's snapshot, {@code
+   * are the only lines read); the new lines' spend per brand and category is appended to the
+   * state's, and the brand figures of the customers who have new lines are computed again from
+   * theirs (everyone else's stay). Then every customer is labelled as {@link #essentialGold}
+   * labels; {@code customer_tiers} and {@code segment_summary} get the date's snapshot, {@code
    * tier_history} closes the intervals whose label changed and opens the new ones (a label that
    * stays keeps its interval), and {@code kpi_monthly} recomputes the months from {@code from}'s
    * next day to {@code asOf}'s (by the current labels, as {@link #essentialGold} does; a closed
@@ -473,6 +478,21 @@ final class SparkFloor {
                 col("frequency").as("frequency_out"),
                 col("monetary").as("monetary_out"),
                 col("margin").as("margin_out"));
+    // Spend rows are appended, not summed into the old ones: a customer's brand figures are
+    // computed from all its rows, and only for the customers with new lines.
+    long started = System.nanoTime();
+    String spendPath = state.resolve("brand_category").toString();
+    brandCategory(fresh).write().format("delta").mode(SaveMode.Append).save(spendPath);
+    Dataset<Row> touched = fresh.select("customer_id").distinct();
+    Dataset<Row> brands =
+        brandFigures(
+                spark
+                    .read()
+                    .format("delta")
+                    .load(spendPath)
+                    .join(touched, "customer_id", "left_semi"))
+            .withColumn("touched", lit(true))
+            .alias("b");
     String factsPath = state.resolve("facts").toString();
     Dataset<Row> previous = spark.read().format("delta").load(factsPath);
     List<Column> moved = new ArrayList<>();
@@ -487,6 +507,8 @@ final class SparkFloor {
             case "first_purchase" -> least(was, now);
             case "frequency", "monetary", "margin" ->
                 plus(was, now).minus(coalesce(col(c + "_out"), lit(0)));
+            case "top_brand_share", "categories" ->
+                when(col("b.touched"), col("b." + c)).otherwise(was);
             default -> plus(was, now);
           };
       if (value != null) moved.add(value.cast(f.dataType()).as(c));
@@ -495,26 +517,18 @@ final class SparkFloor {
         .alias("p")
         .join(added.alias("n"), "customer_id", "full_outer")
         .join(dropped, "customer_id", "left")
+        .join(brands, "customer_id", "left")
         .select(moved.toArray(Column[]::new))
         .write()
         .format("delta")
         .mode(SaveMode.Overwrite)
         .save(factsPath);
-    String spendPath = state.resolve("brand_category").toString();
-    Dataset<Row> spendBefore = spark.read().format("delta").load(spendPath);
-    spendBefore
-        .unionByName(brandCategory(fresh))
-        .groupBy("customer_id", "brand", "category")
-        .agg(sum("spend").cast(spendBefore.schema().apply("spend").dataType()).as("spend"))
-        .write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .save(spendPath);
+    started = logStep("spend appended, facts and brand figures moved on", started);
 
     Dataset<Row> facts = spark.read().format("delta").load(factsPath);
-    Dataset<Row> spend = spark.read().format("delta").load(spendPath);
     Dataset<Row> byLabel =
-        publishTiers(spark, goldLabels(features(spark, silver, facts, spend, day), day), out, asOf);
+        publishTiers(spark, goldLabels(features(spark, silver, facts, day), day), out, asOf);
+    started = logStep("customer_tiers and segment_summary written", started);
 
     String historyPath = out.resolve("tier_history").toString();
     Dataset<Row> current =
@@ -553,6 +567,7 @@ final class SparkFloor {
         .mode(SaveMode.Overwrite)
         .option("replaceWhere", "is_current = true")
         .save(historyPath);
+    started = logStep("tier_history moved on", started);
 
     LocalDate firstMonth = from.plusDays(1).withDayOfMonth(1);
     monthlyKpis(
@@ -563,6 +578,17 @@ final class SparkFloor {
         .mode(SaveMode.Overwrite)
         .option("replaceWhere", "txn_month >= DATE'" + firstMonth + "'")
         .save(out.resolve("kpi_monthly").toString());
+    logStep("kpi_monthly from " + firstMonth, started);
+  }
+
+  /** Logs how long a step of the refresh took; returns now, the next step's start. */
+  private static long logStep(String step, long startedNanos) {
+    long now = System.nanoTime();
+    LOG.info(
+        "Essential refresh: {} in {} s",
+        step,
+        String.format(java.util.Locale.ROOT, "%.1f", (now - startedNanos) / 1e9));
+    return now;
   }
 
   /** Silver transaction lines that have a customer. */
@@ -637,12 +663,10 @@ final class SparkFloor {
   }
 
   /**
-   * Every customer of silver customers with {@code facts}, the top brand's share and the number of
-   * categories from {@code spend} (per customer, brand and category), and the survey and complaint
-   * figures up to {@code day}.
+   * Per customer of {@code spend} (rows of spend per customer, brand and category; a key may have
+   * several): the top brand's share of the spend and the number of categories.
    */
-  private static Dataset<Row> features(
-      SparkSession spark, Silver silver, Dataset<Row> facts, Dataset<Row> spend, Column day) {
+  private static Dataset<Row> brandFigures(Dataset<Row> spend) {
     Dataset<Row> brands =
         spend
             .groupBy("customer_id", "brand")
@@ -655,6 +679,15 @@ final class SparkFloor {
             .agg(count(lit(1)))
             .groupBy("customer_id")
             .agg(count(lit(1)).as("categories"));
+    return brands.join(categories, "customer_id");
+  }
+
+  /**
+   * Every customer of silver customers with {@code facts} (with {@link #brandFigures}) and the
+   * survey and complaint figures up to {@code day}.
+   */
+  private static Dataset<Row> features(
+      SparkSession spark, Silver silver, Dataset<Row> facts, Column day) {
     Column nextDay = date_add(day, 1);
     Dataset<Row> surveys =
         spark
@@ -680,8 +713,6 @@ final class SparkFloor {
         .load(silver.customers())
         .select("customer_id", "gender", "income_band", "region")
         .join(facts, "customer_id", "left")
-        .join(brands, "customer_id", "left")
-        .join(categories, "customer_id", "left")
         .join(surveys, "customer_id", "left")
         .join(complaints, "customer_id", "left")
         .withColumn("discount_share", col("discounted").divide(col("lines")))
