@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The plainest Spark jobs for the things the DuckDB reference times and for the essential work of
- * ingest and of features to gold, run in the bench's own Spark application: what Spark itself costs
- * on this machine for a part of Clientele's work. They are lower bounds, not alternatives: each
- * does less than Clientele (and the first and third less than DuckDB).
+ * ingest, of features to gold and of a daily refresh, run in the bench's own Spark application:
+ * what Spark itself costs on this machine for a part of Clientele's work. They are lower bounds,
+ * not alternatives: each does less than Clientele (and the first and third less than DuckDB).
  *
  * <ul>
  *   <li>{@link #csvToParquet}: the raw CSV files to Parquet with Spark's CSV reader, transactions
@@ -76,6 +76,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #essentialGold}: from the silver Delta tables, each customer's facts, scores and
  *       labels with reasons, and the four gold tables every publish writes: what features, the
  *       aggregate stages and publish must do at least.
+ *   <li>{@link #essentialRefresh}: the same for the next date from a per-customer state ({@link
+ *       #essentialState}) and the new lines: what a daily refresh in proportion to the new data
+ *       plus one pass over the customers must do at least.
  * </ul>
  */
 final class SparkFloor {
