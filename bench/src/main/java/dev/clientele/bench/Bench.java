@@ -251,26 +251,21 @@ public final class Bench {
                   full.silverRows(),
                   work + "/clientele/" + nextDay);
         }
+        Path floorOut = Path.of(work, "spark_floor");
+        IngestRules ingestRules = IngestRules.from(config.at("clientele.ingest.rules"));
         if (sparkFloor)
           floor =
-              floor(
-                  spark,
-                  Path.of(raw),
-                  Path.of(work, "spark_floor"),
-                  context,
-                  full,
-                  IngestRules.from(config.at("clientele.ingest.rules")),
-                  rules.windowDays());
+              floor(spark, Path.of(raw), floorOut, context, full, ingestRules, rules.windowDays());
         if (sparkFloor && delivery != null)
           dayFloor =
               dayFloor(
                   spark,
                   Path.of(raw),
-                  Path.of(work, "spark_floor"),
+                  floorOut,
                   context,
                   nextDay,
                   delivery.file(),
-                  IngestRules.from(config.at("clientele.ingest.rules")),
+                  ingestRules,
                   rules.windowDays());
         executorPeak = executorHeapPeak(spark);
       } finally {

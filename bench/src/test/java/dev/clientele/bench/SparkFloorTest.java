@@ -212,48 +212,19 @@ class SparkFloorTest {
                 goldLine("C2", "O4", "2026-06-01", "A", "x", -1, -500, 0, 0),
                 goldLine("C3", "O5", "2026-11-01", "C", "z", 1, 700, 600, 10),
                 goldLine("C3", "O5", "2026-11-01", "D", "z", 1, 500, 400, 5)));
-    String customers =
-        delta(
+    SparkFloor.Silver silver =
+        silver(
             spark,
-            "customers",
-            new StructType()
-                .add("customer_id", DataTypes.StringType)
-                .add("gender", DataTypes.StringType)
-                .add("income_band", DataTypes.StringType)
-                .add("region", DataTypes.StringType),
-            List.of("C1", "C2", "C3", "C4").stream()
-                .map(c -> RowFactory.create(c, "f", "mid", "north"))
-                .toList());
-    String surveys =
-        delta(
-            spark,
-            "surveys",
-            new StructType()
-                .add("customer_id", DataTypes.StringType)
-                .add("answered_at", DataTypes.TimestampType)
-                .add("csat", DataTypes.IntegerType)
-                .add("nps", DataTypes.IntegerType),
+            transactions,
+            List.of("C1", "C2", "C3", "C4"),
             List.of(
                 RowFactory.create("C1", Timestamp.valueOf("2026-11-20 10:00:00"), 5, 10),
                 RowFactory.create("C1", Timestamp.valueOf("2026-11-22 10:00:00"), 1, 0),
-                RowFactory.create("C3", Timestamp.valueOf("2026-11-05 10:00:00"), 2, 3)));
-    String complaints =
-        delta(
-            spark,
-            "complaints",
-            new StructType()
-                .add("customer_id", DataTypes.StringType)
-                .add("opened_at", DataTypes.TimestampType)
-                .add("resolved_at", DataTypes.TimestampType),
-            List.<Row>of(RowFactory.create("C2", Timestamp.valueOf("2026-03-01 10:00:00"), null)));
+                RowFactory.create("C3", Timestamp.valueOf("2026-11-05 10:00:00"), 2, 3)),
+            List.of(RowFactory.create("C2", Timestamp.valueOf("2026-03-01 10:00:00"), null)));
     Path out = dir.resolve("gold");
 
-    SparkFloor.essentialGold(
-        spark,
-        new SparkFloor.Silver(transactions, customers, surveys, complaints),
-        out,
-        LocalDate.parse("2026-11-21"),
-        365);
+    SparkFloor.essentialGold(spark, silver, out, LocalDate.parse("2026-11-21"), 365);
 
     // C4 never bought; C2's last purchase is 680 days old and its return is in the window; the
     // line dated after the as-of (C1's O9) and the survey after it are left out. Ties: none.
@@ -339,7 +310,8 @@ class SparkFloorTest {
                 goldLine("C4", "O7", "2026-11-21", "A", "y", -1, -20, 0, 0),
                 goldLine("C4", "O8", "2026-10-25", "A", "y", 1, 80, 30, 0),
                 goldLine("C4", "O8", "2026-10-25", "D", "x", 1, 60, 30, 0)));
-    SparkFloor.Silver silver = smallSilver(spark, transactions, "C1", "C2", "C3", "C4", "C5");
+    SparkFloor.Silver silver =
+        silver(spark, transactions, List.of("C1", "C2", "C3", "C4", "C5"), List.of(), List.of());
     LocalDate from = LocalDate.parse("2026-11-20");
     LocalDate asOf = LocalDate.parse("2026-11-22");
     Path full = dir.resolve("full");
@@ -433,11 +405,15 @@ class SparkFloorTest {
   }
 
   /**
-   * Silver customers (the given ids), and surveys and complaints with no rows, beside {@code
-   * transactions}.
+   * Silver customers (the given ids), surveys (customer_id, answered_at, csat, nps) and complaints
+   * (customer_id, opened_at, resolved_at) beside {@code transactions}.
    */
-  private SparkFloor.Silver smallSilver(
-      SparkSession spark, String transactions, String... customerIds) {
+  private SparkFloor.Silver silver(
+      SparkSession spark,
+      String transactions,
+      List<String> customerIds,
+      List<Row> surveyRows,
+      List<Row> complaintRows) {
     String customers =
         delta(
             spark,
@@ -447,9 +423,7 @@ class SparkFloorTest {
                 .add("gender", DataTypes.StringType)
                 .add("income_band", DataTypes.StringType)
                 .add("region", DataTypes.StringType),
-            Arrays.stream(customerIds)
-                .map(c -> RowFactory.create(c, "f", "mid", "north"))
-                .toList());
+            customerIds.stream().map(c -> RowFactory.create(c, "f", "mid", "north")).toList());
     String surveys =
         delta(
             spark,
@@ -459,7 +433,7 @@ class SparkFloorTest {
                 .add("answered_at", DataTypes.TimestampType)
                 .add("csat", DataTypes.IntegerType)
                 .add("nps", DataTypes.IntegerType),
-            List.of());
+            surveyRows);
     String complaints =
         delta(
             spark,
@@ -468,7 +442,7 @@ class SparkFloorTest {
                 .add("customer_id", DataTypes.StringType)
                 .add("opened_at", DataTypes.TimestampType)
                 .add("resolved_at", DataTypes.TimestampType),
-            List.of());
+            complaintRows);
     return new SparkFloor.Silver(transactions, customers, surveys, complaints);
   }
 
