@@ -452,7 +452,9 @@ final class SparkFloor {
    * next day to {@code asOf}'s (by the current labels, as {@link #essentialGold} does; a closed
    * month keeps its rows). The gold tables under {@code out} must hold {@code from}'s publish.
    * Orders are assumed to fall on one date, as every source here has them (one timestamp per
-   * order): the window drops whole orders. Surveys and complaints, small, are aggregated again.
+   * order): the window drops whole orders. Surveys and complaints, small, are aggregated again. The
+   * step from {@code from} to {@code asOf} must be shorter than the window, so that no new line
+   * leaves it at once.
    */
   static void essentialRefresh(
       SparkSession spark,
@@ -462,6 +464,15 @@ final class SparkFloor {
       LocalDate from,
       LocalDate asOf,
       int windowDays) {
+    if (!from.isBefore(asOf) || !asOf.minusDays(windowDays).isBefore(from)) {
+      throw new IllegalArgumentException(
+          "essentialRefresh moves "
+              + from
+              + " on to a later date within the "
+              + windowDays
+              + "-day window; got "
+              + asOf);
+    }
     Column day = lit(Date.valueOf(asOf));
     Column previousDay = lit(Date.valueOf(from));
     Dataset<Row> fresh =
